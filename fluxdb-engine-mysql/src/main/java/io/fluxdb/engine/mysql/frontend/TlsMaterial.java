@@ -1,0 +1,125 @@
+package io.fluxdb.engine.mysql.frontend;
+
+import static java.util.Objects.requireNonNull;
+
+import io.netty.handler.ssl.SslContext;
+import io.netty.handler.ssl.SslContextBuilder;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.security.GeneralSecurityException;
+import java.security.KeyStore;
+import java.security.SecureRandom;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+import javax.net.ssl.KeyManagerFactory;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The certificate the client port offers for in-band TLS: a configured PEM certificate chain and
+ * PKCS#8 key, or else a self-signed one generated at first start and kept in the data directory,
+ * so clients that pin it keep working across restarts.
+ *
+ * <p>The self-signed certificate is made with the JDK's {@code keytool}: the JDK has no public API
+ * to create certificates and this keeps a crypto provider out of the operator.
+ */
+public final class TlsMaterial {
+    private static final Logger log = LoggerFactory.getLogger(TlsMaterial.class);
+    static final String KEYSTORE = "client-tls.p12";
+    static final String KEYSTORE_PASSWORD = "client-tls.pass";
+
+    private TlsMaterial() {}
+
+    /** A server context from a configured certificate chain and PKCS#8 private key, both PEM. */
+    public static SslContext fromPem(Path certificateChain, Path privateKey) throws IOException {
+        requireNonNull(certificateChain, "certificateChain is null");
+        requireNonNull(privateKey, "privateKey is null");
+        try (InputStream cert = Files.newInputStream(certificateChain);
+                InputStream key = Files.newInputStream(privateKey)) {
+            return SslContextBuilder.forServer(cert, key).build();
+        } catch (IllegalArgumentException e) {
+            throw new IOException("cannot use TLS certificate " + certificateChain + " with key " + privateKey
+                    + ": " + e.getMessage() + " (the key must be PEM PKCS#8: 'BEGIN PRIVATE KEY')", e);
+        }
+    }
+
+    /** The self-signed context kept in {@code directory}, generated there on first use. */
+    public static SslContext selfSigned(Path directory, String commonName) throws IOException {
+        requireNonNull(directory, "directory is null");
+        Path keystore = directory.resolve(KEYSTORE);
+        Path passwordFile = directory.resolve(KEYSTORE_PASSWORD);
+        if (!Files.exists(keystore) || !Files.exists(passwordFile)) {
+            generate(directory, keystore, passwordFile, commonName);
+        }
+        char[] password = Files.readString(passwordFile, StandardCharsets.US_ASCII).trim().toCharArray();
+        KeyStore store;
+        try (InputStream in = Files.newInputStream(keystore)) {
+            store = KeyStore.getInstance("PKCS12");
+            store.load(in, password);
+        } catch (IOException | GeneralSecurityException e) {
+            throw new IOException("cannot load the TLS keystore " + keystore + ": " + e.getMessage()
+                    + " (delete it to generate a new self-signed certificate)", e);
+        }
+        try {
+            KeyManagerFactory kmf = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
+            kmf.init(store, password);
+            return SslContextBuilder.forServer(kmf).build();
+        } catch (GeneralSecurityException e) {
+            throw new IOException("cannot load the TLS keystore " + keystore + ": " + e.getMessage()
+                    + " (delete it to generate a new self-signed certificate)", e);
+        }
+    }
+
+    private static void generate(Path directory, Path keystore, Path passwordFile, String commonName) throws IOException {
+        Files.createDirectories(directory);
+        byte[] secret = new byte[18];
+        new SecureRandom().nextBytes(secret);
+        String password = HexFormat.of().formatHex(secret);
+        // Generate into temporary names and move into place, so a crash never leaves half a keystore.
+        Path tmpStore = Files.createTempFile(directory, "tls", ".p12");
+        Files.delete(tmpStore);
+        Path tmpPass = Files.createTempFile(directory, "tls", ".pass");
+        restrict(tmpPass);
+        Files.writeString(tmpPass, password, StandardCharsets.US_ASCII);
+        Path keytool = Path.of(System.getProperty("java.home"), "bin", "keytool");
+        List<String> command = List.of(keytool.toString(), "-genkeypair", "-alias", "fluxdb", "-keyalg", "EC",
+                "-groupname", "secp256r1", "-sigalg", "SHA256withECDSA", "-validity", "3650",
+                "-dname", "CN=" + commonName, "-ext", "SAN=dns:localhost,ip:127.0.0.1",
+                "-storetype", "PKCS12", "-keystore", tmpStore.toString(),
+                "-storepass:file", tmpPass.toString(), "-keypass:file", tmpPass.toString());
+        Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
+        String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        try {
+            if (!process.waitFor(60, TimeUnit.SECONDS) || process.exitValue() != 0) {
+                process.destroyForcibly();
+                throw new IOException("keytool could not generate a self-signed certificate: " + output.trim());
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IOException("interrupted while generating a self-signed certificate", e);
+        }
+        restrict(tmpStore);
+        Files.move(tmpStore, keystore, StandardCopyOption.ATOMIC_MOVE);
+        Files.move(tmpPass, passwordFile, StandardCopyOption.ATOMIC_MOVE);
+        log.info("generated a self-signed TLS certificate for the client port in {}", keystore);
+    }
+
+    private static void restrict(Path file) throws IOException {
+        Optional.ofNullable(Files.getFileAttributeView(file, java.nio.file.attribute.PosixFileAttributeView.class))
+                .ifPresent(v -> {
+                    try {
+                        v.setPermissions(PosixFilePermissions.fromString("rw-------"));
+                    } catch (IOException e) {
+                        // Not fatal: the file stays with the directory's permissions; it is logged for operators.
+                        log.warn("cannot restrict permissions of {}: {}", file, e.getMessage());
+                    }
+                });
+    }
+}
