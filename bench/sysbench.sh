@@ -1,0 +1,116 @@
+#!/usr/bin/env bash
+# Measures FluxDB against the engine it fronts, in one run on this machine:
+# sysbench oltp_point_select, oltp_read_only and oltp_read_write, prepared and text protocol,
+# first directly against MariaDB, then through the operator; prints qps, p95 latency and the
+# ratio through/direct for each. Also reports the operator's memory per idle client connection.
+#
+#   bench/sysbench.sh [--threads 4] [--time 20] [--table-size 10000] [--idle-clients 1000]
+#
+# Needs: sysbench, mariadbd + mariadb-install-db (apt-get install -y sysbench mariadb-server),
+# python3 (for the idle-connection count), and a built fluxdb.jar (./mvnw package -DskipTests).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+. bin/find-jdk.sh
+fluxdb_find_jdk
+
+threads=4; seconds=20; table_size=10000; idle_clients=1000
+while [ $# -gt 0 ]; do
+    case "$1" in
+        --threads) threads=$2; shift 2 ;;
+        --time) seconds=$2; shift 2 ;;
+        --table-size) table_size=$2; shift 2 ;;
+        --idle-clients) idle_clients=$2; shift 2 ;;
+        *) echo "unknown option $1" >&2; exit 2 ;;
+    esac
+done
+
+jar=fluxdb-server/target/fluxdb.jar
+[ -f "$jar" ] || { echo "build first: ./mvnw package -DskipTests" >&2; exit 2; }
+work=$(mktemp -d /tmp/fluxdb-bench.XXXXXX)
+engine_port=$((20000 + RANDOM % 10000)); proxy_port=$((engine_port + 1)); ui_port=$((engine_port + 2))
+pids=()
+cleanup() { for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done; wait 2>/dev/null || true; rm -rf "$work"; }
+trap cleanup EXIT
+
+cat > "$work/my.cnf" <<CNF
+[mariadbd]
+datadir=$work/data
+port=$engine_port
+socket=$work/mysql.sock
+bind-address=127.0.0.1
+user=root
+innodb_buffer_pool_size=256M
+innodb_log_file_size=64M
+performance_schema=OFF
+skip-log-bin
+max_connections=3000
+CNF
+mariadb-install-db --defaults-file="$work/my.cnf" --auth-root-authentication-method=normal --skip-test-db >"$work/install.log" 2>&1
+mariadbd --defaults-file="$work/my.cnf" >"$work/mariadb.log" 2>&1 &
+pids+=($!)
+for _ in $(seq 100); do mariadb -h127.0.0.1 -P"$engine_port" -uroot -e 'select 1' >/dev/null 2>&1 && break; sleep 0.1; done
+mariadb -h127.0.0.1 -P"$engine_port" -uroot -e "CREATE DATABASE sbtest; CREATE USER sb@'%' IDENTIFIED BY 'sbpass'; GRANT ALL ON sbtest.* TO sb@'%';"
+
+"$JAVA_HOME/bin/java" -XX:+UseParallelGC -jar "$jar" run --engine-host "127.0.0.1:$engine_port" --engine-password '' \
+    --port "$proxy_port" --ui-port "$ui_port" --data-dir "$work/fluxdb" >"$work/fluxdb.log" 2>&1 &
+fluxdb_pid=$!
+pids+=($fluxdb_pid)
+for _ in $(seq 200); do mariadb -h127.0.0.1 -P"$proxy_port" -usb -psbpass -e 'select 1' >/dev/null 2>&1 && break; sleep 0.1; done
+
+common=(--db-driver=mysql --mysql-user=sb --mysql-password=sbpass --mysql-db=sbtest --mysql-ssl=off
+        --tables=4 --table-size="$table_size" --threads="$threads" --time="$seconds" --percentile=95 --report-interval=0)
+sysbench oltp_read_write "${common[@]}" --mysql-host=127.0.0.1 --mysql-port="$engine_port" prepare >/dev/null
+
+run() { # workload ps-mode port -> "qps p95"
+    sysbench "$1" "${common[@]}" --db-ps-mode="$2" --mysql-host=127.0.0.1 --mysql-port="$3" run \
+        | awk '/queries:/ && /per sec/ {gsub(/[()]/,""); q=$3} /95th percentile:/ {p=$3} END {print q, p}'
+}
+
+printf '%-18s %-8s %12s %10s %12s %10s %8s\n' workload protocol direct_qps p95_ms fluxdb_qps p95_ms ratio
+for workload in oltp_point_select oltp_read_only oltp_read_write; do
+    for mode in auto disable; do
+        proto=$([ "$mode" = auto ] && echo prepared || echo text)
+        read -r dq dp < <(run "$workload" "$mode" "$engine_port")
+        read -r fq fp < <(run "$workload" "$mode" "$proxy_port")
+        ratio=$(awk -v a="$fq" -v b="$dq" 'BEGIN {printf "%.2f", a / b}')
+        printf '%-18s %-8s %12s %10s %12s %10s %8s\n' "$workload" "$proto" "$dq" "$dp" "$fq" "$fp" "$ratio"
+    done
+done
+
+# Memory per idle client: RSS of the operator before and after opening N authenticated idle connections.
+rss() { awk '/VmRSS/ {print $2}' "/proc/$fluxdb_pid/status"; }
+before=$(rss)
+python3 - "$proxy_port" "$idle_clients" <<'PY' &
+import socket, sys, time, hashlib
+port, n = int(sys.argv[1]), int(sys.argv[2])
+def packet(sock):
+    h = sock.recv(4, socket.MSG_WAITALL); return sock.recv(h[0] | h[1] << 8 | h[2] << 16, socket.MSG_WAITALL)
+socks = []
+for _ in range(n):
+    s = socket.create_connection(("127.0.0.1", port))
+    hs = packet(s)
+    i = hs.index(b"\0", 1) + 1 + 4
+    scramble = hs[i:i + 8] + hs[i + 8 + 1 + 2 + 1 + 2 + 2 + 1 + 10:][:12]
+    p1 = hashlib.sha1(b"sbpass").digest(); p2 = hashlib.sha1(p1).digest()
+    auth = bytes(a ^ b for a, b in zip(p1, hashlib.sha1(scramble + p2).digest()))
+    caps = 0x0200 | 0x8000 | 0x80000 | 0x0001
+    body = caps.to_bytes(4, "little") + (1 << 24).to_bytes(4, "little") + bytes([45]) + bytes(23) \
+        + b"sb\0" + bytes([len(auth)]) + auth + b"mysql_native_password\0"
+    s.sendall(len(body).to_bytes(3, "little") + b"\x01" + body)
+    reply = packet(s)
+    if reply[0] != 0:
+        print("login failed:", reply, file=sys.stderr); sys.exit(1)
+    socks.append(s)
+print("open", flush=True)
+time.sleep(3600)
+PY
+idle_pid=$!
+pids+=($idle_pid)
+for _ in $(seq 600); do
+    n=$(ss -tn state established "( dport = :$proxy_port )" | tail -n +2 | wc -l)
+    [ "$n" -ge "$idle_clients" ] && break; sleep 0.5
+done
+sleep 2
+after=$(rss)
+echo
+echo "idle clients: $n; operator RSS before ${before} KiB, after ${after} KiB: $(( (after - before) / (n > 0 ? n : 1) )) KiB per idle connection (including its pinned engine connection's buffers)"

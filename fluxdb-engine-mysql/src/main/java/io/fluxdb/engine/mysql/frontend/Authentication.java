@@ -1,0 +1,108 @@
+package io.fluxdb.engine.mysql.frontend;
+
+import static java.util.Objects.requireNonNull;
+
+import io.fluxdb.engine.mysql.account.Account;
+import io.fluxdb.protocol.FluxException;
+import io.fluxdb.protocol.auth.AuthException;
+import io.fluxdb.protocol.auth.AuthOutcome;
+import io.fluxdb.protocol.auth.AuthPlugins;
+import io.fluxdb.protocol.auth.Credential;
+import io.fluxdb.protocol.auth.ServerAuthenticator;
+import io.fluxdb.protocol.auth.StoredAccount;
+import io.fluxdb.protocol.constant.MySqlError;
+import java.net.InetAddress;
+import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One authentication exchange of a client against the engine's accounts (at login and at
+ * COM_CHANGE_USER). It turns the protocol module's {@link AuthOutcome}s into the steps a session
+ * performs, and on success yields the credential the operator logs in to the engine with.
+ */
+final class Authentication {
+    private static final Logger log = LoggerFactory.getLogger(Authentication.class);
+
+    /** What the session does next. */
+    sealed interface Step {}
+
+    /** Authenticated: log in to the engine as {@code user} with {@code credential}. */
+    record Authenticated(String user, Credential credential, byte[] moreDataBeforeOk) implements Step {}
+
+    /** Send AuthMoreData with {@code data} and feed the reply to {@link #next}. */
+    record SendMoreData(byte[] data) implements Step {}
+
+    /** Send AuthSwitchRequest and feed the reply to {@link #next}. */
+    record SwitchPlugin(String plugin, byte[] data) implements Step {}
+
+    /** Refuse with this error and close. */
+    record Denied(FluxException error) implements Step {}
+
+    private final String user;
+    private final InetAddress address;
+    private final byte[] scramble;
+    private final boolean secure;
+    private final boolean passwordGiven;
+    private ServerAuthenticator authenticator;
+
+    Authentication(String user, InetAddress address, byte[] scramble, boolean secure, boolean passwordGiven) {
+        this.user = requireNonNull(user, "user is null");
+        this.address = requireNonNull(address, "address is null");
+        this.scramble = requireNonNull(scramble, "scramble is null").clone();
+        this.secure = secure;
+        this.passwordGiven = passwordGiven;
+    }
+
+    /**
+     * Looks up the account and verifies the client's first auth response. Blocking (the account
+     * lookup may query the engine): run it off the event loop.
+     */
+    Step start(FrontEndServices services, String clientPlugin, byte[] authResponse) {
+        Optional<Account> account;
+        try {
+            account = services.accounts().find(user, address, null);
+        } catch (Exception e) {
+            log.warn("user={} - cannot read the engine's accounts: {}", user, e.toString());
+            return new Denied(new FluxException(MySqlError.ER_UNKNOWN_ERROR,
+                    "cannot verify the account: the engine's account list is unavailable"));
+        }
+        if (account.isEmpty()) {
+            return denied("no account matches");
+        }
+        if (account.get().locked()) {
+            return denied("account is locked");
+        }
+        Account a = account.get();
+        try {
+            authenticator = AuthPlugins.server(clientPlugin, scramble,
+                    new StoredAccount(a.user(), a.plugin(), a.authenticationString()), services.auth());
+        } catch (AuthException e) {
+            log.info("user={} - account uses an authentication plugin the operator cannot verify: {}", user, e.getMessage());
+            return new Denied(new FluxException(MySqlError.ER_NOT_SUPPORTED_AUTH_MODE));
+        }
+        return next(authResponse);
+    }
+
+    /** Verifies the client's next auth packet. */
+    Step next(byte[] data) {
+        AuthOutcome outcome;
+        try {
+            outcome = authenticator.onClientData(data, secure);
+        } catch (AuthException e) {
+            return denied(e.getMessage());
+        }
+        return switch (outcome) {
+            case AuthOutcome.Success s -> new Authenticated(user, s.backendCredential(), s.moreDataBeforeOk());
+            case AuthOutcome.Failure f -> denied(f.reason());
+            case AuthOutcome.MoreData m -> new SendMoreData(m.data());
+            case AuthOutcome.SwitchPlugin s -> new SwitchPlugin(s.pluginName(), s.pluginData());
+        };
+    }
+
+    private Step denied(String reason) {
+        log.info("user={} host={} - access denied: {}", user, address.getHostAddress(), reason);
+        return new Denied(new FluxException(MySqlError.ER_ACCESS_DENIED_ERROR, user, address.getHostAddress(),
+                passwordGiven ? "YES" : "NO"));
+    }
+}

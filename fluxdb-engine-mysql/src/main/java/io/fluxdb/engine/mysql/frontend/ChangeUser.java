@@ -1,0 +1,126 @@
+package io.fluxdb.engine.mysql.frontend;
+
+import io.fluxdb.engine.mysql.backend.BackendConnection;
+import io.fluxdb.engine.mysql.backend.BackendKey;
+import io.fluxdb.engine.mysql.backend.BackendLoginException;
+import io.fluxdb.protocol.FluxException;
+import io.fluxdb.protocol.auth.NativePassword;
+import io.fluxdb.protocol.codec.Packet;
+import io.fluxdb.protocol.constant.MySqlError;
+import io.fluxdb.protocol.constant.ServerStatus;
+import io.fluxdb.protocol.message.client.ComChangeUser;
+import io.netty.buffer.ByteBufUtil;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelHandlerContext;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+
+/**
+ * COM_CHANGE_USER: a full re-authentication of the session as another (or the same) user, against
+ * the scramble of the original handshake. On success the session gets a backend connection logged
+ * in as the new user and a fresh session state, as the server would give it; on failure the
+ * connection is closed, as the server does.
+ */
+final class ChangeUser implements Exchange {
+    private final ClientSession session;
+    private final FrontEndServices services;
+    private final ChannelHandlerContext ctx;
+    private final ComChangeUser request;
+    private Authentication authentication;
+    private int sequenceId;
+    private boolean awaitingAuthData;
+
+    ChangeUser(ClientSession session, FrontEndServices services, Packet packet) {
+        this.session = session;
+        this.services = services;
+        this.ctx = session.context();
+        try {
+            this.request = ComChangeUser.decode(packet.content(), session.capabilities());
+            this.sequenceId = packet.lastSequenceId();
+        } finally {
+            packet.release();
+        }
+    }
+
+    void start() {
+        authentication = new Authentication(request.user(), session.address(), session.scramble(), session.secure(),
+                request.authResponse().length > 0);
+        String plugin = request.authPluginName().isEmpty() ? NativePassword.NAME : request.authPluginName();
+        CompletableFuture.supplyAsync(() -> authentication.start(services, plugin, request.authResponse()),
+                        services.blocking())
+                .whenCompleteAsync(this::onStep, ctx.executor());
+    }
+
+    @Override
+    public boolean wantsClientData() {
+        return awaitingAuthData;
+    }
+
+    @Override
+    public void clientData(Packet packet) {
+        awaitingAuthData = false;
+        sequenceId = packet.lastSequenceId();
+        byte[] data;
+        try {
+            data = ByteBufUtil.getBytes(packet.content());
+        } finally {
+            packet.release();
+        }
+        onStep(authentication.next(data), null);
+    }
+
+    private void onStep(Authentication.Step step, Throwable error) {
+        if (error != null) {
+            fail(new FluxException(MySqlError.ER_UNKNOWN_ERROR, "authentication failed: " + error));
+            return;
+        }
+        switch (step) {
+            case Authentication.Denied d -> fail(d.error());
+            case Authentication.SendMoreData m -> {
+                awaitingAuthData = true;
+                ctx.writeAndFlush(Replies.authMoreData(ctx.alloc(), ++sequenceId, m.data()));
+            }
+            case Authentication.SwitchPlugin s -> {
+                awaitingAuthData = true;
+                ctx.writeAndFlush(Replies.authSwitch(ctx.alloc(), ++sequenceId, s.plugin(), s.data()));
+            }
+            case Authentication.Authenticated a -> {
+                if (a.moreDataBeforeOk().length > 0) {
+                    ctx.write(Replies.authMoreData(ctx.alloc(), ++sequenceId, a.moreDataBeforeOk()));
+                }
+                String database = request.database() == null ? "" : request.database();
+                BackendKey current = session.backendKey();
+                long caps = database.isEmpty()
+                        ? current.capabilities() & ~io.fluxdb.protocol.constant.CapabilityFlags.CLIENT_CONNECT_WITH_DB
+                        : current.capabilities() | io.fluxdb.protocol.constant.CapabilityFlags.CLIENT_CONNECT_WITH_DB;
+                int collation = request.characterSet() > 0 ? request.characterSet() : current.collation();
+                BackendKey key = new BackendKey(a.user(), caps, collation, database);
+                services.backends().borrow(key, a.credential(), ctx.channel().eventLoop())
+                        .whenCompleteAsync((backend, e) -> onBackend(a.user(), database, backend, e), ctx.executor());
+            }
+        }
+    }
+
+    private void onBackend(String user, String database, BackendConnection backend, Throwable error) {
+        if (error != null) {
+            Throwable cause = error instanceof CompletionException ? error.getCause() : error;
+            if (cause instanceof BackendLoginException e) {
+                ctx.writeAndFlush(Replies.error(ctx.alloc(), ++sequenceId, session.capabilities(), e.errorCode(),
+                        e.sqlState(), e.getMessage())).addListener(ChannelFutureListener.CLOSE);
+            } else {
+                fail(new FluxException(MySqlError.ER_UNKNOWN_ERROR,
+                        "FluxDB cannot reach its database engine: " + cause.getMessage()));
+            }
+            return;
+        }
+        session.changedUser(user, backend, database);
+        ctx.writeAndFlush(Replies.ok(ctx.alloc(), ++sequenceId, session.capabilities(),
+                ServerStatus.SERVER_STATUS_AUTOCOMMIT));
+        session.commandComplete(ServerStatus.SERVER_STATUS_AUTOCOMMIT);
+    }
+
+    private void fail(FluxException error) {
+        ctx.writeAndFlush(Replies.error(ctx.alloc(), ++sequenceId, session.capabilities(), error))
+                .addListener(ChannelFutureListener.CLOSE);
+    }
+}

@@ -1,0 +1,380 @@
+package io.fluxdb.engine.mysql.frontend;
+
+import static io.fluxdb.protocol.constant.CommandType.*;
+import static java.nio.charset.StandardCharsets.UTF_8;
+
+import io.fluxdb.engine.mysql.backend.BackendConnection;
+import io.fluxdb.engine.spi.Classification;
+import io.fluxdb.protocol.FluxException;
+import io.fluxdb.protocol.ProtocolException;
+import io.fluxdb.protocol.codec.Packet;
+import io.fluxdb.protocol.codec.PacketTooLargeException;
+import io.fluxdb.protocol.constant.MySqlError;
+import io.netty.buffer.ByteBuf;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.handler.timeout.IdleStateEvent;
+import io.netty.util.ReferenceCountUtil;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.util.ArrayDeque;
+import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The command phase of one client connection, pinned to one backend connection. Commands run
+ * strictly one at a time, in order: a command that arrives while another is in flight (drivers
+ * pipeline) waits in a queue, and reading from the client pauses until the queue drains. Each
+ * command is routed by {@link #route}, the one place that decides where a command runs.
+ */
+public final class ClientSession extends ChannelInboundHandlerAdapter {
+    private static final Logger log = LoggerFactory.getLogger(ClientSession.class);
+
+    private enum Phase { IDLE, RUNNING, CLOSED }
+
+    private final FrontEndServices services;
+    private final long connectionId;
+    private final long capabilities;
+    private final byte[] scramble;
+    private final boolean secure;
+    private final InetAddress address;
+    private String user;
+    private final SessionState state;
+    private final ArrayDeque<Packet> queued = new ArrayDeque<>();
+    private BackendConnection backend;
+    private ChannelHandlerContext ctx;
+    private Phase phase = Phase.IDLE;
+    private Exchange exchange;
+    private boolean closeWhenIdle;
+
+    ClientSession(FrontEndServices services, long connectionId, long capabilities, byte[] scramble, boolean secure,
+            InetAddress address, String user, BackendConnection backend, SessionState state) {
+        this.services = services;
+        this.connectionId = connectionId;
+        this.capabilities = capabilities;
+        this.scramble = scramble;
+        this.secure = secure;
+        this.address = address;
+        this.user = user;
+        this.backend = backend;
+        this.state = state;
+    }
+
+    public long connectionId() {
+        return connectionId;
+    }
+
+    public String user() {
+        return user;
+    }
+
+    /** The engine thread serving this session right now (for KILL). */
+    long backendThreadId() {
+        return backend.threadId();
+    }
+
+    @Override
+    public void handlerAdded(ChannelHandlerContext ctx) {
+        this.ctx = ctx;
+        services.registry().register(this);
+    }
+
+    @Override
+    public void channelRead(ChannelHandlerContext ctx, Object msg) {
+        if (!(msg instanceof Packet packet)) {
+            ReferenceCountUtil.release(msg);
+            return;
+        }
+        if (phase == Phase.CLOSED) {
+            packet.release();
+        } else if (phase == Phase.RUNNING) {
+            if (exchange.wantsClientData()) {
+                exchange.clientData(packet);
+            } else {
+                // A pipelined command: keep it for later and stop reading until the queue drains.
+                queued.add(packet);
+                ctx.channel().config().setAutoRead(false);
+            }
+        } else {
+            execute(packet);
+        }
+    }
+
+    private void execute(Packet packet) {
+        ByteBuf payload = packet.content();
+        if (!payload.isReadable()) {
+            packet.release();
+            reply(Replies.error(ctx.alloc(), 1, capabilities, MySqlError.ER_UNKNOWN_COM_ERROR));
+            return;
+        }
+        int command = payload.getUnsignedByte(payload.readerIndex());
+        log.debug("conn={} - {}", connectionId, io.fluxdb.protocol.constant.CommandType.name(command));
+        switch (command) {
+            case COM_QUIT -> {
+                packet.release();
+                ctx.close();
+            }
+            case COM_QUERY -> query(packet);
+            case COM_PROCESS_KILL -> processKill(packet);
+            case COM_INIT_DB -> {
+                String database = payload.toString(payload.readerIndex() + 1, payload.readableBytes() - 1, UTF_8);
+                forward(packet, ok -> state.databaseSelected(database));
+            }
+            case COM_RESET_CONNECTION -> forward(packet, ok -> state.reset(state.database().orElse(null)));
+            case COM_SET_OPTION -> {
+                boolean on = payload.readableBytes() >= 3
+                        && payload.getUnsignedShortLE(payload.readerIndex() + 1) == MYSQL_OPTION_MULTI_STATEMENTS_ON;
+                forward(packet, ok -> state.multiStatements(on));
+            }
+            case COM_CHANGE_USER -> changeUser(packet);
+            case COM_PING, COM_STATISTICS, COM_FIELD_LIST, COM_STMT_PREPARE, COM_STMT_EXECUTE, COM_STMT_RESET,
+                    COM_STMT_FETCH, COM_STMT_BULK_EXECUTE, COM_STMT_CLOSE, COM_STMT_SEND_LONG_DATA, COM_DEBUG,
+                    COM_PROCESS_INFO -> forward(packet, ok -> {});
+            default -> {
+                packet.release();
+                reply(Replies.error(ctx.alloc(), 1, capabilities, MySqlError.ER_UNKNOWN_COM_ERROR));
+            }
+        }
+    }
+
+    private void query(Packet packet) {
+        ByteBuf payload = packet.content();
+        // Statements are classified as text; every charset a client may use for SQL keywords is ASCII-compatible.
+        String sql = payload.toString(payload.readerIndex() + 1, payload.readableBytes() - 1, UTF_8);
+        Optional<KillStatement> kill = KillStatement.parse(sql);
+        if (kill.isPresent()) {
+            packet.release();
+            kill(kill.get());
+            return;
+        }
+        Classification classification = services.classifier().classify(sql);
+        route(classification);
+        forward(packet, ok -> state.statementSucceeded(classification));
+    }
+
+    /**
+     * Where a statement runs. On one node every statement runs on the local engine through the
+     * session's pinned connection; replication adds the forwarded route here.
+     */
+    private void route(Classification classification) {
+        // Single-node operation: all statements are local.
+    }
+
+    private void kill(KillStatement kill) {
+        Optional<ClientSession> target = services.registry().find(kill.connectionId());
+        if (target.isEmpty()) {
+            reply(Replies.error(ctx.alloc(), 1, capabilities, MySqlError.ER_NO_SUCH_THREAD, kill.connectionId()));
+            return;
+        }
+        ClientSession victim = target.get();
+        String sql = kill.forEngineThread(victim.backendThreadId());
+        ByteBuf out = ctx.alloc().buffer(sql.length() + 1);
+        out.writeByte(COM_QUERY).writeCharSequence(sql, UTF_8);
+        // The engine checks the privilege (own thread, or CONNECTION ADMIN) exactly as for a direct KILL.
+        forward(new Packet(0, out), ok -> {
+            if (!kill.query() && victim != this) {
+                victim.killedByEngine();
+            }
+        });
+    }
+
+    private void processKill(Packet packet) {
+        ByteBuf payload = packet.content();
+        long id = payload.readableBytes() >= 5 ? payload.getUnsignedIntLE(payload.readerIndex() + 1) : -1;
+        packet.release();
+        kill(new KillStatement(false, "", id));
+    }
+
+    private void changeUser(Packet packet) {
+        ChangeUser change = new ChangeUser(this, services, packet);
+        begin(change);
+        change.start();
+    }
+
+    /** Sends the command to the pinned backend connection and relays the response to the client. */
+    private void forward(Packet packet, java.util.function.Consumer<ResponseRelay> onSuccess) {
+        ResponseRelay relay = new ResponseRelay(this, ctx, backend, packet, capabilities, onSuccess);
+        begin(relay);
+        relay.start();
+    }
+
+    /** Called by the relay on the session's event loop when the engine's response is complete. */
+    void commandComplete(int statusFlags) {
+        state.status(statusFlags);
+        exchange = null;
+        phase = Phase.IDLE;
+        if (closeWhenIdle) {
+            shutdownNow();
+            return;
+        }
+        Packet next;
+        while (phase == Phase.IDLE && (next = queued.poll()) != null) {
+            execute(next);
+        }
+        if (queued.isEmpty() && phase != Phase.CLOSED) {
+            ctx.channel().config().setAutoRead(true);
+        }
+    }
+
+    /** The backend connection broke while a command ran: the client cannot know its outcome. */
+    void backendLost(Throwable cause, boolean responseStarted) {
+        log.info("conn={} - engine connection lost: {}", connectionId, cause.toString());
+        backend.markBroken();
+        if (!responseStarted) {
+            reply(Replies.error(ctx.alloc(), 1, capabilities, MySqlError.ER_UNKNOWN_ERROR.code(), "08S01",
+                    "Lost connection to the database engine during the query"));
+        }
+        closeWith(null);
+    }
+
+    /** Completes a command the operator answers itself. */
+    private void reply(Packet packet) {
+        ctx.writeAndFlush(packet);
+        if (phase != Phase.CLOSED) {
+            commandComplete(state.statusFlags());
+        }
+    }
+
+    /** COM_CHANGE_USER succeeded: the old backend connection goes back to the pool (reset). */
+    void changedUser(String newUser, BackendConnection replacement, String database) {
+        services.backends().release(backend);
+        backend = replacement;
+        user = newUser;
+        state.reset(database);
+    }
+
+    io.fluxdb.engine.mysql.backend.BackendKey backendKey() {
+        return backend.key();
+    }
+
+    SessionState state() {
+        return state;
+    }
+
+    long capabilities() {
+        return capabilities;
+    }
+
+    byte[] scramble() {
+        return scramble;
+    }
+
+    boolean secure() {
+        return secure;
+    }
+
+    InetAddress address() {
+        return address;
+    }
+
+    ChannelHandlerContext context() {
+        return ctx;
+    }
+
+    /** Marks {@code inFlight} as the session's running command until {@link #commandComplete}. */
+    void begin(Exchange inFlight) {
+        exchange = inFlight;
+        phase = Phase.RUNNING;
+    }
+
+    /** Another session ran KILL CONNECTION on this one: the engine closed the backend, so close the client. */
+    void killedByEngine() {
+        ctx.executor().execute(() -> {
+            backend.markBroken();
+            closeWith(Replies.error(ctx.alloc(), 0, capabilities, MySqlError.ER_QUERY_INTERRUPTED.code(), "70100",
+                    "Connection was killed"));
+        });
+    }
+
+    /** Graceful shutdown: an idle session is told now; a running one after its response. */
+    void shutdown() {
+        ctx.executor().execute(() -> {
+            if (phase == Phase.IDLE) {
+                shutdownNow();
+            } else {
+                closeWhenIdle = true;
+            }
+        });
+    }
+
+    private void shutdownNow() {
+        closeWith(Replies.error(ctx.alloc(), 0, capabilities, MySqlError.ER_SERVER_SHUTDOWN));
+    }
+
+    private void closeWith(Packet last) {
+        if (phase == Phase.CLOSED) {
+            if (last != null) {
+                last.release();
+            }
+            return;
+        }
+        phase = Phase.CLOSED;
+        if (last != null) {
+            ctx.writeAndFlush(last).addListener(ChannelFutureListener.CLOSE);
+        } else {
+            ctx.close();
+        }
+    }
+
+    @Override
+    public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
+        if (evt instanceof IdleStateEvent && phase == Phase.IDLE) {
+            log.debug("conn={} - idle for {}; closing", connectionId, services.config().idleTimeout());
+            closeWith(Replies.error(ctx.alloc(), 0, capabilities, MySqlError.ER_CLIENT_INTERACTION_TIMEOUT));
+            return;
+        }
+        ctx.fireUserEventTriggered(evt);
+    }
+
+    @Override
+    public void channelWritabilityChanged(ChannelHandlerContext ctx) {
+        // The relay pauses the engine while the client cannot keep up; resume when it drains.
+        if (ctx.channel().isWritable() && exchange != null) {
+            exchange.resumeBackend();
+        }
+        ctx.fireChannelWritabilityChanged();
+    }
+
+    @Override
+    public void channelInactive(ChannelHandlerContext ctx) {
+        boolean midResponse = phase == Phase.RUNNING;
+        phase = Phase.CLOSED;
+        Packet p;
+        while ((p = queued.poll()) != null) {
+            p.release();
+        }
+        services.registry().unregister(this);
+        services.registry().releaseSlot();
+        if (midResponse || !backend.isUsable()) {
+            // The engine may still be executing for a client that is gone: its state is unknown, never reuse it.
+            services.backends().discard(backend);
+        } else {
+            services.backends().release(backend);
+        }
+        ctx.fireChannelInactive();
+    }
+
+    @Override
+    public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+        if (cause instanceof ProtocolException) {
+            log.info("conn={} - protocol error: {}", connectionId, cause.getMessage());
+            closeWith(Replies.error(ctx.alloc(), 0, capabilities, errorFor(cause)));
+        } else if (cause instanceof IOException) {
+            log.debug("conn={} - {}", connectionId, cause.toString());
+            closeWith(null);
+        } else {
+            log.warn("conn={} - unexpected error; closing the session", connectionId, cause);
+            closeWith(Replies.error(ctx.alloc(), 0, capabilities, MySqlError.ER_UNKNOWN_ERROR, cause.toString()));
+        }
+    }
+
+    /** The error a client gets for malformed input. */
+    static FluxException errorFor(Throwable cause) {
+        if (cause instanceof PacketTooLargeException) {
+            return new FluxException(MySqlError.ER_NET_PACKET_TOO_LARGE);
+        }
+        return new FluxException(MySqlError.ER_NET_READ_ERROR);
+    }
+}

@@ -1,0 +1,34 @@
+package io.fluxdb.engine.mysql.frontend;
+
+import static java.util.Objects.requireNonNull;
+
+import io.fluxdb.engine.mysql.account.AccountDirectory;
+import io.fluxdb.engine.mysql.backend.BackendPool;
+import io.fluxdb.engine.spi.StatementClassifier;
+import io.fluxdb.protocol.auth.ServerAuthConfig;
+import java.util.concurrent.Executor;
+
+/** What every client session of one front end shares. */
+record FrontEndServices(
+        ProxyConfig config,
+        EngineProfile engine,
+        SessionRegistry registry,
+        BackendPool backends,
+        AccountDirectory accounts,
+        ServerAuthConfig auth,
+        StatementClassifier classifier,
+        ClientAccessPolicy access,
+        Executor blocking) {
+
+    FrontEndServices {
+        requireNonNull(config, "config is null");
+        requireNonNull(engine, "engine is null");
+        requireNonNull(registry, "registry is null");
+        requireNonNull(backends, "backends is null");
+        requireNonNull(accounts, "accounts is null");
+        requireNonNull(auth, "auth is null");
+        requireNonNull(classifier, "classifier is null");
+        requireNonNull(access, "access is null");
+        requireNonNull(blocking, "blocking is null");
+    }
+}

@@ -1,0 +1,272 @@
+package io.fluxdb.engine.mysql.frontend;
+
+import static io.fluxdb.protocol.constant.CapabilityFlags.*;
+
+import io.fluxdb.engine.mysql.backend.BackendConnection;
+import io.fluxdb.engine.mysql.backend.BackendKey;
+import io.fluxdb.engine.mysql.backend.BackendLoginException;
+import io.fluxdb.protocol.FluxException;
+import io.fluxdb.protocol.ProtocolException;
+import io.fluxdb.protocol.auth.Scrambles;
+import io.fluxdb.protocol.codec.Packet;
+import io.fluxdb.protocol.codec.PacketFrameDecoder;
+import io.fluxdb.protocol.constant.MySqlError;
+import io.fluxdb.protocol.constant.ServerStatus;
+import io.fluxdb.protocol.message.client.HandshakeResponse41;
+import io.fluxdb.protocol.message.client.SslRequest;
+import io.fluxdb.protocol.message.server.HandshakeV10;
+import io.fluxdb.protocol.auth.NativePassword;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufUtil;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.handler.ssl.SslHandler;
+import io.netty.util.ReferenceCountUtil;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The connection phase of one client: access control, HandshakeV10, optional TLS upgrade,
+ * authentication against the engine's accounts, and the login to the engine as the client's own
+ * user. On success it replaces itself with a {@link ClientSession} pinned to that backend
+ * connection. Every refusal is an ERR packet that says why, then a close.
+ */
+final class LoginHandler extends ChannelInboundHandlerAdapter {
+    private static final Logger log = LoggerFactory.getLogger(LoginHandler.class);
+
+    /** What the operator can relay faithfully; intersected with the engine's capabilities. */
+    static final long PROXY_CAPABILITIES = CLIENT_LONG_PASSWORD | CLIENT_FOUND_ROWS | CLIENT_LONG_FLAG
+            | CLIENT_CONNECT_WITH_DB | CLIENT_NO_SCHEMA | CLIENT_ODBC | CLIENT_IGNORE_SPACE | CLIENT_PROTOCOL_41
+            | CLIENT_INTERACTIVE | CLIENT_IGNORE_SIGPIPE | CLIENT_TRANSACTIONS | CLIENT_SECURE_CONNECTION
+            | CLIENT_MULTI_STATEMENTS | CLIENT_MULTI_RESULTS | CLIENT_PS_MULTI_RESULTS | CLIENT_PLUGIN_AUTH
+            | CLIENT_CONNECT_ATTRS | CLIENT_PLUGIN_AUTH_LENENC_CLIENT_DATA | CLIENT_CAN_HANDLE_EXPIRED_PASSWORDS
+            | CLIENT_SESSION_TRACK | CLIENT_DEPRECATE_EOF | CLIENT_REMEMBER_OPTIONS
+            | MARIADB_CLIENT_PROGRESS | MARIADB_CLIENT_STMT_BULK_OPERATIONS | MARIADB_CLIENT_EXTENDED_METADATA;
+    /** Negotiated per leg: the operator handles these itself, never the engine on the client's behalf. */
+    private static final long PER_LEG = CLIENT_SSL | CLIENT_COMPRESS | CLIENT_CONNECT_ATTRS | CLIENT_SSL_VERIFY_SERVER_CERT;
+
+    private enum Phase { AWAIT_RESPONSE, AUTHENTICATING, LOGGING_IN, DONE }
+
+    private final FrontEndServices services;
+    private final long connectionId;
+    private final byte[] scramble = Scrambles.generate();
+    private final long serverCapabilities;
+    private Phase phase = Phase.AWAIT_RESPONSE;
+    private boolean secure;
+    private long capabilities;
+    private int lastSequenceId;
+    private HandshakeResponse41 response;
+    private Authentication authentication;
+    private ScheduledFuture<?> deadline;
+    private boolean slotTaken;
+
+    LoginHandler(FrontEndServices services) {
+        this.services = services;
+        this.connectionId = services.registry().nextConnectionId();
+        long caps = services.engine().capabilities() & PROXY_CAPABILITIES;
+        if (services.config().tls().isPresent()) {
+            caps |= CLIENT_SSL;
+        }
+        if (services.config().localInfile()) {
+            caps |= CLIENT_LOCAL_FILES;
+        }
+        this.serverCapabilities = caps;
+    }
+
+    @Override
+    public void channelActive(ChannelHandlerContext ctx) {
+        InetAddress address = clientAddress(ctx);
+        if (!services.registry().tryAcquireSlot()) {
+            refuse(ctx, 0, MySqlError.ER_CON_COUNT_ERROR);
+            return;
+        }
+        slotTaken = true;
+        var refusal = services.access().refusal(address);
+        if (refusal.isPresent()) {
+            refuse(ctx, 0, MySqlError.ER_HOST_NOT_PRIVILEGED, address.getHostAddress(), refusal.get());
+            return;
+        }
+        long timeoutMs = services.config().connectTimeout().toMillis();
+        deadline = ctx.executor().schedule(() -> {
+            if (phase != Phase.DONE && ctx.channel().isActive()) {
+                refuse(ctx, lastSequenceId + 1, MySqlError.ER_HANDSHAKE_ERROR);
+            }
+        }, timeoutMs, TimeUnit.MILLISECONDS);
+        HandshakeV10 handshake = new HandshakeV10(
+                services.engine().serverVersion() + services.config().versionSuffix(),
+                connectionId, scramble, serverCapabilities, services.engine().collation(),
+                ServerStatus.SERVER_STATUS_AUTOCOMMIT, NativePassword.NAME);
+        ctx.writeAndFlush(Replies.handshake(ctx.alloc(), handshake));
+    }
+
+    @Override
+    public void channelRead(ChannelHandlerContext ctx, Object msg) {
+        if (!(msg instanceof Packet packet)) {
+            ReferenceCountUtil.release(msg);
+            return;
+        }
+        try {
+            lastSequenceId = packet.lastSequenceId();
+            switch (phase) {
+                case AWAIT_RESPONSE -> onHandshakeResponse(ctx, packet.content());
+                case AUTHENTICATING -> onAuthData(ctx, ByteBufUtil.getBytes(packet.content()));
+                default -> refuse(ctx, lastSequenceId + 1, MySqlError.ER_HANDSHAKE_ERROR);
+            }
+        } finally {
+            packet.release();
+        }
+    }
+
+    private void onHandshakeResponse(ChannelHandlerContext ctx, ByteBuf payload) {
+        if (SslRequest.isSslRequest(payload)) {
+            if (secure || services.config().tls().isEmpty()) {
+                refuse(ctx, lastSequenceId + 1, MySqlError.ER_HANDSHAKE_ERROR);
+                return;
+            }
+            SslRequest.decode(payload, serverCapabilities);
+            SslHandler ssl = services.config().tls().get().newHandler(ctx.alloc());
+            // Before the frame decoder: it keeps its state, and every later byte is decrypted first.
+            ctx.pipeline().addFirst("tls", ssl);
+            secure = true;
+            return;
+        }
+        response = HandshakeResponse41.decode(payload, serverCapabilities);
+        if (!has(response.capabilities(), CLIENT_PROTOCOL_41)) {
+            refuse(ctx, lastSequenceId + 1, MySqlError.ER_NOT_SUPPORTED_AUTH_MODE);
+            return;
+        }
+        capabilities = response.capabilities() & serverCapabilities;
+        InetAddress address = clientAddress(ctx);
+        authentication = new Authentication(response.user(), address, scramble, secure, response.authResponse().length > 0);
+        phase = Phase.AUTHENTICATING;
+        String plugin = response.authPluginName().isEmpty() ? NativePassword.NAME : response.authPluginName();
+        byte[] authResponse = response.authResponse();
+        CompletableFuture.supplyAsync(() -> authentication.start(services, plugin, authResponse), services.blocking())
+                .whenCompleteAsync((step, error) -> onStep(ctx, step, error), ctx.executor());
+    }
+
+    private void onAuthData(ChannelHandlerContext ctx, byte[] data) {
+        onStep(ctx, authentication.next(data), null);
+    }
+
+    private void onStep(ChannelHandlerContext ctx, Authentication.Step step, Throwable error) {
+        if (!ctx.channel().isActive()) {
+            return;
+        }
+        if (error != null) {
+            log.warn("conn={} - authentication failed unexpectedly", connectionId, error);
+            refuse(ctx, lastSequenceId + 1, MySqlError.ER_UNKNOWN_ERROR, "authentication failed: " + error);
+            return;
+        }
+        switch (step) {
+            case Authentication.Denied d -> refuse(ctx, lastSequenceId + 1, d.error());
+            case Authentication.SendMoreData m ->
+                    ctx.writeAndFlush(Replies.authMoreData(ctx.alloc(), ++lastSequenceId, m.data()));
+            case Authentication.SwitchPlugin s ->
+                    ctx.writeAndFlush(Replies.authSwitch(ctx.alloc(), ++lastSequenceId, s.plugin(), s.data()));
+            case Authentication.Authenticated a -> {
+                if (a.moreDataBeforeOk().length > 0) {
+                    ctx.write(Replies.authMoreData(ctx.alloc(), ++lastSequenceId, a.moreDataBeforeOk()));
+                }
+                loginToEngine(ctx, a);
+            }
+        }
+    }
+
+    private void loginToEngine(ChannelHandlerContext ctx, Authentication.Authenticated auth) {
+        phase = Phase.LOGGING_IN;
+        String database = response.database() == null ? "" : response.database();
+        long backendCapabilities = (capabilities & ~PER_LEG) | CLIENT_PROTOCOL_41 | CLIENT_SECURE_CONNECTION
+                | CLIENT_PLUGIN_AUTH | (database.isEmpty() ? 0 : CLIENT_CONNECT_WITH_DB);
+        if (database.isEmpty()) {
+            backendCapabilities &= ~CLIENT_CONNECT_WITH_DB;
+        }
+        BackendKey key = new BackendKey(auth.user(), backendCapabilities, response.characterSet(), database);
+        services.backends().borrow(key, auth.credential(), ctx.channel().eventLoop())
+                .whenCompleteAsync((backend, error) -> onBackend(ctx, backend, error, database), ctx.executor());
+    }
+
+    private void onBackend(ChannelHandlerContext ctx, BackendConnection backend, Throwable error, String database) {
+        if (error != null) {
+            Throwable cause = error instanceof java.util.concurrent.CompletionException ? error.getCause() : error;
+            if (cause instanceof BackendLoginException e) {
+                // The engine's own refusal (unknown database, expired password, too many connections) passes through.
+                writeAndClose(ctx, Replies.error(ctx.alloc(), lastSequenceId + 1, capabilities, e.errorCode(),
+                        e.sqlState(), e.getMessage()));
+            } else {
+                log.warn("conn={} - cannot connect to the engine: {}", connectionId, cause.toString());
+                refuse(ctx, lastSequenceId + 1, MySqlError.ER_UNKNOWN_ERROR,
+                        "FluxDB cannot reach its database engine: " + cause.getMessage());
+            }
+            return;
+        }
+        if (!ctx.channel().isActive()) {
+            services.backends().release(backend);
+            return;
+        }
+        phase = Phase.DONE;
+        if (deadline != null) {
+            deadline.cancel(false);
+        }
+        ClientSession session = new ClientSession(services, connectionId, capabilities, scramble, secure,
+                clientAddress(ctx), response.user(), backend, new SessionState(database,
+                        has(capabilities, CLIENT_MULTI_STATEMENTS)));
+        ctx.pipeline().replace(this, "session", session);
+        slotTaken = false; // the session owns the slot now
+        ctx.writeAndFlush(Replies.ok(ctx.alloc(), lastSequenceId + 1, capabilities, ServerStatus.SERVER_STATUS_AUTOCOMMIT));
+        log.debug("conn={} - user={} logged in (backend thread {})", connectionId, response.user(), backend.threadId());
+    }
+
+    @Override
+    public void channelInactive(ChannelHandlerContext ctx) {
+        if (deadline != null) {
+            deadline.cancel(false);
+        }
+        if (slotTaken) {
+            slotTaken = false;
+            services.registry().releaseSlot();
+        }
+        ctx.fireChannelInactive();
+    }
+
+    @Override
+    public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+        if (cause instanceof ProtocolException) {
+            log.debug("conn={} - bad handshake: {}", connectionId, cause.getMessage());
+            refuse(ctx, lastSequenceId + 1, ClientSession.errorFor(cause));
+        } else {
+            log.debug("conn={} - connection error during login: {}", connectionId, cause.toString());
+            ctx.close();
+        }
+    }
+
+    private void refuse(ChannelHandlerContext ctx, int sequenceId, MySqlError error, Object... args) {
+        refuse(ctx, sequenceId, new FluxException(error, args));
+    }
+
+    private void refuse(ChannelHandlerContext ctx, int sequenceId, FluxException error) {
+        phase = Phase.DONE;
+        // Before the handshake the client has not chosen capabilities: answer in the 4.1 format all clients read.
+        long caps = capabilities == 0 ? CLIENT_PROTOCOL_41 : capabilities;
+        writeAndClose(ctx, Replies.error(ctx.alloc(), sequenceId & 0xFF, caps, error));
+    }
+
+    private static void writeAndClose(ChannelHandlerContext ctx, Packet packet) {
+        ctx.writeAndFlush(packet).addListener(ChannelFutureListener.CLOSE);
+    }
+
+    static InetAddress clientAddress(ChannelHandlerContext ctx) {
+        return ((InetSocketAddress) ctx.channel().remoteAddress()).getAddress();
+    }
+
+    /** Exposed for the pipeline: the frame decoder's limit comes from the configuration. */
+    static PacketFrameDecoder frameDecoder(ProxyConfig config) {
+        return new PacketFrameDecoder(config.maxPacketBytes());
+    }
+}

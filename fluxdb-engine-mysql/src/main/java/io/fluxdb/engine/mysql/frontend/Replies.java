@@ -1,0 +1,55 @@
+package io.fluxdb.engine.mysql.frontend;
+
+import io.fluxdb.protocol.FluxException;
+import io.fluxdb.protocol.codec.Packet;
+import io.fluxdb.protocol.constant.MySqlError;
+import io.fluxdb.protocol.message.server.AuthMoreData;
+import io.fluxdb.protocol.message.server.AuthSwitchRequest;
+import io.fluxdb.protocol.message.server.ErrPacket;
+import io.fluxdb.protocol.message.server.HandshakeV10;
+import io.fluxdb.protocol.message.server.OkPacket;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufAllocator;
+
+/** Builds the packets the operator itself sends to clients, from the protocol module's messages. */
+final class Replies {
+    private Replies() {}
+
+    static Packet handshake(ByteBufAllocator alloc, HandshakeV10 handshake) {
+        ByteBuf out = alloc.buffer(128);
+        handshake.encode(out, handshake.capabilities());
+        return new Packet(0, out);
+    }
+
+    static Packet ok(ByteBufAllocator alloc, int sequenceId, long capabilities, int statusFlags) {
+        ByteBuf out = alloc.buffer(16);
+        OkPacket.of(0, 0, statusFlags, 0).encode(out, capabilities);
+        return new Packet(sequenceId, out);
+    }
+
+    static Packet error(ByteBufAllocator alloc, int sequenceId, long capabilities, int code, String sqlState, String message) {
+        ByteBuf out = alloc.buffer(16 + message.length() * 3);
+        new ErrPacket(code, sqlState, message).encode(out, capabilities);
+        return new Packet(sequenceId, out);
+    }
+
+    static Packet error(ByteBufAllocator alloc, int sequenceId, long capabilities, MySqlError error, Object... args) {
+        return error(alloc, sequenceId, capabilities, error.code(), error.sqlState(), error.message(args));
+    }
+
+    static Packet error(ByteBufAllocator alloc, int sequenceId, long capabilities, FluxException e) {
+        return error(alloc, sequenceId, capabilities, e.code(), e.sqlState(), e.getMessage());
+    }
+
+    static Packet authSwitch(ByteBufAllocator alloc, int sequenceId, String plugin, byte[] data) {
+        ByteBuf out = alloc.buffer(64);
+        new AuthSwitchRequest(plugin, data).encode(out, 0);
+        return new Packet(sequenceId, out);
+    }
+
+    static Packet authMoreData(ByteBufAllocator alloc, int sequenceId, byte[] data) {
+        ByteBuf out = alloc.buffer(data.length + 1);
+        new AuthMoreData(data).encode(out, 0);
+        return new Packet(sequenceId, out);
+    }
+}

@@ -1,0 +1,116 @@
+package io.fluxdb.engine.mysql.frontend;
+
+import io.fluxdb.engine.mysql.backend.BackendConnection;
+import io.fluxdb.engine.mysql.backend.ResponseListener;
+import io.fluxdb.protocol.codec.Packet;
+import io.fluxdb.protocol.codec.ResponseTracker;
+import io.netty.channel.ChannelHandlerContext;
+import java.util.function.Consumer;
+
+/**
+ * Relays the engine's response to one client command, packet by packet and without decoding rows,
+ * until the protocol module's {@link ResponseTracker} says the response is complete. Writes are
+ * flushed once per read burst from the engine, and the engine is paused while the client's socket
+ * is full, so a large result set streams through in bounded memory.
+ */
+final class ResponseRelay implements ResponseListener, Exchange {
+    private final ClientSession session;
+    private final ChannelHandlerContext client;
+    private final BackendConnection backend;
+    private final Packet command;
+    private final ResponseTracker tracker;
+    private final Consumer<ResponseRelay> onSuccess;
+    private boolean started;
+    private boolean done;
+
+    ResponseRelay(ClientSession session, ChannelHandlerContext client, BackendConnection backend, Packet command,
+            long capabilities, Consumer<ResponseRelay> onSuccess) {
+        this.session = session;
+        this.client = client;
+        this.backend = backend;
+        this.command = command;
+        this.tracker = ResponseTracker.forCommand(command.content(), capabilities);
+        this.onSuccess = onSuccess;
+    }
+
+    void start() {
+        if (!tracker.expectsResponse()) {
+            // COM_STMT_CLOSE and COM_STMT_SEND_LONG_DATA: the engine answers nothing, and neither do we.
+            backend.sendMore(command);
+            finish();
+            return;
+        }
+        backend.send(command, this).addListener(f -> {
+            if (!f.isSuccess()) {
+                onBackendFailure(f.cause());
+            }
+        });
+    }
+
+    @Override
+    public void onPacket(Packet packet) {
+        started = true;
+        boolean complete = tracker.accept(packet.content());
+        client.write(packet);
+        if (!client.channel().isWritable()) {
+            backend.channel().config().setAutoRead(false);
+        }
+        if (complete) {
+            client.flush();
+            backend.idle();
+            onEventLoop(this::finish);
+        }
+    }
+
+    @Override
+    public void onReadComplete() {
+        client.flush();
+    }
+
+    @Override
+    public void onBackendFailure(Throwable cause) {
+        onEventLoop(() -> {
+            if (!done) {
+                done = true;
+                session.backendLost(cause, started);
+            }
+        });
+    }
+
+    /** True while the engine waits for data from the client (LOAD DATA LOCAL INFILE contents). */
+    @Override
+    public boolean wantsClientData() {
+        return tracker.awaitingClientData();
+    }
+
+    /** Forwards a packet of file contents from the client to the engine. */
+    @Override
+    public void clientData(Packet packet) {
+        tracker.clientSent(packet.content());
+        backend.sendMore(packet);
+    }
+
+    @Override
+    public void resumeBackend() {
+        backend.channel().config().setAutoRead(true);
+    }
+
+    private void finish() {
+        if (done) {
+            return;
+        }
+        done = true;
+        if (!tracker.expectsResponse() || !tracker.endedWithError()) {
+            onSuccess.accept(this);
+        }
+        session.commandComplete(tracker.expectsResponse() ? tracker.statusFlags() : session.state().statusFlags());
+    }
+
+    private void onEventLoop(Runnable task) {
+        if (client.executor().inEventLoop()) {
+            task.run();
+        } else {
+            client.executor().execute(task);
+        }
+    }
+}
