@@ -1,5 +1,7 @@
 package io.fluxdb.server.config;
 
+import static java.util.Objects.requireNonNull;
+
 import java.net.InetAddress;
 import java.net.URI;
 import java.net.URISyntaxException;
@@ -30,6 +32,7 @@ public final class ConfigValues {
      * {@code AUTH_MASTER_ONLY} as a raw string, so "false" switched the feature on.
      */
     public static boolean parseBoolean(String text) {
+        requireNonNull(text, "text is null");
         return switch (text.strip().toLowerCase(Locale.ROOT)) {
             case "true", "1", "yes", "on" -> true;
             case "false", "0", "no", "off" -> false;
@@ -40,6 +43,7 @@ public final class ConfigValues {
 
     /** A decimal integer in {@code [min, max]}. */
     public static int parseInt(String text, int min, int max) {
+        requireNonNull(text, "text is null");
         String s = text.strip();
         int value;
         try {
@@ -55,12 +59,14 @@ public final class ConfigValues {
 
     /** A TCP port to connect to or advertise: 1-65535. */
     public static int parsePort(String text) {
+        requireNonNull(text, "text is null");
         return parsePortNumber(text)
                 .orElseThrow(() -> new IllegalArgumentException("'" + text + "' is not a port (expected 1 to 65535)"));
     }
 
     /** A TCP port to listen on: 1-65535, or 0 for any free port. */
     public static int parseListenPort(String text) {
+        requireNonNull(text, "text is null");
         if (text.strip().equals("0")) return 0;
         return parsePortNumber(text).orElseThrow(() ->
                 new IllegalArgumentException("'" + text + "' is not a port (expected 1 to 65535, or 0 for any free port)"));
@@ -79,6 +85,7 @@ public final class ConfigValues {
      * refused: seconds or milliseconds is a guess that is wrong half the time.
      */
     public static Duration parseDuration(String text) {
+        requireNonNull(text, "text is null");
         String s = text.strip();
         if (s.length() > 1 && (s.charAt(0) == 'P' || s.charAt(0) == 'p')) {
             try {
@@ -129,6 +136,7 @@ public final class ConfigValues {
      * 1024, as MySQL's {@code max_allowed_packet} reads them) and an optional {@code B}/{@code iB}.
      */
     public static long parseByteSize(String text) {
+        requireNonNull(text, "text is null");
         Matcher m = SIZE.matcher(text.strip());
         if (!m.matches()) {
             throw new IllegalArgumentException("'" + text + "' is not a size (e.g. 16M, 1G or a number of bytes)");
@@ -149,6 +157,7 @@ public final class ConfigValues {
 
     /** An http or https base URL without query or fragment; a trailing '/' is dropped. */
     public static URI parseHttpUrl(String text) {
+        requireNonNull(text, "text is null");
         String s = text.strip();
         IllegalArgumentException invalid = new IllegalArgumentException("'" + text + "' is not an http(s) URL");
         URI uri;
@@ -173,6 +182,7 @@ public final class ConfigValues {
      * restores this database as a whole.
      */
     public static String parseDatabaseName(String text) {
+        requireNonNull(text, "text is null");
         String s = text.strip();
         boolean valid = !s.isEmpty() && s.length() <= 64
                 && s.chars().allMatch(c -> Character.isLetterOrDigit(c) && c < 0x80 || c == '_' || c == '$' || c >= 0x80 && c <= 0xFFFF)
@@ -189,6 +199,7 @@ public final class ConfigValues {
 
     /** A Flux app name; it becomes part of FluxOS API paths, so only URL-safe characters. */
     public static String parseAppName(String text) {
+        requireNonNull(text, "text is null");
         String s = text.strip();
         if (!APP_NAME.matcher(s).matches()) {
             throw new IllegalArgumentException("'" + text + "' is not an app name (letters, digits, '-' and '_';"
@@ -199,6 +210,7 @@ public final class ConfigValues {
 
     /** An engine name as registered by an {@code EngineFactory}: lower case. */
     public static String parseEngineName(String text) {
+        requireNonNull(text, "text is null");
         String s = text.strip().toLowerCase(Locale.ROOT);
         if (!ENGINE_NAME.matcher(s).matches()) {
             throw new IllegalArgumentException("'" + text + "' is not an engine name (e.g. mysql)");
@@ -208,6 +220,7 @@ public final class ConfigValues {
 
     /** A MySQL account name: non-empty, printable, at most 80 characters (MariaDB's limit). */
     public static String parseUserName(String text) {
+        requireNonNull(text, "text is null");
         String s = text.strip();
         if (s.isEmpty() || s.length() > 80 || s.chars().anyMatch(Character::isISOControl)) {
             throw new IllegalArgumentException("'" + text + "' is not a user name (1 to 80 printable characters)");
@@ -217,6 +230,7 @@ public final class ConfigValues {
 
     /** An IP literal to bind to; a host name is refused because binding must not wait for DNS. */
     public static InetAddress parseBindAddress(String text) {
+        requireNonNull(text, "text is null");
         return IpAddresses.parse(text).orElseThrow(() ->
                 new IllegalArgumentException("'" + text + "' is not an IP address (e.g. 0.0.0.0, 127.0.0.1 or ::)"));
     }

@@ -1,5 +1,7 @@
 package io.fluxdb.server.config;
 
+import static java.util.Objects.requireNonNull;
+
 import java.util.Arrays;
 import java.util.Locale;
 import java.util.stream.Collectors;
@@ -14,6 +16,7 @@ public enum Consistency {
     STRONG;
 
     public static Consistency parse(String text) {
+        requireNonNull(text, "text is null");
         for (Consistency value : values()) {
             if (value.name().equalsIgnoreCase(text.strip())) return value;
         }

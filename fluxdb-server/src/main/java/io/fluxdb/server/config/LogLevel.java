@@ -1,5 +1,7 @@
 package io.fluxdb.server.config;
 
+import static java.util.Objects.requireNonNull;
+
 import java.util.Locale;
 
 /** The root log level; kept free of any logging backend's types. */
@@ -11,6 +13,7 @@ public enum LogLevel {
     ERROR;
 
     public static LogLevel parse(String text) {
+        requireNonNull(text, "text is null");
         String name = text.strip().toUpperCase(Locale.ROOT);
         if (name.equals("WARNING")) return WARN;
         for (LogLevel value : values()) {
