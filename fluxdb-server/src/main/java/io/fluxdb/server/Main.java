@@ -1,6 +1,10 @@
 package io.fluxdb.server;
 
+import io.fluxdb.server.cli.ConfigErrorHandler;
+import io.fluxdb.server.cli.DevLauncher;
 import io.fluxdb.server.cli.FluxDbCommand;
+import io.fluxdb.server.cli.NodeLauncher;
+import java.util.Map;
 import picocli.CommandLine;
 
 /** The {@code fluxdb} launcher. */
@@ -13,6 +17,20 @@ public final class Main {
 
     /** The command line with every subcommand and converter registered; tests parse with it too. */
     public static CommandLine commandLine() {
-        return new CommandLine(new FluxDbCommand());
+        return commandLine(System.getenv());
+    }
+
+    /** As {@link #commandLine()}, reading configuration from {@code environment}; {@code run} and {@code dev} print it. */
+    public static CommandLine commandLine(Map<String, String> environment) {
+        return configure(new CommandLine(new FluxDbCommand(environment)));
+    }
+
+    /** As {@link #commandLine(Map)}, with {@code run} and {@code dev} handing their configuration to these launchers. */
+    public static CommandLine commandLine(Map<String, String> environment, NodeLauncher nodeLauncher, DevLauncher devLauncher) {
+        return configure(new CommandLine(new FluxDbCommand(environment, nodeLauncher, devLauncher)));
+    }
+
+    private static CommandLine configure(CommandLine commandLine) {
+        return commandLine.setExecutionExceptionHandler(new ConfigErrorHandler());
     }
 }

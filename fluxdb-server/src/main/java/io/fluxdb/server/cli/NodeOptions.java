@@ -1,0 +1,252 @@
+package io.fluxdb.server.cli;
+
+import static io.fluxdb.server.config.Setting.*;
+import static java.util.Objects.requireNonNull;
+
+import io.fluxdb.server.config.AccessConfig;
+import io.fluxdb.server.config.AddressMatcher;
+import io.fluxdb.server.config.ClusterConfig;
+import io.fluxdb.server.config.ConfigReader;
+import io.fluxdb.server.config.ConfigValues;
+import io.fluxdb.server.config.Consistency;
+import io.fluxdb.server.config.EngineConfig;
+import io.fluxdb.server.config.HostPort;
+import io.fluxdb.server.config.IpRange;
+import io.fluxdb.server.config.ListenConfig;
+import io.fluxdb.server.config.LogLevel;
+import io.fluxdb.server.config.NodeConfig;
+import io.fluxdb.server.config.ProxyConfig;
+import io.fluxdb.server.config.Secret;
+import io.fluxdb.server.config.Setting;
+import io.fluxdb.server.config.TlsConfig;
+import java.net.InetAddress;
+import java.net.URI;
+import java.nio.file.InvalidPathException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.OptionalInt;
+import picocli.CommandLine.Option;
+
+/**
+ * The options of {@code fluxdb run}. Every option is kept as text and converted together with
+ * the environment in {@link #toNodeConfig}, so a bad flag and a bad variable are reported the
+ * same way, and all at once.
+ */
+final class NodeOptions {
+    @Option(names = "--db-host", paramLabel = "HOST[:PORT]",
+            description = "The engine: host or host:port, IPv6 in brackets (env DB_COMPONENT_NAME; default localhost:3306).")
+    String dbHost;
+
+    @Option(names = "--db-user", paramLabel = "USER", description = "Engine account the operator uses (env DB_USER; default root).")
+    String dbUser;
+
+    @Option(names = "--db-password", paramLabel = "PASSWORD",
+            description = "That account's password (env DB_INIT_PASS; default empty). Prefer the variable: flags show in ps.")
+    String dbPassword;
+
+    @Option(names = "--init-db", paramLabel = "NAME", description = "User database created at first start (env INIT_DB_NAME; default test_db).")
+    String initDb;
+
+    @Option(names = "--port", paramLabel = "PORT", description = "MySQL port for applications (env EXT_DB_PORT, then DB_PORT; default 3307).")
+    String port;
+
+    @Option(names = "--bind-address", paramLabel = "IP", description = "Address every listener binds (env BIND_ADDRESS; default 0.0.0.0).")
+    String bindAddress;
+
+    @Option(names = "--api-port", paramLabel = "PORT",
+            description = "Internal API port as peers reach it (env API_PORT; default: the internal API listen port).")
+    String apiPort;
+
+    @Option(names = "--api-listen-port", paramLabel = "PORT", description = "Internal API listen port (env API_LISTEN_PORT; default 7071).")
+    String apiListenPort;
+
+    @Option(names = "--raft-port", paramLabel = "PORT", description = "Raft port (env RAFT_PORT; default 7072).")
+    String raftPort;
+
+    @Option(names = "--ui-port", paramLabel = "PORT", description = "Web UI and management API port (env UI_PORT; default 8008).")
+    String uiPort;
+
+    @Option(names = "--app-name", paramLabel = "APP", description = "Flux app of this cluster, for discovery (env DB_APPNAME).")
+    String appName;
+
+    @Option(names = "--client-app-name", paramLabel = "APP", description = "Flux app whose instances may connect (env CLIENT_APPNAME).")
+    String clientAppName;
+
+    @Option(names = "--whitelist", paramLabel = "IP[/BITS],...",
+            description = "IPs and CIDR ranges always allowed to connect (env WHITELIST; default " + AccessConfig.DEFAULT_WHITELIST + ").")
+    String whitelist;
+
+    @Option(names = "--auth-master-only", paramLabel = "BOOL", arity = "0..1", fallbackValue = "true",
+            description = "Only the leader accepts clients outside the whitelist (env AUTH_MASTER_ONLY; default false).")
+    String authMasterOnly;
+
+    @Option(names = "--peers", paramLabel = "HOST:PORT,...",
+            description = "Other nodes' internal API addresses, for a cluster outside Flux (env PEERS).")
+    String peers;
+
+    @Option(names = "--fluxos-api", paramLabel = "URL", description = "FluxOS API base URL (env FLUXOS_API; default https://api.runonflux.io).")
+    String fluxosApi;
+
+    @Option(names = "--cluster-secret", paramLabel = "SECRET",
+            description = "Shared secret of the cluster's nodes, at least 16 characters; required with more than one node"
+                    + " (env CLUSTER_SECRET). Prefer the variable: flags show in ps.")
+    String clusterSecret;
+
+    @Option(names = "--consistency", paramLabel = "MODE", description = "Read consistency: session, eventual or strong (env CONSISTENCY; default session).")
+    String consistency;
+
+    @Option(names = "--bootstrap-expect", paramLabel = "N",
+            description = "Nodes that must be present before a new cluster forms (env BOOTSTRAP_EXPECT; default: 1 + the number of PEERS).")
+    String bootstrapExpect;
+
+    @Option(names = "--data-dir", paramLabel = "DIR", description = "Operator state directory (env FLUXDB_DATA_DIR; default ./fluxdb-data).")
+    String dataDir;
+
+    @Option(names = "--engine", paramLabel = "NAME", description = "Engine type (env ENGINE, then DB_TYPE; default mysql).")
+    String engine;
+
+    @Option(names = "--max-connections", paramLabel = "N", description = "Client connections open at once (env MAX_CONNECTIONS; default 1000).")
+    String maxConnections;
+
+    @Option(names = "--idle-timeout", paramLabel = "DURATION", description = "Close idle client connections after this, e.g. 30s, 8h (env IDLE_TIMEOUT; default 8h).")
+    String idleTimeout;
+
+    @Option(names = "--max-packet-size", paramLabel = "SIZE", description = "Largest client command, e.g. 16M, 1G (env MAX_PACKET_SIZE; default 64M).")
+    String maxPacketSize;
+
+    @Option(names = "--local-infile", paramLabel = "BOOL", arity = "0..1", fallbackValue = "true",
+            description = "Allow LOAD DATA LOCAL INFILE (env LOCAL_INFILE; default false).")
+    String localInfile;
+
+    @Option(names = "--tls-cert", paramLabel = "FILE", description = "PEM certificate chain for the client port (env TLS_CERT; needs --tls-key).")
+    String tlsCert;
+
+    @Option(names = "--tls-key", paramLabel = "FILE", description = "PEM private key of --tls-cert (env TLS_KEY).")
+    String tlsKey;
+
+    @Option(names = "--log-level", paramLabel = "LEVEL", description = "trace, debug, info, warn or error (env LOG_LEVEL; default info).")
+    String logLevel;
+
+    /**
+     * The one place where flags and environment become configuration: a flag wins over its
+     * variables, and every problem is collected before any is reported.
+     *
+     * @throws io.fluxdb.server.config.ConfigException listing every problem found
+     */
+    NodeConfig toNodeConfig(Map<String, String> environment) {
+        requireNonNull(environment, "environment is null");
+        ConfigReader r = new ConfigReader(environment);
+
+        String engineName = r.get(ENGINE, engine, ConfigValues::parseEngineName, EngineConfig.DEFAULT_ENGINE);
+        HostPort endpoint = r.get(DB_COMPONENT_NAME, dbHost, t -> HostPort.parse(t, EngineConfig.DEFAULT_PORT), EngineConfig.DEFAULT_ENDPOINT);
+        String user = r.get(DB_USER, dbUser, ConfigValues::parseUserName, EngineConfig.DEFAULT_USER);
+        Secret password = r.get(DB_INIT_PASS, dbPassword, Secret::new, new Secret(""));
+        String initDatabase = r.get(INIT_DB_NAME, initDb, ConfigValues::parseDatabaseName, EngineConfig.DEFAULT_INIT_DATABASE);
+
+        InetAddress bind = r.get(BIND_ADDRESS, bindAddress, ConfigValues::parseBindAddress, anyIpv4());
+        Integer clientPort = r.get(EXT_DB_PORT, port, ConfigValues::parseListenPort, ListenConfig.DEFAULT_CLIENT_PORT);
+        Integer apiListen = r.get(API_LISTEN_PORT, apiListenPort, ConfigValues::parseListenPort, ListenConfig.DEFAULT_API_PORT);
+        Integer apiAdvertised = r.get(API_PORT, apiPort, ConfigValues::parsePort, apiListen);
+        Integer raft = r.get(RAFT_PORT, raftPort, ConfigValues::parseListenPort, ListenConfig.DEFAULT_RAFT_PORT);
+        Integer ui = r.get(UI_PORT, uiPort, ConfigValues::parseListenPort, ListenConfig.DEFAULT_UI_PORT);
+        checkDistinctPorts(r, clientPort, apiListen, raft, ui);
+
+        Optional<String> app = r.find(DB_APPNAME, appName, ConfigValues::parseAppName);
+        List<HostPort> peerList = r.list(PEERS, peers, t -> HostPort.parse(t, ClusterConfig.DEFAULT_PEER_API_PORT), List.of());
+        Optional<Secret> secret = r.find(CLUSTER_SECRET, clusterSecret, Secret::new);
+        URI fluxos = r.get(FLUXOS_API, fluxosApi, ConfigValues::parseHttpUrl, ClusterConfig.DEFAULT_FLUXOS_API);
+        Consistency readConsistency = r.get(CONSISTENCY, consistency, Consistency::parse, Consistency.SESSION);
+        Integer expect = r.get(BOOTSTRAP_EXPECT, bootstrapExpect, t -> ConfigValues.parseInt(t, 1, 999), null);
+        boolean multiNode = app.isPresent() || r.isSet(DB_APPNAME, appName) || peerList == null || !peerList.isEmpty();
+        problem(r, CLUSTER_SECRET, ClusterConfig.secretProblem(multiNode, secret));
+        OptionalInt bootstrap = bootstrapExpect(r, app.isPresent(), peerList, expect);
+
+        Optional<String> clientApp = r.find(CLIENT_APPNAME, clientAppName, ConfigValues::parseAppName);
+        List<IpRange> allowed = r.list(WHITELIST, whitelist, IpRange::parse, AddressMatcher.parse(AccessConfig.DEFAULT_WHITELIST).ranges());
+        Boolean masterOnly = r.get(AUTH_MASTER_ONLY, authMasterOnly, ConfigValues::parseBoolean, false);
+
+        Integer connections = r.get(MAX_CONNECTIONS, maxConnections,
+                t -> ConfigValues.parseInt(t, 1, ProxyConfig.MAX_CONNECTIONS_LIMIT), ProxyConfig.DEFAULT_MAX_CONNECTIONS);
+        Duration idle = r.get(IDLE_TIMEOUT, idleTimeout, ConfigValues::parseDuration, ProxyConfig.DEFAULT_IDLE_TIMEOUT);
+        Long packet = r.get(MAX_PACKET_SIZE, maxPacketSize, NodeOptions::parsePacketSize, ProxyConfig.DEFAULT_MAX_PACKET_BYTES);
+        Boolean infile = r.get(LOCAL_INFILE, localInfile, ConfigValues::parseBoolean, false);
+        Optional<TlsConfig> tls = tls(r);
+
+        Path data = r.get(FLUXDB_DATA_DIR, dataDir, NodeOptions::parsePath, NodeConfig.DEFAULT_DATA_DIR);
+        LogLevel level = r.get(LOG_LEVEL, logLevel, LogLevel::parse, LogLevel.INFO);
+
+        r.throwIfProblems();
+        return new NodeConfig(
+                new EngineConfig(engineName, endpoint, user, password, initDatabase),
+                new ListenConfig(bind, clientPort, apiListen, apiAdvertised, raft, ui),
+                new ClusterConfig(app, peerList, secret, fluxos, readConsistency, bootstrap),
+                new AccessConfig(new AddressMatcher(allowed), clientApp, masterOnly),
+                new ProxyConfig(connections, idle, packet, infile, tls),
+                data,
+                level);
+    }
+
+    private static void checkDistinctPorts(ConfigReader r, Integer client, Integer api, Integer raft, Integer ui) {
+        Setting[] settings = {EXT_DB_PORT, API_LISTEN_PORT, RAFT_PORT, UI_PORT};
+        Integer[] ports = {client, api, raft, ui};
+        for (int i = 1; i < ports.length; i++) {
+            for (int j = 0; j < i; j++) {
+                if (ports[i] != null && ports[i] != 0 && ports[i].equals(ports[j])) {
+                    r.problem(settings[i], ports[i] + " is also the " + settings[j].name() + " port");
+                    break;
+                }
+            }
+        }
+    }
+
+    /** Without BOOTSTRAP_EXPECT, a static cluster waits for all its listed nodes; on Flux the app spec decides. */
+    private static OptionalInt bootstrapExpect(ConfigReader r, boolean discovered, List<HostPort> peerList, Integer expect) {
+        if (peerList == null) return OptionalInt.empty();
+        if (expect == null) return discovered ? OptionalInt.empty() : OptionalInt.of(peerList.size() + 1);
+        OptionalInt value = OptionalInt.of(expect);
+        problem(r, BOOTSTRAP_EXPECT, ClusterConfig.bootstrapProblem(discovered, peerList.size(), value));
+        return value;
+    }
+
+    private Optional<TlsConfig> tls(ConfigReader r) {
+        Path cert = r.get(TLS_CERT, tlsCert, NodeOptions::parsePath, null);
+        Path key = r.get(TLS_KEY, tlsKey, NodeOptions::parsePath, null);
+        boolean certSet = r.isSet(TLS_CERT, tlsCert);
+        boolean keySet = r.isSet(TLS_KEY, tlsKey);
+        if (certSet && !keySet) r.problem(TLS_KEY, "missing: TLS_CERT is set, and a certificate needs its private key");
+        if (keySet && !certSet) r.problem(TLS_CERT, "missing: TLS_KEY is set, and a private key needs its certificate");
+        String certProblem = cert == null ? null : TlsConfig.checkReadable(cert);
+        String keyProblem = key == null ? null : TlsConfig.checkReadable(key);
+        problem(r, TLS_CERT, certProblem);
+        problem(r, TLS_KEY, keyProblem);
+        boolean usable = cert != null && key != null && certProblem == null && keyProblem == null;
+        return usable ? Optional.of(new TlsConfig(cert, key)) : Optional.empty();
+    }
+
+    private static long parsePacketSize(String text) {
+        long bytes = ConfigValues.parseByteSize(text);
+        if (bytes < ProxyConfig.MIN_PACKET_BYTES || bytes > ProxyConfig.MAX_PACKET_BYTES) {
+            throw new IllegalArgumentException("'" + text + "' is out of range (expected 1k to 1G)");
+        }
+        return bytes;
+    }
+
+    private static Path parsePath(String text) {
+        try {
+            return Path.of(text.strip());
+        } catch (InvalidPathException e) {
+            throw new IllegalArgumentException("'" + text + "' is not a path: " + e.getReason());
+        }
+    }
+
+    private static void problem(ConfigReader r, Setting setting, String problem) {
+        if (problem != null) r.problem(setting, problem);
+    }
+
+    private static InetAddress anyIpv4() {
+        return ConfigValues.parseBindAddress("0.0.0.0");
+    }
+}

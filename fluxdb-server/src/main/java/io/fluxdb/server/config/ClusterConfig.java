@@ -1,0 +1,81 @@
+package io.fluxdb.server.config;
+
+import static java.util.Objects.requireNonNull;
+
+import java.net.URI;
+import java.util.List;
+import java.util.Optional;
+import java.util.OptionalInt;
+
+/**
+ * How this node finds and joins its cluster. Without an app name and without peers the node
+ * is a cluster of one and its own leader.
+ *
+ * @param appName the Flux app of this cluster, discovered through FluxOS ({@code DB_APPNAME})
+ * @param peers other nodes' internal API addresses ({@code PEERS})
+ * @param secret authenticates node-to-node traffic ({@code CLUSTER_SECRET}); required with
+ *     more than one node
+ * @param fluxosApi the FluxOS API base URL ({@code FLUXOS_API})
+ * @param consistency the default read consistency ({@code CONSISTENCY})
+ * @param bootstrapExpect how many nodes must be present before a new cluster forms
+ *     ({@code BOOTSTRAP_EXPECT}); empty on Flux means the app specification's instance count
+ */
+public record ClusterConfig(
+        Optional<String> appName,
+        List<HostPort> peers,
+        Optional<Secret> secret,
+        URI fluxosApi,
+        Consistency consistency,
+        OptionalInt bootstrapExpect) {
+    public static final URI DEFAULT_FLUXOS_API = URI.create("https://api.runonflux.io");
+    public static final int DEFAULT_PEER_API_PORT = ListenConfig.DEFAULT_API_PORT;
+    /** 16 characters: a 64-bit random value in hex, the least worth guessing over a network. */
+    public static final int MIN_SECRET_LENGTH = 16;
+
+    public ClusterConfig {
+        requireNonNull(appName, "appName is null");
+        peers = List.copyOf(requireNonNull(peers, "peers is null"));
+        requireNonNull(secret, "secret is null");
+        requireNonNull(fluxosApi, "fluxosApi is null");
+        requireNonNull(consistency, "consistency is null");
+        requireNonNull(bootstrapExpect, "bootstrapExpect is null");
+        appName.ifPresent(ConfigValues::parseAppName);
+        ConfigValues.parseHttpUrl(fluxosApi.toString());
+        boolean multiNode = appName.isPresent() || !peers.isEmpty();
+        String problem = secretProblem(multiNode, secret);
+        if (problem != null) throw new IllegalArgumentException("secret: " + problem);
+        problem = bootstrapProblem(appName.isPresent(), peers.size(), bootstrapExpect);
+        if (problem != null) throw new IllegalArgumentException("bootstrapExpect: " + problem);
+    }
+
+    /** Whether other nodes may exist: an app name to discover them, or a static peer list. */
+    public boolean isMultiNode() {
+        return appName.isPresent() || !peers.isEmpty();
+    }
+
+    /** What is wrong with the secret of a cluster, or null. Never includes the secret itself. */
+    public static String secretProblem(boolean multiNode, Optional<Secret> secret) {
+        if (secret.isEmpty()) {
+            return multiNode ? "required when the cluster has more than one node (PEERS or DB_APPNAME is set)" : null;
+        }
+        int length = secret.get().value().codePointCount(0, secret.get().value().length());
+        if (length < MIN_SECRET_LENGTH) {
+            return "is " + length + " characters long; use at least " + MIN_SECRET_LENGTH
+                    + " (e.g. the output of: openssl rand -hex 16)";
+        }
+        return null;
+    }
+
+    /** What is wrong with an expected cluster size, or null. */
+    public static String bootstrapProblem(boolean discovered, int peerCount, OptionalInt bootstrapExpect) {
+        if (bootstrapExpect.isEmpty()) return null;
+        int expect = bootstrapExpect.getAsInt();
+        if (expect < 1) return expect + " is out of range (expected at least 1)";
+        if (!discovered && expect > peerCount + 1) {
+            return peerCount == 0
+                    ? expect + " nodes can never be found: neither PEERS nor DB_APPNAME is set"
+                    : expect + " nodes can never be found: PEERS lists " + peerCount + " other node" + (peerCount == 1 ? "" : "s");
+        }
+        return null;
+    }
+}

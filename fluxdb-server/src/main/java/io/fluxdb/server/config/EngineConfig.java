@@ -1,0 +1,33 @@
+package io.fluxdb.server.config;
+
+import static java.util.Objects.requireNonNull;
+
+/**
+ * The local database engine this operator fronts.
+ *
+ * @param engine the registered engine name ({@code ENGINE}, e.g. {@code mysql})
+ * @param endpoint where the engine listens ({@code DB_COMPONENT_NAME})
+ * @param user the administrative account the operator uses ({@code DB_USER})
+ * @param password that account's password ({@code DB_INIT_PASS}); hidden in {@code toString()}
+ * @param initDatabase the user database created at first start ({@code INIT_DB_NAME})
+ */
+public record EngineConfig(String engine, HostPort endpoint, String user, Secret password, String initDatabase) {
+    public static final String DEFAULT_ENGINE = "mysql";
+    public static final int DEFAULT_PORT = 3306;
+    public static final HostPort DEFAULT_ENDPOINT = new HostPort("localhost", DEFAULT_PORT);
+    public static final String DEFAULT_USER = "root";
+    public static final String DEFAULT_INIT_DATABASE = "test_db";
+
+    public EngineConfig {
+        requireNonNull(engine, "engine is null");
+        requireNonNull(endpoint, "endpoint is null");
+        requireNonNull(user, "user is null");
+        requireNonNull(password, "password is null");
+        requireNonNull(initDatabase, "initDatabase is null");
+        if (!engine.equals(ConfigValues.parseEngineName(engine))) throw new IllegalArgumentException("engine: " + engine);
+        if (!user.equals(ConfigValues.parseUserName(user))) throw new IllegalArgumentException("user: '" + user + "'");
+        if (!initDatabase.equals(ConfigValues.parseDatabaseName(initDatabase))) {
+            throw new IllegalArgumentException("initDatabase: '" + initDatabase + "'");
+        }
+    }
+}
