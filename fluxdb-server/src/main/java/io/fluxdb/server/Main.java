@@ -1,5 +1,6 @@
 package io.fluxdb.server;
 
+import io.fluxdb.server.node.NodeRunner;
 import io.fluxdb.server.cli.ConfigErrorHandler;
 import io.fluxdb.server.cli.DevLauncher;
 import io.fluxdb.server.cli.FluxDbCommand;
@@ -12,7 +13,7 @@ public final class Main {
     private Main() {}
 
     public static void main(String[] args) {
-        System.exit(commandLine().execute(args));
+        System.exit(commandLine(System.getenv(), new NodeRunner(System.out), new NodeRunner(System.out)).execute(args));
     }
 
     /** The command line with every subcommand and converter registered; tests parse with it too. */

@@ -4,6 +4,7 @@ import io.fluxdb.engine.mysql.backend.BackendConnection;
 import io.fluxdb.engine.mysql.backend.ResponseListener;
 import io.fluxdb.protocol.codec.Packet;
 import io.fluxdb.protocol.codec.ResponseTracker;
+import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelHandlerContext;
 import java.util.function.Consumer;
 
@@ -29,7 +30,8 @@ final class ResponseRelay implements ResponseListener, Exchange {
         this.client = client;
         this.backend = backend;
         this.command = command;
-        this.tracker = ResponseTracker.forCommand(command.content(), capabilities);
+        ByteBuf payload = command.content();
+        this.tracker = ResponseTracker.forCommand(payload.getUnsignedByte(payload.readerIndex()), capabilities);
         this.onSuccess = onSuccess;
     }
 
@@ -50,7 +52,7 @@ final class ResponseRelay implements ResponseListener, Exchange {
     @Override
     public void onPacket(Packet packet) {
         started = true;
-        boolean complete = tracker.accept(packet.content());
+        boolean complete = tracker.feed(packet.content());
         client.write(packet);
         if (!client.channel().isWritable()) {
             backend.channel().config().setAutoRead(false);
@@ -80,13 +82,16 @@ final class ResponseRelay implements ResponseListener, Exchange {
     /** True while the engine waits for data from the client (LOAD DATA LOCAL INFILE contents). */
     @Override
     public boolean wantsClientData() {
-        return tracker.awaitingClientData();
+        return tracker.awaitingLocalInfile();
     }
 
     /** Forwards a packet of file contents from the client to the engine. */
     @Override
     public void clientData(Packet packet) {
-        tracker.clientSent(packet.content());
+        // The contents end with an empty packet; then the engine answers OK or ERR.
+        if (!packet.content().isReadable()) {
+            tracker.clientSent();
+        }
         backend.sendMore(packet);
     }
 
@@ -100,7 +105,7 @@ final class ResponseRelay implements ResponseListener, Exchange {
             return;
         }
         done = true;
-        if (!tracker.expectsResponse() || !tracker.endedWithError()) {
+        if (!tracker.expectsResponse() || !tracker.endedInError()) {
             onSuccess.accept(this);
         }
         session.commandComplete(tracker.expectsResponse() ? tracker.statusFlags() : session.state().statusFlags());
