@@ -1,0 +1,65 @@
+package io.fluxdb.engine.mysql.backend;
+
+import static java.util.Objects.requireNonNull;
+
+import io.fluxdb.protocol.auth.AuthPlugins;
+import io.fluxdb.protocol.auth.ClientAuthOptions;
+import io.fluxdb.protocol.auth.Credential;
+import io.fluxdb.protocol.client.ClientHandshakeOptions;
+import io.fluxdb.protocol.client.ClientSession;
+import io.fluxdb.protocol.client.MySqlClientConnector;
+import io.fluxdb.protocol.client.MySqlServerException;
+import io.fluxdb.protocol.client.TlsMode;
+import io.fluxdb.protocol.codec.PacketFrameDecoder;
+import io.netty.bootstrap.Bootstrap;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.EventLoop;
+import io.netty.channel.socket.nio.NioSocketChannel;
+import java.net.InetSocketAddress;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * Logs in to the local engine over TCP as a client's own user, with the credential the operator
+ * recovered while authenticating that client (SHA1(password) for native accounts), so the engine
+ * applies that user's privileges to every statement.
+ */
+public final class MySqlBackendConnector implements BackendConnector {
+    private static final Map<String, String> ATTRIBUTES = Map.of("_client_name", "fluxdb", "program_name", "fluxdb");
+
+    private final InetSocketAddress engine;
+
+    public MySqlBackendConnector(String host, int port) {
+        this.engine = InetSocketAddress.createUnresolved(requireNonNull(host, "host is null"), port);
+    }
+
+    @Override
+    public CompletableFuture<BackendConnection> connect(BackendKey key, Credential credential, EventLoop eventLoop) {
+        Bootstrap bootstrap = new Bootstrap()
+                .group(eventLoop)
+                .channel(NioSocketChannel.class)
+                .option(ChannelOption.TCP_NODELAY, true)
+                .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, 10_000);
+        ClientHandshakeOptions options = new ClientHandshakeOptions(key.user(), key.database(), key.capabilities(),
+                key.collation(), 1 << 30, ATTRIBUTES,
+                plugin -> AuthPlugins.client(plugin, credential, ClientAuthOptions.DEFAULT),
+                TlsMode.DISABLED, null);
+        CompletableFuture<BackendConnection> result = new CompletableFuture<>();
+        InetSocketAddress remote = new InetSocketAddress(engine.getHostString(), engine.getPort());
+        MySqlClientConnector.connect(bootstrap, remote, options, PacketFrameDecoder.DEFAULT_MAX_PAYLOAD)
+                .addListener(f -> {
+                    if (f.isSuccess()) {
+                        ClientSession session = (ClientSession) f.getNow();
+                        BackendConnection connection = new BackendConnection(session.channel(), key,
+                                session.connectionId(), session.serverHandshake().serverVersion());
+                        connection.attach();
+                        result.complete(connection);
+                    } else if (f.cause() instanceof MySqlServerException e) {
+                        result.completeExceptionally(new BackendLoginException(e.errorCode(), e.sqlState(), e.getMessage()));
+                    } else {
+                        result.completeExceptionally(f.cause());
+                    }
+                });
+        return result;
+    }
+}

@@ -1,0 +1,124 @@
+package io.fluxdb.engine.mysql.frontend;
+
+import static java.util.Objects.requireNonNull;
+
+import io.fluxdb.engine.mysql.MySqlEngine;
+import io.fluxdb.engine.mysql.account.AccountDirectory;
+import io.fluxdb.engine.mysql.account.JdbcAccountLoader;
+import io.fluxdb.engine.mysql.backend.BackendPool;
+import io.fluxdb.engine.mysql.backend.MySqlBackendConnector;
+import io.fluxdb.engine.spi.FrontEnd;
+import io.fluxdb.engine.spi.FrontEndContext;
+import io.fluxdb.protocol.auth.CachingSha2Cache;
+import io.fluxdb.protocol.auth.RsaKeyPair;
+import io.fluxdb.protocol.auth.ServerAuthConfig;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.nio.NioIoHandler;
+import io.netty.handler.ssl.SslContext;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The MySQL engine's {@link FrontEnd}: builds the listener from the server's named options.
+ *
+ * <p>Options: {@code max-connections}, {@code idle-timeout} (ISO-8601 duration), {@code max-packet-size}
+ * (bytes), {@code local-infile} (true/false), {@code tls-cert} and {@code tls-key} (PEM files), {@code tls-dir}
+ * (where a self-signed certificate is generated and kept when no certificate is configured).
+ */
+public final class MySqlFrontEndFactory implements FrontEnd {
+    static final Set<String> OPTIONS = Set.of("max-connections", "idle-timeout", "max-packet-size", "local-infile",
+            "tls-cert", "tls-key", "tls-dir");
+
+    private final MySqlEngine engine;
+
+    public MySqlFrontEndFactory(MySqlEngine engine) {
+        this.engine = requireNonNull(engine, "engine is null");
+    }
+
+    @Override
+    public Handle start(FrontEndContext context) throws IOException {
+        Map<String, String> options = context.options();
+        for (String name : options.keySet()) {
+            if (!OPTIONS.contains(name)) {
+                throw new IllegalArgumentException("unknown MySQL front-end option '" + name + "' (known: "
+                        + new java.util.TreeSet<>(OPTIONS) + ")");
+            }
+        }
+        ProxyConfig defaults = ProxyConfig.defaults(context.listenAddress());
+        ProxyConfig config = new ProxyConfig(context.listenAddress(),
+                intOption(options, "max-connections", defaults.maxConnections()),
+                Optional.ofNullable(options.get("idle-timeout")).map(Duration::parse).orElse(defaults.idleTimeout()),
+                defaults.connectTimeout(),
+                Optional.ofNullable(options.get("max-packet-size")).map(Long::parseLong).orElse(defaults.maxPacketBytes()),
+                Boolean.parseBoolean(options.getOrDefault("local-infile", "false")),
+                Optional.of(tls(options)),
+                defaults.shutdownGrace(),
+                defaults.versionSuffix());
+
+        EngineProfile profile = EngineProbe.probe(engine.config().host(), engine.config().port(), Duration.ofSeconds(10));
+        EventLoopGroup workers = new MultiThreadIoEventLoopGroup(NioIoHandler.newFactory());
+        ExecutorService blocking = Executors.newVirtualThreadPerTaskExecutor();
+        ScheduledExecutorService maintenance = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "fluxdb-backend-pool");
+            t.setDaemon(true);
+            return t;
+        });
+        BackendPool pool = new BackendPool(new MySqlBackendConnector(engine.config().host(), engine.config().port()),
+                config.maxConnections() + 16, 64, Duration.ofMinutes(5), Duration.ofSeconds(2));
+        maintenance.scheduleWithFixedDelay(pool::evictIdle, 30, 30, TimeUnit.SECONDS);
+        FrontEndServices services = new FrontEndServices(config, profile, new SessionRegistry(config.maxConnections()),
+                pool, new AccountDirectory(new JdbcAccountLoader(engine.admin()), Duration.ofSeconds(30), Clock.systemUTC()),
+                new ServerAuthConfig(RsaKeyPair.generate(), new CachingSha2Cache()),
+                engine.classifier(), context.admission()::refusal, blocking);
+        MySqlFrontEnd frontEnd = new MySqlFrontEnd(services, workers);
+        InetSocketAddress bound;
+        try {
+            bound = frontEnd.bind();
+        } catch (Exception e) {
+            workers.shutdownGracefully(0, 1, TimeUnit.SECONDS);
+            blocking.shutdownNow();
+            maintenance.shutdownNow();
+            throw new IOException("cannot listen for MySQL clients on " + context.listenAddress() + ": " + e.getMessage(), e);
+        }
+        return new Handle() {
+            @Override
+            public InetSocketAddress localAddress() {
+                return bound;
+            }
+
+            @Override
+            public void close() {
+                frontEnd.close();
+                maintenance.shutdownNow();
+                blocking.shutdown();
+                workers.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
+            }
+        };
+    }
+
+    private static SslContext tls(Map<String, String> options) throws IOException {
+        String cert = options.get("tls-cert");
+        String key = options.get("tls-key");
+        if (cert != null && key != null) {
+            return TlsMaterial.fromPem(Path.of(cert), Path.of(key));
+        }
+        Path dir = Path.of(options.getOrDefault("tls-dir", "fluxdb-data/tls"));
+        return TlsMaterial.selfSigned(dir, "FluxDB");
+    }
+
+    private static int intOption(Map<String, String> options, String name, int fallback) {
+        String value = options.get(name);
+        return value == null ? fallback : Integer.parseInt(value);
+    }
+}
