@@ -1,0 +1,78 @@
+package io.fluxdb.engine.spi;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.util.Optional;
+
+/**
+ * One database engine behind one operator: the engine holds the durable state of the node.
+ *
+ * <p>Life cycle: {@link EngineFactory#create} builds it, {@link #start()} connects to (or launches) the database
+ * and prepares the bookkeeping the operator needs (for SQL engines, the {@code fluxdb.applied_log} table),
+ * {@link #close()} releases everything. Replication calls {@link #apply}, {@link #lastAppliedIndex()},
+ * {@link #dump} and {@link #restore}; the server starts the engine's {@link #frontEnd()}, which serves client
+ * connections in the engine's own wire protocol.
+ *
+ * <p>Methods other than {@code start} and {@code close} may be called from several threads at once, and may block
+ * (callers run them on their own executors, never on a network event loop).
+ */
+public interface Engine extends AutoCloseable {
+
+    /**
+     * Connects to the database, checks that it can run replicated (for MySQL: {@code innodb_autoinc_lock_mode <= 1})
+     * and creates the operator's bookkeeping. Fails with an unchecked exception whose message tells the user what to
+     * fix.
+     */
+    void start();
+
+    /** Product and version of the running database; valid after {@link #start()}. */
+    EngineInfo info();
+
+    /** Whether the database currently answers. Must return within a few seconds, never throw. */
+    EngineHealth health();
+
+    /** This engine's statement classifier. Stateless and thread-safe. */
+    StatementClassifier classifier();
+
+    /**
+     * Applies one committed log entry as one database transaction that also records {@code index} as applied, so
+     * that a crash can neither apply it twice nor skip it. If {@code index} is already recorded, nothing is
+     * executed and {@link ApplyResult.AlreadyApplied} is returned.
+     *
+     * <p>SQL errors are outcomes, not failures: they are returned as {@link ApplyResult.Failed} after rolling the
+     * transaction back (and recording the index, so the entry is not retried). An exception means the engine
+     * itself is unusable (connection lost, disk full), and the caller stops applying.
+     *
+     * @param index the entry's position in the replicated log, greater than zero
+     */
+    ApplyResult apply(long index, LogEntryContent entry);
+
+    /** The highest log index recorded as applied, or 0 when none is. */
+    long lastAppliedIndex();
+
+    /**
+     * Writes a consistent logical dump of all user data and the applied-index bookkeeping, taken inside one
+     * transaction, so that {@link #restore} on an empty node yields exactly this state. Does not close
+     * {@code out}.
+     */
+    void dump(OutputStream out) throws IOException;
+
+    /**
+     * Replaces all user data and the applied-index bookkeeping with a dump written by {@link #dump}. After it
+     * returns, {@link #lastAppliedIndex()} is the dumped node's. Does not close {@code in}.
+     */
+    void restore(InputStream in) throws IOException;
+
+    /**
+     * The front end that serves this engine's clients (for MySQL, the MySQL wire protocol), or empty when the
+     * engine is used only as a replication target.
+     */
+    default Optional<FrontEnd> frontEnd() {
+        return Optional.empty();
+    }
+
+    /** Stops the front end's backend work and releases connections and processes. Idempotent. */
+    @Override
+    void close();
+}

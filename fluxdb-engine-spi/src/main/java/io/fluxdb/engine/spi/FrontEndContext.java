@@ -1,0 +1,26 @@
+package io.fluxdb.engine.spi;
+
+import static java.util.Objects.requireNonNull;
+
+import java.net.InetSocketAddress;
+import java.util.Collections;
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * What the server hands a {@link FrontEnd} when starting it.
+ *
+ * @param listenAddress where to accept clients; port 0 picks a free port
+ * @param cluster this node's view of the cluster
+ * @param options front-end settings by name (TLS files, whitelist, consistency level, ...); front ends reject
+ *     names they do not know
+ */
+public record FrontEndContext(InetSocketAddress listenAddress, Cluster cluster, Map<String, String> options) {
+
+    public FrontEndContext {
+        requireNonNull(listenAddress, "listenAddress is null");
+        requireNonNull(cluster, "cluster is null");
+        requireNonNull(options, "options is null");
+        options = Collections.unmodifiableMap(new TreeMap<>(options));
+    }
+}
