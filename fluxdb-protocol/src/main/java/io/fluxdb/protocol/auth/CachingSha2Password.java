@@ -97,7 +97,7 @@ public final class CachingSha2Password {
 
     /**
      * True if {@code password} matches a MySQL caching_sha2_password stored hash:
-     * {@code $A$}, three digits of rounds in thousands, {@code $}, a 20-byte salt and the
+     * {@code $A$}, three hex digits of rounds in thousands, {@code $}, a 20-byte salt and the
      * 43-character SHA-256 crypt digest.
      *
      * @throws AuthException if the stored hash is not in that format
@@ -113,7 +113,7 @@ public final class CachingSha2Password {
         }
         int rounds;
         try {
-            rounds = Integer.parseInt(stored.substring(STORED_PREFIX.length(), saltStart - 1)) * 1000;
+            rounds = Integer.parseInt(stored.substring(STORED_PREFIX.length(), saltStart - 1), 16) * 1000;
         } catch (NumberFormatException e) {
             throw new AuthException("stored hash is not a caching_sha2_password hash (bad rounds)");
         }
@@ -128,7 +128,7 @@ public final class CachingSha2Password {
         if (salt.length != STORED_SALT_LENGTH) {
             throw new IllegalArgumentException("salt: " + salt.length + " bytes (expected: 20)");
         }
-        return STORED_PREFIX + String.format("%03d", roundsInThousands) + "$"
+        return STORED_PREFIX + String.format("%03X", roundsInThousands) + "$"
                 + new String(salt, StandardCharsets.ISO_8859_1)
                 + Sha256Crypt.digest(password, salt, roundsInThousands * 1000);
     }
