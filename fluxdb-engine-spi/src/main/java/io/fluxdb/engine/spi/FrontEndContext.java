@@ -12,15 +12,18 @@ import java.util.TreeMap;
  *
  * @param listenAddress where to accept clients; port 0 picks a free port
  * @param cluster this node's view of the cluster
+ * @param admission who may connect at all, asked before authentication
  * @param options front-end settings by name (TLS files, whitelist, consistency level, ...); front ends reject
  *     names they do not know
  */
-public record FrontEndContext(InetSocketAddress listenAddress, Cluster cluster, Map<String, String> options) {
+public record FrontEndContext(InetSocketAddress listenAddress, Cluster cluster, Map<String, String> options,
+        ClientAdmission admission) {
 
     public FrontEndContext {
         requireNonNull(listenAddress, "listenAddress is null");
         requireNonNull(cluster, "cluster is null");
         requireNonNull(options, "options is null");
+        requireNonNull(admission, "admission is null");
         options = Collections.unmodifiableMap(new TreeMap<>(options));
     }
 }

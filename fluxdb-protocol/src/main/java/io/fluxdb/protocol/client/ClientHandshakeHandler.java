@@ -1,5 +1,6 @@
 package io.fluxdb.protocol.client;
 
+
 import static io.fluxdb.protocol.constant.CapabilityFlags.CLIENT_COMPRESS;
 import static io.fluxdb.protocol.constant.CapabilityFlags.CLIENT_CONNECT_ATTRS;
 import static io.fluxdb.protocol.constant.CapabilityFlags.CLIENT_CONNECT_WITH_DB;
@@ -13,6 +14,8 @@ import static io.fluxdb.protocol.constant.CapabilityFlags.has;
 import static java.util.Objects.requireNonNull;
 
 import io.fluxdb.protocol.ProtocolException;
+import io.fluxdb.protocol.auth.ClientAuthenticator;
+import io.fluxdb.protocol.auth.NativePassword;
 import io.fluxdb.protocol.codec.Packet;
 import io.fluxdb.protocol.codec.SequenceTracker;
 import io.fluxdb.protocol.codec.TlsUpgrade;
@@ -107,10 +110,9 @@ public final class ClientHandshakeHandler extends ChannelInboundHandlerAdapter {
             throw new ProtocolException("server does not offer TLS (CLIENT_SSL), which is required");
         }
         capabilities = negotiate(server, wantTls);
-        authenticator = options.authenticator(handshake.authPluginName());
-        if (authenticator == null) {
-            authenticator = options.authenticators().get(0);
-        }
+        // A server without CLIENT_PLUGIN_AUTH (or an empty name) means mysql_native_password.
+        authenticator = options.authenticators().apply(
+                handshake.authPluginName().isEmpty() ? NativePassword.NAME : handshake.authPluginName());
         scramble = handshake.scramble();
         if (wantTls) {
             send(ctx, new SslRequest(capabilities, options.maxPacketSize(), options.characterSet()));
@@ -151,7 +153,7 @@ public final class ClientHandshakeHandler extends ChannelInboundHandlerAdapter {
     private void sendResponse(ChannelHandlerContext ctx) {
         try {
             phase = Phase.AWAIT_AUTH_RESULT;
-            byte[] auth = authenticator.authResponse(scramble, tls);
+            byte[] auth = authenticator.initialResponse(scramble, tls);
             send(ctx, new HandshakeResponse41(capabilities, options.maxPacketSize(), options.characterSet(),
                     options.user(), auth,
                     has(capabilities, CLIENT_CONNECT_WITH_DB) ? options.database() : null,
@@ -171,16 +173,13 @@ public final class ClientHandshakeHandler extends ChannelInboundHandlerAdapter {
             case ErrPacket.HEADER -> throw new MySqlServerException(ErrPacket.decode(payload, capabilities));
             case AuthSwitchRequest.HEADER -> {
                 AuthSwitchRequest request = AuthSwitchRequest.decode(payload, capabilities);
-                authenticator = options.authenticator(request.pluginName());
-                if (authenticator == null) {
-                    throw new ProtocolException("auth switch to " + request.pluginName() + ": no authenticator for it");
-                }
+                authenticator = options.authenticators().apply(request.pluginName());
                 scramble = request.scramble();
-                send(ctx, new AuthSwitchResponse(authenticator.authResponse(scramble, tls)));
+                send(ctx, new AuthSwitchResponse(authenticator.initialResponse(scramble, tls)));
             }
             case AuthMoreData.HEADER -> {
                 AuthMoreData more = AuthMoreData.decode(payload, capabilities);
-                byte[] reply = authenticator.moreData(more.data(), scramble, tls);
+                byte[] reply = authenticator.onMoreData(more.data()).orElse(null);
                 if (reply != null) {
                     send(ctx, new AuthSwitchResponse(reply));
                 }

@@ -2,11 +2,12 @@ package io.fluxdb.protocol.client;
 
 import static java.util.Objects.requireNonNull;
 
+import io.fluxdb.protocol.auth.ClientAuthenticator;
 import io.netty.handler.ssl.SslContext;
 import java.util.Collections;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
+import java.util.function.Function;
 
 /**
  * What the client asks for in the handshake. Credentials live in the authenticators.
@@ -14,8 +15,10 @@ import java.util.Map;
  * @param capabilities the flags wanted (MariaDB extended ones in bits 32-63); the connector sends
  *     their intersection with the server's, plus the flags implied by the other options
  * @param database the initial schema, or null
- * @param authenticators at least one; the one named by the server's handshake is used first if
- *     present, else the first; an auth switch picks by plugin name
+ * @param authenticators creates the authenticator for a plugin name (the one the server's
+ *     handshake names, then the one an auth switch names); a new one per connection and plugin,
+ *     e.g. {@code plugin -> AuthPlugins.client(plugin, password)}. It throws
+ *     {@link io.fluxdb.protocol.auth.AuthException} for a plugin it cannot answer.
  * @param sslContext a client context; required unless {@code tlsMode} is {@link TlsMode#DISABLED}
  */
 public record ClientHandshakeOptions(
@@ -25,7 +28,7 @@ public record ClientHandshakeOptions(
         int characterSet,
         int maxPacketSize,
         Map<String, String> connectAttributes,
-        List<ClientAuthenticator> authenticators,
+        Function<String, ClientAuthenticator> authenticators,
         TlsMode tlsMode,
         SslContext sslContext) {
 
@@ -34,9 +37,6 @@ public record ClientHandshakeOptions(
         requireNonNull(connectAttributes, "connectAttributes is null");
         requireNonNull(authenticators, "authenticators is null");
         requireNonNull(tlsMode, "tlsMode is null");
-        if (authenticators.isEmpty()) {
-            throw new IllegalArgumentException("authenticators: empty (expected: at least one)");
-        }
         if (tlsMode != TlsMode.DISABLED && sslContext == null) {
             throw new IllegalArgumentException("sslContext: null (expected: a client context for " + tlsMode + ")");
         }
@@ -47,16 +47,5 @@ public record ClientHandshakeOptions(
             throw new IllegalArgumentException("characterSet: " + characterSet + " (expected: 0-255)");
         }
         connectAttributes = Collections.unmodifiableMap(new LinkedHashMap<>(connectAttributes));
-        authenticators = List.copyOf(authenticators);
-    }
-
-    /** The authenticator for {@code pluginName}, or null. */
-    public ClientAuthenticator authenticator(String pluginName) {
-        for (ClientAuthenticator a : authenticators) {
-            if (a.pluginName().equals(pluginName)) {
-                return a;
-            }
-        }
-        return null;
     }
 }

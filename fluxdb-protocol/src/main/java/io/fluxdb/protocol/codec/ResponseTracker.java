@@ -10,7 +10,10 @@ import io.fluxdb.protocol.ProtocolException;
 import io.fluxdb.protocol.constant.CapabilityFlags;
 import io.fluxdb.protocol.constant.CommandType;
 import io.fluxdb.protocol.constant.ServerStatus;
+import io.fluxdb.protocol.message.client.AuthSwitchResponse;
 import io.fluxdb.protocol.message.client.ClientMessage;
+import io.fluxdb.protocol.message.client.HandshakeResponse41;
+import io.fluxdb.protocol.message.client.SslRequest;
 import io.fluxdb.protocol.message.client.ComChangeUser;
 import io.fluxdb.protocol.message.client.ComFieldList;
 import io.fluxdb.protocol.message.client.ComInitDb;
@@ -139,6 +142,9 @@ public final class ResponseTracker {
             case ComStmtReset r -> COM_STMT_RESET;
             case ComStmtFetch f -> COM_STMT_FETCH;
             case ComUnknown u -> u.command();
+            case HandshakeResponse41 h -> throw new IllegalArgumentException("HandshakeResponse41 is not a command");
+            case SslRequest r -> throw new IllegalArgumentException("SslRequest is not a command");
+            case AuthSwitchResponse a -> throw new IllegalArgumentException("AuthSwitchResponse is not a command");
         };
     }
 

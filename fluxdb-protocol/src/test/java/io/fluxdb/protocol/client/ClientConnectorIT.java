@@ -97,7 +97,7 @@ class ClientConnectorIT {
                 CLIENT_TRANSACTIONS | CLIENT_MULTI_RESULTS | CLIENT_SESSION_TRACK | CLIENT_DEPRECATE_EOF
                         | MARIADB_CLIENT_STMT_BULK_OPERATIONS,
                 Collations.UTF8MB4_GENERAL_CI, 1 << 24, Map.of("_client_name", "fluxdb-it"),
-                List.of(new NativePasswordAuthenticator(password)), tls, tls == TlsMode.DISABLED ? null : clientTls);
+                plugin -> io.fluxdb.protocol.auth.AuthPlugins.client(plugin, password), tls, tls == TlsMode.DISABLED ? null : clientTls);
     }
 
     static ClientSession connect(ClientHandshakeOptions options) throws Exception {

@@ -8,22 +8,8 @@ import java.security.NoSuchAlgorithmException;
  * mysql_native_password for tests, as an independent implementation of the scramble:
  * SHA1(password) XOR SHA1(scramble + SHA1(SHA1(password))).
  */
-public final class NativePasswordAuthenticator implements ClientAuthenticator {
-    private final String password;
-
-    public NativePasswordAuthenticator(String password) {
-        this.password = password;
-    }
-
-    @Override
-    public String pluginName() {
-        return "mysql_native_password";
-    }
-
-    @Override
-    public byte[] authResponse(byte[] scramble, boolean secure) {
-        return scramble(password, scramble);
-    }
+public final class NativePasswordAuthenticator {
+    private NativePasswordAuthenticator() {}
 
     public static byte[] scramble(String password, byte[] scramble) {
         if (password.isEmpty()) {

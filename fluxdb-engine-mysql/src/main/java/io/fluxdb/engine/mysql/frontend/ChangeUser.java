@@ -45,7 +45,7 @@ final class ChangeUser implements Exchange {
     void start() {
         authentication = new Authentication(request.user(), session.address(), session.scramble(), session.secure(),
                 request.authResponse().length > 0);
-        String plugin = request.authPluginName().isEmpty() ? NativePassword.NAME : request.authPluginName();
+        String plugin = request.authPlugin() == null || request.authPlugin().isEmpty() ? NativePassword.NAME : request.authPlugin();
         CompletableFuture.supplyAsync(() -> authentication.start(services, plugin, request.authResponse()),
                         services.blocking())
                 .whenCompleteAsync(this::onStep, ctx.executor());
@@ -93,7 +93,7 @@ final class ChangeUser implements Exchange {
                 long caps = database.isEmpty()
                         ? current.capabilities() & ~io.fluxdb.protocol.constant.CapabilityFlags.CLIENT_CONNECT_WITH_DB
                         : current.capabilities() | io.fluxdb.protocol.constant.CapabilityFlags.CLIENT_CONNECT_WITH_DB;
-                int collation = request.characterSet() > 0 ? request.characterSet() : current.collation();
+                int collation = request.charset() > 0 ? request.charset() : current.collation();
                 BackendKey key = new BackendKey(a.user(), caps, collation, database);
                 services.backends().borrow(key, a.credential(), ctx.channel().eventLoop())
                         .whenCompleteAsync((backend, e) -> onBackend(a.user(), database, backend, e), ctx.executor());

@@ -4,6 +4,7 @@ import static java.util.Objects.requireNonNull;
 
 import io.fluxdb.engine.mysql.account.AccountDirectory;
 import io.fluxdb.engine.mysql.backend.BackendPool;
+import io.fluxdb.engine.spi.ClientAdmission;
 import io.fluxdb.engine.spi.StatementClassifier;
 import io.fluxdb.protocol.auth.ServerAuthConfig;
 import java.util.concurrent.Executor;
@@ -17,7 +18,7 @@ record FrontEndServices(
         AccountDirectory accounts,
         ServerAuthConfig auth,
         StatementClassifier classifier,
-        ClientAccessPolicy access,
+        ClientAdmission access,
         Executor blocking) {
 
     FrontEndServices {

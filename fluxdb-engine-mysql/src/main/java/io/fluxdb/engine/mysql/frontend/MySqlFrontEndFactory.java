@@ -79,8 +79,8 @@ public final class MySqlFrontEndFactory implements FrontEnd {
         maintenance.scheduleWithFixedDelay(pool::evictIdle, 30, 30, TimeUnit.SECONDS);
         FrontEndServices services = new FrontEndServices(config, profile, new SessionRegistry(config.maxConnections()),
                 pool, new AccountDirectory(new JdbcAccountLoader(engine.admin()), Duration.ofSeconds(30), Clock.systemUTC()),
-                new ServerAuthConfig(RsaKeyPair.generate(), new CachingSha2Cache()),
-                engine.classifier(), context.admission()::refusal, blocking);
+                new ServerAuthConfig(RsaKeyPair.generate(), new CachingSha2Cache(10_000)),
+                engine.classifier(), context.admission(), blocking);
         MySqlFrontEnd frontEnd = new MySqlFrontEnd(services, workers);
         InetSocketAddress bound;
         try {

@@ -23,7 +23,7 @@ final class Replies {
 
     static Packet ok(ByteBufAllocator alloc, int sequenceId, long capabilities, int statusFlags) {
         ByteBuf out = alloc.buffer(16);
-        OkPacket.of(0, 0, statusFlags, 0).encode(out, capabilities);
+        new OkPacket(0, 0, statusFlags, 0, "").encode(out, capabilities);
         return new Packet(sequenceId, out);
     }
 
