@@ -214,11 +214,12 @@ public final class MariaDbProcess implements AutoCloseable {
         try {
             Files.createDirectories(m.dataDir);
             Files.createDirectories(tmpDir());
-            if (!isInitialized(m.dataDir)) {
+            boolean newDataDir = !isInitialized(m.dataDir);
+            if (newDataDir) {
                 writeConfig();
                 installDb(deadline);
             }
-            writeInitFile(initFile);
+            writeInitFile(initFile, newDataDir);
             for (int attempt = 1; ; attempt++) {
                 writeConfig();
                 long logOffset = PathUtil.size(errorLog());
@@ -323,10 +324,10 @@ public final class MariaDbProcess implements AutoCloseable {
         Files.writeString(configFile(), config.render());
     }
 
-    private void writeInitFile(Path initFile) throws IOException {
+    private void writeInitFile(Path initFile, boolean newDataDir) throws IOException {
         deleteQuietly(initFile);
         Files.createFile(initFile, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
-        Files.writeString(initFile, ServerConfig.rootPasswordSql(rootPassword));
+        Files.writeString(initFile, ServerConfig.rootPasswordSql(rootPassword, newDataDir));
     }
 
     private void installDb(long deadline) throws IOException {

@@ -114,11 +114,21 @@ record ServerConfig(
     /**
      * SQL for {@code --init-file}, one statement per line as the server reads it, giving root the password from
      * every host in {@link #ROOT_HOSTS}. It is idempotent, so it can run at every start.
+     *
+     * @param newDataDir whether {@code mariadb-install-db} has just run; it also creates a passwordless
+     *     {@code 'root'@'<hostname>'}, which is dropped then
      */
-    static String rootPasswordSql(String password) {
+    static String rootPasswordSql(String password, boolean newDataDir) {
         requireNonNull(password, "password is null");
         String literal = sqlString(password);
         StringBuilder sql = new StringBuilder();
+        if (newDataDir) {
+            // The host name is known only inside the server. A host named like one of ROOT_HOSTS is recreated below.
+            sql.append("SET @fluxdb_drop = CONCAT('DROP USER IF EXISTS ''root''@''', @@hostname, '''');\n");
+            sql.append("PREPARE fluxdb_drop FROM @fluxdb_drop;\n");
+            sql.append("EXECUTE fluxdb_drop;\n");
+            sql.append("DEALLOCATE PREPARE fluxdb_drop;\n");
+        }
         for (String host : ROOT_HOSTS) {
             String user = "'root'@" + sqlString(host);
             sql.append("CREATE USER IF NOT EXISTS ").append(user).append(" IDENTIFIED BY ").append(literal)

@@ -67,13 +67,23 @@ class ServerConfigTest {
 
     @Test
     void rootPasswordSqlCoversEveryHostOneStatementPerLine() {
-        String sql = ServerConfig.rootPasswordSql("pw");
+        String sql = ServerConfig.rootPasswordSql("pw", false);
 
         for (String host : List.of("localhost", "127.0.0.1", "::1", "%")) {
             assertThat(sql).contains("CREATE USER IF NOT EXISTS 'root'@'" + host + "' IDENTIFIED BY 'pw';\n")
                     .contains("ALTER USER 'root'@'" + host + "' IDENTIFIED BY 'pw';\n")
                     .contains("GRANT ALL PRIVILEGES ON *.* TO 'root'@'" + host + "' WITH GRANT OPTION;\n");
         }
+        assertThat(sql.lines()).allMatch(line -> line.endsWith(";"));
+        assertThat(sql).doesNotContain("DROP USER");
+    }
+
+    @Test
+    void newDataDirDropsTheHostNameRootFirst() {
+        String sql = ServerConfig.rootPasswordSql("pw", true);
+
+        assertThat(sql).contains("@@hostname");
+        assertThat(sql.indexOf("EXECUTE fluxdb_drop;")).isLessThan(sql.indexOf("CREATE USER"));
         assertThat(sql.lines()).allMatch(line -> line.endsWith(";"));
     }
 
