@@ -46,7 +46,11 @@ public record SslRequest(long capabilities, int maxPacketSize, int characterSet)
         if (!has(caps, CLIENT_MYSQL)) {
             caps |= extended << 32;
         }
-        return new SslRequest(caps, maxPacket, charset);
+        try {
+            return new SslRequest(caps, maxPacket, charset);
+        } catch (IllegalArgumentException e) {
+            throw new ProtocolException("SSLRequest: " + e.getMessage(), e);
+        }
     }
 
     /** Encodes the request; {@code capabilities} is unused (the record carries its own). */

@@ -105,7 +105,11 @@ public record HandshakeV10(
         String plugin = has(caps, CLIENT_PLUGIN_AUTH)
                 ? new String(Wire.readNulOrEofBytes(payload), StandardCharsets.UTF_8)
                 : "";
-        return new HandshakeV10(serverVersion, connectionId, scramble, caps, charset, status, plugin);
+        try {
+            return new HandshakeV10(serverVersion, connectionId, scramble, caps, charset, status, plugin);
+        } catch (IllegalArgumentException e) {
+            throw new ProtocolException("HandshakeV10: " + e.getMessage(), e);
+        }
     }
 
     /** Encodes the handshake; {@code capabilities} is unused (the record carries its own). */
