@@ -12,11 +12,14 @@ import java.util.concurrent.Callable;
 import javax.sql.DataSource;
 
 /**
- * Reads accounts from {@code mysql.user} through the admin connection. The same query works on
- * MariaDB 10.4+ (where {@code mysql.user} is a view over {@code mysql.global_priv}) and on MySQL 8.
+ * Reads accounts through the admin connection: from {@code mysql.global_priv} on MariaDB 10.4+
+ * (whose {@code mysql.user} view lacks the lock flag), else from MySQL 8's {@code mysql.user}.
  */
 public final class JdbcAccountLoader implements Callable<List<Account>> {
-    static final String QUERY = "SELECT User, Host, plugin, authentication_string, account_locked FROM mysql.user";
+    static final String MARIADB_QUERY = "SELECT User, Host, JSON_VALUE(Priv, '$.plugin'),"
+            + " JSON_VALUE(Priv, '$.authentication_string'),"
+            + " IF(JSON_VALUE(Priv, '$.account_locked') = 'true', 'Y', 'N') FROM mysql.global_priv";
+    static final String MYSQL_QUERY = "SELECT User, Host, plugin, authentication_string, account_locked FROM mysql.user";
 
     private final DataSource admin;
 
@@ -26,10 +29,16 @@ public final class JdbcAccountLoader implements Callable<List<Account>> {
 
     @Override
     public List<Account> call() throws SQLException {
+        try (Connection c = admin.getConnection()) {
+            boolean mariaDb = c.getMetaData().getDatabaseProductVersion().toLowerCase(java.util.Locale.ROOT)
+                    .contains("mariadb");
+            return load(c, mariaDb ? MARIADB_QUERY : MYSQL_QUERY);
+        }
+    }
+
+    private static List<Account> load(Connection c, String query) throws SQLException {
         List<Account> accounts = new ArrayList<>();
-        try (Connection c = admin.getConnection();
-                Statement s = c.createStatement();
-                ResultSet rs = s.executeQuery(QUERY)) {
+        try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery(query)) {
             while (rs.next()) {
                 String plugin = rs.getString(3);
                 accounts.add(new Account(
