@@ -84,7 +84,8 @@ public final class MySqlEngine implements Engine {
         hikari.setMaximumPoolSize(4);
         hikari.setMinimumIdle(1);
         hikari.setConnectionTimeout(10_000);
-        hikari.setInitializationFailTimeout(30_000);
+        // An engine that is still starting (a container started alongside) gets a few seconds before start fails.
+        hikari.setInitializationFailTimeout(10_000);
         return hikari;
     }
 
