@@ -86,6 +86,10 @@ final class Authentication {
 
     /** Verifies the client's next auth packet. */
     Step next(byte[] data) {
+        if (authenticator == null) {
+            // The client spoke before it was asked: only a misbehaving client does that.
+            return new Denied(new FluxException(MySqlError.ER_HANDSHAKE_ERROR));
+        }
         AuthOutcome outcome;
         try {
             outcome = authenticator.onClientData(data, secure);
