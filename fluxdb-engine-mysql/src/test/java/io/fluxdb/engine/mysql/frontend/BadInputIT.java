@@ -177,8 +177,8 @@ class BadInputIT {
     @Test
     void packetJustUnderTheLimitPasses() throws IOException {
         try (RawClient client = RawClient.login(limited.port(), "root", password)) {
-            // SELECT '<x...>' of exactly 0xFFFFFF + 100 bytes: one full physical packet and a continuation.
-            int total = 0xFFFFFF + 100;
+            // SELECT LENGTH('xxx...') of exactly the limit: one full physical packet and a continuation of one byte.
+            int total = LIMIT;
             byte[] sql = new byte[total - 1];
             Arrays.fill(sql, (byte) 'x');
             byte[] prefix = "SELECT LENGTH('".getBytes(UTF_8);
