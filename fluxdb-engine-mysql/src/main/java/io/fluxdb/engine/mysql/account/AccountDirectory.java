@@ -65,10 +65,18 @@ public final class AccountDirectory {
 
     private List<Account> current() throws Exception {
         Snapshot s = snapshot;
-        if (s == null || s.loadedAt().plus(maxAge).isBefore(clock.instant())) {
-            return reload();
+        if (isFresh(s)) {
+            return s.accounts();
         }
-        return s.accounts();
+        synchronized (this) {
+            // Logins that waited here while another thread loaded use its result: one load, not one per login.
+            s = snapshot;
+            return isFresh(s) ? s.accounts() : reload();
+        }
+    }
+
+    private boolean isFresh(Snapshot s) {
+        return s != null && !s.loadedAt().plus(maxAge).isBefore(clock.instant());
     }
 
     private synchronized List<Account> reload() throws Exception {

@@ -5,6 +5,7 @@ import static java.nio.charset.StandardCharsets.UTF_8;
 
 import io.fluxdb.engine.mysql.backend.BackendConnection;
 import io.fluxdb.engine.spi.Classification;
+import io.fluxdb.engine.spi.StatementKind;
 import io.fluxdb.protocol.FluxException;
 import io.fluxdb.protocol.ProtocolException;
 import io.fluxdb.protocol.codec.Packet;
@@ -151,7 +152,13 @@ public final class ClientSession extends ChannelInboundHandlerAdapter {
         }
         Classification classification = services.classifier().classify(sql);
         route(classification);
-        forward(packet, ok -> state.statementSucceeded(classification));
+        forward(packet, ok -> {
+            state.statementSucceeded(classification);
+            if (classification.kind() == StatementKind.DDL) {
+                // CREATE USER, GRANT, SET PASSWORD...: the next login must see the accounts as they are now.
+                services.accounts().invalidate();
+            }
+        });
     }
 
     /**

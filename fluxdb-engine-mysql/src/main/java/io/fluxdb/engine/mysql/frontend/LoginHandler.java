@@ -11,6 +11,7 @@ import io.fluxdb.protocol.auth.Scrambles;
 import io.fluxdb.protocol.codec.Packet;
 import io.fluxdb.protocol.codec.PacketFrameDecoder;
 import io.fluxdb.protocol.codec.TlsUpgrade;
+import io.fluxdb.protocol.codec.PacketTooLargeException;
 import io.fluxdb.protocol.constant.MySqlError;
 import io.fluxdb.protocol.constant.ServerStatus;
 import io.fluxdb.protocol.message.client.HandshakeResponse41;
@@ -238,7 +239,10 @@ final class LoginHandler extends ChannelInboundHandlerAdapter {
     public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
         if (cause instanceof ProtocolException) {
             log.debug("conn={} - bad handshake: {}", connectionId, cause.getMessage());
-            refuse(ctx, lastSequenceId + 1, ClientSession.errorFor(cause));
+            // As the server says for a malformed handshake response (sql_acl.cc): Bad handshake, unless it was too large.
+            refuse(ctx, lastSequenceId + 1, cause instanceof PacketTooLargeException
+                    ? new FluxException(MySqlError.ER_NET_PACKET_TOO_LARGE)
+                    : new FluxException(MySqlError.ER_HANDSHAKE_ERROR));
         } else {
             log.debug("conn={} - connection error during login: {}", connectionId, cause.toString());
             ctx.close();
