@@ -10,6 +10,7 @@ import io.fluxdb.protocol.ProtocolException;
 import io.fluxdb.protocol.auth.Scrambles;
 import io.fluxdb.protocol.codec.Packet;
 import io.fluxdb.protocol.codec.PacketFrameDecoder;
+import io.fluxdb.protocol.codec.TlsUpgrade;
 import io.fluxdb.protocol.constant.MySqlError;
 import io.fluxdb.protocol.constant.ServerStatus;
 import io.fluxdb.protocol.message.client.HandshakeResponse41;
@@ -21,7 +22,6 @@ import io.netty.buffer.ByteBufUtil;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
-import io.netty.handler.ssl.SslHandler;
 import io.netty.util.ReferenceCountUtil;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -130,9 +130,9 @@ final class LoginHandler extends ChannelInboundHandlerAdapter {
                 return;
             }
             SslRequest.decode(payload, serverCapabilities);
-            SslHandler ssl = services.config().tls().get().newHandler(ctx.alloc());
-            // Before the frame decoder: it keeps its state, and every later byte is decrypted first.
-            ctx.pipeline().addFirst("tls", ssl);
+            // Before the frame decoder, which keeps its state; the client's first TLS bytes may have
+            // arrived in the same read as the SSLRequest, and are handed back to the TLS layer.
+            TlsUpgrade.startServer(ctx.pipeline(), services.config().tls().get());
             secure = true;
             return;
         }
