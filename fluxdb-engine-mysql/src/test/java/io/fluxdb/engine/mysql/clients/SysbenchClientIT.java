@@ -1,0 +1,77 @@
+package io.fluxdb.engine.mysql.clients;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.fluxdb.engine.mysql.testing.TestOperator;
+import io.fluxdb.testkit.MariaDbExtension;
+import io.fluxdb.testkit.MariaDbProcess;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/**
+ * sysbench's oltp_read_write through the operator: prepare, a short run and cleanup, with server-side
+ * prepared statements ({@code --db-ps-mode=auto}, sysbench's default) and with the text protocol.
+ */
+@ExtendWith(MariaDbExtension.class)
+class SysbenchClientIT {
+    private static final Pattern QUERIES = Pattern.compile("queries:\\s+(\\d+)");
+
+    private static MariaDbProcess db;
+    private static TestOperator operator;
+    private static String sysbench;
+
+    @BeforeAll
+    static void start(MariaDbProcess server) throws SQLException {
+        db = server;
+        sysbench = ClientProcess.require("sysbench", "sysbench");
+        operator = TestOperator.start(db);
+        try (Connection c = DriverManager.getConnection(db.jdbcUrl(""), "root", db.rootPassword());
+                Statement s = c.createStatement()) {
+            s.execute("CREATE DATABASE IF NOT EXISTS sb_auto");
+            s.execute("CREATE DATABASE IF NOT EXISTS sb_disable");
+        }
+    }
+
+    @AfterAll
+    static void stop() {
+        if (operator != null) {
+            operator.close();
+        }
+    }
+
+    @ParameterizedTest(name = "--db-ps-mode={0}")
+    @ValueSource(strings = {"auto", "disable"})
+    void oltpReadWrite(String psMode) {
+        sysbench("sb_" + psMode, psMode, "prepare").assertSuccess();
+        var run = sysbench("sb_" + psMode, psMode, "run").assertSuccess();
+        assertThat(run.stdout()).as(run.output())
+                .doesNotContain("FATAL")
+                .containsPattern("ignored errors:\\s+0\\s")
+                .containsPattern("reconnects:\\s+0\\s");
+        Matcher queries = QUERIES.matcher(run.stdout());
+        assertThat(queries.find()).as(run.output()).isTrue();
+        assertThat(Long.parseLong(queries.group(1))).isPositive();
+        sysbench("sb_" + psMode, psMode, "cleanup").assertSuccess();
+    }
+
+    private static ClientProcess.Result sysbench(String database, String psMode, String command) {
+        List<String> args = new ArrayList<>(List.of(sysbench, "oltp_read_write", "--db-driver=mysql",
+                "--mysql-host=127.0.0.1", "--mysql-port=" + operator.port(), "--mysql-user=root",
+                "--mysql-password=" + db.rootPassword(), "--mysql-db=" + database, "--tables=1", "--table-size=1000",
+                "--threads=4", "--time=5", "--db-ps-mode=" + psMode, command));
+        return ClientProcess.run(args, null, Map.of(), Duration.ofMinutes(2));
+    }
+}
