@@ -59,6 +59,9 @@ final class ResponseRelay implements ResponseListener, Exchange {
         }
         if (complete) {
             client.flush();
+            // The client may drain after this exchange ended, when no relay is left to resume the engine:
+            // resume now, or the next command's response would never be read.
+            resumeBackend();
             backend.idle();
             onEventLoop(this::finish);
         }
