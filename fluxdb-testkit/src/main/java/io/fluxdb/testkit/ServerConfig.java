@@ -103,6 +103,8 @@ record ServerConfig(
         lines.add("innodb_log_file_size=16M");
         lines.add("performance_schema=OFF");
         lines.add("skip-log-bin");
+        // The default 10 s for a login (including a TLS handshake) is too short on a loaded 2-core CI host.
+        lines.add("connect_timeout=60");
         // MariaDB 11.4 otherwise generates a self-signed certificate at every start: seconds of CPU on a busy host.
         lines.add("skip-ssl");
         for (Option option : options) {

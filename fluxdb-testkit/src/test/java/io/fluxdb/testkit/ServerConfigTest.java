@@ -24,7 +24,7 @@ class ServerConfigTest {
                 "socket=/tmp/x/mysqld.sock", "pid-file=/tmp/x/mysqld.pid", "log-error=/tmp/x/error.log",
                 "tmpdir=/tmp/x/tmp", "bind-address=127.0.0.1", "max_connections=50");
         assertThat(cnf.lines()).contains("innodb_buffer_pool_size=64M", "innodb_log_file_size=16M",
-                "performance_schema=OFF", "skip-log-bin", "skip-ssl", "skip-name-resolve");
+                "performance_schema=OFF", "skip-log-bin", "skip-ssl", "skip-name-resolve", "connect_timeout=60");
         assertThat(cnf).doesNotContain("basedir=").doesNotContain("user=");
         assertThat(cnf).endsWith("\n");
     }
