@@ -21,6 +21,7 @@ import java.io.IOException;
 import java.net.InetAddress;
 import java.util.ArrayDeque;
 import java.util.Optional;
+import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -49,6 +50,7 @@ public final class ClientSession extends ChannelInboundHandlerAdapter {
     private Phase phase = Phase.IDLE;
     private Exchange exchange;
     private boolean closeWhenIdle;
+    private long idleSinceNanos = System.nanoTime();
 
     ClientSession(FrontEndServices services, long connectionId, long capabilities, byte[] scramble, boolean secure,
             InetAddress address, String user, BackendConnection backend, SessionState state) {
@@ -212,6 +214,7 @@ public final class ClientSession extends ChannelInboundHandlerAdapter {
         state.status(statusFlags);
         exchange = null;
         phase = Phase.IDLE;
+        idleSinceNanos = System.nanoTime();
         if (closeWhenIdle) {
             shutdownNow();
             return;
@@ -327,12 +330,33 @@ public final class ClientSession extends ChannelInboundHandlerAdapter {
 
     @Override
     public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
-        if (evt instanceof IdleStateEvent && phase == Phase.IDLE) {
-            log.debug("conn={} - idle for {}; closing", connectionId, services.config().idleTimeout());
-            closeWith(Replies.error(ctx.alloc(), 0, capabilities, MySqlError.ER_CLIENT_INTERACTION_TIMEOUT));
+        if (evt instanceof IdleStateEvent) {
+            closeIfIdle();
             return;
         }
         ctx.fireUserEventTriggered(evt);
+    }
+
+    /**
+     * The reader-idle clock runs from the client's last packet, which may have started a long
+     * statement; like wait_timeout, idleness counts from the end of the last command.
+     */
+    private void closeIfIdle() {
+        if (phase != Phase.IDLE) {
+            return;
+        }
+        long remaining = services.config().idleTimeout().toNanos() - (System.nanoTime() - idleSinceNanos);
+        if (remaining > 0) {
+            long since = idleSinceNanos;
+            ctx.executor().schedule(() -> {
+                if (idleSinceNanos == since) {
+                    closeIfIdle();
+                }
+            }, remaining, TimeUnit.NANOSECONDS);
+            return;
+        }
+        log.debug("conn={} - idle for {}; closing", connectionId, services.config().idleTimeout());
+        closeWith(Replies.error(ctx.alloc(), 0, capabilities, MySqlError.ER_CLIENT_INTERACTION_TIMEOUT));
     }
 
     @Override

@@ -18,6 +18,7 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
 import java.util.Arrays;
+import java.util.HexFormat;
 import java.util.Map;
 import java.util.Random;
 import org.junit.jupiter.api.AfterAll;
@@ -76,7 +77,7 @@ class BadInputIT {
     void garbageInsteadOfHandshakeResponseIsBadHandshake(String hex) throws IOException {
         try (RawClient client = RawClient.connect(limited.port())) {
             client.readHandshake();
-            client.write(1, java.util.HexFormat.of().parseHex(hex));
+            client.write(1, HexFormat.of().parseHex(hex));
             RawPacket reply = client.readPacket();
             ErrPacket err = reply.err();
             assertThat(err.errorCode()).isEqualTo(1043);

@@ -32,6 +32,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Consumer;
 
 /**
  * A MySQL client on a plain socket, for tests that need control over every byte: it reads and
@@ -332,7 +333,7 @@ final class RawClient implements AutoCloseable {
         socket.close();
     }
 
-    private static byte[] encode(java.util.function.Consumer<ByteBuf> encoder) {
+    private static byte[] encode(Consumer<ByteBuf> encoder) {
         ByteBuf buf = Unpooled.buffer();
         try {
             encoder.accept(buf);

@@ -12,7 +12,9 @@ import io.fluxdb.protocol.constant.CommandType;
 import io.fluxdb.protocol.message.server.ErrPacket;
 import io.fluxdb.testkit.MariaDbExtension;
 import io.fluxdb.testkit.MariaDbProcess;
+import java.io.EOFException;
 import java.io.IOException;
+import java.net.SocketException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.file.Files;
@@ -296,7 +298,7 @@ class SessionCommandsIT {
             assertThat(busy.readResponse().rows().getFirst()).containsExactly("0", "done");
             try {
                 assertThat(busy.readPacket().err().errorCode()).isEqualTo(1053);
-            } catch (java.io.EOFException | java.net.SocketException closedWithoutError) {
+            } catch (EOFException | SocketException closedWithoutError) {
                 // Closing without the error packet is allowed too.
             }
             closed.get(30, TimeUnit.SECONDS);
@@ -311,7 +313,7 @@ class SessionCommandsIT {
         try {
             RawPacket p = victim.readPacket();
             return p.isErr() && victim.closedByServer(Duration.ofSeconds(5));
-        } catch (java.io.EOFException | java.net.SocketException e) {
+        } catch (EOFException | SocketException e) {
             return true;
         }
     }
