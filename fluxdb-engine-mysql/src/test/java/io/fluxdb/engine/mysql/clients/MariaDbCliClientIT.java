@@ -136,7 +136,7 @@ class MariaDbCliClientIT {
                 "--result-file=" + file, "dump_src")).assertSuccess();
         // Latin-1 reads any byte: BLOB values are written raw.
         assertThat(Files.readString(file, java.nio.charset.StandardCharsets.ISO_8859_1)).as(dumped.output())
-                .contains("INSERT INTO `t` VALUES", "TRIGGER `t_audit`", "PROCEDURE `t_count`", "-- Dump completed");
+                .contains("INSERT INTO `t` VALUES", "TRIGGER t_audit", "PROCEDURE `t_count`", "-- Dump completed");
 
         cli(operator.port(), "dump_copy").run(file).assertSuccess();
 
