@@ -26,11 +26,26 @@ done
 
 jar=fluxdb-server/target/fluxdb.jar
 [ -f "$jar" ] || { echo "build first: ./mvnw package -DskipTests" >&2; exit 2; }
+for tool in sysbench mariadbd mariadb-install-db mariadb python3 ss; do
+    command -v "$tool" >/dev/null || [ -x "/usr/sbin/$tool" ] \
+        || { echo "$tool is missing (apt-get install -y sysbench mariadb-server mariadb-client python3 iproute2)" >&2; exit 2; }
+done
+export PATH="$PATH:/usr/sbin"
 work=$(mktemp -d /tmp/fluxdb-bench.XXXXXX)
-engine_port=$((20000 + RANDOM % 10000)); proxy_port=$((engine_port + 1)); ui_port=$((engine_port + 2))
+base=$((20000 + RANDOM % 10000))
+engine_port=$base; proxy_port=$((base + 1)); ui_port=$((base + 2)); api_port=$((base + 3)); raft_port=$((base + 4))
 pids=()
 cleanup() { for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done; wait 2>/dev/null || true; rm -rf "$work"; }
 trap cleanup EXIT
+
+# Waits up to $1 seconds for the command that follows to succeed.
+await() {
+    local deadline=$((SECONDS + $1)); shift
+    until "$@" >/dev/null 2>&1; do
+        [ "$SECONDS" -lt "$deadline" ] || return 1
+        sleep 0.2
+    done
+}
 
 cat > "$work/my.cnf" <<CNF
 [mariadbd]
@@ -47,42 +62,66 @@ max_connections=3000
 CNF
 mariadb-install-db --defaults-file="$work/my.cnf" --auth-root-authentication-method=normal --skip-test-db >"$work/install.log" 2>&1
 mariadbd --defaults-file="$work/my.cnf" >"$work/mariadb.log" 2>&1 &
-pids+=($!)
-for _ in $(seq 100); do mariadb -h127.0.0.1 -P"$engine_port" -uroot -e 'select 1' >/dev/null 2>&1 && break; sleep 0.1; done
-mariadb -h127.0.0.1 -P"$engine_port" -uroot -e "CREATE DATABASE sbtest; CREATE USER sb@'%' IDENTIFIED BY 'sbpass'; GRANT ALL ON sbtest.* TO sb@'%';"
+engine_pid=$!
+pids+=($engine_pid)
+await 120 mariadb --no-defaults -h127.0.0.1 -P"$engine_port" -uroot -e 'select 1' \
+    || { echo "MariaDB did not start:" >&2; tail -20 "$work/mariadb.log" >&2; exit 1; }
+mariadb --no-defaults -h127.0.0.1 -P"$engine_port" -uroot \
+    -e "CREATE DATABASE sbtest; CREATE USER sb@'%' IDENTIFIED BY 'sbpass'; GRANT ALL ON sbtest.* TO sb@'%';"
 
-"$JAVA_HOME/bin/java" -XX:+UseParallelGC -jar "$jar" run --engine-host "127.0.0.1:$engine_port" --engine-password '' \
-    --port "$proxy_port" --ui-port "$ui_port" --data-dir "$work/fluxdb" >"$work/fluxdb.log" 2>&1 &
+# The engine password goes in the environment (flags show in ps); it is empty here.
+DB_INIT_PASS='' "$JAVA_HOME/bin/java" -XX:+UseParallelGC ${FLUXDB_BENCH_JAVA_OPTS:-} -jar "$jar" run \
+    --db-host "127.0.0.1:$engine_port" --db-user root --bind-address 127.0.0.1 \
+    --port "$proxy_port" --ui-port "$ui_port" --api-listen-port "$api_port" --api-port "$api_port" \
+    --raft-port "$raft_port" --max-connections $((idle_clients + 100)) --data-dir "$work/fluxdb" \
+    >"$work/fluxdb.log" 2>&1 &
 fluxdb_pid=$!
 pids+=($fluxdb_pid)
-for _ in $(seq 200); do mariadb -h127.0.0.1 -P"$proxy_port" -usb -psbpass -e 'select 1' >/dev/null 2>&1 && break; sleep 0.1; done
+await 180 mariadb --no-defaults -h127.0.0.1 -P"$proxy_port" -usb -psbpass --skip-ssl -e 'select 1' \
+    || { echo "FluxDB did not start:" >&2; tail -30 "$work/fluxdb.log" >&2; exit 1; }
+
+echo "machine: $(nproc) cores, $(awk '/MemTotal/ {printf "%.1f GiB", $2 / 1048576}' /proc/meminfo), load average $(cut -d' ' -f1-3 /proc/loadavg)"
+echo "engine: $(mariadbd --version | head -1)"
+echo "sysbench: $(sysbench --version); threads $threads, $seconds s per run, 4 tables x $table_size rows"
+echo
 
 common=(--db-driver=mysql --mysql-user=sb --mysql-password=sbpass --mysql-db=sbtest --mysql-ssl=off
         --tables=4 --table-size="$table_size" --threads="$threads" --time="$seconds" --percentile=95 --report-interval=0)
 sysbench oltp_read_write "${common[@]}" --mysql-host=127.0.0.1 --mysql-port="$engine_port" prepare >/dev/null
 
-run() { # workload ps-mode port -> "qps p95"
-    sysbench "$1" "${common[@]}" --db-ps-mode="$2" --mysql-host=127.0.0.1 --mysql-port="$3" run \
-        | awk '/queries:/ && /per sec/ {gsub(/[()]/,""); q=$3} /95th percentile:/ {p=$3} END {print q, p}'
+run() { # workload ps-mode port -> "qps p95 errors"
+    local out="$work/run.out"
+    if ! sysbench "$1" "${common[@]}" --db-ps-mode="$2" --mysql-host=127.0.0.1 --mysql-port="$3" run >"$out" 2>&1; then
+        echo "sysbench $1 --db-ps-mode=$2 on port $3 failed:" >&2; tail -20 "$out" >&2; exit 1
+    fi
+    awk '/queries:/ && /per sec/ {gsub(/[()]/,""); q=$3} /95th percentile:/ {p=$3} /ignored errors:/ {e=$3}
+         END {print q, p, e}' "$out"
 }
 
-printf '%-18s %-8s %12s %10s %12s %10s %8s\n' workload protocol direct_qps p95_ms fluxdb_qps p95_ms ratio
+printf '%-18s %-8s %12s %10s %12s %10s %8s %8s\n' workload protocol direct_qps p95_ms fluxdb_qps p95_ms qps_ratio errors
 for workload in oltp_point_select oltp_read_only oltp_read_write; do
     for mode in auto disable; do
         proto=$([ "$mode" = auto ] && echo prepared || echo text)
-        read -r dq dp < <(run "$workload" "$mode" "$engine_port")
-        read -r fq fp < <(run "$workload" "$mode" "$proxy_port")
+        read -r dq dp de <<<"$(run "$workload" "$mode" "$engine_port")"
+        read -r fq fp fe <<<"$(run "$workload" "$mode" "$proxy_port")"
         ratio=$(awk -v a="$fq" -v b="$dq" 'BEGIN {printf "%.2f", a / b}')
-        printf '%-18s %-8s %12s %10s %12s %10s %8s\n' "$workload" "$proto" "$dq" "$dp" "$fq" "$fp" "$ratio"
+        printf '%-18s %-8s %12s %10s %12s %10s %8s %8s\n' "$workload" "$proto" "$dq" "$dp" "$fq" "$fp" "$ratio" "$de/$fe"
     done
 done
 
-# Memory per idle client: RSS of the operator before and after opening N authenticated idle connections.
-rss() { awk '/VmRSS/ {print $2}' "/proc/$fluxdb_pid/status"; }
-before=$(rss)
-python3 - "$proxy_port" "$idle_clients" <<'PY' &
-import socket, sys, time, hashlib
+# Memory per idle client: RSS of the operator (after a full GC) and of the engine, before and after
+# opening N authenticated idle connections through the operator. Each idle client also pins one
+# engine connection, so the engine's share is reported too.
+rss() { awk '/VmRSS/ {print $2}' "/proc/$1/status"; }
+gc() { "$JAVA_HOME/bin/jcmd" "$fluxdb_pid" GC.run >/dev/null 2>&1 || true; }
+established() { ss -Htn state established "( dport = :$proxy_port )" | wc -l; }
+gc
+before=$(rss "$fluxdb_pid"); engine_before=$(rss "$engine_pid")
+python3 - "$proxy_port" "$idle_clients" >"$work/idle.log" 2>&1 <<'PY' &
+import hashlib, resource, socket, sys, time
 port, n = int(sys.argv[1]), int(sys.argv[2])
+soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+resource.setrlimit(resource.RLIMIT_NOFILE, (min(hard, max(soft, n + 64)), hard))
 def packet(sock):
     h = sock.recv(4, socket.MSG_WAITALL); return sock.recv(h[0] | h[1] << 8 | h[2] << 16, socket.MSG_WAITALL)
 socks = []
@@ -106,11 +145,11 @@ time.sleep(3600)
 PY
 idle_pid=$!
 pids+=($idle_pid)
-for _ in $(seq 600); do
-    n=$(ss -tn state established "( dport = :$proxy_port )" | tail -n +2 | wc -l)
-    [ "$n" -ge "$idle_clients" ] && break; sleep 0.5
-done
-sleep 2
-after=$(rss)
+await 300 grep -q open "$work/idle.log" || { echo "idle clients did not log in:" >&2; cat "$work/idle.log" >&2; exit 1; }
+n=$(established)
+gc
+after=$(rss "$fluxdb_pid"); engine_after=$(rss "$engine_pid")
 echo
-echo "idle clients: $n; operator RSS before ${before} KiB, after ${after} KiB: $(( (after - before) / (n > 0 ? n : 1) )) KiB per idle connection (including its pinned engine connection's buffers)"
+echo "idle clients: $n"
+echo "operator RSS: ${before} KiB before, ${after} KiB after (after a full GC): $(( (after - before) / (n > 0 ? n : 1) )) KiB per idle connection"
+echo "engine RSS:   ${engine_before} KiB before, ${engine_after} KiB after: $(( (engine_after - engine_before) / (n > 0 ? n : 1) )) KiB per pinned engine connection"

@@ -59,6 +59,9 @@ public final class BackendPool implements AutoCloseable {
             return CompletableFuture.failedFuture(new IllegalStateException("backend pool is closed"));
         }
         Deque<BackendConnection> queue = idle.get(key);
+        if (queue != null) {
+            preferEventLoop(queue, eventLoop);
+        }
         BackendConnection candidate;
         while (queue != null && (candidate = queue.pollFirst()) != null) {
             long idleNanos = System.nanoTime() - candidate.idleSinceNanos();
@@ -89,6 +92,22 @@ public final class BackendPool implements AutoCloseable {
                 total.decrementAndGet();
             }
         });
+    }
+
+    /**
+     * Moves an idle connection served by {@code eventLoop} to the head of {@code queue}. A session
+     * whose backend runs on another event loop hands every command and every response packet
+     * across threads, which costs a wake-up per packet and dominates latency on a busy machine.
+     */
+    private static void preferEventLoop(Deque<BackendConnection> queue, EventLoop eventLoop) {
+        for (BackendConnection c : queue) {
+            if (c.channel().eventLoop() == eventLoop) {
+                if (queue.removeFirstOccurrence(c)) {
+                    queue.addFirst(c);
+                }
+                return;
+            }
+        }
     }
 
     /** Takes back a connection whose session ended: resets it, then keeps it for reuse or closes it. */
