@@ -64,7 +64,7 @@ mariadb-install-db --defaults-file="$work/my.cnf" --auth-root-authentication-met
 mariadbd --defaults-file="$work/my.cnf" >"$work/mariadb.log" 2>&1 &
 engine_pid=$!
 pids+=($engine_pid)
-await 120 mariadb --no-defaults -h127.0.0.1 -P"$engine_port" -uroot -e 'select 1' \
+await 300 mariadb --no-defaults -h127.0.0.1 -P"$engine_port" -uroot -e 'select 1' \
     || { echo "MariaDB did not start:" >&2; tail -20 "$work/mariadb.log" >&2; exit 1; }
 mariadb --no-defaults -h127.0.0.1 -P"$engine_port" -uroot \
     -e "CREATE DATABASE sbtest; CREATE USER sb@'%' IDENTIFIED BY 'sbpass'; GRANT ALL ON sbtest.* TO sb@'%';"
@@ -77,7 +77,7 @@ DB_INIT_PASS='' "$JAVA_HOME/bin/java" -XX:+UseParallelGC ${FLUXDB_BENCH_JAVA_OPT
     >"$work/fluxdb.log" 2>&1 &
 fluxdb_pid=$!
 pids+=($fluxdb_pid)
-await 180 mariadb --no-defaults -h127.0.0.1 -P"$proxy_port" -usb -psbpass --skip-ssl -e 'select 1' \
+await 600 mariadb --no-defaults -h127.0.0.1 -P"$proxy_port" -usb -psbpass --skip-ssl -e 'select 1' \
     || { echo "FluxDB did not start:" >&2; tail -30 "$work/fluxdb.log" >&2; exit 1; }
 
 echo "machine: $(nproc) cores, $(awk '/MemTotal/ {printf "%.1f GiB", $2 / 1048576}' /proc/meminfo), load average $(cut -d' ' -f1-3 /proc/loadavg)"

@@ -147,8 +147,7 @@ class MariaDbCliClientIT {
             assertThat(source).as(query).isNotEmpty();
             assertThat(rows(query.formatted("dump_copy"))).as(query).isEqualTo(source);
         }
-        assertThat(rows("SELECT CAST(COUNT(*) AS CHAR) FROM dump_copy.t"))
-                .containsExactly(List.of(java.util.HexFormat.of().formatHex("501".getBytes(UTF_8))));
+        assertThat(rows("SELECT COUNT(*) FROM dump_copy.t")).containsExactly(List.of("501"));
     }
 
     @Test
@@ -211,8 +210,9 @@ class MariaDbCliClientIT {
             while (rs.next()) {
                 List<String> row = new ArrayList<>();
                 for (int i = 1; i <= columns; i++) {
-                    byte[] bytes = rs.getBytes(i);
-                    row.add(bytes == null ? null : java.util.HexFormat.of().formatHex(bytes));
+                    Object value = rs.getObject(i);
+                    row.add(value instanceof byte[] bytes ? java.util.HexFormat.of().formatHex(bytes)
+                            : value == null ? null : value.toString());
                 }
                 rows.add(row);
             }
