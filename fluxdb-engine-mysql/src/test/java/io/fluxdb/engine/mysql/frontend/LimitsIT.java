@@ -30,7 +30,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 /** The connection limit, thousands of clients at once, and the idle timeout. */
 class LimitsIT {
     private static final int MANY = 2000;
-    private static final int LOGINS_IN_FLIGHT = 50;
+    private static final int LOGINS_IN_FLIGHT = 20;
 
     @RegisterExtension
     static final MariaDbExtension MARIADB = new MariaDbExtension(b -> b.maxConnections(MANY + 100));
