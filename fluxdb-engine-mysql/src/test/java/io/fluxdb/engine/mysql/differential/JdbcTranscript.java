@@ -270,8 +270,22 @@ final class JdbcTranscript {
         }
     }
 
+    /**
+     * Maps the proxy side's schema name (also as hex) to the direct side's and hides the driver's
+     * {@code (conn=N)} message prefix, the connection id being the operator's own.
+     */
     static List<String> normalise(List<String> lines, String from, String to) {
-        return lines.stream().map(l -> l.replace(from, to)).toList();
+        String fromHex = HexFormat.of().formatHex(from.getBytes(StandardCharsets.UTF_8));
+        String toHex = HexFormat.of().formatHex(to.getBytes(StandardCharsets.UTF_8));
+        return lines.stream().map(l -> hideConnectionId(l.replace(from, to).replace(fromHex, toHex))).toList();
+    }
+
+    static List<String> hideConnectionId(List<String> lines) {
+        return lines.stream().map(JdbcTranscript::hideConnectionId).toList();
+    }
+
+    private static String hideConnectionId(String line) {
+        return line.replaceAll("\\(conn=\\d+\\)", "(conn=?)");
     }
 
     static Optional<String> firstDifference(List<String> direct, List<String> proxy) {

@@ -55,7 +55,7 @@ final class Workload {
                 "SELECT * FROM types ORDER BY id",
                 "SELECT id, ST_AsText(pt), ST_AsText(geo), JSON_EXTRACT(js, '$.k[2]'), HEX(b64), b64 + 0, CAST(biu AS CHAR),"
                         + " tm + INTERVAL 1 SECOND, DATE_FORMAT(dtm, '%Y|%f'), CHAR_LENGTH(tx), LENGTH(tx) FROM types ORDER BY id",
-                "SELECT 1, 1.5, -2.5e-3, 'x', NULL, X'00ff', 18446744073709551615, CAST(1 AS UNSIGNED), 9223372036854775807 + 1",
+                "SELECT 1, 1.5, -2.5e-3, 'x', NULL, X'00ff', 18446744073709551615, CAST(-1 AS UNSIGNED), 9223372036854775807 - 1",
                 // A value over 16 MiB: the row spans several physical packets.
                 "CREATE TABLE big (id INT PRIMARY KEY, b LONGBLOB)",
                 "INSERT INTO big VALUES (1, REPEAT(x'5a', " + BIG + "))",
