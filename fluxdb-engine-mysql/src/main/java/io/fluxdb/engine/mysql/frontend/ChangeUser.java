@@ -90,11 +90,8 @@ final class ChangeUser implements Exchange {
                 }
                 String database = request.database() == null ? "" : request.database();
                 BackendKey current = session.backendKey();
-                long caps = database.isEmpty()
-                        ? current.capabilities() & ~io.fluxdb.protocol.constant.CapabilityFlags.CLIENT_CONNECT_WITH_DB
-                        : current.capabilities() | io.fluxdb.protocol.constant.CapabilityFlags.CLIENT_CONNECT_WITH_DB;
                 int collation = request.charset() > 0 ? request.charset() : current.collation();
-                BackendKey key = new BackendKey(a.user(), caps, collation, database);
+                BackendKey key = new BackendKey(a.user(), current.capabilities(), collation, database);
                 services.backends().borrow(key, a.credential(), ctx.channel().eventLoop())
                         .whenCompleteAsync((backend, e) -> onBackend(a.user(), database, backend, e), ctx.executor());
             }

@@ -183,10 +183,7 @@ final class LoginHandler extends ChannelInboundHandlerAdapter {
         phase = Phase.LOGGING_IN;
         String database = response.database() == null ? "" : response.database();
         long backendCapabilities = (capabilities & ~PER_LEG) | CLIENT_PROTOCOL_41 | CLIENT_SECURE_CONNECTION
-                | CLIENT_PLUGIN_AUTH | (database.isEmpty() ? 0 : CLIENT_CONNECT_WITH_DB);
-        if (database.isEmpty()) {
-            backendCapabilities &= ~CLIENT_CONNECT_WITH_DB;
-        }
+                | CLIENT_PLUGIN_AUTH;
         BackendKey key = new BackendKey(auth.user(), backendCapabilities, response.characterSet(), database);
         services.backends().borrow(key, auth.credential(), ctx.channel().eventLoop())
                 .whenCompleteAsync((backend, error) -> onBackend(ctx, backend, error, database), ctx.executor());
