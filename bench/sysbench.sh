@@ -38,11 +38,11 @@ pids=()
 cleanup() { for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done; wait 2>/dev/null || true; rm -rf "$work"; }
 trap cleanup EXIT
 
-# Waits up to $1 seconds for the command that follows to succeed.
+# Waits up to $1 seconds for the command that follows to succeed, while process $2 lives.
 await() {
-    local deadline=$((SECONDS + $1)); shift
+    local deadline=$((SECONDS + $1)) pid=$2; shift 2
     until "$@" >/dev/null 2>&1; do
-        [ "$SECONDS" -lt "$deadline" ] || return 1
+        [ "$SECONDS" -lt "$deadline" ] && kill -0 "$pid" 2>/dev/null || return 1
         sleep 0.2
     done
 }
@@ -64,7 +64,7 @@ mariadb-install-db --defaults-file="$work/my.cnf" --auth-root-authentication-met
 mariadbd --defaults-file="$work/my.cnf" >"$work/mariadb.log" 2>&1 &
 engine_pid=$!
 pids+=($engine_pid)
-await 300 mariadb --no-defaults -h127.0.0.1 -P"$engine_port" -uroot -e 'select 1' \
+await 300 "$engine_pid" mariadb --no-defaults -h127.0.0.1 -P"$engine_port" -uroot -e 'select 1' \
     || { echo "MariaDB did not start:" >&2; tail -20 "$work/mariadb.log" >&2; exit 1; }
 mariadb --no-defaults -h127.0.0.1 -P"$engine_port" -uroot \
     -e "CREATE DATABASE sbtest; CREATE USER sb@'%' IDENTIFIED BY 'sbpass'; GRANT ALL ON sbtest.* TO sb@'%';"
@@ -77,7 +77,7 @@ DB_INIT_PASS='' "$JAVA_HOME/bin/java" -XX:+UseParallelGC ${FLUXDB_BENCH_JAVA_OPT
     >"$work/fluxdb.log" 2>&1 &
 fluxdb_pid=$!
 pids+=($fluxdb_pid)
-await 600 mariadb --no-defaults -h127.0.0.1 -P"$proxy_port" -usb -psbpass --skip-ssl -e 'select 1' \
+await 600 "$fluxdb_pid" mariadb --no-defaults -h127.0.0.1 -P"$proxy_port" -usb -psbpass --skip-ssl -e 'select 1' \
     || { echo "FluxDB did not start:" >&2; tail -30 "$work/fluxdb.log" >&2; exit 1; }
 
 echo "machine: $(nproc) cores, $(awk '/MemTotal/ {printf "%.1f GiB", $2 / 1048576}' /proc/meminfo), load average $(cut -d' ' -f1-3 /proc/loadavg)"
@@ -145,7 +145,7 @@ time.sleep(3600)
 PY
 idle_pid=$!
 pids+=($idle_pid)
-await 300 grep -q open "$work/idle.log" || { echo "idle clients did not log in:" >&2; cat "$work/idle.log" >&2; exit 1; }
+await 300 "$idle_pid" grep -q open "$work/idle.log" || { echo "idle clients did not log in:" >&2; cat "$work/idle.log" >&2; exit 1; }
 n=$(established)
 gc
 after=$(rss "$fluxdb_pid"); engine_after=$(rss "$engine_pid")

@@ -28,6 +28,8 @@ import org.junit.jupiter.params.provider.ValueSource;
 @ExtendWith(MariaDbExtension.class)
 class SysbenchClientIT {
     private static final Pattern QUERIES = Pattern.compile("queries:\\s+(\\d+)");
+    private static final Pattern TRANSACTIONS = Pattern.compile("transactions:\\s+(\\d+)");
+    private static final Pattern IGNORED = Pattern.compile("ignored errors:\\s+(\\d+)");
 
     private static MariaDbProcess db;
     private static TestOperator operator;
@@ -57,14 +59,24 @@ class SysbenchClientIT {
     void oltpReadWrite(String psMode) {
         sysbench("sb_" + psMode, psMode, "prepare").assertSuccess();
         var run = sysbench("sb_" + psMode, psMode, "run").assertSuccess();
+        // sysbench ignores only deadlocks and lock-wait timeouts (1213, 1205, 1020), which MariaDB
+        // itself raises when four threads update a 1,000-row table; any other error is FATAL and
+        // stops the run with a non-zero exit. A few ignored errors are therefore correct behaviour,
+        // but they must stay a small fraction of the transactions.
         assertThat(run.stdout()).as(run.output())
                 .doesNotContain("FATAL")
-                .containsPattern("ignored errors:\\s+0\\s")
                 .containsPattern("reconnects:\\s+0\\s");
-        Matcher queries = QUERIES.matcher(run.stdout());
-        assertThat(queries.find()).as(run.output()).isTrue();
-        assertThat(Long.parseLong(queries.group(1))).isPositive();
+        long transactions = counter(TRANSACTIONS, run);
+        assertThat(counter(IGNORED, run)).as(run.output()).isLessThanOrEqualTo(Math.max(2, transactions / 10));
+        assertThat(transactions).as(run.output()).isPositive();
+        assertThat(counter(QUERIES, run)).as(run.output()).isPositive();
         sysbench("sb_" + psMode, psMode, "cleanup").assertSuccess();
+    }
+
+    private static long counter(Pattern pattern, ClientProcess.Result run) {
+        Matcher m = pattern.matcher(run.stdout());
+        assertThat(m.find()).as("%s in%n%s", pattern, run.output()).isTrue();
+        return Long.parseLong(m.group(1));
     }
 
     private static ClientProcess.Result sysbench(String database, String psMode, String command) {

@@ -1,0 +1,186 @@
+package io.fluxdb.server;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.fluxdb.testkit.MariaDbExtension;
+import io.fluxdb.testkit.MariaDbProcess;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.net.ServerSocket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The artefact users run: {@code java -jar fluxdb.jar} in its own JVM, exactly as the README and the
+ * Dockerfile start it. Running from the shaded jar catches what tests on the class path cannot: lost
+ * service files (the JDBC driver, the engine factories), missing classes, a broken manifest.
+ */
+@ExtendWith(MariaDbExtension.class)
+class ShadedJarIT {
+    private static final Path JAR = Path.of("target", "fluxdb.jar");
+    private static final Duration START_DEADLINE = Duration.ofMinutes(3);
+    private static final Pattern CONNECT_LINE = Pattern.compile("mysql -h(\\S+) -P(\\d+) -u(\\S+)(?: (\\S+))?");
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void printsItsVersion() throws Exception {
+        Process p = java("--version").start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
+        assertThat(p.exitValue()).isZero();
+        assertThat(out).startsWith("FluxDB ");
+    }
+
+    @Test
+    void rejectsInvalidConfigurationWithExitCodeTwo() throws Exception {
+        Process p = java("run", "--db-host", "127.0.0.1:3306", "--port", "99999").redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
+        assertThat(p.exitValue()).as(out).isEqualTo(2);
+        assertThat(out).contains("99999");
+    }
+
+    @Test
+    void runServesMySqlClientsInFrontOfAnEngine(MariaDbProcess db) throws Exception {
+        int port = freePort();
+        ProcessBuilder run = java("run", "--db-host", db.host() + ":" + db.port(), "--db-user", "root",
+                "--bind-address", "127.0.0.1", "--port", Integer.toString(port), "--init-db", "jar_it",
+                "--ui-port", Integer.toString(freePort()), "--api-listen-port", Integer.toString(freePort()),
+                "--raft-port", Integer.toString(freePort()), "--data-dir", dir.resolve("node").toString());
+        run.environment().put("DB_INIT_PASS", db.rootPassword());
+        Process operator = run.redirectErrorStream(true).redirectOutput(dir.resolve("run.log").toFile()).start();
+        try {
+            String url = "jdbc:mariadb://127.0.0.1:" + port + "/jar_it?sslMode=trust";
+            try (Connection c = connect(url, "root", db.rootPassword(), operator, dir.resolve("run.log"));
+                    Statement s = c.createStatement()) {
+                s.execute("CREATE TABLE t (id INT AUTO_INCREMENT PRIMARY KEY, v VARCHAR(20))");
+                assertThat(s.executeUpdate("INSERT INTO t (v) VALUES ('a'), ('b')")).isEqualTo(2);
+                try (ResultSet rs = s.executeQuery("SELECT COUNT(*), @@port FROM t")) {
+                    assertThat(rs.next()).isTrue();
+                    assertThat(rs.getInt(1)).isEqualTo(2);
+                    assertThat(rs.getInt(2)).as("the statement ran on the engine").isEqualTo(db.port());
+                }
+            }
+        } finally {
+            assertStopsCleanly(operator, dir.resolve("run.log"));
+        }
+    }
+
+    /** README's first command: {@code ./dev} runs {@code java -jar fluxdb.jar dev}; the printed mysql command must work. */
+    @Test
+    void devStartsAManagedEngineAndPrintsAWorkingConnectCommand() throws Exception {
+        Path log = dir.resolve("dev.log");
+        Process dev = java("dev", "--base-port", Integer.toString(freePort()), "--data-dir", dir.resolve("dev").toString())
+                .redirectErrorStream(true).start();
+        try {
+            CompletableFuture<String> connectLine = CompletableFuture.supplyAsync(() -> firstConnectLine(dev, log));
+            String line = connectLine.get(START_DEADLINE.toSeconds(), TimeUnit.SECONDS);
+            Matcher m = CONNECT_LINE.matcher(line);
+            assertThat(m.find()).as(line).isTrue();
+            List<String> mysql = new ArrayList<>(List.of(line.substring(m.start()).trim().split("\\s+")));
+            mysql.addAll(List.of("--batch", "--skip-column-names", "-e", "SELECT 40 + 2, DATABASE()"));
+            Process client = new ProcessBuilder(mysql).redirectErrorStream(true).start();
+            String out = new String(client.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            assertThat(client.waitFor(60, TimeUnit.SECONDS)).isTrue();
+            assertThat(client.exitValue()).as(out).isZero();
+            assertThat(out.trim()).isEqualTo("42\t" + (m.group(4) == null ? "NULL" : m.group(4)));
+        } finally {
+            assertStopsCleanly(dev, log);
+        }
+    }
+
+    private static ProcessBuilder java(String... args) {
+        assertThat(JAR).as("the shaded jar is built in the package phase, before integration tests").exists();
+        String javaBin = ProcessHandle.current().info().command().orElse("java");
+        List<String> command = new ArrayList<>(List.of(javaBin, "-jar", JAR.toString()));
+        command.addAll(List.of(args));
+        return new ProcessBuilder(command);
+    }
+
+    /** Reads the dev process's output (copied to {@code log}) up to the first printed mysql command. */
+    private static String firstConnectLine(Process dev, Path log) {
+        try (BufferedReader in = new BufferedReader(new InputStreamReader(dev.getInputStream(), StandardCharsets.UTF_8))) {
+            StringBuilder seen = new StringBuilder();
+            String line;
+            while ((line = in.readLine()) != null) {
+                seen.append(line).append('\n');
+                Files.writeString(log, seen.toString());
+                if (CONNECT_LINE.matcher(line).find()) {
+                    // Keep draining so the process never blocks on a full pipe.
+                    Thread.ofVirtual().start(() -> drain(in));
+                    return line;
+                }
+            }
+            throw new AssertionError("dev exited without printing a connect command:\n" + seen);
+        } catch (IOException e) {
+            throw new AssertionError(e);
+        }
+    }
+
+    private static void drain(BufferedReader in) {
+        try {
+            while (in.readLine() != null) {
+                // discard
+            }
+        } catch (IOException ignored) {
+            // the process ended
+        }
+    }
+
+    private static Connection connect(String url, String user, String password, Process operator, Path log)
+            throws Exception {
+        Instant deadline = Instant.now().plus(START_DEADLINE);
+        while (true) {
+            try {
+                return DriverManager.getConnection(url, user, password);
+            } catch (SQLException e) {
+                if (!operator.isAlive()) {
+                    throw new AssertionError("the operator exited with " + operator.exitValue() + ":\n"
+                            + Files.readString(log), e);
+                }
+                if (Instant.now().isAfter(deadline)) {
+                    throw new AssertionError("no connection within " + START_DEADLINE + ":\n" + Files.readString(log), e);
+                }
+                Thread.sleep(200);
+            }
+        }
+    }
+
+    /** SIGTERM, as from Ctrl-C or {@code docker stop}: the process must finish its shutdown and exit 0. */
+    private static void assertStopsCleanly(Process process, Path log) throws Exception {
+        process.destroy();
+        boolean exited = process.waitFor(60, TimeUnit.SECONDS);
+        if (!exited) {
+            process.destroyForcibly();
+        }
+        String output = Files.exists(log) ? Files.readString(log) : "";
+        assertThat(exited).as("exited within 60 s after SIGTERM:\n%s", output).isTrue();
+        assertThat(process.exitValue()).as(output).isIn(0, 143);
+    }
+
+    private static int freePort() throws IOException {
+        try (ServerSocket s = new ServerSocket(0)) {
+            return s.getLocalPort();
+        }
+    }
+}
