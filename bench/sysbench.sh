@@ -4,7 +4,11 @@
 # first directly against MariaDB, then through the operator; prints qps, p95 latency and the
 # ratio through/direct for each. Also reports the operator's memory per idle client connection.
 #
-#   bench/sysbench.sh [--threads 4] [--time 20] [--table-size 10000] [--idle-clients 1000]
+#   bench/sysbench.sh [--threads 4] [--time 20] [--warmup 10] [--table-size 10000] [--idle-clients 1000]
+#
+# Before measuring, every workload runs --warmup seconds through the operator and directly, so the
+# operator's JIT has compiled the hot paths and both sides start with a warm buffer pool: the figures
+# are steady-state ones, as for a server that has been up for a while.
 #
 # Needs: sysbench, mariadbd + mariadb-install-db (apt-get install -y sysbench mariadb-server),
 # python3 (for the idle-connection count), and a built fluxdb.jar (./mvnw package -DskipTests).
@@ -13,11 +17,12 @@ cd "$(dirname "$0")/.."
 . bin/find-jdk.sh
 fluxdb_find_jdk
 
-threads=4; seconds=20; table_size=10000; idle_clients=1000
+threads=4; seconds=20; warmup=10; table_size=10000; idle_clients=1000
 while [ $# -gt 0 ]; do
     case "$1" in
         --threads) threads=$2; shift 2 ;;
         --time) seconds=$2; shift 2 ;;
+        --warmup) warmup=$2; shift 2 ;;
         --table-size) table_size=$2; shift 2 ;;
         --idle-clients) idle_clients=$2; shift 2 ;;
         *) echo "unknown option $1" >&2; exit 2 ;;
@@ -97,6 +102,15 @@ run() { # workload ps-mode port -> "qps p95 errors"
     awk '/queries:/ && /per sec/ {gsub(/[()]/,""); q=$3} /95th percentile:/ {p=$3} /ignored errors:/ {e=$3}
          END {print q, p, e}' "$out"
 }
+
+if [ "$warmup" -gt 0 ]; then
+    for workload in oltp_point_select oltp_read_only oltp_read_write; do
+        for port in "$proxy_port" "$engine_port"; do
+            sysbench "$workload" "${common[@]/--time=*/--time=$warmup}" --db-ps-mode=auto --mysql-host=127.0.0.1 \
+                --mysql-port="$port" run >/dev/null 2>&1 || true
+        done
+    done
+fi
 
 printf '%-18s %-8s %12s %10s %12s %10s %8s %8s\n' workload protocol direct_qps p95_ms fluxdb_qps p95_ms qps_ratio errors
 for workload in oltp_point_select oltp_read_only oltp_read_write; do

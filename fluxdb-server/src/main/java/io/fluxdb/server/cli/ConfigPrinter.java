@@ -70,6 +70,8 @@ final class ConfigPrinter implements NodeLauncher, DevLauncher {
         lines.add("IDLE_TIMEOUT=" + duration(c.proxy().idleTimeout()));
         lines.add("MAX_PACKET_SIZE=" + size(c.proxy().maxPacketBytes()));
         lines.add("LOCAL_INFILE=" + c.proxy().localInfile());
+        lines.add("CONNECT_TIMEOUT=" + duration(c.proxy().connectTimeout()));
+        lines.add("IO_THREADS=" + c.proxy().ioThreads());
         lines.add("TLS_CERT=" + c.proxy().tls().map(t -> t.certificate().toString()).orElse(""));
         lines.add("TLS_KEY=" + c.proxy().tls().map(t -> t.privateKey().toString()).orElse(""));
         lines.add("FLUXDB_DATA_DIR=" + c.dataDir());

@@ -121,6 +121,14 @@ final class NodeOptions {
             description = "Allow LOAD DATA LOCAL INFILE (env LOCAL_INFILE; default false).")
     String localInfile;
 
+    @Option(names = "--connect-timeout", paramLabel = "DURATION",
+            description = "A client must finish its handshake and login within this, e.g. 10s (env CONNECT_TIMEOUT; default 10s).")
+    String connectTimeout;
+
+    @Option(names = "--io-threads", paramLabel = "N",
+            description = "Event-loop threads for client and engine sockets; 0 = one per CPU (env IO_THREADS; default 0).")
+    String ioThreads;
+
     @Option(names = "--tls-cert", paramLabel = "FILE", description = "PEM certificate chain for the client port (env TLS_CERT; needs --tls-key).")
     String tlsCert;
 
@@ -174,6 +182,8 @@ final class NodeOptions {
         Long packet = r.get(MAX_PACKET_SIZE, maxPacketSize, NodeOptions::parsePacketSize, ProxyConfig.DEFAULT_MAX_PACKET_BYTES);
         Boolean infile = r.get(LOCAL_INFILE, localInfile, ConfigValues::parseBoolean, false);
         Optional<TlsConfig> tls = tls(r);
+        Duration connect = r.get(CONNECT_TIMEOUT, connectTimeout, ConfigValues::parseDuration, ProxyConfig.DEFAULT_CONNECT_TIMEOUT);
+        Integer threads = r.get(IO_THREADS, ioThreads, t -> ConfigValues.parseInt(t, 0, ProxyConfig.MAX_IO_THREADS), 0);
 
         Path data = r.get(FLUXDB_DATA_DIR, dataDir, NodeOptions::parsePath, NodeConfig.DEFAULT_DATA_DIR);
         LogLevel level = r.get(LOG_LEVEL, logLevel, LogLevel::parse, LogLevel.INFO);
@@ -184,7 +194,7 @@ final class NodeOptions {
                 new ListenConfig(bind, clientPort, apiListen, apiAdvertised, raft, ui),
                 new ClusterConfig(app, peerList, secret, fluxos, readConsistency, bootstrap),
                 new AccessConfig(new AddressMatcher(allowed), clientApp, masterOnly),
-                new ProxyConfig(connections, idle, packet, infile, tls),
+                new ProxyConfig(connections, idle, packet, infile, tls, connect, threads),
                 data,
                 level);
     }

@@ -13,9 +13,12 @@ import java.util.Optional;
  * @param maxPacketBytes the largest client command accepted ({@code MAX_PACKET_SIZE})
  * @param localInfile whether {@code LOAD DATA LOCAL INFILE} is allowed ({@code LOCAL_INFILE})
  * @param tls a configured certificate; empty means the operator uses its own self-signed one
+ * @param connectTimeout a client must finish its handshake and login within this ({@code CONNECT_TIMEOUT})
+ * @param ioThreads event-loop threads serving client and engine sockets ({@code IO_THREADS}); 0 means one per CPU
  */
 public record ProxyConfig(
-        int maxConnections, Duration idleTimeout, long maxPacketBytes, boolean localInfile, Optional<TlsConfig> tls) {
+        int maxConnections, Duration idleTimeout, long maxPacketBytes, boolean localInfile, Optional<TlsConfig> tls,
+        Duration connectTimeout, int ioThreads) {
     public static final int DEFAULT_MAX_CONNECTIONS = 1000;
     public static final int MAX_CONNECTIONS_LIMIT = 100_000;
     /** MySQL's and MariaDB's {@code wait_timeout} default: 28800 s. */
@@ -25,10 +28,26 @@ public record ProxyConfig(
     /** The bounds of {@code max_allowed_packet} in MySQL and MariaDB. */
     public static final long MIN_PACKET_BYTES = 1L << 10;
     public static final long MAX_PACKET_BYTES = 1L << 30;
+    /** MariaDB's {@code connect_timeout} is 10 s; a loaded host may need more, hence the setting. */
+    public static final Duration DEFAULT_CONNECT_TIMEOUT = Duration.ofSeconds(10);
+    public static final int MAX_IO_THREADS = 256;
+
+    /** The defaults for the connect timeout and the I/O threads. */
+    public ProxyConfig(int maxConnections, Duration idleTimeout, long maxPacketBytes, boolean localInfile,
+            Optional<TlsConfig> tls) {
+        this(maxConnections, idleTimeout, maxPacketBytes, localInfile, tls, DEFAULT_CONNECT_TIMEOUT, 0);
+    }
 
     public ProxyConfig {
         requireNonNull(idleTimeout, "idleTimeout is null");
         requireNonNull(tls, "tls is null");
+        requireNonNull(connectTimeout, "connectTimeout is null");
+        if (connectTimeout.isNegative() || connectTimeout.isZero()) {
+            throw new IllegalArgumentException("connectTimeout: " + connectTimeout + " (expected: > 0)");
+        }
+        if (ioThreads < 0 || ioThreads > MAX_IO_THREADS) {
+            throw new IllegalArgumentException("ioThreads: " + ioThreads + " (expected: 0-" + MAX_IO_THREADS + ")");
+        }
         if (maxConnections < 1 || maxConnections > MAX_CONNECTIONS_LIMIT) {
             throw new IllegalArgumentException("maxConnections: " + maxConnections + " (expected: 1-" + MAX_CONNECTIONS_LIMIT + ")");
         }

@@ -42,6 +42,8 @@ public enum Setting {
     IDLE_TIMEOUT("--idle-timeout"),
     MAX_PACKET_SIZE("--max-packet-size"),
     LOCAL_INFILE("--local-infile"),
+    CONNECT_TIMEOUT("--connect-timeout"),
+    IO_THREADS("--io-threads"),
     TLS_CERT("--tls-cert"),
     TLS_KEY("--tls-key"),
     LOG_LEVEL("--log-level");

@@ -32,6 +32,8 @@ final class EngineSettings {
         options.put("idle-timeout", proxy.idleTimeout().toString());
         options.put("max-packet-size", Long.toString(proxy.maxPacketBytes()));
         options.put("local-infile", Boolean.toString(proxy.localInfile()));
+        options.put("connect-timeout", proxy.connectTimeout().toString());
+        options.put("io-threads", Integer.toString(proxy.ioThreads()));
         options.put("tls-dir", config.dataDir().resolve("tls").toString());
         proxy.tls().ifPresent(tls -> {
             options.put("tls-cert", tls.certificate().toString());

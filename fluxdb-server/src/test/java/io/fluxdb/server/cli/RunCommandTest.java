@@ -117,6 +117,8 @@ class RunCommandTest {
         env.put("IDLE_TIMEOUT", "30s");
         env.put("MAX_PACKET_SIZE", "16M");
         env.put("LOCAL_INFILE", "on");
+        env.put("CONNECT_TIMEOUT", "45s");
+        env.put("IO_THREADS", "3");
         env.put("TLS_CERT", cert.toString());
         env.put("TLS_KEY", key.toString());
         env.put("FLUXDB_DATA_DIR", dir.resolve("state").toString());
@@ -149,6 +151,8 @@ class RunCommandTest {
         assertThat(c.proxy().idleTimeout()).isEqualTo(Duration.ofSeconds(30));
         assertThat(c.proxy().maxPacketBytes()).isEqualTo(16L << 20);
         assertThat(c.proxy().localInfile()).isTrue();
+        assertThat(c.proxy().connectTimeout()).isEqualTo(Duration.ofSeconds(45));
+        assertThat(c.proxy().ioThreads()).isEqualTo(3);
         assertThat(c.proxy().tls()).contains(new TlsConfig(cert, key));
         assertThat(c.dataDir()).isEqualTo(dir.resolve("state"));
         assertThat(c.logLevel()).isEqualTo(LogLevel.DEBUG);
@@ -363,6 +367,10 @@ class RunCommandTest {
                 "MAX_PACKET_SIZE / --max-packet-size: '2G' is out of range (expected 1k to 1G)");
         assertThat(problems(Map.of("MAX_PACKET_SIZE", "512"))).containsExactly(
                 "MAX_PACKET_SIZE / --max-packet-size: '512' is out of range (expected 1k to 1G)");
+        assertThat(problems(Map.of("IO_THREADS", "300"))).containsExactly(
+                "IO_THREADS / --io-threads: 300 is out of range (expected 0 to 256)");
+        assertThat(problems(Map.of("CONNECT_TIMEOUT", "0s"))).containsExactly(
+                "CONNECT_TIMEOUT / --connect-timeout: '0s' is not a positive duration");
         assertThat(problems(Map.of("IDLE_TIMEOUT", "0s"))).containsExactly(
                 "IDLE_TIMEOUT / --idle-timeout: '0s' is not a positive duration");
         assertThat(problems(Map.of("EXT_DB_PORT", "70000"))).containsExactly(
@@ -482,7 +490,7 @@ class RunCommandTest {
     @Test
     void printedValuesReadBackToTheSameConfiguration() {
         Map<String, String> env = Map.of("IDLE_TIMEOUT", "1h30m500ms", "MAX_PACKET_SIZE", "1536k", "WHITELIST", "10.0.0.0/8,::1",
-                "DB_COMPONENT_NAME", "[2001:db8::1]:3310");
+                "DB_COMPONENT_NAME", "[2001:db8::1]:3310", "CONNECT_TIMEOUT", "2m", "IO_THREADS", "8");
         NodeConfig first = parse(env);
         Map<String, String> printed = new HashMap<>();
         for (String line : ConfigPrinter.lines(first)) {

@@ -59,11 +59,8 @@ public final class BackendPool implements AutoCloseable {
             return CompletableFuture.failedFuture(new IllegalStateException("backend pool is closed"));
         }
         Deque<BackendConnection> queue = idle.get(key);
-        if (queue != null) {
-            preferEventLoop(queue, eventLoop);
-        }
         BackendConnection candidate;
-        while (queue != null && (candidate = queue.pollFirst()) != null) {
+        while (queue != null && (candidate = takeIdle(queue, eventLoop)) != null) {
             long idleNanos = System.nanoTime() - candidate.idleSinceNanos();
             if (!candidate.isUsable() || idleNanos > maxIdleNanos) {
                 discard(candidate);
@@ -95,19 +92,18 @@ public final class BackendPool implements AutoCloseable {
     }
 
     /**
-     * Moves an idle connection served by {@code eventLoop} to the head of {@code queue}. A session
-     * whose backend runs on another event loop hands every command and every response packet
-     * across threads, which costs a wake-up per packet and dominates latency on a busy machine.
+     * An idle connection served by {@code eventLoop}, else (only when the pool cannot open another)
+     * any idle one. A session whose engine connection runs on another event loop hands every command
+     * and every response packet across threads: a wake-up per packet, which on a busy machine costs
+     * more than the login that a new connection on the session's own loop needs once.
      */
-    private static void preferEventLoop(Deque<BackendConnection> queue, EventLoop eventLoop) {
+    private BackendConnection takeIdle(Deque<BackendConnection> queue, EventLoop eventLoop) {
         for (BackendConnection c : queue) {
-            if (c.channel().eventLoop() == eventLoop) {
-                if (queue.removeFirstOccurrence(c)) {
-                    queue.addFirst(c);
-                }
-                return;
+            if (c.channel().eventLoop() == eventLoop && queue.removeFirstOccurrence(c)) {
+                return c;
             }
         }
+        return total.get() >= maxTotal ? queue.pollFirst() : null;
     }
 
     /** Takes back a connection whose session ended: resets it, then keeps it for reuse or closes it. */

@@ -38,7 +38,7 @@ import java.util.concurrent.TimeUnit;
  */
 public final class MySqlFrontEndFactory implements FrontEnd {
     static final Set<String> OPTIONS = Set.of("max-connections", "idle-timeout", "max-packet-size", "local-infile",
-            "tls-cert", "tls-key", "tls-dir");
+            "tls-cert", "tls-key", "tls-dir", "connect-timeout", "io-threads");
 
     private final MySqlEngine engine;
 
@@ -59,7 +59,7 @@ public final class MySqlFrontEndFactory implements FrontEnd {
         ProxyConfig config = new ProxyConfig(context.listenAddress(),
                 intOption(options, "max-connections", defaults.maxConnections()),
                 Optional.ofNullable(options.get("idle-timeout")).map(Duration::parse).orElse(defaults.idleTimeout()),
-                defaults.connectTimeout(),
+                Optional.ofNullable(options.get("connect-timeout")).map(Duration::parse).orElse(defaults.connectTimeout()),
                 Optional.ofNullable(options.get("max-packet-size")).map(Long::parseLong).orElse(defaults.maxPacketBytes()),
                 Boolean.parseBoolean(options.getOrDefault("local-infile", "false")),
                 Optional.of(tls(options)),
@@ -67,7 +67,11 @@ public final class MySqlFrontEndFactory implements FrontEnd {
                 defaults.versionSuffix());
 
         EngineProfile profile = EngineProbe.probe(engine.config().host(), engine.config().port(), Duration.ofSeconds(10));
-        EventLoopGroup workers = new MultiThreadIoEventLoopGroup(NioIoHandler.newFactory());
+        // One event loop per CPU by default (Netty's own default is two): a session and its engine
+        // connection share a loop, and more loops than CPUs only adds context switches.
+        int ioThreads = intOption(options, "io-threads", 0);
+        EventLoopGroup workers = new MultiThreadIoEventLoopGroup(
+                ioThreads > 0 ? ioThreads : Runtime.getRuntime().availableProcessors(), NioIoHandler.newFactory());
         ExecutorService blocking = Executors.newVirtualThreadPerTaskExecutor();
         ScheduledExecutorService maintenance = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "fluxdb-backend-pool");

@@ -1,0 +1,171 @@
+package io.fluxdb.engine.mysql.backend;
+
+import static io.fluxdb.protocol.constant.CapabilityFlags.CLIENT_DEPRECATE_EOF;
+import static io.fluxdb.protocol.constant.CapabilityFlags.CLIENT_LONG_PASSWORD;
+import static io.fluxdb.protocol.constant.CapabilityFlags.CLIENT_MULTI_RESULTS;
+import static io.fluxdb.protocol.constant.CapabilityFlags.CLIENT_PLUGIN_AUTH;
+import static io.fluxdb.protocol.constant.CapabilityFlags.CLIENT_PROTOCOL_41;
+import static io.fluxdb.protocol.constant.CapabilityFlags.CLIENT_SECURE_CONNECTION;
+import static io.fluxdb.protocol.constant.CapabilityFlags.CLIENT_TRANSACTIONS;
+import static java.nio.charset.StandardCharsets.UTF_8;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.fluxdb.protocol.auth.Credential;
+import io.fluxdb.protocol.constant.CommandType;
+import io.fluxdb.testkit.MariaDbExtension;
+import io.fluxdb.testkit.MariaDbProcess;
+import io.fluxdb.protocol.codec.Packet;
+import io.fluxdb.protocol.codec.ResponseTracker;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufUtil;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.EventLoop;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.nio.NioIoHandler;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+/** The pool against a real MariaDB: reuse, reset on return, event-loop affinity, the bound. */
+@ExtendWith(MariaDbExtension.class)
+class BackendPoolIT {
+    private static final long CAPABILITIES = CLIENT_LONG_PASSWORD | CLIENT_PROTOCOL_41 | CLIENT_TRANSACTIONS
+            | CLIENT_SECURE_CONNECTION | CLIENT_MULTI_RESULTS | CLIENT_PLUGIN_AUTH | CLIENT_DEPRECATE_EOF;
+    private static final Duration WAIT = Duration.ofSeconds(30);
+
+    private static MariaDbProcess db;
+    private EventLoopGroup loops;
+    private BackendKey key;
+    private Credential credential;
+
+    @BeforeAll
+    static void server(MariaDbProcess server) {
+        db = server;
+    }
+
+    @BeforeEach
+    void setUp() {
+        loops = new MultiThreadIoEventLoopGroup(2, NioIoHandler.newFactory());
+        key = new BackendKey("root", CAPABILITIES, 45, "");
+        credential = Credential.password(db.rootPassword());
+    }
+
+    @AfterEach
+    void tearDown() {
+        loops.shutdownGracefully(0, 1, TimeUnit.SECONDS).syncUninterruptibly();
+    }
+
+    private BackendPool pool(int maxTotal) {
+        return new BackendPool(new MySqlBackendConnector(db.host(), db.port()), maxTotal, 8,
+                Duration.ofMinutes(5), Duration.ofSeconds(30));
+    }
+
+    @Test
+    void aReturnedConnectionIsResetAndReusedOnItsEventLoop() throws Exception {
+        EventLoop loop = loops.next();
+        try (BackendPool pool = pool(10)) {
+            BackendConnection first = borrow(pool, loop);
+            assertThat(first.channel().eventLoop()).isSameAs(loop);
+            assertThat(query(first, "SET @leftover = 42")).startsWith("OK");
+            pool.release(first);
+            awaitIdle(pool, 1);
+
+            BackendConnection again = borrow(pool, loop);
+            assertThat(again.threadId()).isEqualTo(first.threadId());
+            // COM_RESET_CONNECTION ran on return: the previous session's variable is gone.
+            assertThat(query(again, "SELECT @leftover IS NULL")).isEqualTo("ROW 1");
+            assertThat(pool.totalConnections()).isEqualTo(1);
+        }
+    }
+
+    @Test
+    void aSessionOnAnotherEventLoopGetsItsOwnConnectionWhileThePoolMayGrow() throws Exception {
+        EventLoop a = loops.next();
+        EventLoop b = loops.next();
+        assertThat(a).isNotSameAs(b);
+        try (BackendPool pool = pool(10)) {
+            BackendConnection onA = borrow(pool, a);
+            pool.release(onA);
+            awaitIdle(pool, 1);
+            BackendConnection onB = borrow(pool, b);
+            assertThat(onB.channel().eventLoop()).isSameAs(b);
+            assertThat(onB.threadId()).isNotEqualTo(onA.threadId());
+            assertThat(pool.totalConnections()).isEqualTo(2);
+        }
+    }
+
+    @Test
+    void atTheBoundAnIdleConnectionOfAnotherLoopIsReusedAndBeyondItBorrowingFails() throws Exception {
+        EventLoop a = loops.next();
+        EventLoop b = loops.next();
+        try (BackendPool pool = pool(1)) {
+            BackendConnection onA = borrow(pool, a);
+            pool.release(onA);
+            awaitIdle(pool, 1);
+            BackendConnection reused = borrow(pool, b);
+            assertThat(reused.threadId()).isEqualTo(onA.threadId());
+            assertThat(pool.borrow(key, credential, a))
+                    .failsWithin(WAIT)
+                    .withThrowableOfType(java.util.concurrent.ExecutionException.class)
+                    .havingCause()
+                    .isInstanceOf(BackendLoginException.class)
+                    .withMessageContaining("limit of 1");
+        }
+    }
+
+    private BackendConnection borrow(BackendPool pool, EventLoop loop) throws Exception {
+        return pool.borrow(key, credential, loop).get(WAIT.toSeconds(), TimeUnit.SECONDS);
+    }
+
+    private static void awaitIdle(BackendPool pool, int expected) throws InterruptedException {
+        long deadline = System.nanoTime() + WAIT.toNanos();
+        while (pool.idleConnections() != expected && System.nanoTime() < deadline) {
+            Thread.sleep(10);
+        }
+        assertThat(pool.idleConnections()).isEqualTo(expected);
+    }
+
+    /** "OK", "ERR <message>" or "ROW <first column of the first row>" (text protocol, DEPRECATE_EOF). */
+    private static String query(BackendConnection connection, String sql) throws Exception {
+        ResponseTracker tracker = ResponseTracker.forCommand(CommandType.COM_QUERY, CAPABILITIES);
+        List<byte[]> packets = new ArrayList<>();
+        CompletableFuture<List<byte[]>> response = new CompletableFuture<>();
+        ByteBuf command = Unpooled.buffer().writeByte(CommandType.COM_QUERY).writeBytes(sql.getBytes(UTF_8));
+        connection.send(new Packet(0, command), new ResponseListener() {
+            @Override
+            public void onPacket(Packet packet) {
+                boolean complete = tracker.feed(packet.content());
+                packets.add(ByteBufUtil.getBytes(packet.content()));
+                packet.release();
+                if (complete) {
+                    connection.idle();
+                    response.complete(packets);
+                }
+            }
+
+            @Override
+            public void onBackendFailure(Throwable cause) {
+                response.completeExceptionally(cause);
+            }
+        });
+        List<byte[]> all = response.get(WAIT.toSeconds(), TimeUnit.SECONDS);
+        byte[] first = all.getFirst();
+        if ((first[0] & 0xFF) == 0x00) {
+            return "OK";
+        }
+        if ((first[0] & 0xFF) == 0xFF) {
+            return "ERR " + new String(first, 9, first.length - 9, UTF_8);
+        }
+        // Column count, one column definition, then the row: a length-prefixed (< 251 bytes) value.
+        byte[] row = all.get(2);
+        return "ROW " + new String(row, 1, row[0], UTF_8);
+    }
+}
