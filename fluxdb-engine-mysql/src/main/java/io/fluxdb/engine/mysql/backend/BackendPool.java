@@ -21,7 +21,8 @@ import org.slf4j.LoggerFactory;
  * life; on return the connection is reset with COM_RESET_CONNECTION (which drops the session's
  * variables, temporary tables, prepared statements, locks and open transaction) before another
  * session of the same user may have it. Connections idle past {@code maxIdle} are closed, those
- * idle past {@code validateAfter} are pinged before reuse, and the total is bounded.
+ * idle past {@code validateAfter} are pinged before reuse, those logged in with a database select it
+ * again before reuse, and the total is bounded.
  */
 public final class BackendPool implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(BackendPool.class);
@@ -66,11 +67,16 @@ public final class BackendPool implements AutoCloseable {
                 discard(candidate);
                 continue;
             }
-            if (idleNanos < validateAfterNanos) {
+            if (idleNanos < validateAfterNanos && key.database().isEmpty()) {
                 return CompletableFuture.completedFuture(candidate);
             }
+            // A connection logged in with a database selects it again before reuse: the database may have
+            // been dropped or recreated with another character set since (the engine caches
+            // @@collation_database per connection), and a new login would see it as it is now. The same
+            // round trip proves the connection alive, so it replaces the ping.
             BackendConnection pinged = candidate;
-            return pinged.simpleCommand(COM_PING).handle((ok, error) -> isOk(ok, error))
+            byte[] check = key.database().isEmpty() ? COM_PING : initDb(key.database());
+            return pinged.simpleCommand(check).handle((ok, error) -> isOk(ok, error))
                     .thenCompose(alive -> {
                         if (alive) {
                             return CompletableFuture.completedFuture(pinged);
@@ -161,6 +167,14 @@ public final class BackendPool implements AutoCloseable {
             }
         }
         log.debug("backend pool closed; {} connections still lent out", total.get());
+    }
+
+    private static byte[] initDb(String database) {
+        byte[] name = database.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        byte[] payload = new byte[name.length + 1];
+        payload[0] = (byte) CommandType.COM_INIT_DB;
+        System.arraycopy(name, 0, payload, 1, name.length);
+        return payload;
     }
 
     private static boolean isOk(ByteBuf payload, Throwable error) {

@@ -293,8 +293,12 @@ public final class ClientSession extends ChannelInboundHandlerAdapter {
     void killedByEngine() {
         ctx.executor().execute(() -> {
             backend.markBroken();
-            closeWith(Replies.error(ctx.alloc(), 0, capabilities, MySqlError.ER_QUERY_INTERRUPTED.code(), "70100",
-                    "Connection was killed"));
+            // As MariaDB does: an idle connection that was killed is closed without a word; a running
+            // statement gets the engine's own error (1927), relayed before the engine closes, and then
+            // the lost engine connection closes the session.
+            if (phase == Phase.IDLE) {
+                closeWith(null);
+            }
         });
     }
 

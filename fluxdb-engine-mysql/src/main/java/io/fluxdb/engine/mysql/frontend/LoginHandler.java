@@ -145,7 +145,10 @@ final class LoginHandler extends ChannelInboundHandlerAdapter {
         InetAddress address = clientAddress(ctx);
         authentication = new Authentication(response.user(), address, scramble, secure, response.authResponse().length > 0);
         phase = Phase.AUTHENTICATING;
-        String plugin = response.authPluginName().isEmpty() ? NativePassword.NAME : response.authPluginName();
+        // Old drivers (Node's mysql, for one) send no CLIENT_PLUGIN_AUTH and so no plugin name: their
+        // scramble answer is mysql_native_password's, as it was before plugins existed.
+        String plugin = response.authPluginName() == null || response.authPluginName().isEmpty()
+                ? NativePassword.NAME : response.authPluginName();
         byte[] authResponse = response.authResponse();
         CompletableFuture.supplyAsync(() -> authentication.start(services, plugin, authResponse), services.blocking())
                 .whenCompleteAsync((step, error) -> onStep(ctx, step, error), ctx.executor());
@@ -240,9 +243,13 @@ final class LoginHandler extends ChannelInboundHandlerAdapter {
             refuse(ctx, lastSequenceId + 1, cause instanceof PacketTooLargeException
                     ? new FluxException(MySqlError.ER_NET_PACKET_TOO_LARGE)
                     : new FluxException(MySqlError.ER_HANDSHAKE_ERROR));
-        } else {
+        } else if (cause instanceof java.io.IOException) {
             log.debug("conn={} - connection error during login: {}", connectionId, cause.toString());
             ctx.close();
+        } else {
+            // A defect of ours, not of the client: say so in the log and to the client, never close silently.
+            log.warn("conn={} - login failed unexpectedly", connectionId, cause);
+            refuse(ctx, lastSequenceId + 1, MySqlError.ER_UNKNOWN_ERROR, "login failed: " + cause);
         }
     }
 

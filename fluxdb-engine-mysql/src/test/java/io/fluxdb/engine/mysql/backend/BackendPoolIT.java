@@ -121,6 +121,44 @@ class BackendPoolIT {
         }
     }
 
+    @Test
+    void aReusedConnectionSeesItsDatabaseAsItIsNow() throws Exception {
+        EventLoop loop = loops.next();
+        BackendKey withDb = new BackendKey("root", CAPABILITIES, 45, "pooldb");
+        engine("CREATE DATABASE pooldb CHARACTER SET latin1");
+        try (BackendPool pool = pool(10)) {
+            BackendConnection first = pool.borrow(withDb, credential, loop).get(WAIT.toSeconds(), TimeUnit.SECONDS);
+            assertThat(query(first, "SELECT @@collation_database")).isEqualTo("ROW latin1_swedish_ci");
+            pool.release(first);
+            awaitIdle(pool, 1);
+
+            // Recreated with another character set: a new login would see utf8mb4, so must a reused connection.
+            engine("DROP DATABASE pooldb");
+            engine("CREATE DATABASE pooldb CHARACTER SET utf8mb4 COLLATE utf8mb4_general_ci");
+            BackendConnection again = pool.borrow(withDb, credential, loop).get(WAIT.toSeconds(), TimeUnit.SECONDS);
+            assertThat(again.threadId()).isEqualTo(first.threadId());
+            assertThat(query(again, "SELECT @@collation_database")).isEqualTo("ROW utf8mb4_general_ci");
+            pool.release(again);
+            awaitIdle(pool, 1);
+
+            // Dropped: the idle connection is not handed out; the new login fails as a direct one would.
+            engine("DROP DATABASE pooldb");
+            assertThat(pool.borrow(withDb, credential, loop))
+                    .failsWithin(WAIT)
+                    .withThrowableOfType(java.util.concurrent.ExecutionException.class)
+                    .havingCause()
+                    .isInstanceOf(BackendLoginException.class)
+                    .withMessageContaining("pooldb");
+        }
+    }
+
+    private static void engine(String sql) throws java.sql.SQLException {
+        try (java.sql.Connection c = java.sql.DriverManager.getConnection(db.jdbcUrl(""), "root", db.rootPassword());
+                java.sql.Statement s = c.createStatement()) {
+            s.execute(sql);
+        }
+    }
+
     private BackendConnection borrow(BackendPool pool, EventLoop loop) throws Exception {
         return pool.borrow(key, credential, loop).get(WAIT.toSeconds(), TimeUnit.SECONDS);
     }

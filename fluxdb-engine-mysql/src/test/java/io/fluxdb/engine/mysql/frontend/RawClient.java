@@ -108,18 +108,30 @@ final class RawClient implements AutoCloseable {
         this.out = socket.getOutputStream();
     }
 
+    private static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(15);
+
     /** Opens a socket to {@code port} on the loopback; reads time out after 15 s. */
     static RawClient connect(int port) throws IOException {
+        return connect(port, DEFAULT_TIMEOUT);
+    }
+
+    /** Opens a socket to {@code port} on the loopback; connecting and each read time out after {@code timeout}. */
+    static RawClient connect(int port, Duration timeout) throws IOException {
         Socket socket = new Socket();
         socket.setTcpNoDelay(true);
-        socket.setSoTimeout(15_000);
-        socket.connect(new InetSocketAddress("127.0.0.1", port), 10_000);
+        socket.setSoTimeout((int) timeout.toMillis());
+        socket.connect(new InetSocketAddress("127.0.0.1", port), (int) timeout.toMillis());
         return new RawClient(socket);
     }
 
     /** Connects and logs in; fails the test if the server refuses. */
     static RawClient login(int port, String user, String password) throws IOException {
-        RawClient client = connect(port);
+        return login(port, user, password, DEFAULT_TIMEOUT);
+    }
+
+    /** Connects and logs in, waiting up to {@code timeout} for each step; fails the test if the server refuses. */
+    static RawClient login(int port, String user, String password, Duration timeout) throws IOException {
+        RawClient client = connect(port, timeout);
         try {
             RawPacket reply = client.authenticate(user, password, null);
             if (!reply.isOk()) {

@@ -8,10 +8,16 @@ import static org.awaitility.Awaitility.await;
 import io.fluxdb.engine.mysql.frontend.RawClient.RawPacket;
 import io.fluxdb.engine.mysql.frontend.RawClient.Response;
 import io.fluxdb.engine.mysql.testing.TestOperator;
+import io.fluxdb.protocol.auth.NativePassword;
+import io.fluxdb.protocol.constant.CapabilityFlags;
 import io.fluxdb.protocol.constant.CommandType;
+import io.fluxdb.protocol.message.client.HandshakeResponse41;
 import io.fluxdb.protocol.message.server.ErrPacket;
 import io.fluxdb.testkit.MariaDbExtension;
 import io.fluxdb.testkit.MariaDbProcess;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufUtil;
+import io.netty.buffer.Unpooled;
 import java.io.EOFException;
 import java.io.IOException;
 import java.net.SocketException;
@@ -150,6 +156,54 @@ class SessionCommandsIT {
             try (Statement s = killer.createStatement(); ResultSet rs = s.executeQuery("SELECT 4")) {
                 assertThat(rs.next()).isTrue();
             }
+        }
+    }
+
+    /** A client from before auth plugins (no CLIENT_PLUGIN_AUTH, no plugin name) logs in as MariaDB lets it. */
+    @Test
+    void aClientWithoutPluginAuthLogsInWithTheNativeScramble() throws Exception {
+        assertThat(preluginLogin(operator.port(), password)).isEqualTo("OK");
+        assertThat(preluginLogin(operator.port(), "wrong")).startsWith("ERR 1045").isEqualTo(preluginLogin(db.port(), "wrong"));
+        assertThat(preluginLogin(db.port(), password)).isEqualTo("OK");
+    }
+
+    private static String preluginLogin(int port, String pw) throws IOException {
+        try (RawClient client = RawClient.connect(port)) {
+            client.readHandshake();
+            long caps = RawClient.CAPABILITIES & ~CapabilityFlags.CLIENT_PLUGIN_AUTH;
+            byte[] auth = NativePassword.response(pw.getBytes(UTF_8), client.handshake().scramble());
+            HandshakeResponse41 response = new HandshakeResponse41(caps, 0, 33, "root", auth, null, null, Map.of());
+            ByteBuf payload = Unpooled.buffer();
+            response.encode(payload, caps);
+            client.write(1, ByteBufUtil.getBytes(payload));
+            RawPacket reply = client.readPacket();
+            if (reply.isOk()) {
+                return client.query("SELECT 6").value().equals("6") ? "OK" : "OK but the query failed";
+            }
+            return reply.isErr() ? "ERR " + reply.err().errorCode() + " " + reply.err().sqlState() : reply.toString();
+        }
+    }
+
+    /** An idle session killed by another sees exactly what a MariaDB client sees: a close, and no packet. */
+    @Test
+    void aKilledIdleSessionGetsTheEnginesErrorPacket() throws Exception {
+        assertThat(killedIdleSessionSees(operator.port(), operator.jdbcUrl("")))
+                .isEqualTo(killedIdleSessionSees(db.port(), db.jdbcUrl("")));
+    }
+
+    private static String killedIdleSessionSees(int port, String killerUrl) throws Exception {
+        try (RawClient victim = RawClient.login(port, "root", password);
+                Connection killer = DriverManager.getConnection(killerUrl, "root", password);
+                Statement s = killer.createStatement()) {
+            s.execute("KILL " + victim.handshake().connectionId());
+            RawPacket told;
+            try {
+                told = victim.readPacket();
+            } catch (EOFException | SocketException e) {
+                return "closed without a packet";
+            }
+            assertThat(victim.closedByServer(Duration.ofSeconds(10))).isTrue();
+            return told.isErr() ? "ERR " + told.err() : "not an ERR packet: " + told;
         }
     }
 
