@@ -76,7 +76,9 @@ class ClientCompatibilityIT {
                     .filter(d -> selected(d.getFileName().toString())).sorted().toList();
         }
         if (clients.isEmpty()) {
-            fail("no client under %s (a client is a directory with a client.properties)", repoRoot.resolve("compat/clients"));
+            fail("no client under %s (a client is a directory with a client.properties)%s",
+                    repoRoot.resolve("compat/clients"), System.getProperty("fluxdb.compat.clients") == null ? ""
+                            : " named by -Dfluxdb.compat.clients=" + System.getProperty("fluxdb.compat.clients"));
         }
         return clients.stream().map(dir -> DynamicTest.dynamicTest(dir.getFileName().toString(), dir.toUri(),
                 () -> runClient(dir, commonSteps)));
