@@ -16,19 +16,20 @@ import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Runs a client program (the mariadb command-line tools, sysbench) to completion with a deadline,
- * capturing its output in files so a chatty process can never block on a full pipe.
+ * Runs a client program (the mariadb command-line tools, sysbench, the compatibility suite's
+ * scenarios) to completion with a deadline, capturing its output in files so a chatty process can
+ * never block on a full pipe.
  */
-final class ClientProcess {
+public final class ClientProcess {
     private static final Duration DEFAULT_TIMEOUT = Duration.ofMinutes(2);
 
     private ClientProcess() {
     }
 
     /** What a finished process left behind. */
-    record Result(List<String> command, int exitCode, String stdout, String stderr) {
+    public record Result(List<String> command, int exitCode, String stdout, String stderr) {
         /** Fails the test, with the whole output, unless the process exited with 0. */
-        Result assertSuccess() {
+        public Result assertSuccess() {
             if (exitCode != 0) {
                 fail("%s exited with %d%n--- stdout%n%s%n--- stderr%n%s", command, exitCode, stdout, stderr);
             }
@@ -36,7 +37,7 @@ final class ClientProcess {
         }
 
         /** Both streams, for assertions that should show everything when they fail. */
-        String output() {
+        public String output() {
             return "--- stdout\n" + stdout + "\n--- stderr\n" + stderr;
         }
     }
@@ -82,6 +83,12 @@ final class ClientProcess {
      * killed and the test fails with what it printed so far.
      */
     static Result run(List<String> command, Path stdin, Map<String, String> environment, Duration timeout) {
+        return run(command, stdin, null, environment, timeout);
+    }
+
+    /** As above, in {@code directory} (this JVM's working directory when null). */
+    public static Result run(List<String> command, Path stdin, Path directory, Map<String, String> environment,
+            Duration timeout) {
         try {
             Path out = Files.createTempFile("fluxdb-client-", ".out");
             Path err = Files.createTempFile("fluxdb-client-", ".err");
@@ -91,6 +98,9 @@ final class ClientProcess {
                         .redirectError(err.toFile())
                         .redirectInput(stdin == null ? ProcessBuilder.Redirect.from(new File("/dev/null"))
                                 : ProcessBuilder.Redirect.from(stdin.toFile()));
+                if (directory != null) {
+                    builder.directory(directory.toFile());
+                }
                 builder.environment().putAll(environment);
                 Process process = builder.start();
                 boolean finished;
@@ -102,6 +112,8 @@ final class ClientProcess {
                     throw new IllegalStateException("interrupted while waiting for " + command, e);
                 }
                 if (!finished) {
+                    // A command run through sh -c may have left its real work to a child.
+                    process.descendants().forEach(ProcessHandle::destroyForcibly);
                     process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
                     fail("%s did not finish within %s%n--- stdout%n%s%n--- stderr%n%s", command, timeout,
                             Files.readString(out, UTF_8), Files.readString(err, UTF_8));
