@@ -28,6 +28,8 @@ public final class BackendPool implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(BackendPool.class);
     private static final byte[] COM_PING = {(byte) CommandType.COM_PING};
     private static final byte[] COM_RESET_CONNECTION = {(byte) CommandType.COM_RESET_CONNECTION};
+    /** Every account may select information_schema. */
+    private static final byte[] PARKED = initDb("information_schema");
 
     private final BackendConnector connector;
     private final int maxTotal;
@@ -119,7 +121,14 @@ public final class BackendPool implements AutoCloseable {
             discard(connection);
             return;
         }
-        connection.simpleCommand(COM_RESET_CONNECTION).handle(BackendPool::isOk).thenAccept(ok -> {
+        CompletableFuture<Boolean> reset = connection.simpleCommand(COM_RESET_CONNECTION).handle(BackendPool::isOk);
+        if (!connection.key().database().isEmpty()) {
+            // Park the connection outside its database. The engine skips a COM_INIT_DB of the database
+            // already selected, so only a real change on reuse (see borrow) reloads its character set.
+            reset = reset.thenCompose(ok -> ok ? connection.simpleCommand(PARKED).handle(BackendPool::isOk)
+                    : CompletableFuture.completedFuture(false));
+        }
+        reset.thenAccept(ok -> {
             Deque<BackendConnection> queue = idle.computeIfAbsent(connection.key(), k -> new ConcurrentLinkedDeque<>());
             if (ok && !closed && queue.size() < maxIdlePerKey) {
                 connection.idle();
