@@ -66,6 +66,7 @@ public final class MySqlFrontEndFactory implements FrontEnd {
                 defaults.shutdownGrace(),
                 defaults.versionSuffix());
 
+        config.tls().ifPresent(TlsWarmUp::run);
         EngineProfile profile = EngineProbe.probe(engine.config().host(), engine.config().port(), Duration.ofSeconds(10));
         // One event loop per CPU by default (Netty's own default is two): a session and its engine
         // connection share a loop, and more loops than CPUs only adds context switches.

@@ -23,6 +23,11 @@ class TlsMaterialIT {
     }
 
     @Test
+    void warmUpCompletesAHandshakeWithTheOperatorsCertificate(@TempDir Path dir) throws Exception {
+        assertThat(TlsWarmUp.run(TlsMaterial.selfSigned(dir, "fluxdb-test"))).isTrue();
+    }
+
+    @Test
     void corruptKeystoreIsAClearError(@TempDir Path dir) throws Exception {
         Files.writeString(dir.resolve(TlsMaterial.KEYSTORE), "garbage");
         Files.writeString(dir.resolve(TlsMaterial.KEYSTORE_PASSWORD), "x");
