@@ -94,13 +94,20 @@ common=(--db-driver=mysql --mysql-user=sb --mysql-password=sbpass --mysql-db=sbt
         --tables=4 --table-size="$table_size" --threads="$threads" --time="$seconds" --percentile=95 --report-interval=0)
 sysbench oltp_read_write "${common[@]}" --mysql-host=127.0.0.1 --mysql-port="$engine_port" prepare >/dev/null
 
-run() { # workload ps-mode port -> "qps p95 errors"
-    local out="$work/run.out"
+# CPU time (user + system, in clock ticks) a process has used so far.
+cpu_ticks() { awk '{print $14 + $15}' "/proc/$1/stat"; }
+ticks_per_second=$(getconf CLK_TCK)
+
+run() { # workload ps-mode port -> "qps p95 errors operator-cpu-us-per-query"
+    local out="$work/run.out" before after
+    before=$(cpu_ticks "$fluxdb_pid")
     if ! sysbench "$1" "${common[@]}" --db-ps-mode="$2" --mysql-host=127.0.0.1 --mysql-port="$3" run >"$out" 2>&1; then
         echo "sysbench $1 --db-ps-mode=$2 on port $3 failed:" >&2; tail -20 "$out" >&2; exit 1
     fi
-    awk '/queries:/ && /per sec/ {gsub(/[()]/,""); q=$3} /95th percentile:/ {p=$3} /ignored errors:/ {e=$3}
-         END {print q, p, e}' "$out"
+    after=$(cpu_ticks "$fluxdb_pid")
+    awk -v ticks=$((after - before)) -v hz="$ticks_per_second" \
+        '/queries:/ && /per sec/ {n=$2; gsub(/[()]/,""); q=$3} /95th percentile:/ {p=$3} /ignored errors:/ {e=$3}
+         END {printf "%s %s %s %.0f\n", q, p, e, n > 0 ? ticks * 1e6 / hz / n : 0}' "$out"
 }
 
 if [ "$warmup" -gt 0 ]; then
@@ -112,14 +119,16 @@ if [ "$warmup" -gt 0 ]; then
     done
 fi
 
-printf '%-18s %-8s %12s %10s %12s %10s %8s %8s\n' workload protocol direct_qps p95_ms fluxdb_qps p95_ms qps_ratio errors
+# op_cpu_us: the operator's CPU time per proxied query (user + system, all its threads), which
+# does not depend on how the scheduler shares the machine's cores among the three processes.
+printf '%-18s %-8s %12s %10s %12s %10s %8s %8s %10s\n' workload protocol direct_qps p95_ms fluxdb_qps p95_ms qps_ratio errors op_cpu_us
 for workload in oltp_point_select oltp_read_only oltp_read_write; do
     for mode in auto disable; do
         proto=$([ "$mode" = auto ] && echo prepared || echo text)
-        read -r dq dp de <<<"$(run "$workload" "$mode" "$engine_port")"
-        read -r fq fp fe <<<"$(run "$workload" "$mode" "$proxy_port")"
+        read -r dq dp de _ <<<"$(run "$workload" "$mode" "$engine_port")"
+        read -r fq fp fe fcpu <<<"$(run "$workload" "$mode" "$proxy_port")"
         ratio=$(awk -v a="$fq" -v b="$dq" 'BEGIN {printf "%.2f", a / b}')
-        printf '%-18s %-8s %12s %10s %12s %10s %8s %8s\n' "$workload" "$proto" "$dq" "$dp" "$fq" "$fp" "$ratio" "$de/$fe"
+        printf '%-18s %-8s %12s %10s %12s %10s %8s %8s %10s\n' "$workload" "$proto" "$dq" "$dp" "$fq" "$fp" "$ratio" "$de/$fe" "$fcpu"
     done
 done
 
