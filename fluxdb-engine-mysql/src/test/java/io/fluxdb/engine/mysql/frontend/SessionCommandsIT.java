@@ -340,8 +340,8 @@ class SessionCommandsIT {
         CompletableFuture<Void> closed = null;
         try (RawClient busy = RawClient.login(closing.port(), "root", password);
                 RawClient idle = RawClient.login(closing.port(), "root", password)) {
-            busy.sendQuery("SELECT SLEEP(2), 'done'");
-            await().atMost(Duration.ofSeconds(20)).until(() -> engineIsRunning("SELECT SLEEP(2), 'done'"));
+            busy.sendQuery("SELECT SLEEP(8), 'done'");
+            await().atMost(Duration.ofSeconds(20)).until(() -> engineIsRunning("SELECT SLEEP(8), 'done'"));
             closed = CompletableFuture.runAsync(closing::close);
 
             ErrPacket told = idle.readPacket().err();
