@@ -107,7 +107,7 @@ run() { # workload ps-mode port -> "qps p95 errors operator-cpu-us-per-query"
     after=$(cpu_ticks "$fluxdb_pid")
     awk -v ticks=$((after - before)) -v hz="$ticks_per_second" \
         '/queries:/ && /per sec/ {n=$2; gsub(/[()]/,""); q=$3} /95th percentile:/ {p=$3} /ignored errors:/ {e=$3}
-         END {printf "%s %s %s %.0f\n", q, p, e, n > 0 ? ticks * 1e6 / hz / n : 0}' "$out"
+         END {printf "%s %s %s %.0f\n", q, p, e, (n > 0 ? ticks * 1e6 / hz / n : 0)}' "$out"
 }
 
 if [ "$warmup" -gt 0 ]; then
