@@ -56,7 +56,14 @@ public final class MySqlEngine implements Engine {
                     .startupTimeout(Duration.ofSeconds(60))
                     .start();
         });
-        admin = new HikariDataSource(adminConfig());
+        try {
+            // Hikari connects once in its constructor (initializationFailTimeout): an unreachable engine fails here.
+            admin = new HikariDataSource(adminConfig());
+        } catch (RuntimeException e) {
+            close();
+            throw new IllegalStateException("cannot use the engine at " + config.host() + ":" + config.port()
+                    + " as " + config.adminUser() + ": " + e.getMessage(), e);
+        }
         try (Connection c = admin.getConnection(); Statement s = c.createStatement()) {
             try (ResultSet rs = s.executeQuery("SELECT VERSION(), @@version_comment")) {
                 rs.next();
