@@ -56,25 +56,22 @@ public final class MySqlEngine implements Engine {
                     .startupTimeout(Duration.ofSeconds(60))
                     .start();
         });
+        // Hikari connects once in its constructor (initializationFailTimeout), so an unreachable engine
+        // fails there with a RuntimeException; a refused login or statement fails below with an SQLException.
         try {
-            // Hikari connects once in its constructor (initializationFailTimeout): an unreachable engine fails here.
             admin = new HikariDataSource(adminConfig());
-        } catch (RuntimeException e) {
-            close();
-            throw new IllegalStateException("cannot use the engine at " + config.host() + ":" + config.port()
-                    + " as " + config.adminUser() + ": " + e.getMessage(), e);
-        }
-        try (Connection c = admin.getConnection(); Statement s = c.createStatement()) {
-            try (ResultSet rs = s.executeQuery("SELECT VERSION(), @@version_comment")) {
-                rs.next();
-                String version = rs.getString(1);
-                info = new EngineInfo(MySqlEngineFactory.NAME,
-                        version.toLowerCase(java.util.Locale.ROOT).contains("mariadb") ? "MariaDB" : "MySQL", version);
+            try (Connection c = admin.getConnection(); Statement s = c.createStatement()) {
+                try (ResultSet rs = s.executeQuery("SELECT VERSION(), @@version_comment")) {
+                    rs.next();
+                    String version = rs.getString(1);
+                    info = new EngineInfo(MySqlEngineFactory.NAME,
+                            version.toLowerCase(java.util.Locale.ROOT).contains("mariadb") ? "MariaDB" : "MySQL", version);
+                }
+                if (config.initialDatabase().isPresent()) {
+                    s.execute("CREATE DATABASE IF NOT EXISTS `" + config.initialDatabase().get().replace("`", "``") + "`");
+                }
             }
-            if (config.initialDatabase().isPresent()) {
-                s.execute("CREATE DATABASE IF NOT EXISTS `" + config.initialDatabase().get().replace("`", "``") + "`");
-            }
-        } catch (SQLException e) {
+        } catch (SQLException | RuntimeException e) {
             close();
             throw new IllegalStateException("cannot use the engine at " + config.host() + ":" + config.port()
                     + " as " + config.adminUser() + ": " + e.getMessage(), e);
