@@ -36,6 +36,7 @@ public class PacketFrameDecoder extends LengthFieldBasedFrameDecoder {
     private int pendingLastSequenceId;
     private boolean bad;
     private boolean handOff;
+    private boolean checkContinuationIds = true;
 
     public PacketFrameDecoder() {
         this(DEFAULT_MAX_PAYLOAD);
@@ -62,6 +63,15 @@ public class PacketFrameDecoder extends LengthFieldBasedFrameDecoder {
      */
     public void handOffRemainingInbound() {
         handOff = true;
+    }
+
+    /**
+     * Stops checking that the parts of a continued payload have consecutive sequence ids. Under the
+     * compressed protocol the ids inside compressed packets carry no meaning (libmariadb sends 0 for
+     * every part of a long command) and the server ignores them; {@link CompressionUpgrade} calls this.
+     */
+    public void ignoreContinuationSequenceIds() {
+        checkContinuationIds = false;
     }
 
     @Override
@@ -100,7 +110,7 @@ public class PacketFrameDecoder extends LengthFieldBasedFrameDecoder {
         frame.skipBytes(HEADER_LENGTH);
         if (pending != null) {
             int expected = (pendingLastSequenceId + 1) & 0xFF;
-            if (sequenceId != expected) {
+            if (checkContinuationIds && sequenceId != expected) {
                 frame.release();
                 throw new ProtocolException("continuation sequence id: " + sequenceId + " (expected: " + expected + ")");
             }

@@ -8,6 +8,7 @@ import io.fluxdb.engine.spi.Classification;
 import io.fluxdb.engine.spi.StatementKind;
 import io.fluxdb.protocol.FluxException;
 import io.fluxdb.protocol.ProtocolException;
+import io.fluxdb.protocol.codec.CompressionUpgrade;
 import io.fluxdb.protocol.codec.Packet;
 import io.fluxdb.protocol.codec.PacketTooLargeException;
 import io.fluxdb.protocol.constant.MySqlError;
@@ -314,7 +315,13 @@ public final class ClientSession extends ChannelInboundHandlerAdapter {
     }
 
     private void shutdownNow() {
-        closeWith(Replies.error(ctx.alloc(), 0, capabilities, MySqlError.ER_SERVER_SHUTDOWN));
+        closeWithUnpromptedError(MySqlError.ER_SERVER_SHUTDOWN);
+    }
+
+    /** An error the client did not ask for: sequence id 0, and a compressed packet that starts at 0 too. */
+    private void closeWithUnpromptedError(MySqlError error) {
+        CompressionUpgrade.startExchange(ctx.pipeline());
+        closeWith(Replies.error(ctx.alloc(), 0, capabilities, error));
     }
 
     private void closeWith(Packet last) {
@@ -360,7 +367,7 @@ public final class ClientSession extends ChannelInboundHandlerAdapter {
             return;
         }
         log.debug("conn={} - idle for {}; closing", connectionId, services.config().idleTimeout());
-        closeWith(Replies.error(ctx.alloc(), 0, capabilities, MySqlError.ER_CLIENT_INTERACTION_TIMEOUT));
+        closeWithUnpromptedError(MySqlError.ER_CLIENT_INTERACTION_TIMEOUT);
     }
 
     @Override

@@ -8,6 +8,7 @@ import io.fluxdb.engine.mysql.backend.BackendLoginException;
 import io.fluxdb.protocol.FluxException;
 import io.fluxdb.protocol.ProtocolException;
 import io.fluxdb.protocol.auth.Scrambles;
+import io.fluxdb.protocol.codec.CompressionUpgrade;
 import io.fluxdb.protocol.codec.Packet;
 import io.fluxdb.protocol.codec.PacketFrameDecoder;
 import io.fluxdb.protocol.codec.TlsUpgrade;
@@ -70,7 +71,8 @@ final class LoginHandler extends ChannelInboundHandlerAdapter {
     LoginHandler(FrontEndServices services) {
         this.services = services;
         this.connectionId = services.registry().nextConnectionId();
-        long caps = services.engine().capabilities() & PROXY_CAPABILITIES;
+        // Compression is the client leg's own business (the engine leg stays plain): always offered.
+        long caps = (services.engine().capabilities() & PROXY_CAPABILITIES) | CLIENT_COMPRESS;
         if (services.config().tls().isPresent()) {
             caps |= CLIENT_SSL;
         }
@@ -220,6 +222,10 @@ final class LoginHandler extends ChannelInboundHandlerAdapter {
         ctx.pipeline().replace(this, "session", session);
         slotTaken = false; // the session owns the slot now
         ctx.writeAndFlush(Replies.ok(ctx.alloc(), lastSequenceId + 1, capabilities, ServerStatus.SERVER_STATUS_AUTOCOMMIT));
+        if (has(capabilities, CLIENT_COMPRESS)) {
+            // The OK went out plain; everything after it travels compressed, both ways.
+            CompressionUpgrade.start(ctx.pipeline(), services.config().maxPacketBytes());
+        }
         log.debug("conn={} - user={} logged in (backend thread {})", connectionId, response.user(), backend.threadId());
     }
 
