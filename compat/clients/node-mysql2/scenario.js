@@ -1,7 +1,7 @@
 'use strict';
 // Common compatibility scenario (compat/README.md) for the mysql2 driver, plus its own
 // steps: the text protocol next to execute(), a reused prepared statement, COM_CHANGE_USER,
-// COM_RESET_CONNECTION and a pool.
+// COM_RESET_CONNECTION, a pool with query() and a pool with execute().
 // Prints one JSON object per line on stdout; diagnostics go to stderr.
 
 const crypto = require('crypto');
@@ -297,6 +297,54 @@ async function main() {
       return got.map(([rs]) => rows(rs)[0][0]);
     } finally {
       await pool.end();
+    }
+  });
+
+  // The pool with execute() (server-side prepared statements): 15 in parallel over 3
+  // connections, then one connection released and taken again: the same session (its user
+  // variable is still set: the pool does not reset it) whose cached statement is reused without a
+  // new COM_STMT_PREPARE. After end() the pool refuses work.
+  await step('pool_execute', async () => {
+    const pool = mysql.createPool({ ...base, connectionLimit: 3 });
+    let ended = false;
+    try {
+      const got = await Promise.all(
+        [...Array(15).keys()].map((i) => pool.execute({ sql: 'SELECT ? * 3', rowsAsArray: true }, [i]))
+      );
+      const parallel = got.map(([rs]) => rows(rs)[0][0]);
+      const single = mysql.createPool({ ...base, connectionLimit: 1 });
+      let reuse;
+      try {
+        const first = await single.getConnection();
+        const thread = first.threadId;
+        await first.query("SET @pooled = 'kept'");
+        const a = await execSelect(first, 'SELECT ? + 100', [1]);
+        first.release();
+        const again = await single.getConnection();
+        const prepares = async () => (await select(again, "SHOW SESSION STATUS LIKE 'Com_stmt_prepare'"))[0][1];
+        const before = await prepares();
+        const b = await execSelect(again, 'SELECT ? + 100', [2]);
+        const after = await prepares();
+        reuse = {
+          // Compared, never printed: thread ids differ between runs.
+          same_session: again.threadId === thread,
+          variable: await select(again, 'SELECT @pooled'),
+          results: [a, b],
+          prepares_on_reuse: Number(after) - Number(before),
+        };
+        again.release();
+      } finally {
+        await single.end();
+      }
+      await pool.end();
+      ended = true;
+      const afterEnd = await pool.execute('SELECT 1').then(
+        () => 'still open',
+        (e) => ({ error: errorOf(e) })
+      );
+      return { parallel, reuse, after_end: afterEnd };
+    } finally {
+      if (!ended) await pool.end();
     }
   });
 

@@ -45,6 +45,13 @@ final class CachingSha2Server implements ServerAuthenticator {
     private AuthOutcome onScramble(byte[] data) {
         // libmysqlclient sends one NUL for the empty password, other clients send nothing.
         boolean emptyPassword = data.length == 0 || (data.length == 1 && data[0] == 0);
+        if (data.length == 0 && !account.authenticationString().isEmpty()) {
+            // libmariadb names caching_sha2_password in its handshake response but sends no data when
+            // the greeting named another plugin (the operator's names mysql_native_password): it waits
+            // to be switched, with scramble data meant for caching_sha2_password.
+            state = State.DONE;
+            return new AuthOutcome.SwitchPlugin(CachingSha2Password.NAME, Scrambles.withNul(scramble));
+        }
         if (account.authenticationString().isEmpty() || emptyPassword) {
             state = State.DONE;
             return account.authenticationString().isEmpty() && emptyPassword

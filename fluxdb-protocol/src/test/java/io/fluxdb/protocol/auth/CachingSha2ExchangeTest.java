@@ -127,8 +127,26 @@ class CachingSha2ExchangeTest {
         // libmysqlclient sends one NUL for the empty password.
         ServerAuthenticator server = AuthPlugins.server(CachingSha2Password.NAME, Scrambles.generate(), account, config);
         assertThat(server.onClientData(new byte[] {0}, false)).isInstanceOf(AuthOutcome.Success.class);
+        // No data for an account with a password: asked again (see below); one NUL: refused.
         assertThat(login(new Exchange(), NATIVE_ACCOUNT, "", false, ClientAuthOptions.DEFAULT))
-                .isInstanceOf(AuthOutcome.Failure.class);
+                .isInstanceOf(AuthOutcome.SwitchPlugin.class);
+        assertThat(AuthPlugins.server(CachingSha2Password.NAME, Scrambles.generate(), NATIVE_ACCOUNT, config)
+                .onClientData(new byte[] {0}, false)).isInstanceOf(AuthOutcome.Failure.class);
+    }
+
+    @Test
+    void noDataInTheHandshakeResponseIsAnsweredWithASwitchToTheSamePlugin() throws Exception {
+        // libmariadb with --default-auth=caching_sha2_password after a mysql_native_password greeting.
+        byte[] scramble = Scrambles.generate();
+        ServerAuthenticator server = AuthPlugins.server(CachingSha2Password.NAME, scramble, NATIVE_ACCOUNT, config);
+        assertThat(server.onClientData(new byte[0], false))
+                .isEqualTo(new AuthOutcome.SwitchPlugin(CachingSha2Password.NAME, Scrambles.withNul(scramble)));
+        // The reply is a caching_sha2_password first response over the same scramble, verified from the start.
+        Exchange exchange = new Exchange();
+        assertThat(exchange.run(AuthPlugins.client(CachingSha2Password.NAME, "secret"),
+                AuthPlugins.server(CachingSha2Password.NAME, scramble, NATIVE_ACCOUNT, config), scramble, true))
+                .isEqualTo(new AuthOutcome.Success(sha1Of("secret")));
+        assertThat(exchange.steps).containsExactly("client:32", "more:0x04", "client:7", "ok");
     }
 
     @Test

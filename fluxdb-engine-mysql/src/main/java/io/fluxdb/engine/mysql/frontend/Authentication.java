@@ -8,6 +8,7 @@ import io.fluxdb.protocol.auth.AuthException;
 import io.fluxdb.protocol.auth.AuthOutcome;
 import io.fluxdb.protocol.auth.AuthPlugins;
 import io.fluxdb.protocol.auth.Credential;
+import io.fluxdb.protocol.auth.ServerAuthConfig;
 import io.fluxdb.protocol.auth.ServerAuthenticator;
 import io.fluxdb.protocol.auth.StoredAccount;
 import io.fluxdb.protocol.constant.MySqlError;
@@ -43,8 +44,12 @@ final class Authentication {
     private final InetAddress address;
     private final byte[] scramble;
     private final boolean secure;
-    private final boolean passwordGiven;
+    private boolean passwordGiven;
+    private StoredAccount account;
+    private ServerAuthConfig config;
     private ServerAuthenticator authenticator;
+    private boolean switched;
+    private boolean awaitingSwitchReply;
 
     Authentication(String user, InetAddress address, byte[] scramble, boolean secure, boolean passwordGiven) {
         this.user = requireNonNull(user, "user is null");
@@ -74,9 +79,10 @@ final class Authentication {
             return denied("account is locked");
         }
         Account a = account.get();
+        this.account = new StoredAccount(a.user(), a.plugin(), a.authenticationString());
+        this.config = services.auth();
         try {
-            authenticator = AuthPlugins.server(clientPlugin, scramble,
-                    new StoredAccount(a.user(), a.plugin(), a.authenticationString()), services.auth());
+            authenticator = AuthPlugins.server(clientPlugin, scramble, this.account, config);
         } catch (AuthException e) {
             log.info("user={} - account uses an authentication plugin the operator cannot verify: {}", user, e.getMessage());
             return new Denied(new FluxException(MySqlError.ER_NOT_SUPPORTED_AUTH_MODE));
@@ -90,6 +96,11 @@ final class Authentication {
             // The client spoke before it was asked: only a misbehaving client does that.
             return new Denied(new FluxException(MySqlError.ER_HANDSHAKE_ERROR));
         }
+        if (awaitingSwitchReply) {
+            // The reply to an AuthSwitchRequest: only now does the client say whether it has a password.
+            awaitingSwitchReply = false;
+            passwordGiven = data.length > 1 || (data.length == 1 && data[0] != 0);
+        }
         AuthOutcome outcome;
         try {
             outcome = authenticator.onClientData(data, secure);
@@ -100,8 +111,24 @@ final class Authentication {
             case AuthOutcome.Success s -> new Authenticated(user, s.backendCredential(), s.moreDataBeforeOk());
             case AuthOutcome.Failure f -> denied(f.reason());
             case AuthOutcome.MoreData m -> new SendMoreData(m.data());
-            case AuthOutcome.SwitchPlugin s -> new SwitchPlugin(s.pluginName(), s.pluginData());
+            case AuthOutcome.SwitchPlugin s -> switchTo(s);
         };
+    }
+
+    /**
+     * The client's reply to an AuthSwitchRequest is the first response of the plugin it was
+     * switched to, computed over the data sent with the request (the same scramble), so a new
+     * authenticator for that plugin verifies it. As MySQL and MariaDB servers do, a client is
+     * switched at most once.
+     */
+    private Step switchTo(AuthOutcome.SwitchPlugin s) {
+        if (switched) {
+            return denied("asked to switch to " + s.pluginName() + " after a switch");
+        }
+        switched = true;
+        awaitingSwitchReply = true;
+        authenticator = AuthPlugins.server(s.pluginName(), scramble, account, config);
+        return new SwitchPlugin(s.pluginName(), s.pluginData());
     }
 
     private Step denied(String reason) {

@@ -1,5 +1,7 @@
 package io.fluxdb.engine.mysql.clients;
 
+import static io.fluxdb.engine.mysql.clients.JdbcQueries.scalar;
+import static io.fluxdb.engine.mysql.clients.JdbcQueries.sessionStatus;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -182,20 +184,5 @@ class MariaDbConnectorJClientIT {
             all.append(t).append('\n');
         }
         return all.toString();
-    }
-
-    private static long sessionStatus(Connection c, String variable) throws SQLException {
-        try (Statement s = c.createStatement();
-                ResultSet rs = s.executeQuery("SHOW SESSION STATUS LIKE '" + variable + "'")) {
-            assertThat(rs.next()).as(variable).isTrue();
-            return rs.getLong(2);
-        }
-    }
-
-    private static long scalar(Connection c, String sql) throws SQLException {
-        try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery(sql)) {
-            assertThat(rs.next()).isTrue();
-            return rs.getLong(1);
-        }
     }
 }

@@ -1,8 +1,15 @@
 package io.fluxdb.engine.mysql.clients;
 
+import static io.fluxdb.engine.mysql.clients.JdbcQueries.row;
+import static io.fluxdb.engine.mysql.clients.JdbcQueries.scalar;
+import static io.fluxdb.engine.mysql.clients.JdbcQueries.sessionStatus;
+import static io.fluxdb.engine.mysql.clients.JdbcQueries.text;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
 
+import com.zaxxer.hikari.HikariConfig;
+import com.zaxxer.hikari.HikariDataSource;
 import io.fluxdb.engine.mysql.testing.TestOperator;
 import io.fluxdb.testkit.MariaDbExtension;
 import io.fluxdb.testkit.MariaDbProcess;
@@ -12,8 +19,15 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import org.assertj.core.api.ThrowableAssert.ThrowingCallable;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -21,13 +35,23 @@ import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
-/** MySQL Connector/J (com.mysql.cj) through the operator. */
+/** MySQL Connector/J (com.mysql.cj) through the operator, alone and behind HikariCP. */
 @ExtendWith(MariaDbExtension.class)
 class MySqlConnectorJClientIT {
     private static final String DATABASE = "cj";
+    /** MySQL 8+ clients start with this plugin; the engine's accounts are mysql_native_password. */
+    private static final String CACHING_SHA2 = "defaultAuthenticationPlugin=caching_sha2_password";
+    private static final String PUBLIC_KEY_REFUSED = "Public Key Retrieval is not allowed";
+    /** Accounts of their own for the tests whose outcome depends on the operator's caching_sha2 cache. */
+    private static final List<String> ACCOUNTS = List.of("sha2_tls", "sha2_rsa", "sha2_bad", "cj_pool");
+    /** What HikariCP resets on a returned connection, and the user variable that names the session. */
+    private static final String SESSION_STATE =
+            "SELECT @@autocommit, @@tx_isolation, @@tx_read_only, DATABASE(), @marker";
 
     private static MariaDbProcess db;
     private static TestOperator operator;
+    /** The server version in the operator's handshake (the engine's, as the engine announces it). */
+    private static String announcedVersion;
 
     @BeforeAll
     static void start(MariaDbProcess server) throws SQLException {
@@ -39,7 +63,18 @@ class MySqlConnectorJClientIT {
             s.execute("CREATE TABLE " + DATABASE + ".items (id INT PRIMARY KEY, name VARCHAR(40), price DECIMAL(8,2))");
             s.execute("INSERT INTO " + DATABASE + ".items WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1"
                     + " FROM n WHERE i < 100) SELECT i, CONCAT('item ', i), i / 4 FROM n");
+            for (String account : ACCOUNTS) {
+                s.execute("CREATE USER '" + account + "'@'%' IDENTIFIED BY '" + passwordOf(account) + "'");
+                s.execute("GRANT ALL ON " + DATABASE + ".* TO '" + account + "'@'%'");
+            }
         }
+        try (Connection c = connect("sslMode=DISABLED")) {
+            announcedVersion = c.getMetaData().getDatabaseProductVersion();
+        }
+    }
+
+    private static String passwordOf(String account) {
+        return "pw-" + account;
     }
 
     @AfterAll
@@ -198,18 +233,263 @@ class MySqlConnectorJClientIT {
                 });
     }
 
-    private static long sessionStatus(Connection c, String variable) throws SQLException {
-        try (Statement s = c.createStatement();
-                ResultSet rs = s.executeQuery("SHOW SESSION STATUS LIKE '" + variable + "'")) {
-            assertThat(rs.next()).as(variable).isTrue();
-            return rs.getLong(2);
+    /**
+     * caching_sha2_password full authentication over TLS: the client sends its password in clear
+     * inside TLS, the operator checks it against the engine's mysql_native_password hash and
+     * caches it. A second connection over plain TCP, without allowing the public key retrieval
+     * that a full authentication would need there, then succeeds on the fast path alone.
+     */
+    @Test
+    void cachingSha2FullAuthenticationOverTlsThenFastPath() throws Throwable {
+        String user = "sha2_tls";
+        cachingSha2Scenario(() -> {
+            try (Connection c = connect(operator.port(), user, passwordOf(user), CACHING_SHA2, "sslMode=REQUIRED",
+                    "trustServerCertificate=true")) {
+                assertThat(text(c, "SELECT CURRENT_USER()")).isEqualTo(user + "@%");
+                assertThat(scalar(c, "SELECT COUNT(*) FROM items")).isEqualTo(100);
+            }
+            for (int i = 0; i < 2; i++) {
+                try (Connection c = connect(operator.port(), user, passwordOf(user), CACHING_SHA2, "sslMode=DISABLED")) {
+                    assertThat(text(c, "SELECT CURRENT_USER()")).isEqualTo(user + "@%");
+                }
+            }
+        });
+    }
+
+    /**
+     * Full authentication over plain TCP: the driver asks for the operator's RSA public key and
+     * sends the password encrypted with it. Without allowPublicKeyRetrieval it refuses to, which
+     * is the driver's own error. MariaDB asked directly switches the client to
+     * mysql_native_password, so there the same URL connects: a known difference.
+     */
+    @Test
+    void cachingSha2FullAuthenticationWithRsaOverPlainTcp() throws Throwable {
+        String user = "sha2_rsa";
+        try (Connection c = connect(db.port(), user, passwordOf(user), CACHING_SHA2, "sslMode=DISABLED")) {
+            assertThat(text(c, "SELECT CURRENT_USER()")).isEqualTo(user + "@%");
+        }
+        cachingSha2Scenario(() -> {
+            assertThatThrownBy(() -> connect(operator.port(), user, passwordOf(user), CACHING_SHA2, "sslMode=DISABLED"))
+                    .isInstanceOf(SQLException.class)
+                    .hasMessageContaining(PUBLIC_KEY_REFUSED);
+            try (Connection c = connect(operator.port(), user, passwordOf(user), CACHING_SHA2, "sslMode=DISABLED",
+                    "allowPublicKeyRetrieval=true")) {
+                assertThat(text(c, "SELECT CURRENT_USER()")).isEqualTo(user + "@%");
+                assertThat(scalar(c, "SELECT COUNT(*) FROM items")).isEqualTo(100);
+            }
+            // Cached now: the fast path needs no key.
+            try (Connection c = connect(operator.port(), user, passwordOf(user), CACHING_SHA2, "sslMode=DISABLED")) {
+                assertThat(text(c, "SELECT CURRENT_USER()")).isEqualTo(user + "@%");
+            }
+        });
+    }
+
+    /**
+     * A wrong password is 1045 with the engine's own message, whichever way it reaches the
+     * operator: cleartext over TLS, RSA-encrypted, or a fast-path scramble that misses the cache
+     * and falls back to a full authentication.
+     */
+    @Test
+    void cachingSha2WrongPasswordIsError1045AsDirectly() throws Throwable {
+        String user = "sha2_bad";
+        SQLException direct = loginError(db.port(), user, CACHING_SHA2, "sslMode=DISABLED");
+        assertThat(direct.getErrorCode()).isEqualTo(1045);
+        assertThat(direct.getSQLState()).isEqualTo("28000");
+        assertThat(direct.getMessage()).startsWith("Access denied for user '" + user + "'@");
+        List<List<String>> viaOperator = List.of(
+                List.of(CACHING_SHA2, "sslMode=REQUIRED", "trustServerCertificate=true"),
+                List.of(CACHING_SHA2, "sslMode=DISABLED", "allowPublicKeyRetrieval=true"));
+        cachingSha2Scenario(() -> {
+            for (List<String> properties : viaOperator) {
+                assertSameError(loginError(operator.port(), user, properties.toArray(String[]::new)), direct);
+            }
+            // After a successful login the account is cached; a wrong scramble misses the fast path.
+            try (Connection c = connect(operator.port(), user, passwordOf(user), CACHING_SHA2, "sslMode=DISABLED",
+                    "allowPublicKeyRetrieval=true")) {
+                assertThat(text(c, "SELECT CURRENT_USER()")).isEqualTo(user + "@%");
+            }
+            for (List<String> properties : viaOperator) {
+                assertSameError(loginError(operator.port(), user, properties.toArray(String[]::new)), direct);
+            }
+            assertThatThrownBy(() -> connect(operator.port(), user, "wrong", CACHING_SHA2, "sslMode=DISABLED"))
+                    .isInstanceOf(SQLException.class)
+                    .hasMessageContaining(PUBLIC_KEY_REFUSED);
+        });
+    }
+
+    /**
+     * Runs a caching_sha2_password scenario, which passes in front of MariaDB 11 and fails in
+     * front of MariaDB 10: a known operator bug (docs/compatibility.md). A MariaDB older than 11.0
+     * announces itself as {@code 5.5.5-10.x}, the operator passes that version on, and
+     * Connector/J then reads each AuthMoreData packet as a server older than MySQL 5.5.16 sent it,
+     * without the 0x01 status byte, so it takes that byte for the fast-auth result. With such an
+     * engine the scenario must fail in exactly that way; once the operator is fixed this check
+     * fails, and the whole scenario must then pass on every engine.
+     */
+    private static void cachingSha2Scenario(ThrowingCallable scenario) throws Throwable {
+        if (!announcedVersion.startsWith("5.5.5-")) {
+            scenario.call();
+            return;
+        }
+        assertThatThrownBy(scenario).as("known bug with an engine announcing %s", announcedVersion)
+                .hasMessageContaining("Unknown server response after fast auth.");
+    }
+
+    private static SQLException loginError(int port, String user, String... properties) {
+        try {
+            connect(port, user, "wrong", properties).close();
+        } catch (SQLException e) {
+            return e;
+        }
+        throw new AssertionError("logged in with a wrong password on port " + port + " with " + List.of(properties));
+    }
+
+    private static void assertSameError(SQLException actual, SQLException expected) {
+        assertThat(actual.getErrorCode()).as(actual.toString()).isEqualTo(expected.getErrorCode());
+        assertThat(actual.getSQLState()).as(actual.toString()).isEqualTo(expected.getSQLState());
+        assertThat(actual.getMessage()).isEqualTo(expected.getMessage());
+    }
+
+    /**
+     * HikariCP in front of the driver, through the operator and directly, must observe the same:
+     * every borrow of 16 threads lands on one of the pool's few sessions, and a connection given
+     * back with its state changed comes out again reset by the pool.
+     */
+    @Test
+    void hikariPoolInFront() throws Exception {
+        PoolRun direct = runPool(db.port(), "pool_direct");
+        PoolRun proxied = runPool(operator.port(), "pool_proxied");
+        assertThat(direct.rows()).isEqualTo(16 * 25);
+        // Dirty: autocommit off, SERIALIZABLE, in information_schema. Borrowed again: the same session
+        // (its user variable is still set), back to autocommit, REPEATABLE-READ and the pool's database,
+        // and the open transaction rolled back.
+        assertThat(direct.resetState().get(0)).startsWith("0", "SERIALIZABLE").contains("information_schema", "marked");
+        assertThat(direct.resetState().get(1)).startsWith("1", "REPEATABLE-READ").contains(DATABASE, "marked");
+        assertThat(direct.resetState().get(2)).containsExactly("0");
+        assertThat(proxied.rows()).isEqualTo(direct.rows());
+        assertThat(proxied.resetState()).isEqualTo(direct.resetState());
+        // 400 borrows served by at most the pool's four sessions; how many of them depends on timing.
+        assertThat(direct.sessionsUsed()).isBetween(1, 4);
+        assertThat(proxied.sessionsUsed()).isBetween(1, 4);
+        // The pool's sessions ended at shutdown: the engine serves no connection of the account in the
+        // database any more (the operator parks the engine connections it keeps elsewhere).
+        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
+            try (Connection c = directRoot()) {
+                assertThat(scalar(c, "SELECT COUNT(*) FROM information_schema.PROCESSLIST WHERE USER = 'cj_pool'"
+                        + " AND DB = '" + DATABASE + "'")).isZero();
+            }
+        });
+    }
+
+    /** What one pool run saw. */
+    private record PoolRun(long rows, int sessionsUsed, List<List<String>> resetState) {
+    }
+
+    private static PoolRun runPool(int port, String table) throws Exception {
+        HikariConfig config = new HikariConfig();
+        config.setJdbcUrl(url(port, "sslMode=DISABLED", "allowPublicKeyRetrieval=true"));
+        config.setUsername("cj_pool");
+        config.setPassword(passwordOf("cj_pool"));
+        config.setMaximumPoolSize(4);
+        config.setPoolName(table);
+        // Without a configured catalog HikariCP leaves a changed one as it is.
+        config.setCatalog(DATABASE);
+        HikariDataSource pool = new HikariDataSource(config);
+        long rows;
+        Set<Long> sessions = new HashSet<>();
+        List<List<String>> resetState;
+        try (pool) {
+            try (Connection c = pool.getConnection(); Statement s = c.createStatement()) {
+                s.execute("CREATE TABLE " + table + " (id INT PRIMARY KEY, worker INT, session BIGINT)");
+            }
+            // Each session gets a number in a user variable the first time it is borrowed; user variables
+            // survive a return to the pool, so the numbers tell which session served each borrow.
+            try (ExecutorService workers = Executors.newVirtualThreadPerTaskExecutor()) {
+                List<Future<?>> done = new ArrayList<>();
+                for (int w = 0; w < 16; w++) {
+                    int worker = w;
+                    done.add(workers.submit(() -> {
+                        for (int i = 0; i < 25; i++) {
+                            try (Connection c = pool.getConnection();
+                                    PreparedStatement p = c.prepareStatement("INSERT INTO " + table
+                                            + " VALUES (?, ?, @session := COALESCE(@session, ?))")) {
+                                p.setInt(1, worker * 1000 + i);
+                                p.setInt(2, worker);
+                                p.setLong(3, worker * 1000L + i);
+                                p.executeUpdate();
+                                assertThat(scalar(c, "SELECT COUNT(*) FROM items")).isEqualTo(100);
+                            }
+                        }
+                        return null;
+                    }));
+                }
+                for (Future<?> f : done) {
+                    f.get();
+                }
+            }
+            try (Connection c = pool.getConnection();
+                    Statement s = c.createStatement();
+                    ResultSet rs = s.executeQuery("SELECT DISTINCT session FROM " + table)) {
+                while (rs.next()) {
+                    sessions.add(rs.getLong(1));
+                }
+                rows = scalar(c, "SELECT COUNT(*) FROM " + table);
+            }
+            resetState = returnDirtyAndBorrowAgain(pool, table);
+            assertThat(pool.getHikariPoolMXBean().getTotalConnections()).isBetween(1, 4);
+        }
+        assertThat(pool.isClosed()).isTrue();
+        return new PoolRun(rows, sessions.size(), resetState);
+    }
+
+    /**
+     * Borrows one connection, changes everything HikariCP resets (autocommit with an open
+     * transaction, isolation, read-only, catalog), gives it back, then borrows every connection of
+     * the pool at once to find that session again by its user variable. Returns the session's
+     * state while dirty, its state when borrowed again, and whether the uncommitted row survived.
+     */
+    private static List<List<String>> returnDirtyAndBorrowAgain(HikariDataSource pool, String table)
+            throws SQLException {
+        List<String> dirty;
+        try (Connection c = pool.getConnection(); Statement s = c.createStatement()) {
+            s.execute("SET @marker = 'marked'");
+            c.setAutoCommit(false);
+            c.setTransactionIsolation(Connection.TRANSACTION_SERIALIZABLE);
+            s.execute("INSERT INTO " + table + " VALUES (-1, -1, -1)");
+            c.setCatalog("information_schema");
+            c.setReadOnly(true);
+            dirty = row(c, SESSION_STATE);
+        }
+        List<Connection> all = new ArrayList<>();
+        try {
+            for (int i = 0; i < 4; i++) {
+                all.add(pool.getConnection());
+            }
+            for (Connection c : all) {
+                List<String> again = row(c, SESSION_STATE);
+                if ("marked".equals(again.get(4))) {
+                    return List.of(dirty, again,
+                            row(c, "SELECT COUNT(*) FROM " + DATABASE + "." + table + " WHERE id = -1"));
+                }
+            }
+            throw new AssertionError("the returned session was not handed out again");
+        } finally {
+            for (Connection c : all) {
+                c.close();
+            }
         }
     }
 
-    private static long scalar(Connection c, String sql) throws SQLException {
-        try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery(sql)) {
-            assertThat(rs.next()).isTrue();
-            return rs.getLong(1);
-        }
+    private static Connection directRoot() throws SQLException {
+        return DriverManager.getConnection(db.jdbcUrl(""), "root", db.rootPassword());
+    }
+
+    private static String url(int port, String... properties) {
+        return "jdbc:mysql://127.0.0.1:" + port + "/" + DATABASE + "?" + String.join("&", properties);
+    }
+
+    private static Connection connect(int port, String user, String password, String... properties)
+            throws SQLException {
+        return DriverManager.getConnection(url(port, properties), user, password);
     }
 }
