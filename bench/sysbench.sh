@@ -4,6 +4,10 @@
 # first directly against MariaDB, then through the operator; prints qps, p95 latency and the
 # ratio through/direct for each. Also reports the operator's memory per idle client connection.
 #
+# Where HAProxy is installed (apt-get install -y haproxy), every workload also runs through HAProxy
+# in TCP mode, a byte relay in C that parses nothing: what any proxy on this machine costs at least,
+# since each statement crosses two more loopback sockets and wakes one more process twice.
+#
 #   bench/sysbench.sh [--threads 4] [--time 20] [--warmup 10] [--table-size 10000] [--idle-clients 1000]
 #
 # Before measuring, every workload runs --warmup seconds through the operator and directly, so the
@@ -39,6 +43,7 @@ export PATH="$PATH:/usr/sbin"
 work=$(mktemp -d /tmp/fluxdb-bench.XXXXXX)
 base=$((20000 + RANDOM % 10000))
 engine_port=$base; proxy_port=$((base + 1)); ui_port=$((base + 2)); api_port=$((base + 3)); raft_port=$((base + 4))
+relay_port=$((base + 5))
 pids=()
 cleanup() { for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done; wait 2>/dev/null || true; rm -rf "$work"; }
 trap cleanup EXIT
@@ -85,6 +90,29 @@ pids+=($fluxdb_pid)
 await 600 "$fluxdb_pid" mariadb --no-defaults -h127.0.0.1 -P"$proxy_port" -usb -psbpass --skip-ssl -e 'select 1' \
     || { echo "FluxDB did not start:" >&2; tail -30 "$work/fluxdb.log" >&2; exit 1; }
 
+relay_pid=""
+if command -v haproxy >/dev/null || [ -x /usr/sbin/haproxy ]; then
+    # As many threads as the operator has event loops (one per core).
+    cat > "$work/haproxy.cfg" <<CFG
+global
+    nbthread $(nproc)
+    maxconn 4000
+defaults
+    mode tcp
+    timeout connect 5s
+    timeout client 1h
+    timeout server 1h
+listen engine
+    bind 127.0.0.1:$relay_port
+    server engine 127.0.0.1:$engine_port
+CFG
+    haproxy -f "$work/haproxy.cfg" -db >"$work/haproxy.log" 2>&1 &
+    relay_pid=$!
+    pids+=($relay_pid)
+    await 30 "$relay_pid" mariadb --no-defaults -h127.0.0.1 -P"$relay_port" -usb -psbpass --skip-ssl -e 'select 1' \
+        || { echo "HAProxy did not start:" >&2; tail -20 "$work/haproxy.log" >&2; exit 1; }
+fi
+
 echo "machine: $(nproc) cores, $(awk '/MemTotal/ {printf "%.1f GiB", $2 / 1048576}' /proc/meminfo), load average $(cut -d' ' -f1-3 /proc/loadavg)"
 echo "engine: $(mariadbd --version | head -1)"
 echo "sysbench: $(sysbench --version); threads $threads, $seconds s per run, 4 tables x $table_size rows"
@@ -98,13 +126,13 @@ sysbench oltp_read_write "${common[@]}" --mysql-host=127.0.0.1 --mysql-port="$en
 cpu_ticks() { awk '{print $14 + $15}' "/proc/$1/stat"; }
 ticks_per_second=$(getconf CLK_TCK)
 
-run() { # workload ps-mode port -> "qps p95 errors operator-cpu-us-per-query"
-    local out="$work/run.out" before after
-    before=$(cpu_ticks "$fluxdb_pid")
+run() { # workload ps-mode port [pid] -> "qps p95 errors cpu-us-per-query-of-pid"
+    local out="$work/run.out" before after pid=${4:-$fluxdb_pid}
+    before=$(cpu_ticks "$pid")
     if ! sysbench "$1" "${common[@]}" --db-ps-mode="$2" --mysql-host=127.0.0.1 --mysql-port="$3" run >"$out" 2>&1; then
         echo "sysbench $1 --db-ps-mode=$2 on port $3 failed:" >&2; tail -20 "$out" >&2; exit 1
     fi
-    after=$(cpu_ticks "$fluxdb_pid")
+    after=$(cpu_ticks "$pid")
     awk -v ticks=$((after - before)) -v hz="$ticks_per_second" \
         '/queries:/ && /per sec/ {n=$2; gsub(/[()]/,""); q=$3} /95th percentile:/ {p=$3} /ignored errors:/ {e=$3}
          END {printf "%s %s %s %.0f\n", q, p, e, (n > 0 ? ticks * 1e6 / hz / n : 0)}' "$out"
@@ -112,7 +140,7 @@ run() { # workload ps-mode port -> "qps p95 errors operator-cpu-us-per-query"
 
 if [ "$warmup" -gt 0 ]; then
     for workload in oltp_point_select oltp_read_only oltp_read_write; do
-        for port in "$proxy_port" "$engine_port"; do
+        for port in "$proxy_port" "$engine_port" ${relay_pid:+"$relay_port"}; do
             sysbench "$workload" "${common[@]/--time=*/--time=$warmup}" --db-ps-mode=auto --mysql-host=127.0.0.1 \
                 --mysql-port="$port" run >/dev/null 2>&1 || true
         done
@@ -121,14 +149,22 @@ fi
 
 # op_cpu_us: the operator's CPU time per proxied query (user + system, all its threads), which
 # does not depend on how the scheduler shares the machine's cores among the three processes.
-printf '%-18s %-8s %12s %10s %12s %10s %8s %8s %10s\n' workload protocol direct_qps p95_ms fluxdb_qps p95_ms qps_ratio errors op_cpu_us
+# relay_*: the same through HAProxy (relay_cpu_us is HAProxy's CPU per query), when installed.
+printf '%-18s %-8s %12s %8s %12s %8s %6s %8s %9s %11s %8s %6s %12s\n' workload protocol direct_qps p95_ms \
+    fluxdb_qps p95_ms ratio errors op_cpu_us relay_qps p95_ms ratio relay_cpu_us
 for workload in oltp_point_select oltp_read_only oltp_read_write; do
     for mode in auto disable; do
         proto=$([ "$mode" = auto ] && echo prepared || echo text)
         read -r dq dp de _ <<<"$(run "$workload" "$mode" "$engine_port")"
         read -r fq fp fe fcpu <<<"$(run "$workload" "$mode" "$proxy_port")"
+        rq=-; rp=-; rratio=-; rcpu=-
+        if [ -n "$relay_pid" ]; then
+            read -r rq rp _ rcpu <<<"$(run "$workload" "$mode" "$relay_port" "$relay_pid")"
+            rratio=$(awk -v a="$rq" -v b="$dq" 'BEGIN {printf "%.2f", a / b}')
+        fi
         ratio=$(awk -v a="$fq" -v b="$dq" 'BEGIN {printf "%.2f", a / b}')
-        printf '%-18s %-8s %12s %10s %12s %10s %8s %8s %10s\n' "$workload" "$proto" "$dq" "$dp" "$fq" "$fp" "$ratio" "$de/$fe" "$fcpu"
+        printf '%-18s %-8s %12s %8s %12s %8s %6s %8s %9s %11s %8s %6s %12s\n' "$workload" "$proto" "$dq" "$dp" \
+            "$fq" "$fp" "$ratio" "$de/$fe" "$fcpu" "$rq" "$rp" "$rratio" "$rcpu"
     done
 done
 

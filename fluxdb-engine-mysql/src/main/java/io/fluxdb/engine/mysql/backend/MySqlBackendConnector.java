@@ -11,10 +11,10 @@ import io.fluxdb.protocol.client.MySqlClientConnector;
 import io.fluxdb.protocol.client.MySqlServerException;
 import io.fluxdb.protocol.client.TlsMode;
 import io.fluxdb.protocol.codec.PacketFrameDecoder;
+import io.fluxdb.engine.mysql.transport.Transport;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoop;
-import io.netty.channel.socket.nio.NioSocketChannel;
 import java.net.InetSocketAddress;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -27,9 +27,12 @@ import java.util.concurrent.CompletableFuture;
 public final class MySqlBackendConnector implements BackendConnector {
     private static final Map<String, String> ATTRIBUTES = Map.of("_client_name", "fluxdb", "program_name", "fluxdb");
 
+    private final Transport transport;
     private final InetSocketAddress engine;
 
-    public MySqlBackendConnector(String host, int port) {
+    /** @param transport the transport of the event loops that {@link #connect} is given */
+    public MySqlBackendConnector(Transport transport, String host, int port) {
+        this.transport = requireNonNull(transport, "transport is null");
         this.engine = InetSocketAddress.createUnresolved(requireNonNull(host, "host is null"), port);
     }
 
@@ -37,7 +40,7 @@ public final class MySqlBackendConnector implements BackendConnector {
     public CompletableFuture<BackendConnection> connect(BackendKey key, Credential credential, EventLoop eventLoop) {
         Bootstrap bootstrap = new Bootstrap()
                 .group(eventLoop)
-                .channel(NioSocketChannel.class)
+                .channel(transport.channel())
                 .option(ChannelOption.TCP_NODELAY, true)
                 .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, 10_000);
         ClientHandshakeOptions options = new ClientHandshakeOptions(key.user(), key.database(), key.capabilities(),

@@ -3,18 +3,16 @@ package io.fluxdb.engine.mysql.frontend;
 import static java.util.Objects.requireNonNull;
 
 import io.fluxdb.protocol.codec.PacketEncoder;
+import io.fluxdb.engine.mysql.transport.Transport;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
-import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.WriteBufferWaterMark;
 import io.netty.channel.group.ChannelGroup;
 import io.netty.channel.group.DefaultChannelGroup;
-import io.netty.channel.nio.NioIoHandler;
 import io.netty.channel.socket.SocketChannel;
-import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.handler.timeout.IdleStateHandler;
 import io.netty.util.concurrent.GlobalEventExecutor;
 import java.net.InetSocketAddress;
@@ -38,9 +36,12 @@ public final class MySqlFrontEnd implements AutoCloseable {
     private final ChannelGroup clients = new DefaultChannelGroup("fluxdb-clients", GlobalEventExecutor.INSTANCE);
     private Channel server;
 
-    MySqlFrontEnd(FrontEndServices services, EventLoopGroup workers) {
+    private final Transport transport;
+
+    MySqlFrontEnd(FrontEndServices services, Transport transport, EventLoopGroup workers) {
         this.services = requireNonNull(services, "services is null");
-        this.boss = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
+        this.transport = requireNonNull(transport, "transport is null");
+        this.boss = transport.newGroup(1, "fluxdb-accept");
         this.workers = requireNonNull(workers, "workers is null");
     }
 
@@ -49,7 +50,7 @@ public final class MySqlFrontEnd implements AutoCloseable {
         ProxyConfig config = services.config();
         ServerBootstrap bootstrap = new ServerBootstrap()
                 .group(boss, workers)
-                .channel(NioServerSocketChannel.class)
+                .channel(transport.serverChannel())
                 .option(ChannelOption.SO_BACKLOG, 1024)
                 .childOption(ChannelOption.TCP_NODELAY, true)
                 .childOption(ChannelOption.SO_KEEPALIVE, true)
@@ -68,8 +69,9 @@ public final class MySqlFrontEnd implements AutoCloseable {
                 });
         server = bootstrap.bind(config.listen()).sync().channel();
         InetSocketAddress bound = (InetSocketAddress) server.localAddress();
-        log.info("MySQL front end listening on {} (engine {}, TLS {})", bound, services.engine().serverVersion(),
-                config.tls().isPresent() ? "offered" : "off");
+        log.info("MySQL front end listening on {} (engine {}, TLS {}, {} transport)", bound,
+                services.engine().serverVersion(), config.tls().isPresent() ? "offered" : "off",
+                transport.name().toLowerCase(java.util.Locale.ROOT));
         return bound;
     }
 

@@ -12,9 +12,8 @@ import io.fluxdb.engine.spi.FrontEndContext;
 import io.fluxdb.protocol.auth.CachingSha2Cache;
 import io.fluxdb.protocol.auth.RsaKeyPair;
 import io.fluxdb.protocol.auth.ServerAuthConfig;
+import io.fluxdb.engine.mysql.transport.Transport;
 import io.netty.channel.EventLoopGroup;
-import io.netty.channel.MultiThreadIoEventLoopGroup;
-import io.netty.channel.nio.NioIoHandler;
 import io.netty.handler.ssl.SslContext;
 import java.io.IOException;
 import java.net.InetSocketAddress;
@@ -71,22 +70,23 @@ public final class MySqlFrontEndFactory implements FrontEnd {
         // One event loop per CPU by default (Netty's own default is two): a session and its engine
         // connection share a loop, and more loops than CPUs only adds context switches.
         int ioThreads = intOption(options, "io-threads", 0);
-        EventLoopGroup workers = new MultiThreadIoEventLoopGroup(
-                ioThreads > 0 ? ioThreads : Runtime.getRuntime().availableProcessors(), NioIoHandler.newFactory());
+        Transport transport = Transport.chosen();
+        EventLoopGroup workers = transport.newGroup(
+                ioThreads > 0 ? ioThreads : Runtime.getRuntime().availableProcessors(), "fluxdb-io");
         ExecutorService blocking = Executors.newVirtualThreadPerTaskExecutor();
         ScheduledExecutorService maintenance = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "fluxdb-backend-pool");
             t.setDaemon(true);
             return t;
         });
-        BackendPool pool = new BackendPool(new MySqlBackendConnector(engine.config().host(), engine.config().port()),
+        BackendPool pool = new BackendPool(new MySqlBackendConnector(transport, engine.config().host(), engine.config().port()),
                 config.maxConnections() + 16, 64, Duration.ofMinutes(5), Duration.ofSeconds(2));
         maintenance.scheduleWithFixedDelay(pool::evictIdle, 30, 30, TimeUnit.SECONDS);
         FrontEndServices services = new FrontEndServices(config, profile, new SessionRegistry(config.maxConnections()),
                 pool, new AccountDirectory(new JdbcAccountLoader(engine.admin()), Duration.ofSeconds(30), Clock.systemUTC()),
                 new ServerAuthConfig(RsaKeyPair.generate(), new CachingSha2Cache(10_000)),
                 engine.classifier(), context.admission(), blocking);
-        MySqlFrontEnd frontEnd = new MySqlFrontEnd(services, workers);
+        MySqlFrontEnd frontEnd = new MySqlFrontEnd(services, transport, workers);
         InetSocketAddress bound;
         try {
             bound = frontEnd.bind();

@@ -16,13 +16,12 @@ import io.fluxdb.testkit.MariaDbExtension;
 import io.fluxdb.testkit.MariaDbProcess;
 import io.fluxdb.protocol.codec.Packet;
 import io.fluxdb.protocol.codec.ResponseTracker;
+import io.fluxdb.engine.mysql.transport.Transport;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufUtil;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.EventLoop;
 import io.netty.channel.EventLoopGroup;
-import io.netty.channel.MultiThreadIoEventLoopGroup;
-import io.netty.channel.nio.NioIoHandler;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -53,7 +52,7 @@ class BackendPoolIT {
 
     @BeforeEach
     void setUp() {
-        loops = new MultiThreadIoEventLoopGroup(2, NioIoHandler.newFactory());
+        loops = Transport.chosen().newGroup(2, "pool-it");
         key = new BackendKey("root", CAPABILITIES, 45, "");
         credential = Credential.password(db.rootPassword());
     }
@@ -64,7 +63,7 @@ class BackendPoolIT {
     }
 
     private BackendPool pool(int maxTotal) {
-        return new BackendPool(new MySqlBackendConnector(db.host(), db.port()), maxTotal, 8,
+        return new BackendPool(new MySqlBackendConnector(Transport.chosen(), db.host(), db.port()), maxTotal, 8,
                 Duration.ofMinutes(5), Duration.ofSeconds(30));
     }
 
