@@ -50,8 +50,12 @@ public final class AuthPlugins {
 
     /**
      * A server authenticator for a client that answered {@code scramble} with
-     * {@code clientPluginName}. A plugin FluxDB cannot verify gets an authenticator whose first
-     * outcome switches the client to {@link #preferredServerPlugin} for the account.
+     * {@code clientPluginName}. As MariaDB and MySQL do, a client whose plugin is not
+     * {@link #preferredServerPlugin} for the account gets an authenticator whose first outcome
+     * switches it to that plugin, with the same scramble: a caching_sha2_password client of a
+     * mysql_native_password account (or of one without a password) is switched to
+     * mysql_native_password, a mysql_native_password client of a caching_sha2 account to
+     * caching_sha2_password.
      *
      * @param scramble the 20-byte scramble sent to the client (a trailing NUL is ignored)
      * @param account the client's account as the engine stores it
@@ -62,11 +66,13 @@ public final class AuthPlugins {
         requireNonNull(scramble, "scramble is null");
         requireNonNull(account, "account is null");
         requireNonNull(config, "config is null");
-        return switch (clientPluginName) {
-            case NativePassword.NAME -> new NativePasswordServer(scramble, account);
-            case CachingSha2Password.NAME -> new CachingSha2Server(scramble, account, config);
-            default -> new SwitchingServer(preferredServerPlugin(account), scramble);
-        };
+        String plugin = preferredServerPlugin(account);
+        if (!plugin.equals(clientPluginName)) {
+            return new SwitchingServer(plugin, scramble);
+        }
+        return plugin.equals(CachingSha2Password.NAME)
+                ? new CachingSha2Server(scramble, account, config)
+                : new NativePasswordServer(scramble, account);
     }
 
     /**

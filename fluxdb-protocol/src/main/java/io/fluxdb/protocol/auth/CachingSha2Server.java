@@ -6,10 +6,12 @@ import java.nio.charset.StandardCharsets;
 import java.util.Optional;
 
 /**
- * Server side of {@code caching_sha2_password} for the operator. The fast path checks the
- * client's scramble against the operator's {@link CachingSha2Cache}; otherwise the client sends
- * its password (cleartext over TLS, or RSA-encrypted after optionally asking for the key), which
- * is checked against the engine's stored hash, native or caching_sha2, and then cached.
+ * Server side of {@code caching_sha2_password} for the operator, for accounts the engine stores
+ * with a caching_sha2 hash (MySQL 8+ engines; {@link AuthPlugins#server} switches clients of
+ * other accounts to mysql_native_password, as MariaDB does). The fast path checks the client's
+ * scramble against the operator's {@link CachingSha2Cache}; otherwise the client sends its
+ * password (cleartext over TLS, or RSA-encrypted after optionally asking for the key), which is
+ * checked against the stored hash and then cached.
  */
 final class CachingSha2Server implements ServerAuthenticator {
     private enum State { INITIAL, FULL_AUTHENTICATION, DONE }
@@ -25,6 +27,9 @@ final class CachingSha2Server implements ServerAuthenticator {
         this.scramble = Scrambles.normalize(scramble);
         this.account = requireNonNull(account, "account is null");
         this.config = requireNonNull(config, "config is null");
+        if (!account.authenticationString().startsWith(CachingSha2Password.STORED_PREFIX)) {
+            throw new IllegalArgumentException("account '" + account.user() + "' has no caching_sha2 hash");
+        }
     }
 
     @Override
@@ -43,28 +48,22 @@ final class CachingSha2Server implements ServerAuthenticator {
     }
 
     private AuthOutcome onScramble(byte[] data) {
-        // libmysqlclient sends one NUL for the empty password, other clients send nothing.
-        boolean emptyPassword = data.length == 0 || (data.length == 1 && data[0] == 0);
-        if (data.length == 0 && !account.authenticationString().isEmpty()) {
+        state = State.DONE;
+        if (data.length == 0) {
             // libmariadb names caching_sha2_password in its handshake response but sends no data when
             // the greeting named another plugin (the operator's names mysql_native_password): it waits
             // to be switched, with scramble data meant for caching_sha2_password.
-            state = State.DONE;
             return new AuthOutcome.SwitchPlugin(CachingSha2Password.NAME, Scrambles.withNul(scramble));
         }
-        if (account.authenticationString().isEmpty() || emptyPassword) {
-            state = State.DONE;
-            return account.authenticationString().isEmpty() && emptyPassword
-                    ? new AuthOutcome.Success(new Credential.Password(new byte[0]))
-                    : new AuthOutcome.Failure("empty password given or expected, not both");
+        if (data.length == 1 && data[0] == 0) {
+            // libmysqlclient's answer for the empty password; the account has a password.
+            return new AuthOutcome.Failure("empty password given, the account has one");
         }
         if (data.length != SCRAMBLE_RESPONSE_LENGTH) {
-            state = State.DONE;
             return new AuthOutcome.Failure("scramble of " + data.length + " bytes (expected: 32)");
         }
         Optional<Credential> cached = config.cache().fastAuthenticate(account, data, scramble);
         if (cached.isPresent()) {
-            state = State.DONE;
             return new AuthOutcome.Success(cached.get(), new byte[] {CachingSha2Password.FAST_AUTH_SUCCESS});
         }
         state = State.FULL_AUTHENTICATION;
@@ -92,17 +91,19 @@ final class CachingSha2Server implements ServerAuthenticator {
                 return new AuthOutcome.Failure("encrypted password does not decrypt with the server key");
             }
         }
-        Optional<Credential> backend;
+        boolean matches;
         try {
-            backend = StoredPasswords.check(account, password);
+            matches = CachingSha2Password.matchesStored(password, account.authenticationString());
         } catch (AuthException e) {
             return new AuthOutcome.Failure(e.getMessage());
         }
-        if (backend.isEmpty()) {
+        if (!matches) {
             return new AuthOutcome.Failure("wrong password");
         }
-        config.cache().put(account, CachingSha2Password.cacheDigest(password), backend.get());
-        return new AuthOutcome.Success(backend.get());
+        // A caching_sha2 account needs the password itself to log in to the engine.
+        Credential backend = new Credential.Password(password);
+        config.cache().put(account, CachingSha2Password.cacheDigest(password), backend);
+        return new AuthOutcome.Success(backend);
     }
 
     @Override

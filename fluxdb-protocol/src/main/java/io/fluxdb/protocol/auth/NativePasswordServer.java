@@ -3,9 +3,10 @@ package io.fluxdb.protocol.auth;
 import static java.util.Objects.requireNonNull;
 
 /**
- * Server side of {@code mysql_native_password} against a native stored hash. A successful
- * response yields SHA1(password) for the operator's own login to the engine. An account stored
- * with caching_sha2 cannot be checked this way, so the client is switched to that plugin.
+ * Server side of {@code mysql_native_password} against a native stored hash (or an empty
+ * password). A successful response yields SHA1(password) for the operator's own login to the
+ * engine. {@link AuthPlugins#server} switches clients of caching_sha2 accounts to that plugin
+ * instead.
  */
 final class NativePasswordServer implements ServerAuthenticator {
     private final byte[] scramble;
@@ -30,9 +31,6 @@ final class NativePasswordServer implements ServerAuthenticator {
         }
         done = true;
         String stored = account.authenticationString();
-        if (stored.startsWith(CachingSha2Password.STORED_PREFIX)) {
-            return new AuthOutcome.SwitchPlugin(CachingSha2Password.NAME, Scrambles.withNul(scramble));
-        }
         if (stored.isEmpty() || data.length == 0) {
             return stored.isEmpty() && data.length == 0
                     ? new AuthOutcome.Success(new Credential.Password(new byte[0]))

@@ -1,9 +1,16 @@
 package io.fluxdb.protocol.auth;
 
+import static io.fluxdb.protocol.message.MessageFixtures.encode;
+import static io.fluxdb.protocol.message.MessageFixtures.hex;
+import static io.fluxdb.protocol.message.MessageFixtures.payload;
+import static io.fluxdb.protocol.message.MessageFixtures.payloadBuf;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.mysql.cj.protocol.Security;
+import io.fluxdb.protocol.message.server.AuthSwitchRequest;
+import io.fluxdb.protocol.message.server.HandshakeV10;
+import io.netty.buffer.ByteBuf;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import org.junit.jupiter.api.Test;
@@ -76,8 +83,66 @@ class AuthPluginsTest {
         StoredAccount sha2 = new StoredAccount("app", CachingSha2Password.NAME,
                 "$A$005$THISISACOMBINATIONOFINVALIDSALTANDPASSWORDTHATMUSTNEVERBRBEUSED");
         assertThat(AuthPlugins.preferredServerPlugin(sha2)).isEqualTo(CachingSha2Password.NAME);
-        assertThat(AuthPlugins.server(NativePassword.NAME, scramble, sha2, config).onClientData(new byte[20], false))
+        ServerAuthenticator server = AuthPlugins.server(NativePassword.NAME, scramble, sha2, config);
+        assertThat(server.onClientData(new byte[20], false))
                 .isEqualTo(new AuthOutcome.SwitchPlugin(CachingSha2Password.NAME, Scrambles.withNul(scramble)));
+        // The reply is verified by caching_sha2_password; a native account never reaches it.
+        assertThat(AuthPlugins.server(CachingSha2Password.NAME, scramble, sha2, config))
+                .isInstanceOf(CachingSha2Server.class);
+        assertThatThrownBy(() -> new CachingSha2Server(scramble, NATIVE_ACCOUNT, config))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("account 'app' has no caching_sha2 hash");
+    }
+
+    /**
+     * MySQL Connector/J with defaultAuthenticationPlugin=caching_sha2_password against a
+     * mysql_native_password account of MariaDB 10.11 (password "pw"), captured: the operator's
+     * AuthSwitchRequest is MariaDB's, byte for byte, and the driver's real reply to it logs in.
+     */
+    @Test
+    void cachingSha2ClientOfANativeAccountIsSwitchedToNativeAsByMariaDb() throws Exception {
+        ByteBuf greeting = payloadBuf("handshake-v10-sha2-connectorj");
+        byte[] scramble;
+        try {
+            scramble = HandshakeV10.decode(greeting, 0).scramble();
+        } finally {
+            greeting.release();
+        }
+        StoredAccount account = new StoredAccount("u", NativePassword.NAME,
+                NativePassword.storedHash("pw".getBytes(StandardCharsets.UTF_8)));
+        // The handshake response's 32-byte caching_sha2_password answer, then the reply to the switch.
+        byte[] sha2Response = hex("6ed4a8bbee1df920b754852232982b94906ef82f4be00a169a22abe945e038cc");
+        byte[] nativeReply = hex("f0237d397d342f52ef55998e6b724bbf4bb7133d");
+
+        AuthOutcome outcome = AuthPlugins.server(CachingSha2Password.NAME, scramble, account, config)
+                .onClientData(sha2Response, false);
+        AuthOutcome.SwitchPlugin switchTo = (AuthOutcome.SwitchPlugin) outcome;
+        assertThat(encode(out -> new AuthSwitchRequest(switchTo.pluginName(), switchTo.pluginData()).encode(out, 0)))
+                .isEqualTo(payload("auth-switch-request-sha2-connectorj"));
+        assertThat(AuthPlugins.server(switchTo.pluginName(), scramble, account, config).onClientData(nativeReply, false))
+                .isEqualTo(new AuthOutcome.Success(new Credential.NativeHash(sha1("pw"))));
+    }
+
+    @Test
+    void cachingSha2ClientIsSwitchedToNativeWithOrWithoutDataAndForEmptyPasswords() throws Exception {
+        byte[] scramble = Scrambles.generate();
+        AuthOutcome.SwitchPlugin toNative = new AuthOutcome.SwitchPlugin(NativePassword.NAME, Scrambles.withNul(scramble));
+        // MySQL Connector/J sends a 32-byte scramble, libmariadb nothing (the greeting named another plugin).
+        for (byte[] first : new byte[][] {new byte[32], new byte[0]}) {
+            assertThat(AuthPlugins.server(CachingSha2Password.NAME, scramble, NATIVE_ACCOUNT, config)
+                    .onClientData(first, false)).isEqualTo(toNative);
+        }
+        Exchange exchange = new Exchange();
+        assertThat(exchange.run(AuthPlugins.client(NativePassword.NAME, "secret"),
+                AuthPlugins.server(toNative.pluginName(), scramble, NATIVE_ACCOUNT, config), scramble, false))
+                .isEqualTo(new AuthOutcome.Success(new Credential.NativeHash(sha1("secret"))));
+        // An account without a password, as MariaDB: switched, then the empty reply logs in.
+        StoredAccount empty = new StoredAccount("anon", NativePassword.NAME, "");
+        assertThat(AuthPlugins.preferredServerPlugin(empty)).isEqualTo(NativePassword.NAME);
+        assertThat(AuthPlugins.server(CachingSha2Password.NAME, scramble, empty, config).onClientData(new byte[0], true))
+                .isEqualTo(toNative);
+        assertThat(AuthPlugins.server(NativePassword.NAME, scramble, empty, config).onClientData(new byte[0], true))
+                .isEqualTo(new AuthOutcome.Success(Credential.password("")));
     }
 
     @Test

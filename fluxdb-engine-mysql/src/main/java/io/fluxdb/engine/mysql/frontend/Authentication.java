@@ -8,6 +8,8 @@ import io.fluxdb.protocol.auth.AuthException;
 import io.fluxdb.protocol.auth.AuthOutcome;
 import io.fluxdb.protocol.auth.AuthPlugins;
 import io.fluxdb.protocol.auth.Credential;
+import io.fluxdb.protocol.auth.NativePassword;
+import io.fluxdb.protocol.auth.Scrambles;
 import io.fluxdb.protocol.auth.ServerAuthConfig;
 import io.fluxdb.protocol.auth.ServerAuthenticator;
 import io.fluxdb.protocol.auth.StoredAccount;
@@ -73,7 +75,13 @@ final class Authentication {
                     "cannot verify the account: the engine's account list is unavailable"));
         }
         if (account.isEmpty()) {
-            return denied("no account matches");
+            if (clientPlugin.equals(NativePassword.NAME)) {
+                return denied("no account matches");
+            }
+            // MariaDB answers a user it does not know as a mysql_native_password account: a client that
+            // started with another plugin is switched first, and "using password" follows its reply.
+            awaitingSwitchReply = true;
+            return new SwitchPlugin(NativePassword.NAME, Scrambles.withNul(scramble));
         }
         if (account.get().locked()) {
             return denied("account is locked");
@@ -92,14 +100,17 @@ final class Authentication {
 
     /** Verifies the client's next auth packet. */
     Step next(byte[] data) {
-        if (authenticator == null) {
-            // The client spoke before it was asked: only a misbehaving client does that.
-            return new Denied(new FluxException(MySqlError.ER_HANDSHAKE_ERROR));
-        }
         if (awaitingSwitchReply) {
             // The reply to an AuthSwitchRequest: only now does the client say whether it has a password.
             awaitingSwitchReply = false;
             passwordGiven = data.length > 1 || (data.length == 1 && data[0] != 0);
+            if (account == null) {
+                return denied("no account matches");
+            }
+        }
+        if (authenticator == null) {
+            // The client spoke before it was asked: only a misbehaving client does that.
+            return new Denied(new FluxException(MySqlError.ER_HANDSHAKE_ERROR));
         }
         AuthOutcome outcome;
         try {

@@ -27,7 +27,6 @@ import java.util.Set;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
-import org.assertj.core.api.ThrowableAssert.ThrowingCallable;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -41,17 +40,23 @@ class MySqlConnectorJClientIT {
     private static final String DATABASE = "cj";
     /** MySQL 8+ clients start with this plugin; the engine's accounts are mysql_native_password. */
     private static final String CACHING_SHA2 = "defaultAuthenticationPlugin=caching_sha2_password";
-    private static final String PUBLIC_KEY_REFUSED = "Public Key Retrieval is not allowed";
-    /** Accounts of their own for the tests whose outcome depends on the operator's caching_sha2 cache. */
-    private static final List<String> ACCOUNTS = List.of("sha2_tls", "sha2_rsa", "sha2_bad", "cj_pool");
+    /**
+     * The transports of the caching_sha2_password tests: TLS, and plain TCP with and without
+     * allowPublicKeyRetrieval (which a caching_sha2 full authentication over plain TCP needs). The
+     * test engine has no TLS, so directly the first one runs over plain TCP.
+     */
+    private static final List<List<String>> SHA2_TRANSPORTS = List.of(
+            List.of("sslMode=REQUIRED", "trustServerCertificate=true"),
+            List.of("sslMode=DISABLED"),
+            List.of("sslMode=DISABLED", "allowPublicKeyRetrieval=true"));
+    private static final String SHA2_USER = "cj_sha2";
+    private static final List<String> ACCOUNTS = List.of(SHA2_USER, "cj_pool");
     /** What HikariCP resets on a returned connection, and the user variable that names the session. */
     private static final String SESSION_STATE =
             "SELECT @@autocommit, @@tx_isolation, @@tx_read_only, DATABASE(), @marker";
 
     private static MariaDbProcess db;
     private static TestOperator operator;
-    /** The server version in the operator's handshake (the engine's, as the engine announces it). */
-    private static String announcedVersion;
 
     @BeforeAll
     static void start(MariaDbProcess server) throws SQLException {
@@ -67,9 +72,6 @@ class MySqlConnectorJClientIT {
                 s.execute("CREATE USER '" + account + "'@'%' IDENTIFIED BY '" + passwordOf(account) + "'");
                 s.execute("GRANT ALL ON " + DATABASE + ".* TO '" + account + "'@'%'");
             }
-        }
-        try (Connection c = connect("sslMode=DISABLED")) {
-            announcedVersion = c.getMetaData().getDatabaseProductVersion();
         }
     }
 
@@ -234,114 +236,72 @@ class MySqlConnectorJClientIT {
     }
 
     /**
-     * caching_sha2_password full authentication over TLS: the client sends its password in clear
-     * inside TLS, the operator checks it against the engine's mysql_native_password hash and
-     * caches it. A second connection over plain TCP, without allowing the public key retrieval
-     * that a full authentication would need there, then succeeds on the fast path alone.
+     * A client that starts with caching_sha2_password against a mysql_native_password account is
+     * switched to mysql_native_password with an AuthSwitchRequest, by MariaDB and by the operator
+     * alike, so it logs in over every transport, every time, as directly. (Before, the operator ran
+     * caching_sha2_password itself: the driver then needed allowPublicKeyRetrieval over plain TCP,
+     * and in front of MariaDB 10.x, which announces {@code 5.5.5-10.x}, it misread the exchange
+     * with "Unknown server response after fast auth.")
      */
     @Test
-    void cachingSha2FullAuthenticationOverTlsThenFastPath() throws Throwable {
-        String user = "sha2_tls";
-        cachingSha2Scenario(() -> {
-            try (Connection c = connect(operator.port(), user, passwordOf(user), CACHING_SHA2, "sslMode=REQUIRED",
-                    "trustServerCertificate=true")) {
-                assertThat(text(c, "SELECT CURRENT_USER()")).isEqualTo(user + "@%");
-                assertThat(scalar(c, "SELECT COUNT(*) FROM items")).isEqualTo(100);
-            }
+    void cachingSha2ClientOfANativeAccountLogsInAsDirectly() throws SQLException {
+        try (Connection c = directRoot()) {
+            assertThat(text(c, "SELECT plugin FROM mysql.user WHERE user = '" + SHA2_USER + "'"))
+                    .isEqualTo("mysql_native_password");
+        }
+        String query = "SELECT CURRENT_USER(), COUNT(*) FROM items";
+        for (List<String> transport : SHA2_TRANSPORTS) {
             for (int i = 0; i < 2; i++) {
-                try (Connection c = connect(operator.port(), user, passwordOf(user), CACHING_SHA2, "sslMode=DISABLED")) {
-                    assertThat(text(c, "SELECT CURRENT_USER()")).isEqualTo(user + "@%");
+                List<String> direct;
+                try (Connection c = sha2Connect(db.port(), passwordOf(SHA2_USER), directly(transport))) {
+                    direct = row(c, query);
+                }
+                try (Connection c = sha2Connect(operator.port(), passwordOf(SHA2_USER), transport)) {
+                    assertThat(row(c, query)).as("%s", transport).isEqualTo(direct)
+                            .containsExactly(SHA2_USER + "@%", "100");
                 }
             }
-        });
+        }
     }
 
     /**
-     * Full authentication over plain TCP: the driver asks for the operator's RSA public key and
-     * sends the password encrypted with it. Without allowPublicKeyRetrieval it refuses to, which
-     * is the driver's own error. MariaDB asked directly switches the client to
-     * mysql_native_password, so there the same URL connects: a known difference.
+     * A wrong password is 1045 / 28000 with MariaDB's own message over every transport, as
+     * directly, also after the account has logged in (nothing is cached for it).
      */
     @Test
-    void cachingSha2FullAuthenticationWithRsaOverPlainTcp() throws Throwable {
-        String user = "sha2_rsa";
-        try (Connection c = connect(db.port(), user, passwordOf(user), CACHING_SHA2, "sslMode=DISABLED")) {
-            assertThat(text(c, "SELECT CURRENT_USER()")).isEqualTo(user + "@%");
+    void cachingSha2WrongPasswordIsError1045AsDirectly() throws SQLException {
+        for (int round = 0; round < 2; round++) {
+            for (List<String> transport : SHA2_TRANSPORTS) {
+                SQLException direct = sha2LoginError(db.port(), directly(transport));
+                assertThat(direct.getErrorCode()).isEqualTo(1045);
+                assertThat(direct.getSQLState()).isEqualTo("28000");
+                assertThat(direct.getMessage()).startsWith("Access denied for user '" + SHA2_USER + "'@");
+                assertSameError(sha2LoginError(operator.port(), transport), direct);
+            }
+            try (Connection c = sha2Connect(operator.port(), passwordOf(SHA2_USER), SHA2_TRANSPORTS.get(1))) {
+                assertThat(text(c, "SELECT CURRENT_USER()")).isEqualTo(SHA2_USER + "@%");
+            }
         }
-        cachingSha2Scenario(() -> {
-            assertThatThrownBy(() -> connect(operator.port(), user, passwordOf(user), CACHING_SHA2, "sslMode=DISABLED"))
-                    .isInstanceOf(SQLException.class)
-                    .hasMessageContaining(PUBLIC_KEY_REFUSED);
-            try (Connection c = connect(operator.port(), user, passwordOf(user), CACHING_SHA2, "sslMode=DISABLED",
-                    "allowPublicKeyRetrieval=true")) {
-                assertThat(text(c, "SELECT CURRENT_USER()")).isEqualTo(user + "@%");
-                assertThat(scalar(c, "SELECT COUNT(*) FROM items")).isEqualTo(100);
-            }
-            // Cached now: the fast path needs no key.
-            try (Connection c = connect(operator.port(), user, passwordOf(user), CACHING_SHA2, "sslMode=DISABLED")) {
-                assertThat(text(c, "SELECT CURRENT_USER()")).isEqualTo(user + "@%");
-            }
-        });
     }
 
-    /**
-     * A wrong password is 1045 with the engine's own message, whichever way it reaches the
-     * operator: cleartext over TLS, RSA-encrypted, or a fast-path scramble that misses the cache
-     * and falls back to a full authentication.
-     */
-    @Test
-    void cachingSha2WrongPasswordIsError1045AsDirectly() throws Throwable {
-        String user = "sha2_bad";
-        SQLException direct = loginError(db.port(), user, CACHING_SHA2, "sslMode=DISABLED");
-        assertThat(direct.getErrorCode()).isEqualTo(1045);
-        assertThat(direct.getSQLState()).isEqualTo("28000");
-        assertThat(direct.getMessage()).startsWith("Access denied for user '" + user + "'@");
-        List<List<String>> viaOperator = List.of(
-                List.of(CACHING_SHA2, "sslMode=REQUIRED", "trustServerCertificate=true"),
-                List.of(CACHING_SHA2, "sslMode=DISABLED", "allowPublicKeyRetrieval=true"));
-        cachingSha2Scenario(() -> {
-            for (List<String> properties : viaOperator) {
-                assertSameError(loginError(operator.port(), user, properties.toArray(String[]::new)), direct);
-            }
-            // After a successful login the account is cached; a wrong scramble misses the fast path.
-            try (Connection c = connect(operator.port(), user, passwordOf(user), CACHING_SHA2, "sslMode=DISABLED",
-                    "allowPublicKeyRetrieval=true")) {
-                assertThat(text(c, "SELECT CURRENT_USER()")).isEqualTo(user + "@%");
-            }
-            for (List<String> properties : viaOperator) {
-                assertSameError(loginError(operator.port(), user, properties.toArray(String[]::new)), direct);
-            }
-            assertThatThrownBy(() -> connect(operator.port(), user, "wrong", CACHING_SHA2, "sslMode=DISABLED"))
-                    .isInstanceOf(SQLException.class)
-                    .hasMessageContaining(PUBLIC_KEY_REFUSED);
-        });
+    /** The test engine has no TLS: a TLS transport of the operator's is compared with plain TCP directly. */
+    private static List<String> directly(List<String> transport) {
+        return transport.contains("sslMode=REQUIRED") ? List.of("sslMode=DISABLED") : transport;
     }
 
-    /**
-     * Runs a caching_sha2_password scenario, which passes in front of MariaDB 11 and fails in
-     * front of MariaDB 10: a known operator bug (docs/compatibility.md). A MariaDB older than 11.0
-     * announces itself as {@code 5.5.5-10.x}, the operator passes that version on, and
-     * Connector/J then reads each AuthMoreData packet as a server older than MySQL 5.5.16 sent it,
-     * without the 0x01 status byte, so it takes that byte for the fast-auth result. With such an
-     * engine the scenario must fail in exactly that way; once the operator is fixed this check
-     * fails, and the whole scenario must then pass on every engine.
-     */
-    private static void cachingSha2Scenario(ThrowingCallable scenario) throws Throwable {
-        if (!announcedVersion.startsWith("5.5.5-")) {
-            scenario.call();
-            return;
-        }
-        assertThatThrownBy(scenario).as("known bug with an engine announcing %s", announcedVersion)
-                .hasMessageContaining("Unknown server response after fast auth.");
+    private static Connection sha2Connect(int port, String password, List<String> transport) throws SQLException {
+        List<String> properties = new ArrayList<>(transport);
+        properties.add(CACHING_SHA2);
+        return connect(port, SHA2_USER, password, properties.toArray(String[]::new));
     }
 
-    private static SQLException loginError(int port, String user, String... properties) {
+    private static SQLException sha2LoginError(int port, List<String> transport) {
         try {
-            connect(port, user, "wrong", properties).close();
+            sha2Connect(port, "wrong", transport).close();
         } catch (SQLException e) {
             return e;
         }
-        throw new AssertionError("logged in with a wrong password on port " + port + " with " + List.of(properties));
+        throw new AssertionError("logged in with a wrong password on port " + port + " with " + transport);
     }
 
     private static void assertSameError(SQLException actual, SQLException expected) {
