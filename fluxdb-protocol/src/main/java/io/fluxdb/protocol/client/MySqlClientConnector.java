@@ -27,7 +27,8 @@ public final class MySqlClientConnector {
     private MySqlClientConnector() {}
 
     /**
-     * Connects and authenticates.
+     * Connects and authenticates. Cancelling the returned future before it completes closes the
+     * connection.
      *
      * @param bootstrap configured with an event loop group and a channel type; its handler is replaced
      * @param maxPayloadLength the largest logical packet accepted from the server
@@ -51,6 +52,12 @@ public final class MySqlClientConnector {
         connect.addListener(f -> {
             if (!f.isSuccess()) {
                 promise.tryFailure(f.cause());
+            }
+        });
+        // A caller that gives up (its own deadline) cancels the login: the half-open connection goes too.
+        promise.addListener(f -> {
+            if (f.isCancelled()) {
+                connect.channel().close();
             }
         });
         return promise;

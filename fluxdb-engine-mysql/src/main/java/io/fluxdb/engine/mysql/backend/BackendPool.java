@@ -22,7 +22,8 @@ import org.slf4j.LoggerFactory;
  * variables, temporary tables, prepared statements, locks and open transaction) before another
  * session of the same user may have it. Connections idle past {@code maxIdle} are closed, those
  * idle past {@code validateAfter} are pinged before reuse, those logged in with a database select it
- * again before reuse, and the total is bounded.
+ * again before reuse, and the total is bounded. New logins to the engine run at most
+ * {@code maxLoginsInFlight} at a time (see {@link LoginGate}).
  */
 public final class BackendPool implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(BackendPool.class);
@@ -38,9 +39,11 @@ public final class BackendPool implements AutoCloseable {
     private final long validateAfterNanos;
     private final Map<BackendKey, Deque<BackendConnection>> idle = new ConcurrentHashMap<>();
     private final AtomicInteger total = new AtomicInteger();
+    private final LoginGate logins;
     private volatile boolean closed;
 
-    public BackendPool(BackendConnector connector, int maxTotal, int maxIdlePerKey, Duration maxIdle, Duration validateAfter) {
+    public BackendPool(BackendConnector connector, int maxTotal, int maxIdlePerKey, Duration maxIdle, Duration validateAfter,
+            int maxLoginsInFlight) {
         this.connector = requireNonNull(connector, "connector is null");
         if (maxTotal < 1) {
             throw new IllegalArgumentException("maxTotal: " + maxTotal + " (expected: >= 1)");
@@ -52,6 +55,7 @@ public final class BackendPool implements AutoCloseable {
         this.maxIdlePerKey = maxIdlePerKey;
         this.maxIdleNanos = requireNonNull(maxIdle, "maxIdle is null").toNanos();
         this.validateAfterNanos = requireNonNull(validateAfter, "validateAfter is null").toNanos();
+        this.logins = new LoginGate(maxLoginsInFlight);
     }
 
     /** A connection for {@code key}: an idle one that still answers, or a new login with {@code credential}. */
@@ -92,7 +96,7 @@ public final class BackendPool implements AutoCloseable {
             return CompletableFuture.failedFuture(new BackendLoginException(1040, "08004",
                     "Too many connections (the operator's backend pool is at its limit of " + maxTotal + ")"));
         }
-        return connector.connect(key, credential, eventLoop).whenComplete((c, error) -> {
+        return logins.submit(() -> connector.connect(key, credential, eventLoop)).whenComplete((c, error) -> {
             if (error != null) {
                 total.decrementAndGet();
             }
@@ -160,6 +164,11 @@ public final class BackendPool implements AutoCloseable {
     /** Open backend connections, in use or idle. */
     public int totalConnections() {
         return total.get();
+    }
+
+    /** New logins to the engine waiting for one in progress to end. */
+    public int waitingLogins() {
+        return logins.waiting();
     }
 
     public int idleConnections() {

@@ -2,6 +2,7 @@ package io.fluxdb.engine.mysql.backend;
 
 import static java.util.Objects.requireNonNull;
 
+import io.fluxdb.engine.mysql.transport.Transport;
 import io.fluxdb.protocol.auth.AuthPlugins;
 import io.fluxdb.protocol.auth.ClientAuthOptions;
 import io.fluxdb.protocol.auth.Credential;
@@ -11,13 +12,17 @@ import io.fluxdb.protocol.client.MySqlClientConnector;
 import io.fluxdb.protocol.client.MySqlServerException;
 import io.fluxdb.protocol.client.TlsMode;
 import io.fluxdb.protocol.codec.PacketFrameDecoder;
-import io.fluxdb.engine.mysql.transport.Transport;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.channel.ChannelOption;
+import io.netty.channel.ConnectTimeoutException;
 import io.netty.channel.EventLoop;
+import io.netty.util.concurrent.Future;
+import io.netty.util.concurrent.ScheduledFuture;
 import java.net.InetSocketAddress;
+import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 
 /**
  * Logs in to the local engine over TCP as a client's own user, with the credential the operator
@@ -27,13 +32,23 @@ import java.util.concurrent.CompletableFuture;
 public final class MySqlBackendConnector implements BackendConnector {
     private static final Map<String, String> ATTRIBUTES = Map.of("_client_name", "fluxdb", "program_name", "fluxdb");
 
+    /** The longest a login to the engine may take by default, from the TCP connect to its OK packet. */
+    public static final Duration DEFAULT_LOGIN_TIMEOUT = Duration.ofSeconds(10);
+
     private final Transport transport;
     private final InetSocketAddress engine;
+    private final Duration loginTimeout;
 
     /** @param transport the transport of the event loops that {@link #connect} is given */
     public MySqlBackendConnector(Transport transport, String host, int port) {
+        this(transport, host, port, DEFAULT_LOGIN_TIMEOUT);
+    }
+
+    /** @param loginTimeout the longest a login may take, from the TCP connect to the engine's OK packet */
+    public MySqlBackendConnector(Transport transport, String host, int port, Duration loginTimeout) {
         this.transport = requireNonNull(transport, "transport is null");
         this.engine = InetSocketAddress.createUnresolved(requireNonNull(host, "host is null"), port);
+        this.loginTimeout = requireNonNull(loginTimeout, "loginTimeout is null");
     }
 
     @Override
@@ -42,15 +57,18 @@ public final class MySqlBackendConnector implements BackendConnector {
                 .group(eventLoop)
                 .channel(transport.channel())
                 .option(ChannelOption.TCP_NODELAY, true)
-                .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, 10_000);
+                .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) loginTimeout.toMillis());
         ClientHandshakeOptions options = new ClientHandshakeOptions(key.user(), key.database(), key.capabilities(),
                 key.collation(), 1 << 30, ATTRIBUTES,
                 plugin -> AuthPlugins.client(plugin, credential, ClientAuthOptions.DEFAULT),
                 TlsMode.DISABLED, null);
         CompletableFuture<BackendConnection> result = new CompletableFuture<>();
         InetSocketAddress remote = new InetSocketAddress(engine.getHostString(), engine.getPort());
-        MySqlClientConnector.connect(bootstrap, remote, options, PacketFrameDecoder.DEFAULT_MAX_PAYLOAD)
+        Future<?> login = MySqlClientConnector.connect(bootstrap, remote, options, PacketFrameDecoder.DEFAULT_MAX_PAYLOAD)
                 .addListener(f -> {
+                    if (f.isCancelled()) {
+                        return;
+                    }
                     if (f.isSuccess()) {
                         ClientSession session = (ClientSession) f.getNow();
                         BackendConnection connection = new BackendConnection(session.channel(), key,
@@ -63,6 +81,19 @@ public final class MySqlBackendConnector implements BackendConnector {
                         result.completeExceptionally(f.cause());
                     }
                 });
+        // An engine that accepts the connection but never finishes the handshake must not hold the login (and
+        // its place among the logins in flight) for ever.
+        ScheduledFuture<?> deadline = eventLoop.schedule(() -> {
+            if (login.cancel(false)) {
+                result.completeExceptionally(new ConnectTimeoutException("no login to the engine at " + engine.getHostString() + ":" + engine.getPort()
+                        + " within " + describe(loginTimeout) + " (login not finished)"));
+            }
+        }, loginTimeout.toMillis(), TimeUnit.MILLISECONDS);
+        result.whenComplete((c, error) -> deadline.cancel(false));
         return result;
+    }
+
+    private static String describe(Duration d) {
+        return d.toMillis() % 1000 == 0 ? d.toSeconds() + " s" : d.toMillis() + " ms";
     }
 }

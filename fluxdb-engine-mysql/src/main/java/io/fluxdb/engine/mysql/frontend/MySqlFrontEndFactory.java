@@ -38,6 +38,12 @@ import java.util.concurrent.TimeUnit;
 public final class MySqlFrontEndFactory implements FrontEnd {
     static final Set<String> OPTIONS = Set.of("max-connections", "idle-timeout", "max-packet-size", "local-infile",
             "tls-cert", "tls-key", "tls-dir", "connect-timeout", "io-threads");
+    /**
+     * Engine logins in progress at once. Enough to keep a remote engine's round trips overlapped
+     * (64 logins of three round trips each), few enough that a burst of clients never has the engine
+     * start thousands of threads at once.
+     */
+    private static final int MAX_ENGINE_LOGINS_IN_FLIGHT = 64;
 
     private final MySqlEngine engine;
 
@@ -80,7 +86,7 @@ public final class MySqlFrontEndFactory implements FrontEnd {
             return t;
         });
         BackendPool pool = new BackendPool(new MySqlBackendConnector(transport, engine.config().host(), engine.config().port()),
-                config.maxConnections() + 16, 64, Duration.ofMinutes(5), Duration.ofSeconds(2));
+                config.maxConnections() + 16, 64, Duration.ofMinutes(5), Duration.ofSeconds(2), MAX_ENGINE_LOGINS_IN_FLIGHT);
         maintenance.scheduleWithFixedDelay(pool::evictIdle, 30, 30, TimeUnit.SECONDS);
         FrontEndServices services = new FrontEndServices(config, profile, new SessionRegistry(config.maxConnections()),
                 pool, new AccountDirectory(new JdbcAccountLoader(engine.admin()), Duration.ofSeconds(30), Clock.systemUTC()),

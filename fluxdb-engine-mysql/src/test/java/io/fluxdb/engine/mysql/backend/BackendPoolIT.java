@@ -9,6 +9,7 @@ import static io.fluxdb.protocol.constant.CapabilityFlags.CLIENT_SECURE_CONNECTI
 import static io.fluxdb.protocol.constant.CapabilityFlags.CLIENT_TRANSACTIONS;
 import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.fluxdb.protocol.auth.Credential;
 import io.fluxdb.protocol.constant.CommandType;
@@ -20,13 +21,18 @@ import io.fluxdb.engine.mysql.transport.Transport;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufUtil;
 import io.netty.buffer.Unpooled;
+import io.netty.channel.ConnectTimeoutException;
 import io.netty.channel.EventLoop;
 import io.netty.channel.EventLoopGroup;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
@@ -64,7 +70,7 @@ class BackendPoolIT {
 
     private BackendPool pool(int maxTotal) {
         return new BackendPool(new MySqlBackendConnector(Transport.chosen(), db.host(), db.port()), maxTotal, 8,
-                Duration.ofMinutes(5), Duration.ofSeconds(30));
+                Duration.ofMinutes(5), Duration.ofSeconds(30), 64);
     }
 
     @Test
@@ -155,6 +161,60 @@ class BackendPoolIT {
         try (java.sql.Connection c = java.sql.DriverManager.getConnection(db.jdbcUrl(""), "root", db.rootPassword());
                 java.sql.Statement s = c.createStatement()) {
             s.execute(sql);
+        }
+    }
+
+    @Test
+    void aBurstOfBorrowsLogsInToTheEngineAFewAtATime() throws Exception {
+        MySqlBackendConnector engine = new MySqlBackendConnector(Transport.chosen(), db.host(), db.port());
+        AtomicInteger inProgress = new AtomicInteger();
+        AtomicInteger mostInProgress = new AtomicInteger();
+        BackendConnector counting = (k, c, loop) -> {
+            mostInProgress.accumulateAndGet(inProgress.incrementAndGet(), Math::max);
+            return engine.connect(k, c, loop).whenComplete((connection, error) -> inProgress.decrementAndGet());
+        };
+        try (BackendPool pool = new BackendPool(counting, 40, 40, Duration.ofMinutes(5), Duration.ofSeconds(30), 3)) {
+            List<CompletableFuture<BackendConnection>> burst = new ArrayList<>();
+            for (int i = 0; i < 30; i++) {
+                burst.add(pool.borrow(key, credential, loops.next()));
+            }
+            assertThat(pool.waitingLogins()).isGreaterThan(0);
+            List<BackendConnection> connections = new ArrayList<>();
+            for (CompletableFuture<BackendConnection> borrowed : burst) {
+                connections.add(borrowed.get(WAIT.toSeconds(), TimeUnit.SECONDS));
+            }
+            assertThat(connections).hasSize(30).doesNotHaveDuplicates();
+            assertThat(mostInProgress.get()).isEqualTo(3);
+            assertThat(pool.waitingLogins()).isZero();
+            for (BackendConnection c : connections) {
+                assertThat(query(c, "SELECT 1")).isEqualTo("ROW 1");
+                pool.discard(c);
+            }
+        }
+    }
+
+    @Test
+    void anEngineThatAcceptsButNeverAnswersFailsTheLoginAtItsDeadlineAndFreesItsPlace() throws Exception {
+        try (ServerSocket silent = new ServerSocket(0, 50, InetAddress.getLoopbackAddress())) {
+            MySqlBackendConnector connector = new MySqlBackendConnector(Transport.chosen(), "127.0.0.1",
+                    silent.getLocalPort(), Duration.ofMillis(500));
+            try (BackendPool pool = new BackendPool(connector, 10, 8, Duration.ofMinutes(5), Duration.ofSeconds(30), 1)) {
+                CompletableFuture<BackendConnection> first = pool.borrow(key, credential, loops.next());
+                CompletableFuture<BackendConnection> second = pool.borrow(key, credential, loops.next());
+                try (Socket accepted = silent.accept()) {
+                    assertThatThrownBy(() -> first.get(WAIT.toSeconds(), TimeUnit.SECONDS))
+                            .hasCauseInstanceOf(ConnectTimeoutException.class)
+                            .hasMessageContaining("no login to the engine at 127.0.0.1:" + silent.getLocalPort()
+                                    + " within 500 ms (login not finished)");
+                    // The half-open connection is closed, not left to the engine.
+                    accepted.setSoTimeout((int) WAIT.toMillis());
+                    assertThat(accepted.getInputStream().read()).isEqualTo(-1);
+                }
+                // The second login waited for the first one's place, then ran into the same silence.
+                assertThatThrownBy(() -> second.get(WAIT.toSeconds(), TimeUnit.SECONDS))
+                        .hasCauseInstanceOf(ConnectTimeoutException.class);
+                assertThat(pool.totalConnections()).isZero();
+            }
         }
     }
 
