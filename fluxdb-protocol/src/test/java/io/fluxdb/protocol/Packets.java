@@ -10,7 +10,12 @@ public final class Packets {
 
     /** The payloads of the fixture's packets, in order. */
     public static List<byte[]> payloads(String fixture) {
-        byte[] bytes = Fixtures.bytes(fixture);
+        return payloads(Fixtures.DEFAULT_SERVER, fixture);
+    }
+
+    /** The payloads of the packets of a fixture captured from {@code server}, in order. */
+    public static List<byte[]> payloads(String server, String fixture) {
+        byte[] bytes = Fixtures.bytes(server, fixture);
         List<byte[]> payloads = new ArrayList<>();
         int i = 0;
         while (i < bytes.length) {

@@ -65,6 +65,8 @@ final class LoginHandler extends ChannelInboundHandlerAdapter {
     private int lastSequenceId;
     private HandshakeResponse41 response;
     private Authentication authentication;
+    /** The plugin the client answers with: the one it named, then the one it was switched to. */
+    private String authPlugin;
     private ScheduledFuture<?> deadline;
     private boolean slotTaken;
 
@@ -151,6 +153,7 @@ final class LoginHandler extends ChannelInboundHandlerAdapter {
         // scramble answer is mysql_native_password's, as it was before plugins existed.
         String plugin = response.authPluginName() == null || response.authPluginName().isEmpty()
                 ? NativePassword.NAME : response.authPluginName();
+        authPlugin = plugin;
         byte[] authResponse = response.authResponse();
         CompletableFuture.supplyAsync(() -> authentication.start(services, plugin, authResponse), services.blocking())
                 .whenCompleteAsync((step, error) -> onStep(ctx, step, error), ctx.executor());
@@ -173,8 +176,10 @@ final class LoginHandler extends ChannelInboundHandlerAdapter {
             case Authentication.Denied d -> refuse(ctx, lastSequenceId + 1, d.error());
             case Authentication.SendMoreData m ->
                     ctx.writeAndFlush(Replies.authMoreData(ctx.alloc(), ++lastSequenceId, m.data()));
-            case Authentication.SwitchPlugin s ->
-                    ctx.writeAndFlush(Replies.authSwitch(ctx.alloc(), ++lastSequenceId, s.plugin(), s.data()));
+            case Authentication.SwitchPlugin s -> {
+                authPlugin = s.plugin();
+                ctx.writeAndFlush(Replies.authSwitch(ctx.alloc(), ++lastSequenceId, s.plugin(), s.data()));
+            }
             case Authentication.Authenticated a -> {
                 if (a.moreDataBeforeOk().length > 0) {
                     ctx.write(Replies.authMoreData(ctx.alloc(), ++lastSequenceId, a.moreDataBeforeOk()));
@@ -190,11 +195,13 @@ final class LoginHandler extends ChannelInboundHandlerAdapter {
         long backendCapabilities = (capabilities & ~PER_LEG) | CLIENT_PROTOCOL_41 | CLIENT_SECURE_CONNECTION
                 | CLIENT_PLUGIN_AUTH;
         BackendKey key = new BackendKey(auth.user(), backendCapabilities, response.characterSet(), database);
+        String okInfo = TlsProof.okInfo(ctx.pipeline(), scramble, authPlugin, auth.credential());
         services.backends().borrow(key, auth.credential(), ctx.channel().eventLoop())
-                .whenCompleteAsync((backend, error) -> onBackend(ctx, backend, error, database), ctx.executor());
+                .whenCompleteAsync((backend, error) -> onBackend(ctx, backend, error, database, okInfo), ctx.executor());
     }
 
-    private void onBackend(ChannelHandlerContext ctx, BackendConnection backend, Throwable error, String database) {
+    private void onBackend(ChannelHandlerContext ctx, BackendConnection backend, Throwable error, String database,
+            String okInfo) {
         if (error != null) {
             Throwable cause = error instanceof java.util.concurrent.CompletionException ? error.getCause() : error;
             if (cause instanceof BackendLoginException e) {
@@ -221,7 +228,8 @@ final class LoginHandler extends ChannelInboundHandlerAdapter {
                         has(capabilities, CLIENT_MULTI_STATEMENTS)));
         ctx.pipeline().replace(this, "session", session);
         slotTaken = false; // the session owns the slot now
-        ctx.writeAndFlush(Replies.ok(ctx.alloc(), lastSequenceId + 1, capabilities, ServerStatus.SERVER_STATUS_AUTOCOMMIT));
+        ctx.writeAndFlush(Replies.ok(ctx.alloc(), lastSequenceId + 1, capabilities, ServerStatus.SERVER_STATUS_AUTOCOMMIT,
+                okInfo));
         if (has(capabilities, CLIENT_COMPRESS)) {
             // The OK went out plain; everything after it travels compressed, both ways.
             CompressionUpgrade.start(ctx.pipeline(), services.config().maxPacketBytes());

@@ -22,8 +22,13 @@ final class Replies {
     }
 
     static Packet ok(ByteBufAllocator alloc, int sequenceId, long capabilities, int statusFlags) {
-        ByteBuf out = alloc.buffer(16);
-        new OkPacket(0, 0, statusFlags, 0, "").encode(out, capabilities);
+        return ok(alloc, sequenceId, capabilities, statusFlags, "");
+    }
+
+    /** An OK with an info text: the one ending an authentication carries {@link TlsProof}'s proof. */
+    static Packet ok(ByteBufAllocator alloc, int sequenceId, long capabilities, int statusFlags, String info) {
+        ByteBuf out = alloc.buffer(16 + info.length());
+        new OkPacket(0, 0, statusFlags, 0, info).encode(out, capabilities);
         return new Packet(sequenceId, out);
     }
 

@@ -4,21 +4,12 @@ import static io.fluxdb.engine.mysql.clients.JdbcQueries.scalar;
 import static io.fluxdb.engine.mysql.clients.JdbcQueries.sessionStatus;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
-import static org.assertj.core.api.Assertions.fail;
 
 import io.fluxdb.engine.mysql.testing.TestOperator;
 import io.fluxdb.testkit.MariaDbExtension;
 import io.fluxdb.testkit.MariaDbProcess;
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.UncheckedIOException;
-import java.net.URL;
-import java.net.URLClassLoader;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.KeyStore;
-import java.security.cert.Certificate;
 import java.sql.Connection;
 import java.sql.Driver;
 import java.sql.PreparedStatement;
@@ -26,7 +17,6 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
-import java.util.Base64;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
@@ -42,19 +32,15 @@ import org.junit.jupiter.params.provider.MethodSource;
 
 /**
  * MariaDB Connector/J 4.x next to the 3.x the build uses, through the operator and directly
- * against the engine. Both generations share package names, so 4.x cannot sit on the test class
- * path: the build copies its jar from Maven Central into {@code target/client-jars} and this test
- * loads it in a class loader of its own, whose parent sees only the JDK.
+ * against the engine; 4.x is loaded in a class loader of its own ({@link ConnectorJ4}).
  */
 @ExtendWith(MariaDbExtension.class)
 class MariaDbConnectorJ4ClientIT {
     private static final String DATABASE = "mcj4";
-    private static final String JAR_PROPERTY = "fluxdb.it.mariadb-client4.jar";
-    private static final String VERSION_PROPERTY = "fluxdb.it.mariadb-client4.version";
 
     private static MariaDbProcess db;
     private static TestOperator operator;
-    private static URLClassLoader isolated;
+    private static ConnectorJ4 isolated;
     private static Driver version4;
 
     @TempDir
@@ -63,9 +49,8 @@ class MariaDbConnectorJ4ClientIT {
     @BeforeAll
     static void start(MariaDbProcess server) throws Exception {
         db = server;
-        isolated = isolatedLoader();
-        version4 = (Driver) Class.forName("org.mariadb.jdbc.Driver", true, isolated).getDeclaredConstructor()
-                .newInstance();
+        isolated = ConnectorJ4.load();
+        version4 = isolated.driver();
         // A TLS directory of this test's own, to give the drivers the certificate the operator generates there.
         operator = TestOperator.start(db, Map.of("tls-dir", tlsDir.toString()));
         try (Connection c = connect(new org.mariadb.jdbc.Driver(), db.port(), ""); Statement s = c.createStatement()) {
@@ -73,6 +58,8 @@ class MariaDbConnectorJ4ClientIT {
             s.execute("CREATE TABLE " + DATABASE + ".items (id INT PRIMARY KEY, name VARCHAR(40))");
             s.execute("INSERT INTO " + DATABASE + ".items WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1"
                     + " FROM n WHERE i < 100) SELECT i, CONCAT('item ', i) FROM n");
+            s.execute("CREATE USER IF NOT EXISTS 'nopw'@'%'");
+            s.execute("GRANT SELECT ON " + DATABASE + ".* TO 'nopw'@'%'");
         }
     }
 
@@ -83,21 +70,6 @@ class MariaDbConnectorJ4ClientIT {
         }
         if (isolated != null) {
             isolated.close();
-        }
-    }
-
-    /** The 4.x jar the build copied; a missing jar fails the test with the command that copies it. */
-    private static URLClassLoader isolatedLoader() {
-        Path jar = Path.of(System.getProperty(JAR_PROPERTY, "target/client-jars/mariadb-java-client-4.jar"));
-        if (!Files.isRegularFile(jar)) {
-            fail("%s is missing; the build copies it from Maven Central (./mvnw -pl fluxdb-engine-mysql -am"
-                    + " generate-test-resources)", jar.toAbsolutePath());
-        }
-        try {
-            return new URLClassLoader("mariadb-java-client-4", new URL[] {jar.toUri().toURL()},
-                    ClassLoader.getPlatformClassLoader());
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
         }
     }
 
@@ -112,8 +84,8 @@ class MariaDbConnectorJ4ClientIT {
         try (Connection c = connect(driver, operator.port(), DATABASE, "sslMode=trust")) {
             String version = c.getMetaData().getDriverVersion();
             if (driver == version4) {
-                assertThat(version).isEqualTo(System.getProperty(VERSION_PROPERTY, "4.0.0"));
-                assertThat(driver.getClass().getClassLoader()).isSameAs(isolated);
+                assertThat(version).isEqualTo(ConnectorJ4.expectedVersion());
+                assertThat(driver.getClass().getClassLoader()).isSameAs(isolated.classLoader());
             } else {
                 assertThat(version).startsWith("3.");
             }
@@ -132,24 +104,55 @@ class MariaDbConnectorJ4ClientIT {
 
     /**
      * Without options 4.x asks for TLS with full verification of the server's certificate and name
-     * (its default sslMode is verify-full): the test engine, which has no TLS, is refused. Through
-     * the operator TLS is negotiated, but the self-signed certificate is refused. MariaDB 11.4+
-     * lets such a client accept a self-signed certificate when the OK packet that ends the
-     * authentication carries a hash of the password hash, the scramble and the certificate's
-     * fingerprint ("zero-configuration TLS"); the operator does not send it yet
-     * (docs/compatibility.md). The second half fails once it does: update it then.
+     * (its default sslMode is verify-full): the test engine, which has no TLS, is refused. The
+     * operator's certificate is self-signed and 4.x has no CA for it, but, as with MariaDB 11.4,
+     * the OK that ends a password login proves that the operator knows the password hash and binds
+     * the proof to that certificate ("zero-configuration TLS", {@code TlsProof}), so 4.x accepts it
+     * whatever engine the operator fronts (this one has no TLS at all). ZeroConfigTlsClientIT compares
+     * with MariaDB 11.4 and 10.11 directly.
      */
     @Test
-    void version4DefaultIsVerifiedTls() {
+    void version4DefaultIsVerifiedTls() throws SQLException {
         assertThatThrownBy(() -> connect(version4, db.port(), DATABASE))
                 .isInstanceOf(SQLException.class)
                 .hasMessageContaining("ssl not enabled in the server");
-        assertThatThrownBy(() -> connect(version4, operator.port(), DATABASE))
+        try (Connection c = connect(version4, operator.port(), DATABASE)) {
+            assertThat(scalar(c, "SELECT COUNT(*) FROM items")).isEqualTo(100);
+        }
+    }
+
+    /** The proof comes only after the password was checked: a wrong one is refused as by the server. */
+    @Test
+    void version4DefaultWithAWrongPasswordIsAccessDenied() {
+        Properties wrong = new Properties();
+        wrong.setProperty("user", "root");
+        wrong.setProperty("password", "not-" + db.rootPassword());
+        assertThatThrownBy(() -> version4.connect(operatorUrl(), wrong))
                 .isInstanceOfSatisfying(SQLException.class, e -> {
-                    assertThat(e.getSQLState()).isEqualTo("08000");
-                    assertThat(e.getMessage()).contains("Self signed certificates. Either set sslMode=trust, use"
-                            + " password with a MitM-Proof authentication plugin or provide server certificate");
+                    assertThat(e.getErrorCode()).isEqualTo(1045);
+                    assertThat(e.getSQLState()).isEqualTo("28000");
                 });
+    }
+
+    /**
+     * Without a password there is nothing to prove: 4.x refuses the self-signed certificate itself,
+     * as soon as it is asked for the password, as against MariaDB 11.4.
+     */
+    @Test
+    void version4DefaultWithoutAPasswordRefusesTheCertificate() {
+        Properties nopw = new Properties();
+        nopw.setProperty("user", "nopw");
+        assertThatThrownBy(() -> version4.connect(operatorUrl(), nopw))
+                .isInstanceOfSatisfying(SQLException.class, e -> {
+                    assertThat(e.getSQLState()).isEqualTo("42000");
+                    assertThat(e.getMessage()).contains("Cannot use authentication plugin mysql_native_password with a"
+                            + " Self signed certificates. Either set sslMode=trust, use password with a MitM-Proof"
+                            + " authentication plugin or provide server certificate");
+                });
+    }
+
+    private static String operatorUrl() {
+        return "jdbc:mariadb://127.0.0.1:" + operator.port() + "/" + DATABASE;
     }
 
     /**
@@ -159,31 +162,12 @@ class MariaDbConnectorJ4ClientIT {
     @ParameterizedTest(name = "{0}")
     @MethodSource("drivers")
     void verifyFullWithTheOperatorCertificate(Driver driver) throws Exception {
-        String certificate = "serverSslCert=" + operatorCertificate();
+        String certificate = "serverSslCert=" + OperatorTls.certificatePem(tlsDir);
         try (Connection c = driver == version4
                 ? connect(driver, operator.port(), DATABASE, certificate)
                 : connect(driver, operator.port(), DATABASE, "sslMode=verify-full", certificate)) {
             assertThat(scalar(c, "SELECT COUNT(*) FROM items")).isEqualTo(100);
         }
-    }
-
-    /** The operator's self-signed certificate, written as PEM next to its keystore. */
-    private static Path operatorCertificate() throws Exception {
-        Path pem = tlsDir.resolve("operator.pem");
-        if (!Files.exists(pem)) {
-            char[] password = Files.readString(tlsDir.resolve("client-tls.pass"), StandardCharsets.US_ASCII).trim()
-                    .toCharArray();
-            KeyStore store = KeyStore.getInstance("PKCS12");
-            try (InputStream in = Files.newInputStream(tlsDir.resolve("client-tls.p12"))) {
-                store.load(in, password);
-            }
-            Certificate certificate = store.getCertificate(store.aliases().nextElement());
-            Files.writeString(pem, "-----BEGIN CERTIFICATE-----\n"
-                    + Base64.getMimeEncoder(64, "\n".getBytes(StandardCharsets.US_ASCII))
-                            .encodeToString(certificate.getEncoded())
-                    + "\n-----END CERTIFICATE-----\n", StandardCharsets.US_ASCII);
-        }
-        return pem;
     }
 
     @ParameterizedTest(name = "{0}")

@@ -10,11 +10,13 @@ import io.fluxdb.protocol.auth.NativePassword;
 import io.fluxdb.protocol.constant.CommandType;
 import io.fluxdb.protocol.message.client.ComChangeUser;
 import io.fluxdb.protocol.message.client.HandshakeResponse41;
+import io.fluxdb.protocol.message.client.SslRequest;
 import io.fluxdb.protocol.message.server.ErrPacket;
 import io.fluxdb.protocol.message.server.HandshakeV10;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufUtil;
 import io.netty.buffer.Unpooled;
+import io.netty.handler.ssl.util.InsecureTrustManagerFactory;
 import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
@@ -23,6 +25,8 @@ import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.net.SocketException;
 import java.net.SocketTimeoutException;
+import java.security.GeneralSecurityException;
+import java.security.cert.X509Certificate;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.ResultSet;
@@ -33,11 +37,14 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Consumer;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLSocket;
 
 /**
  * A MySQL client on a plain socket, for tests that need control over every byte: it reads and
  * writes packets, logs in with mysql_native_password and reads whole text-protocol responses.
- * It negotiates neither CLIENT_DEPRECATE_EOF nor TLS, so result sets end with EOF packets.
+ * It does not negotiate CLIENT_DEPRECATE_EOF, so result sets end with EOF packets, and uses TLS
+ * only when {@link #authenticateOverTls} asks for it.
  */
 final class RawClient implements AutoCloseable {
     /** What the raw client asks for: plain 4.1 protocol with plugin auth. */
@@ -97,10 +104,11 @@ final class RawClient implements AutoCloseable {
         }
     }
 
-    private final Socket socket;
-    private final InputStream in;
-    private final OutputStream out;
+    private Socket socket;
+    private InputStream in;
+    private OutputStream out;
     private HandshakeV10 handshake;
+    private X509Certificate serverCertificate;
 
     private RawClient(Socket socket) throws IOException {
         this.socket = socket;
@@ -154,9 +162,45 @@ final class RawClient implements AutoCloseable {
         return readPacket();
     }
 
+    /**
+     * Reads the server's handshake, sends SSLRequest and continues over TLS, trusting whatever
+     * certificate the server presents ({@link #serverCertificate}), then answers with a
+     * mysql_native_password response; returns the server's reply (OK or ERR).
+     */
+    RawPacket authenticateOverTls(String user, String password) throws IOException {
+        readHandshake();
+        long caps = CAPABILITIES | CLIENT_SSL;
+        write(1, encode(b -> new SslRequest(caps, 1 << 24, 45).encode(b, caps)));
+        SSLSocket tls;
+        try {
+            SSLContext context = SSLContext.getInstance("TLS");
+            context.init(null, InsecureTrustManagerFactory.INSTANCE.getTrustManagers(), null);
+            tls = (SSLSocket) context.getSocketFactory().createSocket(socket, "127.0.0.1", socket.getPort(), true);
+        } catch (GeneralSecurityException e) {
+            throw new IOException("cannot set up TLS", e);
+        }
+        tls.setUseClientMode(true);
+        tls.startHandshake();
+        serverCertificate = (X509Certificate) tls.getSession().getPeerCertificates()[0];
+        socket = tls;
+        in = tls.getInputStream();
+        out = tls.getOutputStream();
+        write(2, handshakeResponsePayload(user, password, null, caps));
+        return readPacket();
+    }
+
+    /** The certificate the server presented in {@link #authenticateOverTls}. */
+    X509Certificate serverCertificate() {
+        return requireNonNull(serverCertificate, "no TLS session yet");
+    }
+
     /** The HandshakeResponse41 payload answering the handshake read last. */
     byte[] handshakeResponsePayload(String user, String password, String database) {
-        long caps = CAPABILITIES | (database == null ? 0 : CLIENT_CONNECT_WITH_DB);
+        return handshakeResponsePayload(user, password, database, CAPABILITIES);
+    }
+
+    private byte[] handshakeResponsePayload(String user, String password, String database, long capabilities) {
+        long caps = capabilities | (database == null ? 0 : CLIENT_CONNECT_WITH_DB);
         byte[] auth = NativePassword.response(password.getBytes(UTF_8), handshake().scramble());
         HandshakeResponse41 response = new HandshakeResponse41(caps, 1 << 24, 45, user, auth, database,
                 NativePassword.NAME, Map.of());
