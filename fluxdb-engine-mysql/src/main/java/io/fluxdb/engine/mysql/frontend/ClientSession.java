@@ -46,7 +46,8 @@ public final class ClientSession extends ChannelInboundHandlerAdapter {
     private String user;
     private final SessionState state;
     private final ArrayDeque<Packet> queued = new ArrayDeque<>();
-    private BackendConnection backend;
+    // Read by other sessions' threads (KILL), written on this session's loop (COM_CHANGE_USER).
+    private volatile BackendConnection backend;
     private ChannelHandlerContext ctx;
     private Phase phase = Phase.IDLE;
     private Exchange exchange;
@@ -172,22 +173,39 @@ public final class ClientSession extends ChannelInboundHandlerAdapter {
         // Single-node operation: all statements are local.
     }
 
+    /**
+     * KILL of an operator connection id (from the handshake) or of an engine thread id (from
+     * CONNECTION_ID() or SHOW PROCESSLIST) that one of the operator's sessions holds: either way the
+     * engine kills that session's thread. Any other id goes to the engine as written, which answers
+     * as it would directly (unknown thread, or a connection the client may or may not kill).
+     */
     private void kill(KillStatement kill) {
-        Optional<ClientSession> target = services.registry().find(kill.connectionId());
-        if (target.isEmpty()) {
+        SessionRegistry registry = services.registry();
+        Optional<ClientSession> target = registry.find(kill.connectionId())
+                .or(() -> registry.findByEngineThread(kill.connectionId()));
+        if (target.isEmpty() && kill.connectionId() < 0) {
+            // A COM_PROCESS_KILL too short to hold an id.
             reply(Replies.error(ctx.alloc(), 1, capabilities, MySqlError.ER_NO_SUCH_THREAD, kill.connectionId()));
             return;
         }
+        if (target.isEmpty()) {
+            forward(query(kill.forEngineThread(kill.connectionId())), ok -> {});
+            return;
+        }
         ClientSession victim = target.get();
-        String sql = kill.forEngineThread(victim.backendThreadId());
-        ByteBuf out = ctx.alloc().buffer(sql.length() + 1);
-        out.writeByte(COM_QUERY).writeCharSequence(sql, UTF_8);
         // The engine checks the privilege (own thread, or CONNECTION ADMIN) exactly as for a direct KILL.
-        forward(new Packet(0, out), ok -> {
+        forward(query(kill.forEngineThread(victim.backendThreadId())), ok -> {
             if (!kill.query() && victim != this) {
                 victim.killedByEngine();
             }
         });
+    }
+
+    /** A COM_QUERY packet of {@code sql}, for a statement the operator writes itself. */
+    private Packet query(String sql) {
+        ByteBuf out = ctx.alloc().buffer(sql.length() + 1);
+        out.writeByte(COM_QUERY).writeCharSequence(sql, UTF_8);
+        return new Packet(0, out);
     }
 
     private void processKill(Packet packet) {

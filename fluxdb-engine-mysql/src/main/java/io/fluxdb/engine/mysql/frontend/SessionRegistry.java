@@ -7,18 +7,26 @@ import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * The operator's client sessions by the connection id it gave them in the handshake. Clients see
- * these ids (HandshakeV10, {@code KILL n}); engine thread ids never leak, since a pinned backend
- * connection outlives its session in the pool.
+ * The operator's client sessions by the connection id it gave them in the handshake (HandshakeV10,
+ * which drivers use for {@code KILL QUERY} on cancel). Clients also see engine thread ids: in
+ * {@code SELECT CONNECTION_ID()} and in {@code SHOW PROCESSLIST}, which the engine answers. So the
+ * operator's ids start at {@value #FIRST_CONNECTION_ID}, far above any thread id an engine hands
+ * out in practice (one per connection since it started), and a number names either an operator
+ * session or an engine thread, never both: {@code KILL} accepts both ({@link #findByEngineThread}).
  *
  * <p>It also enforces the connection limit: {@link #tryRegister} refuses once {@code maxSessions}
  * are open, so the refusal happens before any authentication work.
  */
 public final class SessionRegistry {
     private final int maxSessions;
-    private final AtomicInteger nextId = new AtomicInteger(1);
+    /** 2^30: the first operator connection id; ids stay below 2^31, so clients that read them signed agree. */
+    public static final long FIRST_CONNECTION_ID = 1L << 30;
+    private static final long LAST_CONNECTION_ID = (1L << 31) - 1;
+
+    private final AtomicLong nextId = new AtomicLong(FIRST_CONNECTION_ID);
     private final AtomicInteger open = new AtomicInteger();
     private final ConcurrentMap<Long, ClientSession> sessions = new ConcurrentHashMap<>();
 
@@ -29,10 +37,9 @@ public final class SessionRegistry {
         this.maxSessions = maxSessions;
     }
 
-    /** A new connection id, unsigned 32-bit, never 0 (0 means "none" to some clients). */
+    /** A new connection id, from {@value #FIRST_CONNECTION_ID} to 2^31 - 1, then from the start again. */
     public long nextConnectionId() {
-        long id = Integer.toUnsignedLong(nextId.getAndIncrement());
-        return id == 0 ? nextConnectionId() : id;
+        return nextId.getAndUpdate(id -> id == LAST_CONNECTION_ID ? FIRST_CONNECTION_ID : id + 1);
     }
 
     /** Counts a new connection in; false when the limit is reached (the caller refuses it). */
@@ -64,6 +71,11 @@ public final class SessionRegistry {
 
     public Optional<ClientSession> find(long connectionId) {
         return Optional.ofNullable(sessions.get(connectionId));
+    }
+
+    /** The session whose pinned engine connection is engine thread {@code threadId}, if any. */
+    public Optional<ClientSession> findByEngineThread(long threadId) {
+        return sessions.values().stream().filter(s -> s.backendThreadId() == threadId).findFirst();
     }
 
     public Collection<ClientSession> sessions() {

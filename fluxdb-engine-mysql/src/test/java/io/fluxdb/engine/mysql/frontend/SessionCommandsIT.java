@@ -159,6 +159,40 @@ class SessionCommandsIT {
         }
     }
 
+    /**
+     * Clients also meet engine thread ids: CONNECTION_ID() and SHOW PROCESSLIST are answered by the
+     * engine. KILL takes those too, and they never name another session: the operator's own ids start
+     * at 2^30.
+     */
+    @Test
+    void killTakesTheEngineThreadIdThatConnectionIdAndTheProcessListShow() throws Exception {
+        try (RawClient byConnectionId = RawClient.login(operator.port(), "root", password);
+                RawClient byProcessList = RawClient.login(operator.port(), "root", password);
+                Connection killer = DriverManager.getConnection(operator.jdbcUrl(""), "root", password);
+                Statement s = killer.createStatement()) {
+            long handshakeId = byConnectionId.handshake().connectionId();
+            long threadId = Long.parseLong(byConnectionId.query("SELECT CONNECTION_ID()").value());
+            assertThat(handshakeId).isGreaterThanOrEqualTo(SessionRegistry.FIRST_CONNECTION_ID);
+            assertThat(threadId).isLessThan(SessionRegistry.FIRST_CONNECTION_ID);
+
+            s.execute("KILL " + threadId);
+            await().atMost(Duration.ofSeconds(10)).until(() -> victimGone(byConnectionId));
+
+            long listed;
+            try (ResultSet rs = s.executeQuery("SELECT ID FROM information_schema.PROCESSLIST WHERE ID = "
+                    + byProcessList.query("SELECT CONNECTION_ID()").value())) {
+                assertThat(rs.next()).as("the engine lists the session's thread").isTrue();
+                listed = rs.getLong(1);
+            }
+            s.execute("KILL CONNECTION " + listed);
+            await().atMost(Duration.ofSeconds(10)).until(() -> victimGone(byProcessList));
+            // The killer's own session goes on.
+            try (ResultSet rs = s.executeQuery("SELECT 7")) {
+                assertThat(rs.next()).isTrue();
+            }
+        }
+    }
+
     /** A client from before auth plugins (no CLIENT_PLUGIN_AUTH, no plugin name) logs in as MariaDB lets it. */
     @Test
     void aClientWithoutPluginAuthLogsInWithTheNativeScramble() throws Exception {
