@@ -3,6 +3,7 @@ package io.fluxdb.engine.mysql.frontend;
 import io.fluxdb.engine.mysql.backend.BackendConnection;
 import io.fluxdb.engine.mysql.backend.ResponseListener;
 import io.fluxdb.protocol.codec.Packet;
+import io.fluxdb.protocol.codec.PacketFrameDecoder;
 import io.fluxdb.protocol.codec.ResponseTracker;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelHandlerContext;
@@ -23,6 +24,8 @@ final class ResponseRelay implements ResponseListener, Exchange {
     private final Consumer<ResponseRelay> onSuccess;
     private boolean started;
     private boolean done;
+    /** The sequence id the engine expects on the next packet of LOCAL INFILE contents. */
+    private int infileSequenceId;
 
     ResponseRelay(ClientSession session, ChannelHandlerContext client, BackendConnection backend, Packet command,
             long capabilities, Consumer<ResponseRelay> onSuccess) {
@@ -53,6 +56,9 @@ final class ResponseRelay implements ResponseListener, Exchange {
     public void onPacket(Packet packet) {
         started = true;
         boolean complete = tracker.feed(packet.content());
+        if (tracker.awaitingLocalInfile()) {
+            infileSequenceId = (packet.lastSequenceId() + 1) & 0xFF;
+        }
         client.write(packet);
         if (!client.channel().isWritable()) {
             backend.channel().config().setAutoRead(false);
@@ -88,14 +94,24 @@ final class ResponseRelay implements ResponseListener, Exchange {
         return tracker.awaitingLocalInfile();
     }
 
-    /** Forwards a packet of file contents from the client to the engine. */
+    /**
+     * Forwards a packet of file contents from the client to the engine, numbered as the engine
+     * expects: following its LOCAL INFILE request. Over the compressed protocol libmariadb numbers
+     * these packets from the compressed sequence instead, which the engine (speaking uncompressed to
+     * the operator) would refuse as out of order when the request followed other results.
+     */
     @Override
     public void clientData(Packet packet) {
+        ByteBuf contents = packet.content();
         // The contents end with an empty packet; then the engine answers OK or ERR.
-        if (!packet.content().isReadable()) {
+        if (!contents.isReadable()) {
             tracker.clientSent();
         }
-        backend.sendMore(packet);
+        Packet numbered = new Packet(infileSequenceId, contents);
+        // The encoder splits a payload into packets of at most 2^24 - 1 bytes, each with the next id.
+        infileSequenceId = (infileSequenceId + contents.readableBytes() / PacketFrameDecoder.MAX_PHYSICAL_PAYLOAD + 1)
+                & 0xFF;
+        backend.sendMore(numbered);
     }
 
     @Override

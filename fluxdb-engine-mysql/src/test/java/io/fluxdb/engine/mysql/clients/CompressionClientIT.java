@@ -275,6 +275,45 @@ class CompressionClientIT {
         assertThat(proxied.exitCode()).isEqualTo(direct.exitCode());
     }
 
+    /**
+     * libmariadb (here under Debian's mysqlclient for Python) numbers the packets of a LOCAL INFILE
+     * file from the compressed sequence. When the request follows other results of one multi-statement
+     * command, those numbers differ from what the engine expects; the operator renumbers them.
+     */
+    @Test
+    void localInfileAfterOtherResultsOfOneMultiStatementCommand() throws Exception {
+        Path data = Files.writeString(work.resolve("after.tsv"), "1\tone\n2\ttwo\n3\tthree\n", UTF_8);
+        Path program = Files.writeString(work.resolve("after.py"), """
+                import sys, MySQLdb
+                from MySQLdb.constants import CLIENT
+                port, password, database, data, compress = sys.argv[1], sys.argv[2], sys.argv[3], sys.argv[4], sys.argv[5]
+                options = {"compress": 1} if compress == "1" else {}
+                c = MySQLdb.connect(host="127.0.0.1", port=int(port), user="root", passwd=password, db=database,
+                                    local_infile=1, client_flag=CLIENT.MULTI_STATEMENTS, **options)
+                cur = c.cursor()
+                cur.execute("CREATE TEMPORARY TABLE after_results (id INT, name VARCHAR(10))")
+                cur.execute("DO 1; SELECT 2; LOAD DATA LOCAL INFILE '%s' INTO TABLE after_results; SELECT 4" % data)
+                results = []
+                while True:
+                    results.append(list(cur.fetchall() or []))
+                    if not cur.nextset():
+                        break
+                cur.execute("SELECT id, name FROM after_results ORDER BY id")
+                print(results, cur.fetchall())
+                """, UTF_8);
+        String python = "/usr/bin/python3";
+        for (String compress : List.of("0", "1")) {
+            List<String> direct = List.of(python, program.toString(), Integer.toString(db.port()), db.rootPassword(),
+                    DATABASE, data.toString(), compress);
+            List<String> proxied = new ArrayList<>(direct);
+            proxied.set(2, Integer.toString(operator.port()));
+            var expected = ClientProcess.run(direct).assertSuccess();
+            assertThat(expected.stdout()).contains("(1, 'one'), (2, 'two'), (3, 'three')");
+            var actual = ClientProcess.run(proxied);
+            assertThat(actual.stdout()).as("compress=" + compress + ": " + actual.output()).isEqualTo(expected.stdout());
+        }
+    }
+
     @Test
     void mariadbStatusShowsTheCompressedProtocolWithAndWithoutTls() {
         var plain = mariadb(operator.port(), null, "--compress", "--skip-ssl", "-e", "status").assertSuccess();
