@@ -14,6 +14,13 @@ import java.util.function.Supplier;
  * <p>Thread-safe; the next login starts on the thread that completed the previous one.
  */
 final class LoginGate {
+    /**
+     * Starts that a thread has still to run. A login may fail at once (an engine that refuses the
+     * connection on the loopback fails it inside {@code connect}), and its completion starts the next
+     * one: run inline, a long queue would nest one call per login and exhaust the thread's stack.
+     */
+    private static final ThreadLocal<ArrayDeque<Runnable>> PENDING_STARTS = new ThreadLocal<>();
+
     private final int limit;
     private final ArrayDeque<Runnable> waiting = new ArrayDeque<>();
     private int running;
@@ -54,7 +61,7 @@ final class LoginGate {
             }
         }
         if (now) {
-            start.run();
+            run(start);
         }
         return result;
     }
@@ -73,7 +80,25 @@ final class LoginGate {
             }
         }
         if (next != null) {
-            next.run();
+            run(next);
+        }
+    }
+
+    /** Runs {@code start}, or, when this thread is already running starts, queues it behind them. */
+    private static void run(Runnable start) {
+        ArrayDeque<Runnable> pending = PENDING_STARTS.get();
+        if (pending != null) {
+            pending.add(start);
+            return;
+        }
+        pending = new ArrayDeque<>();
+        PENDING_STARTS.set(pending);
+        try {
+            for (Runnable r = start; r != null; r = pending.poll()) {
+                r.run();
+            }
+        } finally {
+            PENDING_STARTS.remove();
         }
     }
 }

@@ -69,6 +69,26 @@ class LoginGateTest {
         assertThat(next).isCompletedWithValue("ok");
     }
 
+    /** An engine that refuses at once fails every login inside its start: a long queue must not nest them. */
+    @Test
+    void aLongQueueOfLoginsThatFailAtOnceDoesNotExhaustTheStack() {
+        LoginGate gate = new LoginGate(1);
+        CompletableFuture<String> first = gate.submit(this::login);
+        List<CompletableFuture<String>> queued = new ArrayList<>();
+        for (int i = 0; i < 100_000; i++) {
+            queued.add(gate.submit(() -> CompletableFuture.failedFuture(new IllegalStateException("refused"))));
+        }
+        assertThat(gate.waiting()).isEqualTo(100_000);
+        started.getFirst().complete("ok");
+        assertThat(first).isCompletedWithValue("ok");
+        assertThat(queued).allMatch(CompletableFuture::isCompletedExceptionally);
+        assertThat(gate.waiting()).isZero();
+        CompletableFuture<String> after = gate.submit(this::login);
+        assertThat(started).hasSize(2);
+        started.get(1).complete("again");
+        assertThat(after).isCompletedWithValue("again");
+    }
+
     @Test
     void theLimitMustBePositive() {
         assertThatThrownBy(() -> new LoginGate(0)).isInstanceOf(IllegalArgumentException.class)
