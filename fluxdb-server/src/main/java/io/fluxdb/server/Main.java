@@ -18,7 +18,8 @@ public final class Main {
         // Netty's default leak detection records a stack trace for one buffer in 128: about 2% of
         // the operator's CPU under load. Tests run with it at its strictest; set the property to
         // re-enable it in a deployment.
-        if (System.getProperty(LEAK_DETECTION) == null) {
+        // (Netty still reads its older spelling, io.netty.leakDetectionLevel: a user's setting in either wins.)
+        if (System.getProperty(LEAK_DETECTION) == null && System.getProperty("io.netty.leakDetectionLevel") == null) {
             System.setProperty(LEAK_DETECTION, "disabled");
         }
         System.exit(commandLine(System.getenv(), new NodeRunner(System.out), new NodeRunner(System.out)).execute(args));

@@ -37,6 +37,8 @@ public class CompressedPacketDecoder extends ByteToMessageDecoder {
     private final int maxContentLength;
     private final Inflater inflater = new Inflater();
     private boolean bad;
+    /** The current packet's header has been counted in the sequence; its payload is still awaited. */
+    private boolean headerSeen;
 
     /**
      * @param maxPayloadLength the largest logical payload accepted (as for {@link PacketFrameDecoder});
@@ -74,6 +76,11 @@ public class CompressedPacketDecoder extends ByteToMessageDecoder {
         int compressedLength = in.getUnsignedMediumLE(start);
         int id = in.getUnsignedByte(start + 3);
         int uncompressedLength = in.getUnsignedMediumLE(start + 4);
+        if (!headerSeen) {
+            // Counted on the header, so that an error reply to a bad packet continues from its id.
+            sequence.received(id);
+            headerSeen = true;
+        }
         // Checked on the header, before the payload is awaited.
         int contentLength = uncompressedLength == 0 ? compressedLength : uncompressedLength;
         if (contentLength > maxContentLength) {
@@ -86,7 +93,7 @@ public class CompressedPacketDecoder extends ByteToMessageDecoder {
         if (in.readableBytes() < HEADER_LENGTH + compressedLength) {
             return;
         }
-        sequence.received(id);
+        headerSeen = false;
         in.skipBytes(HEADER_LENGTH);
         if (uncompressedLength == 0) {
             if (compressedLength > 0) {

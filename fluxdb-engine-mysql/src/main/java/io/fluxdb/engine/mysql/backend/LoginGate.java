@@ -9,7 +9,9 @@ import java.util.function.Supplier;
  * served. Without it, a burst of client logins becomes a burst of engine logins: thousands of
  * engine threads start at once, each waits for CPU to finish its handshake, and the engine closes
  * those that outlast its own {@code connect_timeout}. Queued here instead, each login runs quickly
- * once started, and the client's wait is bounded by the operator's connect timeout alone.
+ * once started, and the client's wait is bounded by the operator's connect timeout alone. A login
+ * whose client gave up while it waited still runs when its turn comes; the connection then goes
+ * back to the pool.
  *
  * <p>Thread-safe; the next login starts on the thread that completed the previous one.
  */

@@ -5,13 +5,14 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * A {@code KILL [HARD|SOFT] [CONNECTION|QUERY] id} statement. Clients name the operator's
- * connection ids (the ones they saw in the handshake), so the operator rewrites the id to the
- * engine thread of that session before the engine runs it.
+ * A {@code KILL [HARD|SOFT] [CONNECTION|QUERY] id} statement. Clients name an operator connection id
+ * (from the handshake) or an engine thread id (from CONNECTION_ID() or SHOW PROCESSLIST); the
+ * session decides which session that is and rewrites the id to its engine thread
+ * ({@link ClientSession}).
  *
  * @param query true for {@code KILL QUERY} (only the running statement), false for the connection
  * @param modifier {@code HARD }, {@code SOFT } or empty, kept as written
- * @param connectionId the operator connection id named by the client
+ * @param connectionId the id named by the client
  */
 record KillStatement(boolean query, String modifier, long connectionId) {
     // KILL QUERY ID n (kill by query id) and KILL USER u are not rewritten: they go to the engine unchanged.

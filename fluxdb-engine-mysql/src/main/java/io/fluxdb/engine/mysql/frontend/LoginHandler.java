@@ -60,6 +60,12 @@ final class LoginHandler extends ChannelInboundHandlerAdapter {
     private final byte[] scramble = Scrambles.generate();
     private final long serverCapabilities;
     private Phase phase = Phase.AWAIT_RESPONSE;
+    /**
+     * True between an AuthMoreData or AuthSwitchRequest sent and the client's answer. Auth data at any
+     * other time is refused: it would reach the authentication while its first step still runs on
+     * another thread.
+     */
+    private boolean awaitingAuthData;
     private boolean secure;
     private long capabilities;
     private int lastSequenceId;
@@ -120,7 +126,14 @@ final class LoginHandler extends ChannelInboundHandlerAdapter {
             lastSequenceId = packet.lastSequenceId();
             switch (phase) {
                 case AWAIT_RESPONSE -> onHandshakeResponse(ctx, packet.content());
-                case AUTHENTICATING -> onAuthData(ctx, ByteBufUtil.getBytes(packet.content()));
+                case AUTHENTICATING -> {
+                    if (awaitingAuthData) {
+                        awaitingAuthData = false;
+                        onAuthData(ctx, ByteBufUtil.getBytes(packet.content()));
+                    } else {
+                        refuse(ctx, lastSequenceId + 1, MySqlError.ER_HANDSHAKE_ERROR);
+                    }
+                }
                 default -> refuse(ctx, lastSequenceId + 1, MySqlError.ER_HANDSHAKE_ERROR);
             }
         } finally {
@@ -174,10 +187,13 @@ final class LoginHandler extends ChannelInboundHandlerAdapter {
         }
         switch (step) {
             case Authentication.Denied d -> refuse(ctx, lastSequenceId + 1, d.error());
-            case Authentication.SendMoreData m ->
-                    ctx.writeAndFlush(Replies.authMoreData(ctx.alloc(), ++lastSequenceId, m.data()));
+            case Authentication.SendMoreData m -> {
+                awaitingAuthData = true;
+                ctx.writeAndFlush(Replies.authMoreData(ctx.alloc(), ++lastSequenceId, m.data()));
+            }
             case Authentication.SwitchPlugin s -> {
                 authPlugin = s.plugin();
+                awaitingAuthData = true;
                 ctx.writeAndFlush(Replies.authSwitch(ctx.alloc(), ++lastSequenceId, s.plugin(), s.data()));
             }
             case Authentication.Authenticated a -> {
