@@ -126,10 +126,16 @@ class CompressedProtocolIT {
     @Test
     void aDeclaredLengthOverTheMaximumIsRefusedBeforeItArrives() throws Exception {
         try (CompressedClient client = CompressedClient.login(operator.port())) {
+            // A command first, so that the sequence has moved on from the start.
+            client.send(0, command(CommandType.COM_QUERY, "SELECT 1"), false);
+            client.readUntil(new ArrayList<>(), 5);
             // Only the header: 100 KiB of content announced, over max-packet-size (64 KiB).
             client.sendRaw(Arrays.copyOf(frame(0, new byte[20], 100 * 1024), 7));
-            ErrPacket error = client.readError(new ArrayList<>());
+            List<Frame> frames = new ArrayList<>();
+            ErrPacket error = client.readError(frames);
             assertThat(error.errorCode()).isEqualTo(1153);
+            // The refused packet had id 0: the error continues from it, as the reply to that command.
+            assertThat(frames).singleElement().extracting(Frame::id).isEqualTo(1);
             assertThat(client.closedByServer()).isTrue();
         }
     }
