@@ -30,8 +30,11 @@ final class Authentication {
     /** What the session does next. */
     sealed interface Step {}
 
-    /** Authenticated: log in to the engine as {@code user} with {@code credential}. */
-    record Authenticated(String user, Credential credential, byte[] moreDataBeforeOk) implements Step {}
+    /**
+     * Authenticated: log in to the engine as {@code user} with {@code credential}. {@code plugin} is the
+     * one the client authenticated with, after any switch.
+     */
+    record Authenticated(String user, String plugin, Credential credential, byte[] moreDataBeforeOk) implements Step {}
 
     /** Send AuthMoreData with {@code data} and feed the reply to {@link #next}. */
     record SendMoreData(byte[] data) implements Step {}
@@ -119,7 +122,8 @@ final class Authentication {
             return denied(e.getMessage());
         }
         return switch (outcome) {
-            case AuthOutcome.Success s -> new Authenticated(user, s.backendCredential(), s.moreDataBeforeOk());
+            case AuthOutcome.Success s ->
+                    new Authenticated(user, authenticator.pluginName(), s.backendCredential(), s.moreDataBeforeOk());
             case AuthOutcome.Failure f -> denied(f.reason());
             case AuthOutcome.MoreData m -> new SendMoreData(m.data());
             case AuthOutcome.SwitchPlugin s -> switchTo(s);

@@ -27,8 +27,6 @@ final class ChangeUser implements Exchange {
     private final ChannelHandlerContext ctx;
     private final ComChangeUser request;
     private Authentication authentication;
-    /** The plugin the client answers with: the one it named, then the one it was switched to. */
-    private String authPlugin;
     private int sequenceId;
     private boolean awaitingAuthData;
 
@@ -48,7 +46,6 @@ final class ChangeUser implements Exchange {
         authentication = new Authentication(request.user(), session.address(), session.scramble(), session.secure(),
                 request.authResponse().length > 0);
         String plugin = request.authPlugin() == null || request.authPlugin().isEmpty() ? NativePassword.NAME : request.authPlugin();
-        authPlugin = plugin;
         CompletableFuture.supplyAsync(() -> authentication.start(services, plugin, request.authResponse()),
                         services.blocking())
                 .whenCompleteAsync(this::onStep, ctx.executor());
@@ -85,7 +82,6 @@ final class ChangeUser implements Exchange {
             }
             case Authentication.SwitchPlugin s -> {
                 awaitingAuthData = true;
-                authPlugin = s.plugin();
                 ctx.writeAndFlush(Replies.authSwitch(ctx.alloc(), ++sequenceId, s.plugin(), s.data()));
             }
             case Authentication.Authenticated a -> {
@@ -97,7 +93,7 @@ final class ChangeUser implements Exchange {
                 int collation = request.charset() > 0 ? request.charset() : current.collation();
                 BackendKey key = new BackendKey(a.user(), current.capabilities(), collation, database);
                 // As MariaDB 11.4, which re-sends the proof here: Connector/C checks it again after a change of user.
-                String okInfo = TlsProof.okInfo(ctx.pipeline(), session.scramble(), authPlugin, a.credential());
+                String okInfo = TlsProof.okInfo(ctx.pipeline(), session.scramble(), a.plugin(), a.credential());
                 services.backends().borrow(key, a.credential(), ctx.channel().eventLoop())
                         .whenCompleteAsync((backend, e) -> onBackend(a.user(), database, okInfo, backend, e),
                                 ctx.executor());

@@ -180,14 +180,14 @@ public final class ClientSession extends ChannelInboundHandlerAdapter {
      * as it would directly (unknown thread, or a connection the client may or may not kill).
      */
     private void kill(KillStatement kill) {
-        SessionRegistry registry = services.registry();
-        Optional<ClientSession> target = registry.find(kill.connectionId())
-                .or(() -> registry.findByEngineThread(kill.connectionId()));
-        if (target.isEmpty() && kill.connectionId() < 0) {
+        if (kill.connectionId() < 0) {
             // A COM_PROCESS_KILL too short to hold an id.
             reply(Replies.error(ctx.alloc(), 1, capabilities, MySqlError.ER_NO_SUCH_THREAD, kill.connectionId()));
             return;
         }
+        SessionRegistry registry = services.registry();
+        Optional<ClientSession> target = registry.find(kill.connectionId())
+                .or(() -> registry.findByEngineThread(kill.connectionId()));
         if (target.isEmpty()) {
             forward(query(kill.forEngineThread(kill.connectionId())), ok -> {});
             return;

@@ -71,8 +71,6 @@ final class LoginHandler extends ChannelInboundHandlerAdapter {
     private int lastSequenceId;
     private HandshakeResponse41 response;
     private Authentication authentication;
-    /** The plugin the client answers with: the one it named, then the one it was switched to. */
-    private String authPlugin;
     private ScheduledFuture<?> deadline;
     private boolean slotTaken;
 
@@ -166,7 +164,6 @@ final class LoginHandler extends ChannelInboundHandlerAdapter {
         // scramble answer is mysql_native_password's, as it was before plugins existed.
         String plugin = response.authPluginName() == null || response.authPluginName().isEmpty()
                 ? NativePassword.NAME : response.authPluginName();
-        authPlugin = plugin;
         byte[] authResponse = response.authResponse();
         CompletableFuture.supplyAsync(() -> authentication.start(services, plugin, authResponse), services.blocking())
                 .whenCompleteAsync((step, error) -> onStep(ctx, step, error), ctx.executor());
@@ -192,7 +189,6 @@ final class LoginHandler extends ChannelInboundHandlerAdapter {
                 ctx.writeAndFlush(Replies.authMoreData(ctx.alloc(), ++lastSequenceId, m.data()));
             }
             case Authentication.SwitchPlugin s -> {
-                authPlugin = s.plugin();
                 awaitingAuthData = true;
                 ctx.writeAndFlush(Replies.authSwitch(ctx.alloc(), ++lastSequenceId, s.plugin(), s.data()));
             }
@@ -211,7 +207,7 @@ final class LoginHandler extends ChannelInboundHandlerAdapter {
         long backendCapabilities = (capabilities & ~PER_LEG) | CLIENT_PROTOCOL_41 | CLIENT_SECURE_CONNECTION
                 | CLIENT_PLUGIN_AUTH;
         BackendKey key = new BackendKey(auth.user(), backendCapabilities, response.characterSet(), database);
-        String okInfo = TlsProof.okInfo(ctx.pipeline(), scramble, authPlugin, auth.credential());
+        String okInfo = TlsProof.okInfo(ctx.pipeline(), scramble, auth.plugin(), auth.credential());
         services.backends().borrow(key, auth.credential(), ctx.channel().eventLoop())
                 .whenCompleteAsync((backend, error) -> onBackend(ctx, backend, error, database, okInfo), ctx.executor());
     }

@@ -2,8 +2,8 @@ package io.fluxdb.engine.mysql.frontend;
 
 import static java.util.Objects.requireNonNull;
 
-import io.fluxdb.protocol.codec.PacketEncoder;
 import io.fluxdb.engine.mysql.transport.Transport;
+import io.fluxdb.protocol.codec.PacketEncoder;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelInitializer;
@@ -34,9 +34,8 @@ public final class MySqlFrontEnd implements AutoCloseable {
     private final EventLoopGroup boss;
     private final EventLoopGroup workers;
     private final ChannelGroup clients = new DefaultChannelGroup("fluxdb-clients", GlobalEventExecutor.INSTANCE);
-    private Channel server;
-
     private final Transport transport;
+    private Channel server;
 
     MySqlFrontEnd(FrontEndServices services, Transport transport, EventLoopGroup workers) {
         this.services = requireNonNull(services, "services is null");
