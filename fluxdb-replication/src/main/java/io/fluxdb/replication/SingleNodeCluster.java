@@ -32,6 +32,11 @@ public final class SingleNodeCluster implements Cluster {
     }
 
     @Override
+    public boolean replicated() {
+        return false;
+    }
+
+    @Override
     public ClusterRole role() {
         return ClusterRole.localOnly(nodeId, clientAddress);
     }
@@ -40,6 +45,11 @@ public final class SingleNodeCluster implements Cluster {
     public CompletableFuture<CommitResult> submit(LogEntryContent entry) {
         requireNonNull(entry, "entry is null");
         return CompletableFuture.completedFuture(new CommitResult(1, index.incrementAndGet()));
+    }
+
+    @Override
+    public void settle(long index, boolean committed) {
+        // One node: the entry's engine transaction is the only copy; there is nothing else to apply it to.
     }
 
     @Override

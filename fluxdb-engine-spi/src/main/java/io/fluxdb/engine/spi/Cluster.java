@@ -1,6 +1,7 @@
 package io.fluxdb.engine.spi;
 
 import java.time.Duration;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 
 /**
@@ -15,6 +16,14 @@ public interface Cluster {
     /** This node's id, as used in {@link LogEntryContent#originNodeId()}. */
     String localNodeId();
 
+    /**
+     * Whether writes go through a replicated log. False for a node that runs alone: its engine is the only copy, so
+     * its front end runs writes as they come, without log entries.
+     */
+    default boolean replicated() {
+        return true;
+    }
+
     /** This node's current role and the leader's address, as far as this node knows. */
     ClusterRole role();
 
@@ -27,6 +36,23 @@ public interface Cluster {
      * An {@link EntryKind#IMPLICIT_COMMIT} entry is submitted before it is executed.
      */
     CompletableFuture<CommitResult> submit(LogEntryContent entry);
+
+    /**
+     * Reports what became of an entry this node's front end submitted and executed itself: {@code true} once its
+     * engine transaction committed with the index recorded in it, {@code false} when it did not or may not have
+     * (rolled back, connection lost during COMMIT). Replication then applies the entry from the log, and the
+     * engine's exactly-once bookkeeping skips it if the commit did happen. Called exactly once per index a
+     * successful {@link #submit} returned; until then, replication holds back the entries after it on this node.
+     */
+    void settle(long index, boolean committed);
+
+    /**
+     * Why this node's data can no longer be trusted to equal the leader's (an entry's outcome differed), or empty.
+     * A diverged node serves no reads until it is re-synchronised.
+     */
+    default Optional<String> divergence() {
+        return Optional.empty();
+    }
 
     /**
      * Completes when this node has applied {@code index} (immediately if it already has), or fails with

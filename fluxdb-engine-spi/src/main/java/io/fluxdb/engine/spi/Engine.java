@@ -48,6 +48,46 @@ public interface Engine extends AutoCloseable {
      */
     ApplyResult apply(long index, LogEntryContent entry);
 
+    /**
+     * Starts applying one {@link EntryKind#TRANSACTION} entry in two steps (execute now, commit later), so that
+     * replication can run entries the leader ran concurrently at the same time and commit them in log order. The
+     * outcome is the same as {@link #apply}'s. The default runs everything in {@link ApplyTransaction#commit()}, which
+     * gives serial apply for engines that cannot hold a transaction open.
+     */
+    default ApplyTransaction beginApply(long index, LogEntryContent entry) {
+        return new ApplyTransaction() {
+            private ApplyResult result;
+
+            @Override
+            public ApplyResult execute() {
+                return new ApplyResult.Applied(index, java.util.List.of());
+            }
+
+            @Override
+            public void commit() {
+                result = apply(index, entry);
+            }
+
+            @Override
+            public void close() {
+            }
+
+            @Override
+            public String toString() {
+                return "deferred apply of " + index + (result == null ? "" : " -> " + result);
+            }
+        };
+    }
+
+    /**
+     * Checksums of all user tables and the applied index they belong to, taken in one consistent snapshot.
+     *
+     * @throws UnsupportedOperationException if the engine cannot checksum its data
+     */
+    default EngineChecksum checksum() {
+        throw new UnsupportedOperationException("this engine cannot checksum its data");
+    }
+
     /** The highest log index recorded as applied, or 0 when none is. */
     long lastAppliedIndex();
 

@@ -3,6 +3,7 @@ package io.fluxdb.engine.spi;
 import static java.util.Objects.requireNonNull;
 
 import java.util.List;
+import java.util.Optional;
 
 /**
  * What one replicated log entry asks every node to do: run these statements, in this order, in this session
@@ -14,6 +15,9 @@ import java.util.List;
  * @param originNodeId the node whose client issued the transaction
  * @param originSessionId the client session on that node, for diagnostics and read-your-writes
  * @param session the session state the statements ran with
+ * @param account the account the statements ran as on the leader, as the engine writes it (for MySQL
+ *     {@code 'user'@'host'}); replay uses it as the DEFINER of the views, routines, triggers and events the entry
+ *     creates without naming one. Empty for entries no client issued.
  * @param statements the statements, in execution order; never empty
  */
 public record LogEntryContent(
@@ -22,12 +26,14 @@ public record LogEntryContent(
         String originNodeId,
         long originSessionId,
         SessionContext session,
+        Optional<String> account,
         List<ReplicatedStatement> statements) {
 
     public LogEntryContent {
         requireNonNull(kind, "kind is null");
         requireNonNull(originNodeId, "originNodeId is null");
         requireNonNull(session, "session is null");
+        requireNonNull(account, "account is null");
         requireNonNull(statements, "statements is null");
         statements = List.copyOf(statements);
         if (timestampMicros < 0) {

@@ -2,8 +2,11 @@ package io.fluxdb.engine.spi;
 
 import static java.util.Objects.requireNonNull;
 
+import java.util.Collections;
+import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalLong;
+import java.util.TreeMap;
 
 /**
  * Values the leader observed while running a statement, which followers set before replaying it so that
@@ -13,11 +16,18 @@ import java.util.OptionalLong;
  *     an unsigned 64-bit value
  * @param lastInsertId the session's {@code LAST_INSERT_ID()} before the statement ran; an unsigned 64-bit value
  * @param randSeed the random seeds in effect before the statement, when it calls RAND()
+ * @param timestampMicros the leader's clock when the statement ran, in microseconds since the epoch; when empty the
+ *     entry's {@link LogEntryContent#timestampMicros()} applies. Engines pin the session clock to it (for MySQL,
+ *     {@code SET timestamp}), so NOW(), CURRENT_TIMESTAMP and column defaults agree per statement
+ * @param userVariables user variables the statement reads, with the values they held on the leader, by name
+ *     without the {@code @}; replay assigns these values, never the expressions that produced them
  */
-public record ReplayHints(OptionalLong insertId, OptionalLong lastInsertId, Optional<RandSeed> randSeed) {
+public record ReplayHints(OptionalLong insertId, OptionalLong lastInsertId, Optional<RandSeed> randSeed,
+        OptionalLong timestampMicros, Map<String, BoundValue> userVariables) {
 
     /** No hints: a statement that is deterministic by itself. */
-    public static final ReplayHints NONE = new ReplayHints(OptionalLong.empty(), OptionalLong.empty(), Optional.empty());
+    public static final ReplayHints NONE = new ReplayHints(OptionalLong.empty(), OptionalLong.empty(), Optional.empty(),
+            OptionalLong.empty(), Map.of());
 
     /**
      * The two seeds of MySQL's RAND() generator ({@code @@rand_seed1}, {@code @@rand_seed2}).
@@ -29,5 +39,20 @@ public record ReplayHints(OptionalLong insertId, OptionalLong lastInsertId, Opti
         requireNonNull(insertId, "insertId is null");
         requireNonNull(lastInsertId, "lastInsertId is null");
         requireNonNull(randSeed, "randSeed is null");
+        requireNonNull(timestampMicros, "timestampMicros is null");
+        requireNonNull(userVariables, "userVariables is null");
+        if (timestampMicros.isPresent() && timestampMicros.getAsLong() < 0) {
+            throw new IllegalArgumentException("timestampMicros: " + timestampMicros.getAsLong() + " (expected: >= 0)");
+        }
+        TreeMap<String, BoundValue> sorted = new TreeMap<>();
+        userVariables.forEach((name, value) -> {
+            requireNonNull(name, "user variable name is null");
+            requireNonNull(value, "user variable '" + name + "' is null (expected: BoundValue.Null for SQL NULL)");
+            if (name.isEmpty()) {
+                throw new IllegalArgumentException("user variable name: '' (expected: non-empty)");
+            }
+            sorted.put(name, value);
+        });
+        userVariables = Collections.unmodifiableMap(sorted);
     }
 }

@@ -47,16 +47,16 @@ class RecordValidationTest {
         SessionContext session = session();
         ReplicatedStatement insert = ReplicatedStatement.of("INSERT INTO t VALUES (1)");
         LogEntryContent entry = new LogEntryContent(EntryKind.TRANSACTION, 1_700_000_000_000_000L, "node-1", 7,
-                session, List.of(insert, insert));
+                session, Optional.of("'app'@'%'"), List.of(insert, insert));
         assertThat(entry).isEqualTo(new LogEntryContent(EntryKind.TRANSACTION, 1_700_000_000_000_000L, "node-1", 7,
-                session, List.of(insert, insert)));
-        assertThatThrownBy(() -> new LogEntryContent(EntryKind.TRANSACTION, 0, "n", 1, session, List.of()))
+                session, Optional.of("'app'@'%'"), List.of(insert, insert)));
+        assertThatThrownBy(() -> new LogEntryContent(EntryKind.TRANSACTION, 0, "n", 1, session, Optional.empty(), List.of()))
                 .hasMessageContaining("at least one");
-        assertThatThrownBy(() -> new LogEntryContent(EntryKind.IMPLICIT_COMMIT, 0, "n", 1, session,
+        assertThatThrownBy(() -> new LogEntryContent(EntryKind.IMPLICIT_COMMIT, 0, "n", 1, session, Optional.empty(),
                 List.of(insert, insert))).hasMessageContaining("exactly one");
-        assertThatThrownBy(() -> new LogEntryContent(EntryKind.TRANSACTION, -1, "n", 1, session, List.of(insert)))
+        assertThatThrownBy(() -> new LogEntryContent(EntryKind.TRANSACTION, -1, "n", 1, session, Optional.empty(), List.of(insert)))
                 .hasMessageContaining("timestampMicros");
-        assertThatThrownBy(() -> new LogEntryContent(EntryKind.TRANSACTION, 0, "", 1, session, List.of(insert)))
+        assertThatThrownBy(() -> new LogEntryContent(EntryKind.TRANSACTION, 0, "", 1, session, Optional.empty(), List.of(insert)))
                 .hasMessageContaining("originNodeId");
     }
 
@@ -87,10 +87,17 @@ class RecordValidationTest {
         assertThatThrownBy(() -> new BoundValue.DateTime(2024, 1, 1, 24, 0, 0, 0)).hasMessageContaining("hour");
         assertThatThrownBy(() -> new BoundValue.Time(false, 1, 0, 0, 1_000_000)).hasMessageContaining("micros");
         ReplayHints hints = new ReplayHints(OptionalLong.of(5), OptionalLong.empty(),
-                Optional.of(new ReplayHints.RandSeed(1, 2)));
+                Optional.of(new ReplayHints.RandSeed(1, 2)), OptionalLong.of(1_700_000_000_000_001L),
+                Map.of("z", BoundValue.Null.INSTANCE, "a", new BoundValue.Int(7)));
+        assertThat(hints.userVariables().keySet()).containsExactly("a", "z");
         assertThat(new ReplicatedStatement("INSERT INTO t VALUES (?, RAND())", List.of(new BoundValue.Int(1),
-                BoundValue.Null.INSTANCE), hints)).isEqualTo(new ReplicatedStatement(
-                "INSERT INTO t VALUES (?, RAND())", List.of(new BoundValue.Int(1), new BoundValue.Null()), hints));
+                BoundValue.Null.INSTANCE), hints, OptionalLong.of(1))).isEqualTo(new ReplicatedStatement(
+                "INSERT INTO t VALUES (?, RAND())", List.of(new BoundValue.Int(1), new BoundValue.Null()), hints,
+                OptionalLong.of(1)));
+        assertThatThrownBy(() -> new ReplicatedStatement("DELETE FROM t", List.of(), ReplayHints.NONE,
+                OptionalLong.of(-1))).hasMessageContaining("affectedRows");
+        assertThatThrownBy(() -> new ReplayHints(OptionalLong.empty(), OptionalLong.empty(), Optional.empty(),
+                OptionalLong.of(-5), Map.of())).hasMessageContaining("timestampMicros");
     }
 
     @Test

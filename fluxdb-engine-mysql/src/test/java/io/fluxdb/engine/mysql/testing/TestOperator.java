@@ -121,8 +121,18 @@ public final class TestOperator implements AutoCloseable {
         }
 
         @Override
+        public boolean replicated() {
+            return false;
+        }
+
+        @Override
         public ClusterRole role() {
             return ClusterRole.localOnly("test", address);
+        }
+
+        @Override
+        public void settle(long index, boolean committed) {
+            throw new UnsupportedOperationException("single node");
         }
 
         @Override
