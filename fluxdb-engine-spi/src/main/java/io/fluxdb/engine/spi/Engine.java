@@ -88,6 +88,19 @@ public interface Engine extends AutoCloseable {
         throw new UnsupportedOperationException("this engine cannot checksum its data");
     }
 
+    /**
+     * Settles what this node's front end left unfinished in terms before {@code term}: a transaction it prepared, or a
+     * statement it executed, for an entry the log never delivered (leadership was lost before the entry was
+     * committed). Replication calls it when it applies the first entry of {@code term}, by which time every entry of
+     * the older terms that the log holds has been applied. Prepared transactions are rolled back; a statement that
+     * took effect and cannot be undone (DDL) means this node's data now differs from the log's.
+     *
+     * @return a description of each such difference, empty when there is none
+     */
+    default java.util.List<String> resolveOrphans(String localNodeId, long term) {
+        return java.util.List.of();
+    }
+
     /** The highest log index recorded as applied, or 0 when none is. */
     long lastAppliedIndex();
 

@@ -18,6 +18,9 @@ import java.util.Optional;
  * @param account the account the statements ran as on the leader, as the engine writes it (for MySQL
  *     {@code 'user'@'host'}); replay uses it as the DEFINER of the views, routines, triggers and events the entry
  *     creates without naming one. Empty for entries no client issued.
+ * @param originTransaction the id under which the origin node's engine holds this transaction prepared (for MySQL,
+ *     an XA transaction id) or recorded a DDL statement it ran, so that node recognises the entry as one it executed
+ *     itself; empty for entries no node executed before appending them
  * @param statements the statements, in execution order; never empty
  */
 public record LogEntryContent(
@@ -27,6 +30,7 @@ public record LogEntryContent(
         long originSessionId,
         SessionContext session,
         Optional<String> account,
+        Optional<String> originTransaction,
         List<ReplicatedStatement> statements) {
 
     public LogEntryContent {
@@ -34,6 +38,7 @@ public record LogEntryContent(
         requireNonNull(originNodeId, "originNodeId is null");
         requireNonNull(session, "session is null");
         requireNonNull(account, "account is null");
+        requireNonNull(originTransaction, "originTransaction is null");
         requireNonNull(statements, "statements is null");
         statements = List.copyOf(statements);
         if (timestampMicros < 0) {

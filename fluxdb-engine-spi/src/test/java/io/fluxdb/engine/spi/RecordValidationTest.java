@@ -47,16 +47,16 @@ class RecordValidationTest {
         SessionContext session = session();
         ReplicatedStatement insert = ReplicatedStatement.of("INSERT INTO t VALUES (1)");
         LogEntryContent entry = new LogEntryContent(EntryKind.TRANSACTION, 1_700_000_000_000_000L, "node-1", 7,
-                session, Optional.of("'app'@'%'"), List.of(insert, insert));
+                session, Optional.of("'app'@'%'"), Optional.empty(), List.of(insert, insert));
         assertThat(entry).isEqualTo(new LogEntryContent(EntryKind.TRANSACTION, 1_700_000_000_000_000L, "node-1", 7,
-                session, Optional.of("'app'@'%'"), List.of(insert, insert)));
-        assertThatThrownBy(() -> new LogEntryContent(EntryKind.TRANSACTION, 0, "n", 1, session, Optional.empty(), List.of()))
+                session, Optional.of("'app'@'%'"), Optional.empty(), List.of(insert, insert)));
+        assertThatThrownBy(() -> new LogEntryContent(EntryKind.TRANSACTION, 0, "n", 1, session, Optional.empty(), Optional.empty(), List.of()))
                 .hasMessageContaining("at least one");
-        assertThatThrownBy(() -> new LogEntryContent(EntryKind.IMPLICIT_COMMIT, 0, "n", 1, session, Optional.empty(),
+        assertThatThrownBy(() -> new LogEntryContent(EntryKind.IMPLICIT_COMMIT, 0, "n", 1, session, Optional.empty(), Optional.empty(),
                 List.of(insert, insert))).hasMessageContaining("exactly one");
-        assertThatThrownBy(() -> new LogEntryContent(EntryKind.TRANSACTION, -1, "n", 1, session, Optional.empty(), List.of(insert)))
+        assertThatThrownBy(() -> new LogEntryContent(EntryKind.TRANSACTION, -1, "n", 1, session, Optional.empty(), Optional.empty(), List.of(insert)))
                 .hasMessageContaining("timestampMicros");
-        assertThatThrownBy(() -> new LogEntryContent(EntryKind.TRANSACTION, 0, "", 1, session, Optional.empty(), List.of(insert)))
+        assertThatThrownBy(() -> new LogEntryContent(EntryKind.TRANSACTION, 0, "", 1, session, Optional.empty(), Optional.empty(), List.of(insert)))
                 .hasMessageContaining("originNodeId");
     }
 
