@@ -91,7 +91,7 @@ public final class MySqlFrontEndFactory implements FrontEnd {
         FrontEndServices services = new FrontEndServices(config, profile, new SessionRegistry(config.maxConnections()),
                 pool, new AccountDirectory(new JdbcAccountLoader(engine.admin()), Duration.ofSeconds(30), Clock.systemUTC()),
                 new ServerAuthConfig(RsaKeyPair.generate(), new CachingSha2Cache(10_000)),
-                engine.classifier(), context.admission(), blocking);
+                engine.classifier(), context.admission(), blocking, clusterSupport(context, blocking));
         MySqlFrontEnd frontEnd = new MySqlFrontEnd(services, transport, workers);
         InetSocketAddress bound;
         try {
@@ -116,6 +116,16 @@ public final class MySqlFrontEndFactory implements FrontEnd {
                 workers.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
             }
         };
+    }
+
+    /** Sessions of a replicated cluster share the leader's write barrier, clock and bookkeeping. */
+    private Optional<ClusterSupport> clusterSupport(FrontEndContext context, ExecutorService blocking) {
+        if (!context.cluster().replicated()) {
+            return Optional.empty();
+        }
+        return Optional.of(new ClusterSupport(context.cluster(), new WriteGate(),
+                new EngineLeaderBookkeeping(engine, context.cluster().localNodeId()), new LeaderClock(Clock.systemUTC()),
+                blocking, engine.classifier()));
     }
 
     private static SslContext tls(Map<String, String> options) throws IOException {
