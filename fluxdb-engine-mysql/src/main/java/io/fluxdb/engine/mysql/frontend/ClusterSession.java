@@ -4,6 +4,7 @@ import static java.nio.charset.StandardCharsets.UTF_8;
 import static java.util.Objects.requireNonNull;
 
 import io.fluxdb.engine.mysql.frontend.EngineStatements.Outcome;
+import io.fluxdb.engine.spi.BoundValue;
 import io.fluxdb.engine.spi.Classification;
 import io.fluxdb.engine.spi.Cluster;
 import io.fluxdb.engine.spi.ClusterException;
@@ -26,7 +27,6 @@ import io.netty.buffer.ByteBufUtil;
 import io.netty.buffer.Unpooled;
 import java.nio.charset.Charset;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -88,8 +88,8 @@ final class ClusterSession {
     private boolean readOnlyApplied;
     private boolean clockPinned;
     private Xa xa;
-    /** Prepared statements of the session by statement id, as the classifier read them. */
-    private final Map<Integer, Classification> prepared = new HashMap<>();
+    /** The session's server-side prepared statements. */
+    private final PreparedStatements prepared = new PreparedStatements();
 
     ClusterSession(ClientSession session, ClusterSupport support) {
         this.session = requireNonNull(session, "session is null");
@@ -199,52 +199,115 @@ final class ClusterSession {
     /** COM_STMT_* commands. Takes ownership of {@code packet}. */
     void preparedCommand(Packet packet, int command) {
         ByteBuf content = packet.content();
+        int id = content.readableBytes() >= 5 ? content.getIntLE(content.readerIndex() + 1) : -1;
         switch (command) {
             case CommandType.COM_STMT_PREPARE -> {
-                String sql = content.toString(content.readerIndex() + 1, content.readableBytes() - 1, UTF_8);
-                Classification c = support.classifier().classify(sql);
-                prologue(false, () -> session.relay(packet,
-                        relay -> prepared.put(relay.tracker().statementId(), c), null));
-            }
-            case CommandType.COM_STMT_EXECUTE, CommandType.COM_STMT_BULK_EXECUTE -> {
-                int id = content.readableBytes() >= 5 ? content.getIntLE(content.readerIndex() + 1) : -1;
-                Classification c = prepared.get(id);
+                byte[] sql = new byte[content.readableBytes() - 1];
+                content.getBytes(content.readerIndex() + 1, sql);
+                Classification c = support.classifier().classify(new String(sql, UTF_8));
                 prologue(false, () -> {
-                    ClusterRole role = cluster.role();
-                    if (c != null && needsLeader(c)) {
-                        packet.release();
-                        fail(role.isLeader() ? preparedWriteError() : followerError(role));
+                    if (c.kind() == StatementKind.READ || c.kind() == StatementKind.EMPTY) {
+                        session.relay(packet, relay -> prepared.prepared(relay.tracker().statementId(), sql, c,
+                                relay.tracker().numParams()), null);
                         return;
                     }
-                    if (xa != null) {
-                        xa.readUnchecked = true;
-                    }
-                    session.relay(packet, relay -> {}, new ResponseRelay.ErrorInterceptor() {
-                        @Override
-                        public boolean intercept(int errorCode) {
-                            return errorCode == ER_CANT_EXECUTE_IN_READ_ONLY_TRANSACTION;
-                        }
-
-                        @Override
-                        public void intercepted(ResponseRelay relay, ErrPacket error) {
-                            fail(cluster.role().isLeader() ? preparedWriteError() : followerError(cluster.role()));
-                        }
+                    // The engine refuses to prepare a write in a read-only session; preparing runs nothing, so the
+                    // session may be read-write for that moment.
+                    engine(List.of("SET SESSION TRANSACTION READ WRITE"), opened -> {
+                        readOnlyApplied = false; // restored by the next command's prologue
+                        session.relay(packet, relay -> prepared.prepared(relay.tracker().statementId(), sql, c,
+                                relay.tracker().numParams()), null);
                     });
                 });
             }
-            case CommandType.COM_STMT_CLOSE -> {
-                if (content.readableBytes() >= 5) {
-                    prepared.remove(content.getIntLE(content.readerIndex() + 1));
+            case CommandType.COM_STMT_EXECUTE -> execute(packet);
+            case CommandType.COM_STMT_BULK_EXECUTE -> prologue(false, () -> {
+                PreparedStatements.Prepared p = prepared.get(id);
+                if (p != null && needsLeader(p.classification)) {
+                    packet.release();
+                    fail(cluster.role().isLeader()
+                            ? notSupported("COM_STMT_BULK_EXECUTE of writes in a cluster (turn off useBulkStmts)")
+                            : followerError(cluster.role()));
+                    return;
                 }
+                relayPreparedRead(packet);
+            });
+            case CommandType.COM_STMT_SEND_LONG_DATA -> {
+                prepared.longData(content);
+                session.relay(packet, relay -> {}, null);
+            }
+            case CommandType.COM_STMT_RESET -> {
+                prepared.reset(id);
+                session.relay(packet, relay -> {}, null);
+            }
+            case CommandType.COM_STMT_CLOSE -> {
+                prepared.close(id);
                 session.relay(packet, relay -> {}, null);
             }
             default -> session.relay(packet, relay -> {}, null);
         }
     }
 
+    private void execute(Packet packet) {
+        PreparedStatements.Execution execution;
+        try {
+            execution = prepared.execute(packet.content());
+        } catch (RuntimeException e) {
+            // Parameters the operator cannot read: the engine gives the client its own answer.
+            log.debug("conn={} - COM_STMT_EXECUTE not decoded: {}", session.connectionId(), e.toString());
+
+            execution = null;
+        }
+        PreparedStatements.Execution decoded = execution;
+        byte[] payload = ByteBufUtil.getBytes(packet.content());
+        packet.release();
+        Classification c = decoded == null ? null : decoded.statement().classification;
+        boolean write = c != null && (c.kind() == StatementKind.WRITE || c.kind() == StatementKind.DDL);
+        prologue(write, () -> {
+            ClusterRole role = cluster.role();
+            if (c != null && needsLeader(c)) {
+                if (!role.isLeader()) {
+                    fail(followerError(role));
+                } else if (c.kind() != StatementKind.WRITE) {
+                    fail(notSupported(c.kind() + " statements through server-side prepared statements in a cluster"));
+                } else {
+                    Optional<ErrPacket> refusal = refusal(new String(decoded.statement().sql, UTF_8), c);
+                    if (refusal.isPresent()) {
+                        fail(refusal.get());
+                        return;
+                    }
+                    boolean autocommit = ServerStatus.has(session.state().statusFlags(),
+                            ServerStatus.SERVER_STATUS_AUTOCOMMIT);
+                    write(new WriteSource(payload, new String(decoded.statement().sql, UTF_8), c,
+                            decoded.statement().sql, 0, decoded), xa == null && autocommit);
+                }
+                return;
+            }
+            relayPreparedRead(new Packet(0, Unpooled.wrappedBuffer(payload)));
+        });
+    }
+
+    /** A prepared statement taken for a read; the engine's read-only refusal is the net under that judgement. */
+    private void relayPreparedRead(Packet packet) {
+        if (xa != null) {
+            xa.readUnchecked = true;
+        }
+        session.relay(packet, relay -> {}, new ResponseRelay.ErrorInterceptor() {
+            @Override
+            public boolean intercept(int errorCode) {
+                return errorCode == ER_CANT_EXECUTE_IN_READ_ONLY_TRANSACTION;
+            }
+
+            @Override
+            public void intercepted(ResponseRelay relay, ErrPacket error) {
+                fail(cluster.role().isLeader() ? preparedWriteError() : followerError(cluster.role()));
+            }
+        });
+    }
+
     private static ErrPacket preparedWriteError() {
-        return notSupported("writes through server-side prepared statements in a cluster; use client-side prepared"
-                + " statements (e.g. useServerPrepStmts=false, interpolateParams=true) or plain statements");
+        return notSupported("prepared statements that the classifier takes for reads but that write (a stored"
+                + " function called from a SELECT) in a cluster; call the function with DO or CALL");
     }
 
     private void route(byte[] payload, String sql, Classification c) {
@@ -348,9 +411,26 @@ final class ClusterSession {
     // ---------------------------------------------------------------------------------------------------------
     // Writes on the leader
 
+    /**
+     * A write as the client sent it: the command to relay, the statement text in the client's bytes (from {@code
+     * textOffset}), and for COM_STMT_EXECUTE the decoded parameters.
+     */
+    private record WriteSource(byte[] command, String classifiedSql, Classification c, byte[] text, int textOffset,
+            PreparedStatements.Execution execution) {
+
+        static WriteSource query(byte[] payload, String sql, Classification c) {
+            return new WriteSource(payload, sql, c, payload, 1, null);
+        }
+    }
+
     private void write(byte[] payload, String sql, Classification c, boolean wrap) {
+        write(WriteSource.query(payload, sql, c), wrap);
+    }
+
+    private void write(WriteSource source, boolean wrap) {
+        Classification c = source.c();
         if (xa == null) {
-            startXa(status -> write(payload, sql, c, wrap));
+            startXa(status -> write(source, wrap));
             return;
         }
         Xa open = xa;
@@ -362,11 +442,11 @@ final class ClusterSession {
                     return;
                 }
                 open.gateHeld = true;
-                write(payload, sql, c, wrap);
+                write(source, wrap);
             }, session.context().executor());
             return;
         }
-        List<String> variables = UserVariables.read(sql, c);
+        List<String> variables = UserVariables.read(source.classifiedSql(), c);
         long micros = nowMicros();
         Optional<ReplayHints.RandSeed> seed = c.determinism().contains(Determinism.NEEDS_RAND_SEED)
                 ? Optional.of(new ReplayHints.RandSeed(randomSeed(), randomSeed())) : Optional.empty();
@@ -377,10 +457,11 @@ final class ClusterSession {
             WriteContext context = WriteContext.parse(outcomes.getFirst(), variables);
             clockPinned = true;
             Charset charset = Charsets.forName(context.session().characterSetClient());
-            String text = Charsets.decode(payload, 1, charset);
-            if (text == null) {
+            String text = Charsets.decode(source.text(), source.textOffset(), charset);
+            List<BoundValue> parameters = source.execution() == null ? List.of() : source.execution().bound(charset);
+            if (text == null || parameters == null) {
                 abortWrite(wrap, new ErrPacket(1300, "HY000", "Invalid " + context.session().characterSetClient()
-                        + " character string in the statement; FluxDB cannot replicate it"));
+                        + " character string in the statement or its parameters; FluxDB cannot replicate it"));
                 return;
             }
             if (open.context == null) {
@@ -392,7 +473,7 @@ final class ClusterSession {
                 open.context = new WriteContext(context.session(), context.lastInsertId(), Map.of(),
                         open.context.account(), open.context.isolation());
             }
-            Packet command = new Packet(0, Unpooled.wrappedBuffer(payload));
+            Packet command = new Packet(0, Unpooled.wrappedBuffer(source.command()));
             boolean foundRows = (session.capabilities() & CapabilityFlags.CLIENT_FOUND_ROWS) != 0;
             if (wrap) {
                 HeldResponse held = new HeldResponse(session.context(), session.backend(), command,
@@ -408,8 +489,8 @@ final class ClusterSession {
                         });
                         return;
                     }
-                    open.statements.add(statement(text, c, context, micros, seed, response.tracker().lastInsertId(),
-                            affectedRows(response.tracker(), foundRows, c, text)));
+                    open.statements.add(statement(text, parameters, c, context, micros, seed,
+                            response.tracker().lastInsertId(), affectedRows(response.tracker(), foundRows, c, text)));
                     open.rowWrites = -1;
                     commitXa(status -> {
                         response.release(true);
@@ -422,8 +503,8 @@ final class ClusterSession {
                 open.rowWrites = -1;
                 session.relay(command, relay -> {
                     session.statementSucceeded(c);
-                    open.statements.add(statement(text, c, context, micros, seed,
-                        relay.tracker().lastInsertId(), affectedRows(relay.tracker(), foundRows, c, text)));
+                    open.statements.add(statement(text, parameters, c, context, micros, seed,
+                            relay.tracker().lastInsertId(), affectedRows(relay.tracker(), foundRows, c, text)));
                 }, null);
             }
         });
@@ -447,14 +528,14 @@ final class ClusterSession {
         return foundRows && !countsAgree ? -1 : tracker.affectedRows();
     }
 
-    private static ReplicatedStatement statement(String text, Classification c, WriteContext context, long micros,
-            Optional<ReplayHints.RandSeed> seed, long insertId, long affectedRows) {
+    private static ReplicatedStatement statement(String text, List<BoundValue> parameters, Classification c,
+            WriteContext context, long micros, Optional<ReplayHints.RandSeed> seed, long insertId, long affectedRows) {
         ReplayHints hints = new ReplayHints(
                 insertId != 0 ? OptionalLong.of(insertId) : OptionalLong.empty(),
                 c.determinism().contains(Determinism.NEEDS_LAST_INSERT_ID)
                         ? OptionalLong.of(context.lastInsertId()) : OptionalLong.empty(),
                 seed, OptionalLong.of(micros), context.userVariables());
-        return new ReplicatedStatement(text, List.of(), hints,
+        return new ReplicatedStatement(text, parameters, hints,
                 affectedRows >= 0 ? OptionalLong.of(affectedRows) : OptionalLong.empty());
     }
 
@@ -653,7 +734,7 @@ final class ClusterSession {
             if (failed) {
                 gate.releaseExclusive();
                 response.release(false);
-                session.commandComplete(response.tracker().statusFlags());
+                session.commandComplete(session.state().statusFlags());
                 return;
             }
             ReplicatedStatement statement = new ReplicatedStatement(text, List.of(), new ReplayHints(OptionalLong.empty(),

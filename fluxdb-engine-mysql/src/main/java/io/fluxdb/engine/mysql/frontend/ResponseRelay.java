@@ -168,7 +168,7 @@ final class ResponseRelay implements ResponseListener, Exchange {
         if (!tracker.expectsResponse() || !tracker.endedInError()) {
             onSuccess.accept(this);
         }
-        session.commandComplete(tracker.expectsResponse() ? tracker.statusFlags() : session.state().statusFlags());
+        session.commandComplete(tracker.hasStatus() ? tracker.statusFlags() : session.state().statusFlags());
     }
 
     private void onEventLoop(Runnable task) {

@@ -69,7 +69,7 @@ class LeaderWritesIT {
         try (Connection c = direct(); Statement s = c.createStatement()) {
             s.execute("DROP TABLE IF EXISTS appdb.t");
             s.execute("CREATE TABLE appdb.t (id BIGINT AUTO_INCREMENT PRIMARY KEY, v INT,"
-                    + " ts DATETIME(6) DEFAULT CURRENT_TIMESTAMP(6), r DOUBLE, u VARCHAR(64))");
+                    + " ts DATETIME(6) DEFAULT CURRENT_TIMESTAMP(6), r DOUBLE, u VARCHAR(64)) CHARACTER SET utf8mb4");
         }
     }
 
@@ -139,6 +139,32 @@ class LeaderWritesIT {
         assertThat(count("SELECT COUNT(*) FROM appdb.t")).isEqualTo(2);
         assertThat(count("SELECT SUM(v) FROM appdb.t")).isEqualTo(31);
         assertThat(preparedTransactions()).isEmpty();
+    }
+
+    @Test
+    void serverSidePreparedWritesAreLoggedWithTheirParameters() throws Exception {
+        int before = cluster.log().size();
+        try (Connection c = DriverManager.getConnection(operator.jdbcUrl("appdb", "sslMode=disable",
+                "useServerPrepStmts=true"), "app", "app-password");
+                java.sql.PreparedStatement insert = c.prepareStatement("INSERT INTO t (v, u, r) VALUES (?, ?, ?)")) {
+            insert.setInt(1, 42);
+            insert.setString(2, "grüße, 世界");
+            insert.setNull(3, java.sql.Types.DOUBLE);
+            assertThat(insert.executeUpdate()).isEqualTo(1);
+            insert.setInt(1, -7);
+            insert.setString(2, "second");
+            insert.setDouble(3, 0.1);
+            assertThat(insert.executeUpdate()).isEqualTo(1);
+        }
+        List<Submitted> entries = cluster.log().subList(before, cluster.log().size());
+        assertThat(entries).hasSize(2);
+        ReplicatedStatement first = entries.get(0).entry().statements().getFirst();
+        assertThat(first.sql()).isEqualTo("INSERT INTO t (v, u, r) VALUES (?, ?, ?)");
+        assertThat(first.parameters()).containsExactly(new BoundValue.Int(42), new BoundValue.Text("grüße, 世界"),
+                BoundValue.Null.INSTANCE);
+        assertThat(entries.get(1).entry().statements().getFirst().parameters())
+                .containsExactly(new BoundValue.Int(-7), new BoundValue.Text("second"), new BoundValue.Real(0.1));
+        assertThat(count("SELECT COUNT(*) FROM appdb.t WHERE u = 'grüße, 世界' AND v = 42")).isEqualTo(1);
     }
 
     @Test
