@@ -10,6 +10,7 @@ import io.fluxdb.engine.spi.StatementKind;
 import io.fluxdb.engine.spi.TransactionEffect;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
+import java.util.BitSet;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Locale;
@@ -156,8 +157,9 @@ public final class MySqlStatementClassifier implements StatementClassifier {
      * Tracks whether a statement is a stored-program definition (CREATE PROCEDURE/FUNCTION/TRIGGER/EVENT/PACKAGE,
      * MariaDB's BEGIN NOT ATOMIC, and under sql_mode=ORACLE anonymous BEGIN and DECLARE blocks), whose body holds
      * semicolons that do not end the statement. Inside one, BEGIN and CASE open a block and END closes one; END IF,
-     * END LOOP, END WHILE, END REPEAT and END FOR close blocks whose openers are not counted. Under ORACLE, a routine's
-     * body starts at its AS or IS (declarations come before BEGIN), and that BEGIN opens no further block.
+     * END LOOP, END WHILE, END REPEAT and END FOR close blocks whose openers are not counted. Under ORACLE a routine's
+     * declarations come between its AS or IS and its BEGIN: the AS/IS of the routine (and of each routine in a package
+     * body) opens the block, and the BEGIN that follows opens nothing more.
      */
     private static final class Segment {
         /** Keywords after CREATE/ALTER within which the program kind must appear. */
@@ -170,9 +172,10 @@ public final class MySqlStatementClassifier implements StatementClassifier {
         boolean createOrAlter;
         boolean firstIsBegin;
         boolean pendingEnd;
-        /** ORACLE: the body has started (after AS/IS or DECLARE), and its first BEGIN opens nothing more. */
-        boolean bodyStarted;
-        boolean absorbBegin;
+        /** ORACLE: blocks opened by AS/IS (or DECLARE) whose BEGIN has not come yet, by depth. */
+        private final BitSet awaitingBegin = new BitSet();
+        /** ORACLE: after PROCEDURE or FUNCTION, until AS/IS or a semicolon: a routine's header. */
+        boolean routineHeader;
         int parentheses;
 
         Segment(boolean oracle) {
@@ -185,19 +188,20 @@ public final class MySqlStatementClassifier implements StatementClassifier {
             if (lx.type == SqlLexer.PUNCT) {
                 char c = sql.charAt(lx.start);
                 parentheses += c == '(' ? 1 : c == ')' && parentheses > 0 ? -1 : 0;
+                routineHeader &= c != ';';
             }
             if (tokens == 1) {
                 createOrAlter = word && (is(lx, sql, "CREATE") || is(lx, sql, "ALTER"));
                 firstIsBegin = word && is(lx, sql, "BEGIN");
                 if (oracle && word && is(lx, sql, "DECLARE")) {
-                    openBody();
+                    program = true;
+                    openDeclarations();
                 }
                 return;
             }
             if (tokens == 2 && firstIsBegin && (oracle || (word && is(lx, sql, "NOT")))) {
                 program = true;
                 depth = 1;
-                bodyStarted = true;
                 return;
             }
             if (!program) {
@@ -205,21 +209,24 @@ public final class MySqlStatementClassifier implements StatementClassifier {
                         && (is(lx, sql, "PROCEDURE") || is(lx, sql, "FUNCTION") || is(lx, sql, "TRIGGER")
                         || is(lx, sql, "EVENT") || is(lx, sql, "PACKAGE"))) {
                     program = true;
+                    routineHeader = oracle;
                 }
                 return;
             }
             if (!word) {
                 return;
             }
-            if (oracle && !bodyStarted && parentheses == 0 && (is(lx, sql, "AS") || is(lx, sql, "IS"))) {
-                openBody();
+            if (oracle && (is(lx, sql, "PROCEDURE") || is(lx, sql, "FUNCTION"))) {
+                routineHeader = true;
+            } else if (routineHeader && parentheses == 0 && (is(lx, sql, "AS") || is(lx, sql, "IS"))) {
+                routineHeader = false;
+                openDeclarations();
             } else if (is(lx, sql, "BEGIN")) {
-                if (absorbBegin) {
-                    absorbBegin = false;
+                if (awaitingBegin.get(depth)) {
+                    awaitingBegin.clear(depth);
                 } else {
                     depth++;
                 }
-                bodyStarted = true;
             } else if (is(lx, sql, "CASE")) {
                 depth++;
             } else if (is(lx, sql, "END")) {
@@ -227,11 +234,9 @@ public final class MySqlStatementClassifier implements StatementClassifier {
             }
         }
 
-        private void openBody() {
-            program = true;
-            depth = 1;
-            bodyStarted = true;
-            absorbBegin = true;
+        private void openDeclarations() {
+            depth++;
+            awaitingBegin.set(depth);
         }
 
         /**
@@ -249,8 +254,8 @@ public final class MySqlStatementClassifier implements StatementClassifier {
                 tokens++;
                 return true;
             }
+            awaitingBegin.clear(depth);
             depth = Math.max(0, depth - 1);
-            absorbBegin = false;
             if (word && is(lx, sql, "CASE")) {
                 tokens++;
                 return true;
