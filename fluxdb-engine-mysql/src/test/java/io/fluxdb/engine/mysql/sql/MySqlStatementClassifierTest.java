@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.fluxdb.engine.spi.Classification;
+import io.fluxdb.engine.spi.ParseContext;
 import io.fluxdb.engine.spi.StatementKind;
 import java.util.List;
 import java.util.SplittableRandom;
@@ -167,6 +168,34 @@ class MySqlStatementClassifierTest {
             for (int end = 0; end <= real.length(); end++) {
                 check(real.substring(0, end));
             }
+        }
+    }
+
+    /**
+     * Random bytes in every character set and SQL mode that changes reading never make the classifier throw, and
+     * positions stay within the bytes.
+     */
+    @Test
+    void anyBytesInAnyContextYieldAClassification() {
+        SplittableRandom random = new SplittableRandom(20261121);
+        byte[] alphabet = "SELECTINSERT;'\"`[]\\/*!#-@:= ()\n12".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+        String[] charsets = {"gbk", "big5", "sjis", "cp932", "gb18030", "utf8mb4", "latin1", "nonsense"};
+        String[] modes = {"", "ANSI", "NO_BACKSLASH_ESCAPES", "MSSQL", "ORACLE", "ANSI_QUOTES,NO_BACKSLASH_ESCAPES"};
+        for (int i = 0; i < 5_000; i++) {
+            byte[] sql = new byte[random.nextInt(0, 40)];
+            for (int j = 0; j < sql.length; j++) {
+                sql[j] = random.nextInt(3) == 0 ? (byte) random.nextInt(0x80, 0x100)
+                        : alphabet[random.nextInt(alphabet.length)];
+            }
+            ParseContext context = new ParseContext(modes[random.nextInt(modes.length)],
+                    charsets[random.nextInt(charsets.length)]);
+            List<Classification> parts = classifier.classifyAll(java.nio.ByteBuffer.wrap(sql), context);
+            assertThat(parts).isNotEmpty();
+            for (Classification c : parts) {
+                assertThat(c.end()).isLessThanOrEqualTo(sql.length);
+            }
+            String text = new String(sql, java.nio.charset.StandardCharsets.ISO_8859_1);
+            assertThat(classifier.classifyAll(text, context)).isNotEmpty();
         }
     }
 
