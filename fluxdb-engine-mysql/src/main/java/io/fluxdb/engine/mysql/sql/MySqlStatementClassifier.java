@@ -209,7 +209,8 @@ public final class MySqlStatementClassifier implements StatementClassifier {
                         && (is(lx, sql, "PROCEDURE") || is(lx, sql, "FUNCTION") || is(lx, sql, "TRIGGER")
                         || is(lx, sql, "EVENT") || is(lx, sql, "PACKAGE"))) {
                     program = true;
-                    routineHeader = oracle;
+                    // Triggers and events have no declaration section: an AS in their body is an alias.
+                    routineHeader = oracle && !is(lx, sql, "TRIGGER") && !is(lx, sql, "EVENT");
                 }
                 return;
             }

@@ -46,7 +46,8 @@ final class SqlModeValue {
         int[] token = tokens.get(next++);
         int type = token[0];
         String word = type == SqlLexer.WORD ? upper(text, token[1], token[2]) : "";
-        if (type == SqlLexer.STRING) {
+        if (type == SqlLexer.STRING || type == SqlLexer.QUOTED_ID) {
+            // Under ANSI_QUOTES, "ANSI" is an identifier, which SET takes as the value's name.
             return SqlMode.parse(literal(token));
         }
         if (type == SqlLexer.SYS_VAR) {

@@ -152,6 +152,9 @@ class ClassifierContextTest {
                 "CREATE PACKAGE BODY pkg IS PROCEDURE a IS BEGIN NULL; END; FUNCTION f RETURN INT AS BEGIN RETURN 1;"
                         + " END; END; SELECT 3", oracle))
                 .extracting(Classification::kind).containsExactly(StatementKind.DDL, StatementKind.READ);
+        assertThat(classifier.classifyAll("CREATE TRIGGER tr BEFORE INSERT ON t FOR EACH ROW INSERT INTO log SELECT"
+                + " NEW.a AS b FROM DUAL; SELECT 5", oracle))
+                .extracting(Classification::kind).containsExactly(StatementKind.DDL, StatementKind.READ);
         assertThat(classifier.classify("BEGIN", oracle).transaction())
                 .isEqualTo(io.fluxdb.engine.spi.TransactionEffect.BEGIN);
     }
@@ -188,6 +191,8 @@ class ClassifierContextTest {
                 .containsExactly(StatementKind.SESSION, StatementKind.READ);
         assertThat(kinds("SET sql_mode = '', sql_mode = CONCAT(@@sql_mode, 'NO_BACKSLASH_ESCAPES');"
                 + " SELECT 'C:\\'" + INSERT + "'", "ANSI"))
+                .containsExactly(StatementKind.SESSION, StatementKind.READ, StatementKind.WRITE);
+        assertThat(kinds("SET sql_mode = \"NO_BACKSLASH_ESCAPES\"; SELECT 'C:\\'" + INSERT + "'", "ANSI_QUOTES"))
                 .containsExactly(StatementKind.SESSION, StatementKind.READ, StatementKind.WRITE);
         // SET STATEMENT's values hold while its statement runs, after the engine has read it.
         assertThat(kinds("SET STATEMENT sql_mode = 'ANSI_QUOTES' FOR SELECT \"a\\\"" + INSERT + "\"", ""))
