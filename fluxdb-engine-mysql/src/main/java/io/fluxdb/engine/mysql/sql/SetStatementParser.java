@@ -7,8 +7,6 @@ import io.fluxdb.engine.spi.StatementKind;
 import io.fluxdb.engine.spi.TransactionEffect;
 import io.fluxdb.engine.spi.VariableAssignment;
 import io.fluxdb.engine.spi.VariableAssignment.Scope;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Locale;
 
 /**
@@ -199,31 +197,25 @@ final class SetStatementParser {
      * READ ONLY, READ WRITE) are the rest of the statement.
      */
     private boolean transaction(Scope scope) {
-        List<String> words = new ArrayList<>();
-        int first = -1;
-        int last = -1;
-        for (int t = lx.next(); t != SqlLexer.EOF; t = lx.next()) {
-            if (first < 0) {
-                first = lx.start;
-            }
-            last = lx.end;
-            words.add(t == SqlLexer.WORD ? upper(text, lx.start, lx.end) : "");
-        }
-        if (first < 0) {
+        String value = restOfStatement();
+        if (value.isEmpty()) {
             return false;
         }
-        a.addAssignment(new VariableAssignment(scope, "transaction", a.source.slice(first, last,
-                a.reading.charset())));
+        a.addAssignment(new VariableAssignment(scope, "transaction", value));
         if (scope == Scope.GLOBAL) {
             raise(StatementKind.ADMIN);
             return true;
         }
-        for (int i = 0; i + 1 < words.size(); i++) {
-            if (words.get(i).equals("READ") && words.get(i + 1).equals("ONLY")) {
+        SqlLexer words = new SqlLexer(text, valueStart, valueEnd, a.reading);
+        boolean afterRead = false;
+        for (int t = words.next(); t != SqlLexer.EOF; t = words.next()) {
+            boolean word = t == SqlLexer.WORD;
+            if (afterRead && word && StatementFacts.is(text, words.start, words.end, "ONLY")) {
                 permit(AccessMode.READ_ONLY);
-            } else if (words.get(i).equals("READ") && words.get(i + 1).equals("WRITE")) {
+            } else if (afterRead && word && StatementFacts.is(text, words.start, words.end, "WRITE")) {
                 permit(AccessMode.READ_WRITE);
             }
+            afterRead = word && StatementFacts.is(text, words.start, words.end, "READ");
         }
         return true;
     }
@@ -276,6 +268,7 @@ final class SetStatementParser {
         return first < 0 ? "" : a.source.slice(first, last, a.reading.charset());
     }
 
+    /** The text of the rest of the statement, as written; its bounds in {@link #valueStart}, {@link #valueEnd}. */
     private String restOfStatement() {
         int first = -1;
         int last = -1;
@@ -285,6 +278,8 @@ final class SetStatementParser {
             }
             last = lx.end;
         }
+        valueStart = first;
+        valueEnd = last;
         return first < 0 ? "" : a.source.slice(first, last, a.reading.charset());
     }
 

@@ -58,6 +58,9 @@ final class StatementAnalyzer {
      * or assigned now. Other flags in the body are kept: every node evaluates them when the body runs.
      */
     boolean definesProgram;
+    private String keyword = "";
+    private int from;
+    private int to;
 
     private StatementAnalyzer(SqlText source, Reading reading, SqlLexer lx, StatementFacts facts) {
         this.source = source;
@@ -78,7 +81,6 @@ final class StatementAnalyzer {
             sawParenthesis = true;
             t = lx.next();
         }
-        a.keyword = "";
         if (t == SqlLexer.EOF) {
             a.kind = sawParenthesis ? StatementKind.WRITE : StatementKind.EMPTY;
         } else if (t == SqlLexer.WORD) {
@@ -91,10 +93,6 @@ final class StatementAnalyzer {
         return a;
     }
 
-    private String keyword;
-    private int from;
-    private int to;
-
     Classification classification() {
         EnumSet<Determinism> flags = EnumSet.copyOf(facts.determinism);
         flags.addAll(determinism);
@@ -105,19 +103,19 @@ final class StatementAnalyzer {
         if (replicated && facts.readsNodeVariable) {
             flags.add(Determinism.NODE_VARIABLE);
         }
+        List<String> read = new ArrayList<>();
+        Set<String> assigned = new LinkedHashSet<>();
         if (definesProgram) {
             flags.remove(Determinism.USER_VARIABLES);
-            return new Classification(kind, keyword, implicitCommit, flags, transaction, Optional.ofNullable(database),
-                    List.of(), temporaryTable, from, to, 1, List.of(), List.of(), accessMode);
-        }
-        List<String> read = new ArrayList<>();
-        for (Map.Entry<String, Integer> e : facts.userVariableReads.entrySet()) {
-            if (e.getValue() > assignedTargets.getOrDefault(e.getKey(), 0)) {
-                read.add(e.getKey());
+        } else {
+            for (Map.Entry<String, Integer> e : facts.userVariableReads.entrySet()) {
+                if (e.getValue() > assignedTargets.getOrDefault(e.getKey(), 0)) {
+                    read.add(e.getKey());
+                }
             }
+            assigned.addAll(facts.userVariablesAssigned);
+            assigned.addAll(assignedTargets.keySet());
         }
-        Set<String> assigned = new LinkedHashSet<>(facts.userVariablesAssigned);
-        assigned.addAll(assignedTargets.keySet());
         return new Classification(kind, keyword, implicitCommit, flags, transaction, Optional.ofNullable(database),
                 assignments == null ? List.of() : assignments, temporaryTable, from, to, 1, read,
                 List.copyOf(assigned), accessMode);
