@@ -35,7 +35,8 @@ public final class MySqlEngine implements Engine {
     private static final Logger log = LoggerFactory.getLogger(MySqlEngine.class);
 
     private final EngineConfig config;
-    private final MySqlStatementClassifier classifier = new MySqlStatementClassifier();
+    /** Reads every executable comment until start() knows the server's version, then reads them as it does. */
+    private volatile MySqlStatementClassifier classifier = new MySqlStatementClassifier();
     private MariaDbProcess managed;
     private HikariDataSource admin;
     private EngineInfo info;
@@ -64,6 +65,7 @@ public final class MySqlEngine implements Engine {
                 try (ResultSet rs = s.executeQuery("SELECT VERSION(), @@version_comment")) {
                     rs.next();
                     String version = rs.getString(1);
+                    classifier = MySqlStatementClassifier.forServerVersion(version);
                     info = new EngineInfo(MySqlEngineFactory.NAME,
                             version.toLowerCase(java.util.Locale.ROOT).contains("mariadb") ? "MariaDB" : "MySQL", version);
                 }
