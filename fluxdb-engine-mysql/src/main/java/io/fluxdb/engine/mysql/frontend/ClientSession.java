@@ -171,12 +171,13 @@ public final class ClientSession extends ChannelInboundHandlerAdapter {
             kill(kill.get());
             return;
         }
-        Classification classification = services.classifier().classify(sql);
         if (cluster != null) {
-            // In a replicated cluster the cluster session decides where the statement runs (see ClusterSession).
-            cluster.query(packet, sql, classification);
+            // In a replicated cluster the cluster session classifies the statement in the session's context and
+            // decides where it runs (see ClusterSession).
+            cluster.query(packet);
             return;
         }
+        Classification classification = services.classifier().classify(sql);
         forward(packet, ok -> statementSucceeded(classification));
     }
 

@@ -4,6 +4,7 @@ import static java.nio.charset.StandardCharsets.UTF_8;
 import static java.util.Objects.requireNonNull;
 
 import io.fluxdb.engine.mysql.frontend.EngineStatements.Outcome;
+import io.fluxdb.engine.spi.AccessMode;
 import io.fluxdb.engine.spi.BoundValue;
 import io.fluxdb.engine.spi.Classification;
 import io.fluxdb.engine.spi.Cluster;
@@ -13,6 +14,7 @@ import io.fluxdb.engine.spi.CommitResult;
 import io.fluxdb.engine.spi.Determinism;
 import io.fluxdb.engine.spi.EntryKind;
 import io.fluxdb.engine.spi.LogEntryContent;
+import io.fluxdb.engine.spi.ParseContext;
 import io.fluxdb.engine.spi.ReplayHints;
 import io.fluxdb.engine.spi.ReplicatedStatement;
 import io.fluxdb.engine.spi.StatementKind;
@@ -25,6 +27,7 @@ import io.fluxdb.protocol.message.server.ErrPacket;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufUtil;
 import io.netty.buffer.Unpooled;
+import java.nio.ByteBuffer;
 import java.nio.charset.Charset;
 import java.util.ArrayList;
 import java.util.List;
@@ -86,6 +89,8 @@ final class ClusterSession {
     private final LeaderBookkeeping books;
     private final java.util.concurrent.Executor blocking;
     private boolean readOnlyApplied;
+    /** How the engine reads this session's text; null until read from the engine (and after it may have changed). */
+    private ParseContext parse;
     private boolean clockPinned;
     private Xa xa;
     /** The session's server-side prepared statements. */
@@ -108,6 +113,7 @@ final class ClusterSession {
     /** COM_RESET_CONNECTION or COM_CHANGE_USER: the engine forgot the session, its transaction included. */
     void engineSessionReset() {
         readOnlyApplied = false;
+        parse = null;
         clockPinned = false;
         prepared.clear();
         dropTransaction();
@@ -133,25 +139,40 @@ final class ClusterSession {
      *
      * @param sql the statement text as the classifier read it
      */
-    void query(Packet packet, String sql, Classification c) {
+    void query(Packet packet) {
         byte[] payload = ByteBufUtil.getBytes(packet.content());
         packet.release();
-        boolean write = c.kind() == StatementKind.WRITE || c.kind() == StatementKind.DDL;
-        prologue(write, () -> route(payload, sql, c));
+        prologue(() -> {
+            // Classified as the engine will read it: in the session's character set and SQL mode.
+            Classification c = support.classifier().classify(ByteBuffer.wrap(payload, 1, payload.length - 1), parse);
+            String sql = new String(payload, 1, payload.length - 1, UTF_8);
+            boolean write = c.kind() == StatementKind.WRITE || c.kind() == StatementKind.DDL;
+            unpinClock(write, () -> route(payload, sql, c));
+        });
+    }
+
+    /** The session's text-reading context changes with SET NAMES, SET CHARACTER SET and SET sql_mode. */
+    private static boolean changesParseContext(Classification c) {
+        return c.assignments().stream().anyMatch(a -> a.scope() != io.fluxdb.engine.spi.VariableAssignment.Scope.USER
+                && (a.name().equals("sql_mode") || a.name().equals("names") || a.name().equals("character set")
+                        || a.name().equals("character_set_client")));
     }
 
     /**
-     * Before any command: the engine session is made read-only once (and again after a reset), and a clock pinned
-     * for the previous write is released before anything but another write.
+     * Before any command: the engine session is made read-only once (and again after a reset or a client's attempt
+     * to change it), the session's SQL mode and character set are read when they may have changed, and a pending
+     * row-write check of a replicated transaction is done.
      */
-    private void prologue(boolean write, Runnable then) {
+    private void prologue(Runnable then) {
         session.begin(Busy.INSTANCE);
         List<String> prologue = new ArrayList<>(3);
         if (!readOnlyApplied) {
             prologue.add("SET SESSION TRANSACTION READ ONLY");
         }
-        if (clockPinned && !write) {
-            prologue.add("SET timestamp = DEFAULT");
+        boolean readContext = parse == null;
+        if (readContext) {
+            prologue.add("SET STATEMENT character_set_results = utf8mb4 FOR"
+                    + " SELECT @@session.sql_mode, @@session.character_set_client");
         }
         Xa open = xa;
         boolean check = open != null && (open.readUnchecked || open.rowWrites < 0);
@@ -164,10 +185,25 @@ final class ClusterSession {
         }
         engine(prologue, outcomes -> {
             readOnlyApplied = true;
-            clockPinned &= write;
+            if (readContext) {
+                Outcome context = outcomes.get(outcomes.size() - (check ? 2 : 1));
+                parse = new ParseContext(context.text(0), context.text(1));
+            }
             if (check) {
                 checkRowWrites(open, Long.parseLong(outcomes.getLast().text(0)));
             }
+            then.run();
+        });
+    }
+
+    /** A clock pinned for the previous write is released before anything but another write. */
+    private void unpinClock(boolean write, Runnable then) {
+        if (!clockPinned || write) {
+            then.run();
+            return;
+        }
+        engine(List.of("SET timestamp = DEFAULT"), outcomes -> {
+            clockPinned = false;
             then.run();
         });
     }
@@ -204,8 +240,8 @@ final class ClusterSession {
             case CommandType.COM_STMT_PREPARE -> {
                 byte[] sql = new byte[content.readableBytes() - 1];
                 content.getBytes(content.readerIndex() + 1, sql);
-                Classification c = support.classifier().classify(new String(sql, UTF_8));
-                prologue(false, () -> {
+                prologue(() -> {
+                    Classification c = support.classifier().classify(ByteBuffer.wrap(sql), parse);
                     if (c.kind() == StatementKind.READ || c.kind() == StatementKind.EMPTY) {
                         session.relay(packet, relay -> prepared.prepared(relay.tracker().statementId(), sql, c,
                                 relay.tracker().numParams()), null);
@@ -221,7 +257,7 @@ final class ClusterSession {
                 });
             }
             case CommandType.COM_STMT_EXECUTE -> execute(packet);
-            case CommandType.COM_STMT_BULK_EXECUTE -> prologue(false, () -> {
+            case CommandType.COM_STMT_BULK_EXECUTE -> prologue(() -> {
                 PreparedStatements.Prepared p = prepared.get(id);
                 if (p != null && needsLeader(p.classification)) {
                     packet.release();
@@ -263,7 +299,7 @@ final class ClusterSession {
         packet.release();
         Classification c = decoded == null ? null : decoded.statement().classification;
         boolean write = c != null && (c.kind() == StatementKind.WRITE || c.kind() == StatementKind.DDL);
-        prologue(write, () -> {
+        prologue(() -> unpinClock(write, () -> {
             ClusterRole role = cluster.role();
             if (c != null && needsLeader(c)) {
                 if (!role.isLeader()) {
@@ -284,7 +320,7 @@ final class ClusterSession {
                 return;
             }
             relayPreparedRead(new Packet(0, Unpooled.wrappedBuffer(payload)));
-        });
+        }));
     }
 
     /** A prepared statement taken for a read; the engine's read-only refusal is the net under that judgement. */
@@ -312,13 +348,19 @@ final class ClusterSession {
 
     private void route(byte[] payload, String sql, Classification c) {
         ClusterRole role = cluster.role();
-        AccessMode mode = AccessMode.of(c);
-        if (mode == AccessMode.ONLY_ACCESS_MODE) {
+        AccessModeChange mode = AccessModeChange.of(c);
+        if (mode == AccessModeChange.ONLY_ACCESS_MODE) {
             // The engine session stays read-only whatever the client asks: the operator decides what may write.
             reply(session.state().statusFlags());
             return;
         }
-        if (mode == AccessMode.MIXED) {
+        if (mode == AccessModeChange.NONE && c.accessMode() != AccessMode.UNCHANGED
+                && c.transaction() != TransactionEffect.BEGIN && c.transaction() != TransactionEffect.BEGIN_READ_ONLY) {
+            // SET STATEMENT tx_read_only = 0 FOR ...: it would run a statement outside the read-only net.
+            fail(notSupported("changing the transaction access mode with SET STATEMENT in a cluster"));
+            return;
+        }
+        if (mode == AccessModeChange.MIXED) {
             if (c.multiStatement()) {
                 fail(notSupported("changing the transaction access mode together with other statements in one text"));
                 return;
@@ -446,7 +488,7 @@ final class ClusterSession {
             }, session.context().executor());
             return;
         }
-        List<String> variables = UserVariables.read(source.classifiedSql(), c);
+        List<String> variables = c.userVariablesRead();
         long micros = nowMicros();
         Optional<ReplayHints.RandSeed> seed = c.determinism().contains(Determinism.NEEDS_RAND_SEED)
                 ? Optional.of(new ReplayHints.RandSeed(randomSeed(), randomSeed())) : Optional.empty();
@@ -810,7 +852,9 @@ final class ClusterSession {
             return Optional.of(notSupported("LOAD DATA in a cluster; use INSERT"));
         }
         for (Determinism d : c.determinism()) {
-            if (!d.fixable()) {
+            // CREATE without a DEFINER: the entry carries the leader's account, which replay names as the DEFINER.
+            boolean definerCarried = d == Determinism.IMPLICIT_DEFINER && "CREATE".equals(c.keyword());
+            if (!d.fixable() && !definerCarried) {
                 return Optional.of(new ErrPacket(ER_BINLOG_UNSAFE_STATEMENT, "HY000",
                         "Unsafe statement for replication: " + Unsafe.explain(d)));
             }
@@ -827,7 +871,7 @@ final class ClusterSession {
 
     /** Forwards the client's statement; an engine refusal for read-only mode goes to {@code onReadOnly} instead. */
     private void relay(byte[] payload, Classification c, ReadOnlyRefusal onReadOnly) {
-        session.relay(new Packet(0, Unpooled.wrappedBuffer(payload)), relay -> session.statementSucceeded(c),
+        session.relay(new Packet(0, Unpooled.wrappedBuffer(payload)), relay -> succeeded(c),
                 onReadOnly == null ? null
                 : new ResponseRelay.ErrorInterceptor() {
                     @Override
@@ -844,9 +888,17 @@ final class ClusterSession {
 
     private void relay(byte[] payload, Classification c, java.util.function.Consumer<ResponseRelay> onSuccess) {
         session.relay(new Packet(0, Unpooled.wrappedBuffer(payload)), relay -> {
-            session.statementSucceeded(c);
+            succeeded(c);
             onSuccess.accept(relay);
         }, null);
+    }
+
+    /** A statement the engine accepted: the session remembers what it set, and how its text is read may change. */
+    private void succeeded(Classification c) {
+        session.statementSucceeded(c);
+        if (changesParseContext(c)) {
+            parse = null;
+        }
     }
 
     @FunctionalInterface

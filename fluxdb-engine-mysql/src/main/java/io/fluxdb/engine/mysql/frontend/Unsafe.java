@@ -18,6 +18,22 @@ final class Unsafe {
                     + " Read the value first and write it as a literal or a user variable";
             case LIMIT_WITHOUT_ORDER_BY -> "LIMIT without ORDER BY in a write changes rows that depend on each"
                     + " node's physical order. Add an ORDER BY on a unique key";
+            case SEQUENCE -> "sequence values (NEXTVAL, SETVAL, NEXT VALUE FOR) are not transactional: concurrent"
+                    + " transactions commit in another order than they drew values, so replay would draw others."
+                    + " Use an AUTO_INCREMENT column";
+            case SERVER_FILE -> "the statement reads a file on the engine's host (LOAD DATA INFILE without LOCAL,"
+                    + " LOAD_FILE()), which differs per node. Send the data from the client";
+            case NODE_VARIABLE -> "the statement reads a system variable that differs per node (such as @@hostname or"
+                    + " @@server_id). Read it first and write the value";
+            case ACCOUNT -> "USER(), CURRENT_USER and similar name the account that runs the statement, and replay"
+                    + " runs as another one. Write the account name as a literal";
+            case IMPLICIT_DEFINER -> "ALTER of a view or event without an explicit DEFINER makes whoever runs it the"
+                    + " definer. Name the DEFINER explicitly";
+            case UNORDERED_CONFLICT -> "which of the rows that collide on a unique key is kept depends on the order"
+                    + " rows are read (INSERT IGNORE/REPLACE ... SELECT without ORDER BY). Add an ORDER BY on a unique"
+                    + " key";
+            case AMBIGUOUS_TEXT -> "the text changes the SQL mode or character set to a value it does not tell, so"
+                    + " the statements after it cannot be read exactly. Send them separately";
             default -> determinism.name() + " cannot be replicated exactly";
         };
     }

@@ -334,6 +334,8 @@ class LeaderWritesIT {
             s.execute("SET SESSION TRANSACTION READ WRITE");
             assertThatThrownBy(() -> s.executeQuery("SELECT add_row(4)"))
                     .isInstanceOfSatisfying(SQLException.class, e -> assertThat(e.getErrorCode()).isEqualTo(1290));
+            assertThatThrownBy(() -> s.executeQuery("SET STATEMENT tx_read_only = 0 FOR SELECT add_row(6)"))
+                    .isInstanceOfSatisfying(SQLException.class, e -> assertThat(e.getErrorCode()).isEqualTo(1235));
             s.execute("START TRANSACTION READ WRITE");
             assertThatThrownBy(() -> s.executeQuery("SELECT add_row(5)"))
                     .isInstanceOfSatisfying(SQLException.class, e -> assertThat(e.getErrorCode()).isEqualTo(1290));

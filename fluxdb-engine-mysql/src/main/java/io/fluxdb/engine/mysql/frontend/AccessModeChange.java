@@ -10,7 +10,7 @@ import java.util.Locale;
  * {@code tx_read_only}, {@code transaction_read_only}). In a cluster the engine session stays read-only, so that no
  * write can run outside the log; such assignments are answered by the operator, not passed on.
  */
-enum AccessMode {
+enum AccessModeChange {
     /** The statement does not touch the access mode. */
     NONE,
     /** Every assignment of the statement is an access mode: answer OK, change nothing. */
@@ -18,7 +18,7 @@ enum AccessMode {
     /** Access mode and other assignments (an isolation level): pass it on, then restore read-only mode. */
     MIXED;
 
-    static AccessMode of(Classification c) {
+    static AccessModeChange of(Classification c) {
         if (c.kind() != StatementKind.SESSION || c.assignments().isEmpty()) {
             return NONE;
         }
