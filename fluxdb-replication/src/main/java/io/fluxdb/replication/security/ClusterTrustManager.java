@@ -21,9 +21,14 @@ import javax.net.ssl.X509TrustManager;
 final class ClusterTrustManager extends X509ExtendedTrustManager {
     private final X509TrustManager pkix;
     private final RefusalLog refusals;
+    private final Runnable onClientRefused;
 
-    ClusterTrustManager(X509Certificate ca, RefusalLog refusals) {
+    /**
+     * @param onClientRefused told when a connecting peer's certificate is refused (after the refusal is logged)
+     */
+    ClusterTrustManager(X509Certificate ca, RefusalLog refusals, Runnable onClientRefused) {
         this.refusals = requireNonNull(refusals, "refusals is null");
+        this.onClientRefused = requireNonNull(onClientRefused, "onClientRefused is null");
         try {
             KeyStore anchors = KeyStore.getInstance("PKCS12");
             anchors.load(null, null);
@@ -84,8 +89,9 @@ final class ClusterTrustManager extends X509ExtendedTrustManager {
     private void check(X509Certificate[] chain, String authType, boolean client, String peer)
             throws CertificateException {
         if (chain == null || chain.length == 0) {
-            refusals.refused(RefusalLog.Kind.NO_CERTIFICATE, (client ? "a connecting peer" : "the peer")
+            refusals.refused(RefusalLog.Kind.NO_MUTUAL_TLS, (client ? "a connecting peer" : "the peer")
                     + at(peer) + " showed no certificate");
+            refusedClient(client);
             throw new CertificateException("no certificate");
         }
         try {
@@ -100,7 +106,14 @@ final class ClusterTrustManager extends X509ExtendedTrustManager {
                     + "' issued by '" + chain[0].getIssuerX500Principal().getName()
                     + "', not by this cluster's CA (a stranger, or a node with another CLUSTER_SECRET): "
                     + e.getMessage());
+            refusedClient(client);
             throw e;
+        }
+    }
+
+    private void refusedClient(boolean client) {
+        if (client) {
+            onClientRefused.run();
         }
     }
 

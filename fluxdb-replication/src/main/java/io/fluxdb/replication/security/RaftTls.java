@@ -15,12 +15,14 @@ import org.apache.ratis.conf.Parameters;
 public final class RaftTls {
     private final NodeIdentity identity;
     private final GrpcTlsConfig config;
+    private final RaftPortFilter portFilter;
 
     private RaftTls(NodeIdentity identity, RefusalLog refusals) {
         this.identity = identity;
+        this.portFilter = new RaftPortFilter(refusals);
         this.config = GrpcTlsConfig.newBuilder()
                 .setKeyManager(new NodeKeyManager(identity))
-                .setTrustManager(new ClusterTrustManager(identity.ca(), refusals))
+                .setTrustManager(new ClusterTrustManager(identity.ca(), refusals, portFilter::certificateRefused))
                 .setMutualTls(true)
                 .setProtocols("TLSv1.3")
                 .build();
@@ -44,12 +46,17 @@ public final class RaftTls {
         return identity;
     }
 
-    /** Puts the TLS configuration into Ratis' parameters for every service and every outgoing connection. */
+    /**
+     * Puts the TLS configuration into Ratis' parameters for every service and every outgoing connection, and a watch
+     * on the Raft port that logs the connections it refuses.
+     */
     public void applyTo(Parameters parameters) {
         requireNonNull(parameters, "parameters is null");
         GrpcConfigKeys.TLS.setConf(parameters, config);
         GrpcConfigKeys.Server.setTlsConf(parameters, config);
         GrpcConfigKeys.Client.setTlsConf(parameters, config);
         GrpcConfigKeys.Admin.setTlsConf(parameters, config);
+        GrpcConfigKeys.Server.setServicesCustomizer(parameters,
+                (builder, types) -> builder.addTransportFilter(portFilter));
     }
 }

@@ -19,14 +19,10 @@ public final class RefusalLog {
 
     /** Why a connection was refused. */
     public enum Kind {
-        /** The peer showed no certificate. */
-        NO_CERTIFICATE,
         /** The peer's certificate was not issued by this cluster's CA (a stranger, or another secret). */
         UNTRUSTED_CERTIFICATE,
-        /** The peer did not speak TLS. */
-        NOT_TLS,
-        /** The TLS handshake failed for another reason. */
-        HANDSHAKE_FAILED
+        /** The connection ended before mutual TLS completed: no certificate, or not TLS at all. */
+        NO_MUTUAL_TLS
     }
 
     private final Duration window;
