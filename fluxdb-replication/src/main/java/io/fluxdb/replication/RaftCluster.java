@@ -33,6 +33,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
 import org.apache.ratis.proto.RaftProtos.CommitInfoProto;
 import org.apache.ratis.protocol.ClientId;
 import org.apache.ratis.protocol.Message;
@@ -118,12 +119,14 @@ public final class RaftCluster implements Cluster, AutoCloseable {
         ExecutorService callbacks = Executors.newThreadPerTaskExecutor(
                 Thread.ofVirtual().name("fluxdb-raft-callback-", 0).factory());
         Submissions submissions = new Submissions(callbacks);
-        RaftCluster[] created = new RaftCluster[1];
+        // the state machine reports changes from the first election on, before start() has returned the cluster
+        AtomicReference<RaftCluster> created = new AtomicReference<>();
         FluxStateMachine stateMachine = new FluxStateMachine(engine, config.localNodeId(),
                 new ApplySettings(config.tuning().maxParallelApply(), config.tuning().settleTimeout()), timer,
                 callbacks, submissions, () -> {
-                    if (created[0] != null) {
-                        created[0].changed();
+                    RaftCluster cluster = created.get();
+                    if (cluster != null) {
+                        cluster.changed();
                     }
                 });
         RaftServer server = null;
@@ -145,7 +148,7 @@ public final class RaftCluster implements Cluster, AutoCloseable {
         }
         RaftCluster cluster = new RaftCluster(config, server, group.getGroupId(), stateMachine, submissions, timer,
                 callbacks);
-        created[0] = cluster;
+        created.set(cluster);
         log.info("{} - Raft started ({} the log) on {}, group {}, members {}", config.localNodeId(),
                 startup.formatted() ? "formatted" : "recovered", config.bindAddress(), group.getGroupId(),
                 config.members().stream().map(RaftMember::id).toList());

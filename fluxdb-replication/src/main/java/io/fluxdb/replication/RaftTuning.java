@@ -14,7 +14,8 @@ import java.time.Duration;
  * @param electionTimeoutMax the most; each follower picks a random timeout between the two
  * @param settleTimeout how long an entry this node submitted waits for its front end's settle before it is applied
  *     from the log regardless
- * @param maxParallelApply how many entries may hold an engine transaction at once while applying
+ * @param maxParallelApply how many entries may hold an engine transaction at once while applying; the engine must be
+ *     able to hold one more than this at once (the first uncommitted entry may always start)
  * @param snapshotInterval how many log entries pass between two records of the applied watermark
  * @param maxEntryBytes the largest encoded log entry accepted
  */

@@ -10,8 +10,11 @@ import io.fluxdb.engine.spi.ClusterException;
 import io.fluxdb.engine.spi.CommitResult;
 import io.fluxdb.engine.spi.EntryKind;
 import io.fluxdb.engine.spi.LogEntryContent;
+import io.fluxdb.engine.spi.NodeRole;
 import io.fluxdb.engine.spi.ReplayHints;
 import io.fluxdb.engine.spi.ReplicatedStatement;
+import io.fluxdb.replication.security.RaftTls;
+import io.fluxdb.replication.security.SecretDerivation;
 import io.fluxdb.replication.testing.Entries;
 import io.fluxdb.replication.testing.TestCluster;
 import io.fluxdb.replication.testing.TestCluster.Node;
@@ -24,6 +27,15 @@ import java.util.OptionalLong;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import org.apache.ratis.client.RaftClient;
+import org.apache.ratis.conf.Parameters;
+import org.apache.ratis.conf.RaftProperties;
+import org.apache.ratis.protocol.Message;
+import org.apache.ratis.protocol.RaftGroup;
+import org.apache.ratis.protocol.RaftGroupId;
+import org.apache.ratis.protocol.RaftPeer;
+import org.apache.ratis.protocol.RaftPeerId;
+import org.apache.ratis.retry.RetryPolicies;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -155,6 +167,33 @@ class RaftFailuresIT {
         assertThat(leader.engine.appliedLog().get(crash)).isInstanceOf(ApplyResult.AlreadyApplied.class);
         assertThat(leader.engine.value("afterCrash")).contains("1");
         assertThat(leader.cluster().failure()).isEmpty();
+    }
+
+    @Test
+    void anEntryNoNodeCanReadStopsEveryNodeThatReachesIt() throws Exception {
+        cluster = TestCluster.start(directory, 3);
+        Node leader = cluster.awaitLeader();
+        long before = cluster.write(leader, "put beforeCorrupt 1").index();
+        cluster.awaitApplied(before);
+
+        // a Ratis client that holds a certificate from the cluster CA appends bytes that are no log entry
+        RaftGroup group = RaftGroup.valueOf(RaftGroupId.valueOf(SecretDerivation.groupId(TestCluster.SECRET)),
+                cluster.members().stream().map(m -> RaftPeer.newBuilder().setId(m.id()).setAddress(m.raftHostPort())
+                        .build()).toList());
+        Parameters parameters = new Parameters();
+        RaftTls.forNode(TestCluster.SECRET, "a-client", List.of("127.0.0.1")).applyTo(parameters);
+        try (RaftClient client = RaftClient.newBuilder().setRaftGroup(group).setProperties(new RaftProperties())
+                .setParameters(parameters).setLeaderId(RaftPeerId.valueOf(leader.id()))
+                .setRetryPolicy(RetryPolicies.noRetry()).build()) {
+            client.async().send(Message.valueOf("not a log entry"));
+            for (Node node : cluster.running()) {
+                await().atMost(TestCluster.WAIT).until(() -> node.cluster().failure().isPresent());
+                assertThat(node.cluster().failure()).hasValueSatisfying(t -> assertThat(t)
+                        .hasMessageContaining("log entry version: 110 (expected: 1)"));
+                assertThat(node.cluster().role().role()).isEqualTo(NodeRole.UNKNOWN);
+                assertThat(node.cluster().appliedIndex()).isGreaterThanOrEqualTo(before);
+            }
+        }
     }
 
     private static List<Path> snapshots(Node node) {
