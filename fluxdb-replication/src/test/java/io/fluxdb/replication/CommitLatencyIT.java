@@ -34,18 +34,18 @@ class CommitLatencyIT {
         try (TestCluster cluster = TestCluster.start(directory, 3)) {
             Node leader = cluster.awaitLeader();
             run(cluster, leader, "warm-up", 300, 16);
-            long[] single = run(cluster, leader, "one at a time", 400, 1);
-            long[] sixteen = run(cluster, leader, "16 in flight", 3000, 16);
-            long[] sixtyFour = run(cluster, leader, "64 in flight", 3000, 64);
-            assertThat(single).hasSize(400);
-            assertThat(sixteen).hasSize(3000);
-            assertThat(sixtyFour).hasSize(3000);
+            long[] single = run(cluster, leader, "one at a time", 300, 1);
+            long[] sixteen = run(cluster, leader, "16 in flight", 1500, 16);
+            long[] sixtyFour = run(cluster, leader, "64 in flight", 1500, 64);
+            assertThat(single).hasSize(300);
+            assertThat(sixteen).hasSize(1500);
+            assertThat(sixtyFour).hasSize(1500);
 
             long last = leader.cluster().appliedIndex();
             cluster.awaitApplied(last);
             for (Node node : cluster.running()) {
                 assertThat(node.engine.data()).as("data on %s", node).isEqualTo(leader.engine.data());
-                assertThat(node.engine.data()).containsKey("64_in_flight-2999");
+                assertThat(node.engine.data()).containsKey("64_in_flight-1499");
             }
         }
     }

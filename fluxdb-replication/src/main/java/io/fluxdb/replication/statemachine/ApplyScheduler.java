@@ -258,8 +258,10 @@ public final class ApplyScheduler implements AutoCloseable {
     }
 
     private void startEligible(ApplyItem head) {
+        // entries far behind the first cannot commit before it anyway: looking further only costs time per pump
+        int lookAhead = 4 * maxParallel + 64;
         for (ApplyItem item : queue) {
-            if (item.term > resolvedTerm) {
+            if (item.term > resolvedTerm || lookAhead-- == 0) {
                 return;
             }
             if (item.isMarker()) {
@@ -321,12 +323,8 @@ public final class ApplyScheduler implements AutoCloseable {
         } catch (ApplyConflictException e) {
             Throwable closeFailure = closeQuietly(transaction);
             locked(() -> {
-                active--;
-                item.state = State.QUEUED;
-                item.abortRequested = false;
-                if (closeFailure != null) {
-                    fail(item, closeFailure);
-                } else {
+                requeue(item, closeFailure);
+                if (closeFailure == null) {
                     conflict(item, e);
                 }
                 pump();
@@ -421,17 +419,22 @@ public final class ApplyScheduler implements AutoCloseable {
     private void rollBackForRetry(ApplyItem item, ApplyTransaction transaction) {
         Throwable closeFailure = closeQuietly(transaction);
         locked(() -> {
-            active--;
-            item.state = State.QUEUED;
-            item.abortRequested = false;
-            if (closeFailure != null) {
-                fail(item, closeFailure);
-            }
+            requeue(item, closeFailure);
             pump();
         });
     }
 
     // ---- outcomes (lock held)
+
+    /** Back to the queue once its transaction is rolled back; a failed rollback means the engine is unusable. */
+    private void requeue(ApplyItem item, Throwable closeFailure) {
+        active--;
+        item.state = State.QUEUED;
+        item.abortRequested = false;
+        if (closeFailure != null) {
+            fail(item, closeFailure);
+        }
+    }
 
     private void conflict(ApplyItem item, ApplyConflictException e) {
         item.serial = true;
