@@ -256,6 +256,9 @@ public final class RaftCluster implements Cluster, AutoCloseable {
     public CompletableFuture<Void> awaitApplied(long index, Duration timeout) {
         requireNonNull(timeout, "timeout is null");
         ApplyScheduler scheduler = scheduler();
+        if (closed && index > appliedIndex()) {
+            return CompletableFuture.failedFuture(new ClusterException(Reason.SHUTDOWN, "the node is shutting down"));
+        }
         CompletableFuture<Void> applied = scheduler.awaitApplied(index);
         if (!applied.isDone()) {
             ScheduledFuture<?> expiry = timer.schedule(() -> {

@@ -128,6 +128,16 @@ class RaftFailuresIT {
                         .isIn(ClusterException.Reason.NO_QUORUM, ClusterException.Reason.TIMEOUT));
         long elapsedMillis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started);
         assertThat(elapsedMillis).isLessThanOrEqualTo(TestCluster.TUNING.submitTimeout().toMillis() + 1000);
+
+        RaftCluster closed = leader.cluster();
+        cluster.stop(leader);
+        assertThat(closed.role().role()).isEqualTo(NodeRole.UNKNOWN);
+        for (CompletableFuture<?> refused : List.of(closed.submit(Entries.transaction(leader.id(), "put x 1")),
+                closed.readIndex(), closed.awaitApplied(closed.appliedIndex() + 1, Duration.ofSeconds(5)))) {
+            assertThat(refused).failsWithin(Duration.ofSeconds(1)).withThrowableOfType(ExecutionException.class)
+                    .havingCause().isInstanceOfSatisfying(ClusterException.class,
+                            e -> assertThat(e.reason()).isEqualTo(ClusterException.Reason.SHUTDOWN));
+        }
     }
 
     @Test

@@ -46,7 +46,12 @@ final class WatermarkSnapshots implements StateMachineStorage {
 
     @Override
     public void init(RaftStorage storage) throws IOException {
-        dir = storage.getStorageDir().getStateMachineDir().toPath();
+        open(storage.getStorageDir().getStateMachineDir().toPath());
+    }
+
+    /** Uses {@code directory} for the snapshot files and reads the latest valid one. */
+    void open(Path directory) throws IOException {
+        dir = directory;
         Files.createDirectories(dir);
         latest = findLatest().orElse(null);
     }
