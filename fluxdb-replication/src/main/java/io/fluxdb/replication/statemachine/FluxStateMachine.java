@@ -131,11 +131,23 @@ public final class FluxStateMachine extends BaseStateMachine {
         return trusted.getIndex();
     }
 
+    /**
+     * Runs in log order right before an entry is appended on the leader. An entry this node submitted is refused
+     * (and so certainly not appended) when its submitter gave up, or when this leader has not yet applied every entry
+     * of earlier terms: its transaction may then have run against data that misses some of them.
+     */
     @Override
     public TransactionContext preAppendTransaction(TransactionContext trx) throws IOException {
         RaftClientRequest request = trx.getClientRequest();
-        if (request != null && request.getClientId().toByteString().equals(localClientId)
-                && !submissions.beforeAppend(request.getCallId())) {
+        if (request == null || !request.getClientId().toByteString().equals(localClientId)) {
+            return trx;
+        }
+        long term = getServer().join().getDivision(getGroupId()).getInfo().getCurrentTerm();
+        if (scheduler().watermark().term() != term) {
+            throw new IOException("call " + request.getCallId() + ": this leader has not applied every entry of the "
+                    + "terms before " + term + " yet");
+        }
+        if (!submissions.beforeAppend(request.getCallId())) {
             throw new IOException("call " + request.getCallId() + ": its submitter gave up before it was appended");
         }
         return trx;
