@@ -44,7 +44,9 @@ final class DefinerClause {
         if (at < 0) {
             return sql;
         }
-        return sql.substring(0, at) + " DEFINER = " + quoted(account) + " " + sql.substring(at);
+        String rest = sql.substring(at);
+        boolean spaced = !rest.isEmpty() && Character.isWhitespace(rest.charAt(0));
+        return sql.substring(0, at) + " DEFINER = " + quoted(account) + (spaced ? "" : " ") + rest;
     }
 
     /** Where the DEFINER clause goes, or -1 when the statement gets none. */
