@@ -12,8 +12,9 @@ import java.time.LocalDate;
 /**
  * Binds {@link BoundValue}s to server-side prepared statements (the binary protocol), so that each value reaches the
  * engine with its type: a DOUBLE stays a DOUBLE (as text it would become a DECIMAL literal), a DECIMAL keeps its
- * digits, bytes stay binary. Dates and times that {@code java.time} cannot hold (zero dates, February 30 under
- * ALLOW_INVALID_DATES) are bound as their text, which the engine converts exactly as it does such literals.
+ * digits, bytes stay binary. Dates that {@code java.time} cannot hold (zero dates, February 30 under
+ * ALLOW_INVALID_DATES) and negative times are bound as their text, which the engine converts exactly as it does such
+ * literals into columns; a user variable assigned from one holds a string.
  */
 final class BoundValues {
     private BoundValues() {
@@ -52,10 +53,15 @@ final class BoundValues {
                             + String.format(" %02d:%02d:%02d.%06d", v.hour(), v.minute(), v.second(), v.micros()));
                 }
             }
+            // Connector/J sends a negative Duration as 00:00:00, so negative times travel as their text.
             case BoundValue.Time v -> {
-                Duration d = Duration.ofHours(v.hours()).plusMinutes(v.minute()).plusSeconds(v.second())
-                        .plusNanos(v.micros() * 1000L);
-                p.setObject(position, v.negative() ? d.negated() : d);
+                if (v.negative()) {
+                    p.setString(position, String.format("-%d:%02d:%02d.%06d", v.hours(), v.minute(), v.second(),
+                            v.micros()));
+                } else {
+                    p.setObject(position, Duration.ofHours(v.hours()).plusMinutes(v.minute()).plusSeconds(v.second())
+                            .plusNanos(v.micros() * 1000L));
+                }
             }
         }
     }
