@@ -216,9 +216,18 @@ public final class Applier implements AutoCloseable {
 
     /** Called after the transaction that recorded {@code index} committed. */
     void committed(long index) {
-        long upTo = watermark.add(index);
+        watermark.add(index);
+        schedulePrune();
+    }
+
+    private void schedulePrune() {
+        long upTo = watermark.value();
         if (upTo - prunedUpTo >= options.pruneInterval() && pruning.compareAndSet(false, true)) {
-            pruner.execute(() -> prune(upTo));
+            try {
+                pruner.execute(() -> prune(upTo));
+            } catch (java.util.concurrent.RejectedExecutionException e) {
+                pruning.set(false); // closing
+            }
         }
     }
 
@@ -239,9 +248,11 @@ public final class Applier implements AutoCloseable {
             log.debug("apply - pruned {} rows of the applied log up to index {}", deleted, upTo);
         } catch (RuntimeException e) {
             log.warn("apply - pruning the applied log up to index {} failed, will try again: {}", upTo, e.getMessage());
+            return;
         } finally {
             pruning.set(false);
         }
+        schedulePrune(); // entries committed while this prune ran
     }
 
     private interface ConnectionWork<T> {
