@@ -46,7 +46,8 @@ class ApplyDeterminismIT {
         a = MariaDbProcess.builder().start();
         b = MariaDbProcess.builder().start();
         engineA = ApplyTesting.engine(a, Map.of());
-        engineB = ApplyTesting.engine(b, Map.of());
+        // One apply connection, so every entry runs on the connection the previous one left behind.
+        engineB = ApplyTesting.engine(b, Map.of("apply-connections", "1"));
         for (MariaDbProcess db : List.of(a, b)) {
             exec(db, "CREATE DATABASE det CHARACTER SET utf8mb4", "CREATE USER app@'%' IDENTIFIED BY 'app-pw'", "GRANT ALL ON det.* TO app@'%'");
         }
@@ -77,8 +78,16 @@ class ApplyDeterminismIT {
         }
     }
 
+    /** Applies to B; an applied entry must report the rows each statement changed on the leader. */
     private ApplyResult applyToB(LogEntryContent entry) {
-        return engineB.apply(index.incrementAndGet(), entry);
+        ApplyResult result = engineB.apply(index.incrementAndGet(), entry);
+        if (result instanceof ApplyResult.Applied applied) {
+            List<Long> leaderCounts = entry.statements().stream()
+                    .map(s -> s.affectedRows().orElse(applied.affectedRows().get(entry.statements().indexOf(s))))
+                    .toList();
+            assertThat(applied.affectedRows()).as("rows changed, as on the leader").isEqualTo(leaderCounts);
+        }
+        return result;
     }
 
     private void assertSameRows(String query) throws SQLException {
@@ -157,7 +166,9 @@ class ApplyDeterminismIT {
                 .run("INSERT INTO r VALUES (1, RAND(), RAND()), (2, RAND(), RAND())")
                 .run("INSERT INTO r VALUES (3, RAND(7), RAND())")
                 .run("UPDATE r SET y = y + RAND() WHERE id = 1")
+                .run("UPDATE r SET x = x WHERE id = 2") // matched, not changed: 0 rows
                 .entry();
+        assertThat(entry.statements().get(3).affectedRows()).hasValue(0);
 
         assertThat(applyToB(entry)).isInstanceOf(ApplyResult.Applied.class);
         assertSameRows("SELECT id, x, y FROM r ORDER BY id");
@@ -283,6 +294,36 @@ class ApplyDeterminismIT {
         EngineChecksum changed = engineB.checksum();
         assertThat(changed.tables().get("det.loose")).isNotEqualTo(onA.tables().get("det.loose"));
         assertThat(changed.tables().get("det.keyed")).isEqualTo(onA.tables().get("det.keyed"));
+    }
+
+    @Test
+    void theLeadersSessionVariablesAreRestoredAndResetAfterTheEntry() throws SQLException {
+        onBoth("CREATE TABLE dp (id INT PRIMARY KEY, v VARCHAR(40))",
+                "CREATE TABLE fk_child (id INT PRIMARY KEY, parent INT, FOREIGN KEY (parent) REFERENCES dp (id))");
+        exec(leader, "SET SESSION div_precision_increment = 8, foreign_key_checks = 0", "SET @seen = 'leader'");
+        LeaderRun run = new LeaderRun(leader)
+                .run("INSERT INTO dp VALUES (1, CONCAT(1 / 3, ' ', @seen))", Map.of("seen", new BoundValue.Text("leader")))
+                .run("INSERT INTO fk_child VALUES (1, 404)");
+        LogEntryContent recorded = run.entry();
+        exec(leader, "SET SESSION div_precision_increment = DEFAULT, foreign_key_checks = DEFAULT", "SET @seen = NULL");
+        // The front end reports variables beyond the dedicated fields in otherVariables.
+        LogEntryContent entry = new LogEntryContent(recorded.kind(), recorded.timestampMicros(), recorded.originNodeId(),
+                recorded.originSessionId(), new io.fluxdb.engine.spi.SessionContext(recorded.session().database(),
+                        recorded.session().sqlMode(), recorded.session().timeZone(),
+                        recorded.session().characterSetClient(), recorded.session().characterSetConnection(),
+                        recorded.session().characterSetResults(), recorded.session().collationConnection(), false,
+                        true, 1, 1, Map.of("div_precision_increment", "8")),
+                recorded.account(), recorded.originTransaction(), recorded.statements());
+
+        assertThat(applyToB(entry)).isInstanceOf(ApplyResult.Applied.class);
+        LogEntryContent next = new LeaderRun(leader)
+                .run("INSERT INTO dp VALUES (2, CONCAT(1 / 3, ' ', COALESCE(@seen, 'unset'), ' ', @@foreign_key_checks))")
+                .entry();
+        assertThat(applyToB(next)).isInstanceOf(ApplyResult.Applied.class);
+
+        assertSameRows("SELECT id, v FROM dp ORDER BY id");
+        assertSameRows("SELECT id, parent FROM fk_child");
+        assertThat(rows(leader, "SELECT v FROM dp ORDER BY id")).containsExactly("0.33333333 leader", "0.3333 unset ON");
     }
 
     @Test
