@@ -26,8 +26,10 @@ import org.slf4j.LoggerFactory;
 final class EntryTransaction implements ApplyTransaction {
     private static final Logger log = LoggerFactory.getLogger(EntryTransaction.class);
 
-    /** NEW: not executed; OPEN: executed, the transaction waits for commit; DONE: nothing left to commit; ABORTED:
-     * execute threw, only close remains; CLOSED: the connection is released. */
+    /**
+     * NEW: not executed; OPEN: executed, the transaction waits for commit; DONE: nothing left to commit; ABORTED:
+     * execute threw, only close remains; CLOSED: the connection is released.
+     */
     private enum State { NEW, OPEN, DONE, ABORTED, CLOSED }
 
     private final Applier applier;
@@ -68,10 +70,13 @@ final class EntryTransaction implements ApplyTransaction {
                 // Commits it if this engine holds it prepared; the leader_commits row it wrote is then visible below.
                 PreparedTransactions.finish(c, xid.get(), true, applier.options().preparedWait());
             }
+            // Outside the transaction: some session variables cannot change inside one. A failure counts only if
+            // the statements have to run, which the claim below decides.
+            SQLException restoreFailure = null;
             try {
                 SessionSetup.restore(c, entry.session(), lockWaitSeconds);
             } catch (SQLException e) {
-                return fail(c, 0, e);
+                restoreFailure = e;
             }
             c.setAutoCommit(false);
             Claim claim = AppliedLog.claim(c, index, Optional.empty(), xid);
@@ -83,6 +88,9 @@ final class EntryTransaction implements ApplyTransaction {
             if (claim == Claim.LEADER_COMMITTED) {
                 state = State.OPEN;
                 return result = new ApplyResult.AlreadyApplied(index);
+            }
+            if (restoreFailure != null) {
+                return fail(c, 0, restoreFailure);
             }
             try {
                 result = new ApplyResult.Applied(index, StatementReplay.run(c, entry, userVariables));
