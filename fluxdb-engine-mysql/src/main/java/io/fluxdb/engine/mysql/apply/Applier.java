@@ -56,7 +56,6 @@ public final class Applier implements AutoCloseable {
     private ApplyPool pool;
     private long serialLockWaitSeconds;
     private volatile long prunedUpTo;
-    private boolean leaderCommitsGranted;
 
     public Applier(EngineConfig config, ApplyOptions options) {
         this.config = requireNonNull(config, "config is null");
@@ -78,7 +77,7 @@ public final class Applier implements AutoCloseable {
                 Connection c = lease.connection();
                 BookkeepingSchema.checkAutoIncrementLockMode(c);
                 BookkeepingSchema.ensure(c);
-                leaderCommitsGranted = BookkeepingSchema.grantLeaderCommitsToPublic(c);
+                BookkeepingSchema.grantLeaderCommitsToPublic(c);
                 try (Statement s = c.createStatement();
                         ResultSet rs = s.executeQuery("SELECT @@global.innodb_lock_wait_timeout")) {
                     rs.next();
@@ -95,11 +94,6 @@ public final class Applier implements AutoCloseable {
             throw e instanceof IllegalStateException ise ? ise
                     : new IllegalStateException("cannot prepare the engine for replication: " + e.getMessage(), e);
         }
-    }
-
-    /** Whether every account may insert into {@code fluxdb.leader_commits}; valid after {@link #start()}. */
-    public boolean leaderCommitsGranted() {
-        return leaderCommitsGranted;
     }
 
     /** See {@link io.fluxdb.engine.spi.Engine#apply}. */

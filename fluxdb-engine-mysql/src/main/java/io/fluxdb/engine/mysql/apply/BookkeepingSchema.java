@@ -119,18 +119,15 @@ final class BookkeepingSchema {
      * transaction. Needs {@code GRANT ... TO PUBLIC} (MariaDB 10.11+); elsewhere warns that each account needs the
      * grant.
      *
-     * @return whether the grant is in place
      */
-    static boolean grantLeaderCommitsToPublic(Connection c) {
+    static void grantLeaderCommitsToPublic(Connection c) {
         try (Statement s = c.createStatement()) {
             s.execute("GRANT INSERT ON " + LeaderCommits.TABLE + " TO PUBLIC");
-            return true;
         } catch (SQLException e) {
-            log.warn("fluxdb schema - cannot GRANT INSERT ON {} TO PUBLIC ({} {}): this engine needs MariaDB 10.11 or"
-                    + " newer for that. In a cluster, an account can commit writes through the leader only after"
-                    + " GRANT INSERT ON {} TO that account", LeaderCommits.TABLE, e.getErrorCode(), e.getMessage(),
-                    LeaderCommits.TABLE);
-            return false;
+            log.warn("fluxdb schema - cannot GRANT INSERT ON {} TO PUBLIC ({} {}): that needs MariaDB 10.11 or newer"
+                    + " and an admin account with GRANT OPTION. In a cluster, an account can commit writes through the"
+                    + " leader only after GRANT INSERT ON {} TO that account", LeaderCommits.TABLE, e.getErrorCode(),
+                    e.getMessage(), LeaderCommits.TABLE);
         }
     }
 }
