@@ -81,7 +81,10 @@ final class CatalogFingerprint {
                     "SELECT NAME, TABLE_ID FROM information_schema.INNODB_TABLES WHERE NAME LIKE '%/%'"
                             + " AND NAME NOT LIKE 'fluxdb/%' AND NAME NOT LIKE '%#sql%'"),
             // Accounts: MariaDB 10.4+ keeps them in global_priv; mysql.user is a view there and the table elsewhere.
-            List.of("SELECT * FROM mysql.global_priv", "SELECT * FROM mysql.user"),
+            // ALTER USER with an unchanged password (a managed engine sets root's at every start) changes only
+            // password_last_changed, so it is left out; a new password changes authentication_string.
+            List.of("SELECT Host, User, JSON_REMOVE(Priv, '$.password_last_changed') FROM mysql.global_priv",
+                    "SELECT * FROM mysql.user"),
             List.of("SELECT * FROM mysql.db WHERE Db <> 'fluxdb'"),
             List.of("SELECT * FROM mysql.tables_priv WHERE Db <> 'fluxdb'"),
             List.of("SELECT * FROM mysql.columns_priv WHERE Db <> 'fluxdb'"),
