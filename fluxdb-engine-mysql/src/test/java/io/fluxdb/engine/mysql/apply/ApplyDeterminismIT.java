@@ -285,8 +285,8 @@ class ApplyDeterminismIT {
         EngineChecksum onB = engineB.checksum();
         assertThat(onB.appliedIndex()).isEqualTo(engineB.lastAppliedIndex());
         assertThat(onA.tables()).containsKeys("det.loose", "det.keyed").doesNotContainKey("fluxdb.applied_log");
-        assertThat(onB.tables().get("det.loose")).isEqualTo(onA.tables().get("det.loose"));
-        assertThat(onB.tables().get("det.keyed")).isEqualTo(onA.tables().get("det.keyed"));
+        // Every table of every case that ran so far holds the same rows on A and B.
+        assertThat(userTables(onB)).isEqualTo(userTables(onA)).containsKeys("det.loose", "det.keyed");
 
         try (Connection c = connect(b, "det")) {
             exec(c, "UPDATE loose SET n = 3 WHERE v = 'x'");
@@ -324,6 +324,12 @@ class ApplyDeterminismIT {
         assertSameRows("SELECT id, v FROM dp ORDER BY id");
         assertSameRows("SELECT id, parent FROM fk_child");
         assertThat(rows(leader, "SELECT v FROM dp ORDER BY id")).containsExactly("0.33333333 leader", "0.3333 unset ON");
+    }
+
+    private static Map<String, String> userTables(EngineChecksum checksum) {
+        Map<String, String> det = new java.util.TreeMap<>(checksum.tables());
+        det.keySet().removeIf(table -> !table.startsWith("det."));
+        return det;
     }
 
     @Test
