@@ -3,6 +3,7 @@ package io.fluxdb.engine.mysql.frontend;
 import static java.nio.charset.StandardCharsets.UTF_8;
 import static java.util.Objects.requireNonNull;
 
+import io.fluxdb.engine.mysql.apply.LeaderCommits;
 import io.fluxdb.engine.mysql.frontend.EngineStatements.Outcome;
 import io.fluxdb.engine.spi.AccessMode;
 import io.fluxdb.engine.spi.BoundValue;
@@ -643,7 +644,7 @@ final class ClusterSession {
             return;
         }
         EngineStatements.run(session.backend(), List.of(
-                "INSERT INTO fluxdb.leader_commits (xid) VALUES (" + id + ")", "XA END " + id, "XA PREPARE " + id))
+                LeaderCommits.insertStatement(open.id), "XA END " + id, "XA PREPARE " + id))
                 .whenCompleteAsync((outcomes, failure) -> {
                     if (failure != null) {
                         onFailure.run();
@@ -739,7 +740,7 @@ final class ClusterSession {
                     pin(micros, Optional.empty()), "SET SESSION TRANSACTION READ WRITE");
             EngineStatements.runAll(session.backend(), before).thenApplyAsync(outcomes -> {
                 WriteContext context = WriteContext.parse(outcomes.getFirst(), List.of());
-                books.ddlStarting(id, sql);
+                books.ddlStarting(id);
                 return context;
             }, blocking).whenCompleteAsync((context, failure) -> {
                 clockPinned = true;

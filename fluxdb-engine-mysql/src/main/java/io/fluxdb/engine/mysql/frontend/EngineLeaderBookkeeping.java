@@ -3,36 +3,35 @@ package io.fluxdb.engine.mysql.frontend;
 import static java.util.Objects.requireNonNull;
 
 import io.fluxdb.engine.mysql.MySqlEngine;
-import java.util.HexFormat;
-import java.util.concurrent.ThreadLocalRandom;
-import java.util.concurrent.atomic.AtomicLong;
+import io.fluxdb.engine.mysql.apply.TransactionIds;
 
 /** {@link LeaderBookkeeping} through the engine's administrative connection. */
 final class EngineLeaderBookkeeping implements LeaderBookkeeping {
     private final MySqlEngine engine;
-    private final String nodeId;
-    private final String processNonce = HexFormat.of().toHexDigits(ThreadLocalRandom.current().nextLong());
-    private final AtomicLong sequence = new AtomicLong();
+    private final TransactionIds ids;
 
     EngineLeaderBookkeeping(MySqlEngine engine, String nodeId) {
         this.engine = requireNonNull(engine, "engine is null");
-        this.nodeId = requireNonNull(nodeId, "nodeId is null");
+        this.ids = TransactionIds.forNode(nodeId);
     }
 
     @Override
     public String newTransactionId(long term) {
-        return "fx-" + term + "-" + nodeId + "-" + processNonce + "-" + sequence.incrementAndGet();
+        return ids.next(term);
     }
 
     @Override
-    public void ddlStarting(String xid, String sql) {
+    public void ddlStarting(String xid) {
+        engine.ddlStarting(xid);
     }
 
     @Override
     public void ddlExecuted(String xid) {
+        engine.ddlExecuted(xid);
     }
 
     @Override
     public void ddlAbandoned(String xid) {
+        engine.ddlFailed(xid);
     }
 }

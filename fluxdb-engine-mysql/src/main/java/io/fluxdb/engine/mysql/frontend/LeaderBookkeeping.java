@@ -11,8 +11,8 @@ interface LeaderBookkeeping {
     /** A fresh id for an XA transaction (or a DDL statement) that this node runs in {@code term}. */
     String newTransactionId(long term);
 
-    /** Before the DDL statement {@code sql} runs as {@code xid}: remember what the catalog looked like. */
-    void ddlStarting(String xid, String sql);
+    /** Before a DDL statement runs as {@code xid}: remember what the catalog looked like. */
+    void ddlStarting(String xid);
 
     /** The DDL statement ran (the engine said OK). */
     void ddlExecuted(String xid);

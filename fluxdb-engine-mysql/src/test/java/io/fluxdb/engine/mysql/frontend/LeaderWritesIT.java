@@ -49,9 +49,6 @@ class LeaderWritesIT {
             s.execute("CREATE DATABASE IF NOT EXISTS appdb");
             s.execute("CREATE USER IF NOT EXISTS 'app'@'%' IDENTIFIED BY 'app-password'");
             s.execute("GRANT ALL ON appdb.* TO 'app'@'%'");
-            s.execute("CREATE DATABASE IF NOT EXISTS fluxdb");
-            s.execute("CREATE TABLE IF NOT EXISTS fluxdb.leader_commits (xid VARBINARY(64) PRIMARY KEY)");
-            s.execute("GRANT INSERT ON fluxdb.leader_commits TO PUBLIC");
         }
         operator = TestOperator.start(db, cluster);
     }
