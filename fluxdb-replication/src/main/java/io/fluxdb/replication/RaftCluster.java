@@ -191,7 +191,12 @@ public final class RaftCluster implements Cluster, AutoCloseable {
         }
         byte[] bytes;
         try {
-            long lastCommitted = Math.max(0, scheduler().watermark().index());
+            // Every entry the log had committed by now may have released its locks on this engine (its XA COMMIT may
+            // already have run), so this transaction may have waited for it: followers apply it after those. The
+            // entries not yet committed still hold all their locks, as this transaction holds its own: they did not
+            // conflict with it, and may be applied at the same time. (The leader's applied watermark would be too low
+            // here: the engine releases a transaction's locks before the front end reports it settled.)
+            long lastCommitted = Math.max(0, Math.max(committedIndex(), scheduler().watermark().index()));
             bytes = LogEntryCodec.encode(new EntryEnvelope(lastCommitted, entry));
         } catch (IllegalArgumentException e) {
             return CompletableFuture.failedFuture(e);
@@ -222,6 +227,11 @@ public final class RaftCluster implements Cluster, AutoCloseable {
             onReply(submission, null, e);
         }
         return submission.future.copy();
+    }
+
+    private long committedIndex() {
+        RaftServer.Division division = division();
+        return division == null ? 0 : division.getRaftLog().getLastCommittedIndex();
     }
 
     private void onReply(Submissions.Submission submission, RaftClientReply reply, Throwable error) {

@@ -11,9 +11,11 @@ import java.util.Set;
  * Settings of the apply of replicated entries, from the engine options of the same names.
  *
  * @param connections {@code apply-connections}: engine connections for applying entries, which bounds how many
- *     entries execute at once (default 16)
+ *     entries execute at once (default 17: replication runs up to 16 at once, and the first entry not yet committed
+ *     may always start one more)
  * @param parallelLockWait {@code apply-lock-wait-timeout}: how long an entry applied in parallel waits for a row lock
- *     before it gives up and is run again after its predecessors (ISO-8601, whole seconds, default PT5S)
+ *     before it gives up and is run again after its predecessors (ISO-8601, whole seconds, default PT1S: on a
+ *     follower only other entries hold locks, so a wait means the schedule must change, not that a client will finish)
  * @param pruneInterval {@code apply-prune-interval}: applied entries between two prunes of {@code fluxdb.applied_log}
  *     (default 10000)
  * @param preparedWait {@code apply-xa-wait}: how long apply waits for a connection to let go of a prepared transaction
@@ -45,7 +47,7 @@ public record ApplyOptions(int connections, Duration parallelLockWait, long prun
 
     /** The defaults. */
     public static ApplyOptions defaults() {
-        return new ApplyOptions(16, Duration.ofSeconds(5), 10_000, Duration.ofSeconds(30));
+        return new ApplyOptions(17, Duration.ofSeconds(1), 10_000, Duration.ofSeconds(30));
     }
 
     /** Reads the options of {@link #NAMES} from {@code options}, ignoring other names; defaults for missing ones. */

@@ -786,15 +786,18 @@ final class ClusterSession {
                     session.connectionId(), context.session(), Optional.of(context.account()), Optional.of(id),
                     List.of(statement));
             cluster.submit(entry).whenCompleteAsync((result, submitFailure) -> {
-                gate.releaseExclusive();
                 session.statementSucceeded(c);
                 if (submitFailure == null) {
+                    // Settled before the barrier opens: no transaction may be appended after the DDL while the DDL
+                    // still looks unfinished on this node.
                     cluster.settle(result.index(), true);
+                    gate.releaseExclusive();
                     session.committed(result.index());
                     response.release(false);
                     session.commandComplete(response.tracker().statusFlags());
                     return;
                 }
+                gate.releaseExclusive();
                 response.discard();
                 log.error("conn={} - DDL {} ran on this node's engine but could not be appended to the log ({}):"
                         + " this node's schema now differs from the cluster's", session.connectionId(), id,

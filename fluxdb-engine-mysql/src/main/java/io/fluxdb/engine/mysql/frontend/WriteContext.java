@@ -60,7 +60,7 @@ record WriteContext(SessionContext session, long lastInsertId, Map<String, Bound
         Map<String, String> others = new TreeMap<>();
         for (int i = 0; i < OTHER_VARIABLES.size(); i++) {
             String value = outcome.text(FIXED + i);
-            others.put(OTHER_VARIABLES.get(i), value == null ? "NULL" : quote(value));
+            others.put(OTHER_VARIABLES.get(i), value == null ? "NULL" : literal(value));
         }
         SessionContext session = new SessionContext(
                 Optional.ofNullable(outcome.text(0)),
@@ -91,6 +91,11 @@ record WriteContext(SessionContext session, long lastInsertId, Map<String, Bound
         String user = at < 0 ? currentUser : currentUser.substring(0, at);
         String host = at < 0 ? "%" : currentUser.substring(at + 1);
         return quote(user) + "@" + quote(host);
+    }
+
+    /** A variable's value as the engine reported it, written so SET accepts it: numbers bare, the rest quoted. */
+    private static String literal(String value) {
+        return value.matches("-?\\d+") ? value : quote(value);
     }
 
     static String quote(String text) {

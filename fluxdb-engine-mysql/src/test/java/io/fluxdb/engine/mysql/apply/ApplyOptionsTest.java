@@ -12,7 +12,7 @@ class ApplyOptionsTest {
     @Test
     void defaultsWhenUnset() {
         assertThat(ApplyOptions.from(Map.of())).isEqualTo(ApplyOptions.defaults());
-        assertThat(ApplyOptions.defaults().connections()).isEqualTo(16);
+        assertThat(ApplyOptions.defaults().connections()).isEqualTo(17);
     }
 
     @Test
