@@ -196,16 +196,20 @@ class ShadedJarIT {
         return new ProcessBuilder(command);
     }
 
-    /** Reads the dev process's output (copied to {@code log}) up to the first printed mysql command. */
+    /**
+     * Reads the dev process's output (copied to {@code log}) up to the first printed mysql command, then hands the
+     * reader to a thread that drains the rest, so the process never blocks on a full pipe. The reader is not closed
+     * here: closing it would wait for that thread's pending read, which ends only with the process.
+     */
     private static String firstConnectLine(Process dev, Path log) {
-        try (BufferedReader in = new BufferedReader(new InputStreamReader(dev.getInputStream(), StandardCharsets.UTF_8))) {
-            StringBuilder seen = new StringBuilder();
+        BufferedReader in = new BufferedReader(new InputStreamReader(dev.getInputStream(), StandardCharsets.UTF_8));
+        StringBuilder seen = new StringBuilder();
+        try {
             String line;
             while ((line = in.readLine()) != null) {
                 seen.append(line).append('\n');
                 Files.writeString(log, seen.toString());
                 if (CONNECT_LINE.matcher(line).find()) {
-                    // Keep draining so the process never blocks on a full pipe.
                     Thread.ofVirtual().start(() -> drain(in));
                     return line;
                 }
@@ -217,7 +221,7 @@ class ShadedJarIT {
     }
 
     private static void drain(BufferedReader in) {
-        try {
+        try (in) {
             while (in.readLine() != null) {
                 // discard
             }
