@@ -91,7 +91,7 @@ class OperatorNodeIT {
         try (Connection c = DriverManager.getConnection(db.jdbcUrl(""), "root", db.rootPassword());
                 Statement s = c.createStatement()) {
             s.execute("CREATE DATABASE IF NOT EXISTS other");
-            s.execute("CREATE USER IF NOT EXISTS 'outsider'@'%' IDENTIFIED BY 'outsider-pw'");
+            s.execute("CREATE USER 'outsider'@'%' IDENTIFIED BY 'outsider-pw'");
             s.execute("GRANT ALL ON other.* TO 'outsider'@'%'");
         }
         int port = freePort();
@@ -118,6 +118,18 @@ class OperatorNodeIT {
             assertThatThrownBy(() -> connect(port, "shop", "outsider", "outsider-pw"))
                     .as("a database the client names itself is checked as the engine checks it")
                     .isInstanceOfSatisfying(SQLException.class, e -> assertThat(e.getErrorCode()).isEqualTo(1044));
+
+            // A user that has not logged in before, so no pooled engine connection of its own hides the engine's answer.
+            try (Connection c = connect(port, "", "root", db.rootPassword()); Statement s = c.createStatement()) {
+                s.execute("DROP DATABASE shop");
+                s.execute("CREATE USER 'latecomer'@'%' IDENTIFIED BY 'latecomer-pw'");
+                s.execute("GRANT ALL ON *.* TO 'latecomer'@'%'");
+            }
+            try (Connection c = connect(port, "", "latecomer", "latecomer-pw")) {
+                assertThat(currentDatabase(c)).as("INIT_DB_NAME dropped: no database, as asked").isNull();
+            }
+            assertThatThrownBy(() -> connect(port, "shop", "latecomer", "latecomer-pw"))
+                    .isInstanceOfSatisfying(SQLException.class, e -> assertThat(e.getErrorCode()).isEqualTo(1049));
         }
     }
 
