@@ -857,7 +857,8 @@ final class ClusterSession {
         }
         for (Determinism d : c.determinism()) {
             // CREATE without a DEFINER: the entry carries the leader's account, which replay names as the DEFINER.
-            boolean definerCarried = d == Determinism.IMPLICIT_DEFINER && "CREATE".equals(c.keyword());
+            boolean definerCarried = d == Determinism.IMPLICIT_DEFINER && "CREATE".equals(c.keyword())
+                    && !sql.toUpperCase(java.util.Locale.ROOT).contains("DEFINER");
             if (!d.fixable() && !definerCarried) {
                 return Optional.of(new ErrPacket(ER_BINLOG_UNSAFE_STATEMENT, "HY000",
                         "Unsafe statement for replication: " + Unsafe.explain(d)));

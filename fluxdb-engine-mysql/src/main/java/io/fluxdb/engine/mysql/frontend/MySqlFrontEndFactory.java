@@ -33,11 +33,12 @@ import java.util.concurrent.TimeUnit;
  *
  * <p>Options: {@code max-connections}, {@code idle-timeout} (ISO-8601 duration), {@code max-packet-size}
  * (bytes), {@code local-infile} (true/false), {@code tls-cert} and {@code tls-key} (PEM files), {@code tls-dir}
- * (where a self-signed certificate is generated and kept when no certificate is configured).
+ * (where a self-signed certificate is generated and kept when no certificate is configured), {@code default-database}
+ * (selected at login for a client that names none; by default none).
  */
 public final class MySqlFrontEndFactory implements FrontEnd {
     static final Set<String> OPTIONS = Set.of("max-connections", "idle-timeout", "max-packet-size", "local-infile",
-            "tls-cert", "tls-key", "tls-dir", "connect-timeout", "io-threads");
+            "tls-cert", "tls-key", "tls-dir", "connect-timeout", "io-threads", "default-database");
     /**
      * Engine logins in progress at once. Enough to keep a remote engine's round trips overlapped
      * (64 logins of three round trips each), few enough that a burst of clients never has the engine
@@ -69,7 +70,8 @@ public final class MySqlFrontEndFactory implements FrontEnd {
                 Boolean.parseBoolean(options.getOrDefault("local-infile", "false")),
                 Optional.of(tls(options)),
                 defaults.shutdownGrace(),
-                defaults.versionSuffix());
+                defaults.versionSuffix(),
+                options.getOrDefault("default-database", defaults.defaultDatabase()));
 
         config.tls().ifPresent(TlsWarmUp::run);
         EngineProfile profile = EngineProbe.probe(engine.config().host(), engine.config().port(), Duration.ofSeconds(10));
