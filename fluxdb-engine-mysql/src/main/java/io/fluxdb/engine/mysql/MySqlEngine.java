@@ -127,6 +127,25 @@ public final class MySqlEngine implements Engine {
         return config;
     }
 
+    /**
+     * Events would run on every node by themselves, outside the log, and change each node's data differently: in a
+     * cluster the event scheduler stays off (events are still created, altered and dropped through the log).
+     */
+    @Override
+    public void joinCluster() {
+        try (Connection c = admin.getConnection(); Statement s = c.createStatement();
+                ResultSet rs = s.executeQuery("SELECT @@global.event_scheduler")) {
+            rs.next();
+            if (!"OFF".equalsIgnoreCase(rs.getString(1)) && !"DISABLED".equalsIgnoreCase(rs.getString(1))) {
+                s.execute("SET GLOBAL event_scheduler = OFF");
+                log.warn("event_scheduler was {}: turned OFF, since events would run on every node outside the"
+                        + " replicated log (running events in a cluster is not yet built)", rs.getString(1));
+            }
+        } catch (SQLException e) {
+            throw new IllegalStateException("cannot turn the engine's event scheduler off: " + e.getMessage(), e);
+        }
+    }
+
     @Override
     public EngineInfo info() {
         return info;

@@ -101,6 +101,13 @@ public interface Engine extends AutoCloseable {
         return java.util.List.of();
     }
 
+    /**
+     * Called once before the node joins a replicated cluster: the engine turns off whatever would change data outside
+     * the log on its own (for MySQL, the event scheduler, which would run events on every node).
+     */
+    default void joinCluster() {
+    }
+
     /** The highest log index recorded as applied, or 0 when none is. */
     long lastAppliedIndex();
 

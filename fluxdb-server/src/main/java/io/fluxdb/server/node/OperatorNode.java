@@ -70,6 +70,7 @@ public final class OperatorNode implements AutoCloseable {
             InetSocketAddress listen = new InetSocketAddress(config.listen().bindAddress(), config.listen().clientPort());
             Cluster cluster;
             if (config.cluster().isMultiNode()) {
+                engine.joinCluster();
                 RaftCluster raft = RaftCluster.start(raftConfig(config, tuning), engine);
                 started.push(raft);
                 cluster = raft;
