@@ -165,6 +165,24 @@ class LeaderWritesIT {
     }
 
     @Test
+    void transactionsOpenedAndEndedByServerSidePreparedStatementsAreReplicated() throws Exception {
+        int before = cluster.log().size();
+        // sysbench prepares BEGIN and COMMIT on the server as well as its writes.
+        try (RawClient client = RawClient.login(operator.port(), "app", "app-password")) {
+            client.query("USE appdb");
+            for (String sql : List.of("BEGIN", "INSERT INTO t (v) VALUES (11)", "UPDATE t SET v = v + 1", "COMMIT")) {
+                RawClient.RawPacket answer = client.prepareAndExecute(sql);
+                assertThat(answer.isOk()).as(sql + ": " + answer).isTrue();
+            }
+            assertThat(client.query("SELECT @@in_transaction").value()).isEqualTo("0");
+        }
+        assertThat(cluster.log()).hasSize(before + 1);
+        assertThat(cluster.last().entry().statements()).extracting(ReplicatedStatement::sql)
+                .containsExactly("INSERT INTO t (v) VALUES (11)", "UPDATE t SET v = v + 1");
+        assertThat(count("SELECT SUM(v) FROM appdb.t")).isEqualTo(12);
+    }
+
+    @Test
     void savepointsReplayAsWritten() throws Exception {
         try (Connection c = app(); Statement s = c.createStatement()) {
             s.execute("BEGIN");

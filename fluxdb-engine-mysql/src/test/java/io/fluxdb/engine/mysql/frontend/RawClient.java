@@ -245,6 +245,37 @@ final class RawClient implements AutoCloseable {
         return readResponse();
     }
 
+    /**
+     * Prepares {@code sql} on the server (COM_STMT_PREPARE), executes it without parameters (COM_STMT_EXECUTE), closes
+     * it, and returns the first packet of the execution's answer. For statements without a result set.
+     */
+    RawPacket prepareAndExecute(String sql) throws IOException {
+        write(0, command(CommandType.COM_STMT_PREPARE, sql.getBytes(UTF_8)));
+        RawPacket prepared = readPacket();
+        if (prepared.isErr()) {
+            return prepared;
+        }
+        ByteBuf ok = Unpooled.wrappedBuffer(prepared.payload());
+        ok.skipBytes(1);
+        int id = ok.readIntLE();
+        int columns = ok.readUnsignedShortLE();
+        int params = ok.readUnsignedShortLE();
+        // Without CLIENT_DEPRECATE_EOF each group of definitions ends with an EOF.
+        for (int group : new int[] {params, columns}) {
+            if (group > 0) {
+                for (int i = 0; i <= group; i++) {
+                    readPacket();
+                }
+            }
+        }
+        ByteBuf execute = Unpooled.buffer().writeByte(CommandType.COM_STMT_EXECUTE).writeIntLE(id).writeByte(0)
+                .writeIntLE(1);
+        write(0, io.netty.buffer.ByteBufUtil.getBytes(execute));
+        RawPacket answer = readPacket();
+        write(0, command(CommandType.COM_STMT_CLOSE, io.netty.buffer.ByteBufUtil.getBytes(Unpooled.buffer().writeIntLE(id))));
+        return answer;
+    }
+
     void sendQuery(String sql) throws IOException {
         write(0, command(CommandType.COM_QUERY, sql.getBytes(UTF_8)));
     }
