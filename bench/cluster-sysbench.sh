@@ -81,7 +81,8 @@ if [ -z "$out" ]; then
     while [ -e "$out" ]; do out=bench/results/$(date +%F)-cluster-$n; n=$((n + 1)); done
 fi
 mkdir -p "$out"
-work=$(bench_tempdir fluxdb-cluster-bench)
+bench_tempdir fluxdb-cluster-bench
+work=$BENCH_TEMPDIR
 read -r -a workloads <<<"$workload_list"
 $read_write && workloads+=(oltp_read_write)
 load_start=$(cut -d' ' -f1-3 /proc/loadavg)

@@ -56,7 +56,8 @@ if [ -z "$out" ]; then
     while [ -e "$out" ]; do out=bench/results/$(date +%F)-failover-$n; n=$((n + 1)); done
 fi
 mkdir -p "$out"
-work=$(bench_tempdir fluxdb-failover)
+bench_tempdir fluxdb-failover
+work=$BENCH_TEMPDIR
 load_start=$(cut -d' ' -f1-3 /proc/loadavg)
 lines=()
 
@@ -133,8 +134,9 @@ PY
 # One round: the writer through $1 (survivors), user $2 password $3, victims' pids $4; tag $5.
 # Leaves the writer's JSON in $out/$5.json and prints nothing.
 run_round() {
-    /usr/bin/python3 "$work/writer.py" "$1" "$2" "$3" "$4" "$before" "$after" "$give_up" "$statement_timeout" "$5" \
-        >"$out/$5.json" 2>"$out/$5.err" || true
+    # The shell's own notice of the victim's death ("Killed") would land on stderr: it is expected here.
+    { /usr/bin/python3 "$work/writer.py" "$1" "$2" "$3" "$4" "$before" "$after" "$give_up" "$statement_timeout" "$5" \
+        >"$out/$5.json" 2>"$out/$5.err" || true; } 2>/dev/null
 }
 
 field() { /usr/bin/python3 -c 'import json, sys; v = json.load(open(sys.argv[1])).get(sys.argv[2]); print("-" if v is None else v)' "$1" "$2" 2>/dev/null || echo -; }
@@ -212,7 +214,7 @@ if $use_fluxdb; then
             lines+=("$(result_line fluxdb "$r" "node $((v + 1)) (leader)" "$out/$tag.json" "$check")")
             if [ "$r" -lt "$rounds" ]; then
                 fluxdb_run_node "$v" || { lines+=("fluxdb: node $((v + 1)) did not restart: $FLUXDB_SKIP_REASON"); break; }
-                fluxdb_await_clients 240 "${FLUXDB_NODE_PIDS[v]}" "$work/fluxdb-$((v + 1)).log" \
+                fluxdb_await_client "${FLUXDB_CLIENTS[v]}" 240 "${FLUXDB_NODE_PIDS[v]}" "$work/fluxdb-$((v + 1)).log" \
                     || { lines+=("fluxdb: node $((v + 1)) did not answer after its restart"); break; }
             fi
         done
@@ -241,3 +243,4 @@ fi
     echo "round; failed_b/a: failed writes before/after the kill; errors by kind in the JSON files."
     echo "raw output: $out/"
 } | tee "$out/summary.txt"
+for f in "$out"/*.err; do [ -s "$f" ] || rm -f "$f"; done

@@ -50,22 +50,17 @@ fluxdb_java() {
     fluxdb_find_jdk >/dev/null 2>&1 || fluxdb_skip "no JDK 21+ found (bin/find-jdk.sh)" || return 1
 }
 
-# Waits until every client port answers, while the process $2 lives; on failure the reason names
-# the process's last log lines.
-fluxdb_await_clients() { # timeout pid log
-    local addr
-    for addr in "${FLUXDB_CLIENTS[@]}"; do
-        if ! bench_await "$1" "$2" fluxdb_sql "$addr" "SELECT 1"; then
-            if ! kill -0 "$2" 2>/dev/null; then
-                fluxdb_skip "the FluxDB cluster exited while starting; last lines of $3:
-$(grep -v '^\s*at ' "$3" | tail -8)"
-            else
-                fluxdb_skip "FluxDB node $addr did not answer within $1 s; last lines of $3:
-$(tail -8 "$3")"
-            fi
-            return 1
-        fi
-    done
+# Waits until the client port $1 answers, while the process $3 lives; on failure the reason
+# names the process's last log lines.
+fluxdb_await_client() { # host:port timeout pid log
+    bench_await "$2" "$3" fluxdb_sql "$1" "SELECT 1" && return 0
+    if ! kill -0 "$3" 2>/dev/null; then
+        fluxdb_skip "FluxDB exited while starting; last lines of $4:
+$(grep -v '^\s*at ' "$4" | tail -8)"
+    else
+        fluxdb_skip "FluxDB node $1 did not answer within $2 s; last lines of $4:
+$(tail -8 "$4")"
+    fi
 }
 
 fluxdb_dev_start() { # parent-dir [nodes]
@@ -83,7 +78,9 @@ fluxdb_dev_start() { # parent-dir [nodes]
     bench_spawn "$dir/fluxdb.log" "$JAVA_HOME/bin/java" -XX:+UseParallelGC ${FLUXDB_JAVA_OPTS:-} \
         --enable-native-access=ALL-UNNAMED -jar "$FLUXDB_JAR" dev --nodes "$n" --base-port "$base" --data-dir "$dir/data"
     FLUXDB_PID=$BENCH_SPAWNED
-    fluxdb_await_clients "${FLUXDB_START_TIMEOUT:-240}" "$FLUXDB_PID" "$dir/fluxdb.log"
+    for i in "${!FLUXDB_CLIENTS[@]}"; do
+        fluxdb_await_client "${FLUXDB_CLIENTS[i]}" "${FLUXDB_START_TIMEOUT:-240}" "$FLUXDB_PID" "$dir/fluxdb.log" || return 1
+    done
 }
 
 # Node i: client port base+i, internal API base+10+i, Raft base+20+i, UI base+30+i, engine base+40+i.
@@ -103,8 +100,8 @@ fluxdb_run_start() { # parent-dir [nodes]
     done
     for ((i = 0; i < n; i++)); do fluxdb_run_node "$i" || return 1; done
     for ((i = 0; i < n; i++)); do
-        fluxdb_await_clients "${FLUXDB_START_TIMEOUT:-240}" "${FLUXDB_NODE_PIDS[i]}" "$parent/fluxdb-$((i + 1)).log" \
-            || return 1
+        fluxdb_await_client "${FLUXDB_CLIENTS[i]}" "${FLUXDB_START_TIMEOUT:-240}" "${FLUXDB_NODE_PIDS[i]}" \
+            "$parent/fluxdb-$((i + 1)).log" || return 1
     done
 }
 
@@ -187,7 +184,7 @@ fluxdb_find_writer() {
 fluxdb_check_replicates() { # timeout
     local marker i
     marker=$RANDOM$RANDOM
-    fluxdb_sql "${FLUXDB_CLIENTS[FLUXDB_WRITER]}" "CREATE TABLE IF NOT EXISTS sbtest.bench_marker (id INT PRIMARY KEY);
+    fluxdb_sql "${FLUXDB_CLIENTS[FLUXDB_WRITER]}" "CREATE TABLE IF NOT EXISTS sbtest.bench_marker (id BIGINT PRIMARY KEY);
         INSERT INTO sbtest.bench_marker VALUES ($marker)" >/dev/null 2>&1 \
         || fluxdb_skip "the writer ${FLUXDB_CLIENTS[FLUXDB_WRITER]} refused the marker row" || return 1
     for i in "${!FLUXDB_CLIENTS[@]}"; do

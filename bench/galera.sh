@@ -153,7 +153,8 @@ if [ "${BASH_SOURCE[0]}" = "$0" ]; then
     done
     bench_need mariadbd=mariadb-server mariadb=mariadb-client ss=iproute2
     started=$SECONDS
-    galera_start "$(bench_tempdir fluxdb-galera)" "$nodes"
+    bench_tempdir fluxdb-galera
+    galera_start "$BENCH_TEMPDIR" "$nodes"
     echo "Galera cluster of $nodes nodes up in $((SECONDS - started)) s:"
     galera_describe
     echo "connect: mariadb -h127.0.0.1 -P${GALERA_PORTS[0]} -u$BENCH_USER -p$BENCH_PASSWORD sbtest"

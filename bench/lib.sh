@@ -54,12 +54,11 @@ bench_need_pymysql() {
     /usr/bin/python3 -c 'import pymysql' 2>/dev/null || bench_need /usr/lib/python3/dist-packages/pymysql=python3-pymysql
 }
 
-# A new directory under /tmp, removed at exit.
-bench_tempdir() { # prefix -> path
-    local dir
-    dir=$(mktemp -d "/tmp/$1.XXXXXX")
-    BENCH_DIRS+=("$dir")
-    echo "$dir"
+# A new directory under /tmp, removed at exit, in BENCH_TEMPDIR: call it directly, not in $(...),
+# so that the cleanup learns of it.
+bench_tempdir() { # prefix
+    BENCH_TEMPDIR=$(mktemp -d "/tmp/$1.XXXXXX")
+    BENCH_DIRS+=("$BENCH_TEMPDIR")
 }
 
 # Starts a command in its own process group (so its children, e.g. a Galera node's state
