@@ -75,12 +75,7 @@ bench_need sysbench=sysbench mariadbd=mariadb-server mariadb=mariadb-client ss=i
 $use_galera && galera_need
 $use_fluxdb && bench_need_pymysql
 
-if [ -z "$out" ]; then
-    out=bench/results/$(date +%F)-cluster
-    n=2
-    while [ -e "$out" ]; do out=bench/results/$(date +%F)-cluster-$n; n=$((n + 1)); done
-fi
-mkdir -p "$out"
+out=$(bench_results_dir cluster "$out")
 bench_tempdir fluxdb-cluster-bench
 work=$BENCH_TEMPDIR
 read -r -a workloads <<<"$workload_list"

@@ -50,12 +50,7 @@ bench_init
 bench_need mariadbd=mariadb-server mariadb=mariadb-client ss=iproute2
 bench_need_pymysql
 $use_galera && galera_need
-if [ -z "$out" ]; then
-    out=bench/results/$(date +%F)-failover
-    n=2
-    while [ -e "$out" ]; do out=bench/results/$(date +%F)-failover-$n; n=$((n + 1)); done
-fi
-mkdir -p "$out"
+out=$(bench_results_dir failover "$out")
 bench_tempdir fluxdb-failover
 work=$BENCH_TEMPDIR
 load_start=$(cut -d' ' -f1-3 /proc/loadavg)

@@ -54,6 +54,17 @@ bench_need_pymysql() {
     /usr/bin/python3 -c 'import pymysql' 2>/dev/null || bench_need /usr/lib/python3/dist-packages/pymysql=python3-pymysql
 }
 
+# A new directory for the results of one run, bench/results/<date>-<name>[-N], unless $2 names one.
+bench_results_dir() { # name [chosen-dir] -> path
+    local dir=${2:-} n=2
+    if [ -z "$dir" ]; then
+        dir=bench/results/$(date +%F)-$1
+        while [ -e "$dir" ]; do dir=bench/results/$(date +%F)-$1-$n; n=$((n + 1)); done
+    fi
+    mkdir -p "$dir"
+    echo "$dir"
+}
+
 # A new directory under /tmp, removed at exit, in BENCH_TEMPDIR: call it directly, not in $(...),
 # so that the cleanup learns of it.
 bench_tempdir() { # prefix
