@@ -1,4 +1,4 @@
-# Sourced by bin/ scripts and .ci/run: exports JAVA_HOME pointing at a JDK 21 or newer.
+# Sourced by ./dev, ./mvnw and .ci/run (POSIX sh): exports JAVA_HOME pointing at a JDK 21 or newer.
 # Order: $JAVA_HOME if it is new enough, the `java` on PATH, then any JDK under /usr/lib/jvm.
 
 fluxdb_java_major() { # $1 = path to a java binary

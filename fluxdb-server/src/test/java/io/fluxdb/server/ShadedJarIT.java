@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.fluxdb.testkit.MariaDbExtension;
 import io.fluxdb.testkit.MariaDbProcess;
+import io.fluxdb.testkit.Requirements;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
@@ -22,6 +23,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
@@ -29,13 +31,16 @@ import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The artefact users run: {@code java -jar fluxdb.jar} in its own JVM, exactly as the README and the
- * Dockerfile start it. Running from the shaded jar catches what tests on the class path cannot: lost
- * service files (the JDBC driver, the engine factories), missing classes, a broken manifest.
+ * The artefacts users run: {@code java -jar fluxdb.jar} in its own JVM, and the {@code fluxdb}
+ * launcher beside it that the Dockerfile starts. Running from the shaded jar catches what tests on
+ * the class path cannot: lost service files (the JDBC driver, the engine factories), missing
+ * classes, a broken manifest.
  */
 @ExtendWith(MariaDbExtension.class)
 class ShadedJarIT {
     private static final Path JAR = Path.of("target", "fluxdb.jar");
+    private static final Path LAUNCHER = Path.of("target", "fluxdb");
+    private static final Path JVM_DIR = Path.of("/usr/lib/jvm");
     private static final Duration START_DEADLINE = Duration.ofMinutes(3);
     private static final Pattern CONNECT_LINE = Pattern.compile("mysql -h(\\S+) -P(\\d+) -u(\\S+)(?: (\\S+))?");
 
@@ -86,7 +91,39 @@ class ShadedJarIT {
         }
     }
 
-    /** README's first command: {@code ./dev} runs {@code java -jar fluxdb.jar dev}; the printed mysql command must work. */
+    /** On a Java older than 21 the jar says in one line which Java it needs, not UnsupportedClassVersionError. */
+    @Test
+    void onAnOlderJavaTheJarSaysWhichJavaItNeeds() throws Exception {
+        Path oldJava = olderJava();
+        Process p = new ProcessBuilder(oldJava.resolve("bin/java").toString(), "-jar", JAR.toString(), "--version")
+                .redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
+        assertThat(p.exitValue()).as(out).isEqualTo(1);
+        assertThat(out.lines().toList()).as(out).hasSize(1);
+        assertThat(out).startsWith("FluxDB needs Java 21 or newer; this is Java " + javaVersion(oldJava) + " (")
+                .doesNotContain("UnsupportedClassVersionError");
+    }
+
+    /** The launcher passes over an older JAVA_HOME and an older java on PATH, as on this machine by default. */
+    @Test
+    void theLauncherFindsAJava21WhenTheDefaultIsOlder() throws Exception {
+        Path oldJava = olderJava();
+        assertThat(LAUNCHER).as("the build copies the launcher next to the jar").isExecutable();
+        ProcessBuilder launch = new ProcessBuilder(LAUNCHER.toString(), "--version").redirectErrorStream(true);
+        launch.environment().put("JAVA_HOME", oldJava.toString());
+        launch.environment().put("PATH", oldJava.resolve("bin") + ":/usr/bin:/bin");
+        Process p = launch.start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
+        assertThat(p.exitValue()).as(out).isZero();
+        assertThat(out).startsWith("FluxDB ");
+    }
+
+    /**
+     * README's first command: {@code ./dev} runs {@code fluxdb.jar dev}; the printed connect command must work, with
+     * Connector/J always and with the {@code mysql} client where it is installed.
+     */
     @Test
     void devStartsAManagedEngineAndPrintsAWorkingConnectCommand() throws Exception {
         Path log = dir.resolve("dev.log");
@@ -94,9 +131,25 @@ class ShadedJarIT {
                 .redirectErrorStream(true).start();
         try {
             CompletableFuture<String> connectLine = CompletableFuture.supplyAsync(() -> firstConnectLine(dev, log));
-            String line = connectLine.get(START_DEADLINE.toSeconds(), TimeUnit.SECONDS);
+            String line;
+            try {
+                line = connectLine.get(START_DEADLINE.toSeconds(), TimeUnit.SECONDS);
+            } catch (TimeoutException e) {
+                throw new AssertionError("no connect command within " + START_DEADLINE + ":\n"
+                        + (Files.exists(log) ? Files.readString(log) : "(no output)"), e);
+            }
             Matcher m = CONNECT_LINE.matcher(line);
             assertThat(m.find()).as(line).isTrue();
+            String database = m.group(4) == null ? "" : m.group(4);
+            try (Connection c = DriverManager.getConnection("jdbc:mariadb://" + m.group(1) + ":" + m.group(2) + "/"
+                            + database + "?sslMode=trust", m.group(3), "");
+                    Statement s = c.createStatement();
+                    ResultSet rs = s.executeQuery("SELECT 40 + 2, DATABASE()")) {
+                assertThat(rs.next()).isTrue();
+                assertThat(rs.getInt(1)).isEqualTo(42);
+                assertThat(rs.getString(2)).isEqualTo(database.isEmpty() ? null : database);
+            }
+            Requirements.program("mysql", "apt-get install -y mariadb-client");
             List<String> mysql = new ArrayList<>(List.of(line.substring(m.start()).trim().split("\\s+")));
             mysql.addAll(List.of("--batch", "--skip-column-names", "-e", "SELECT 40 + 2, DATABASE()"));
             Process client = new ProcessBuilder(mysql).redirectErrorStream(true).start();
@@ -109,6 +162,32 @@ class ShadedJarIT {
         }
     }
 
+    /** A Java older than 21 under /usr/lib/jvm (Debian's default 17 here); the test is skipped without one. */
+    private static Path olderJava() throws IOException {
+        if (Files.isDirectory(JVM_DIR)) {
+            try (var homes = Files.list(JVM_DIR)) {
+                for (Path home : homes.sorted().toList()) {
+                    String version = javaVersion(home);
+                    if (!version.isEmpty() && Integer.parseInt(version) < 21 && Files.isExecutable(home.resolve("bin/java"))) {
+                        return home;
+                    }
+                }
+            }
+        }
+        return Requirements.missing("a Java older than 21 in " + JVM_DIR + " (to run the jar on)",
+                "apt-get install -y openjdk-17-jre-headless");
+    }
+
+    /** The feature release in a Java home's {@code release} file ({@code JAVA_VERSION="17.0.15"} is 17), or "". */
+    private static String javaVersion(Path home) throws IOException {
+        Path release = home.resolve("release");
+        if (!Files.isRegularFile(release)) {
+            return "";
+        }
+        Matcher m = Pattern.compile("^JAVA_VERSION=\"(?:1\\.)?(\\d+)", Pattern.MULTILINE).matcher(Files.readString(release));
+        return m.find() ? m.group(1) : "";
+    }
+
     private static ProcessBuilder java(String... args) {
         assertThat(JAR).as("the shaded jar is built in the package phase, before integration tests").exists();
         String javaBin = ProcessHandle.current().info().command().orElse("java");
@@ -117,16 +196,20 @@ class ShadedJarIT {
         return new ProcessBuilder(command);
     }
 
-    /** Reads the dev process's output (copied to {@code log}) up to the first printed mysql command. */
+    /**
+     * Reads the dev process's output (copied to {@code log}) up to the first printed mysql command, then hands the
+     * reader to a thread that drains the rest, so the process never blocks on a full pipe. The reader is not closed
+     * here: closing it would wait for that thread's pending read, which ends only with the process.
+     */
     private static String firstConnectLine(Process dev, Path log) {
-        try (BufferedReader in = new BufferedReader(new InputStreamReader(dev.getInputStream(), StandardCharsets.UTF_8))) {
-            StringBuilder seen = new StringBuilder();
+        BufferedReader in = new BufferedReader(new InputStreamReader(dev.getInputStream(), StandardCharsets.UTF_8));
+        StringBuilder seen = new StringBuilder();
+        try {
             String line;
             while ((line = in.readLine()) != null) {
                 seen.append(line).append('\n');
                 Files.writeString(log, seen.toString());
                 if (CONNECT_LINE.matcher(line).find()) {
-                    // Keep draining so the process never blocks on a full pipe.
                     Thread.ofVirtual().start(() -> drain(in));
                     return line;
                 }
@@ -138,7 +221,7 @@ class ShadedJarIT {
     }
 
     private static void drain(BufferedReader in) {
-        try {
+        try (in) {
             while (in.readLine() != null) {
                 // discard
             }

@@ -148,7 +148,11 @@ public final class MariaDbBinaries {
         return new MariaDbBinaries(Flavour.DIRECTORY, server.get(), install.get(), root);
     }
 
-    private static Optional<MariaDbBinaries> findSystem() {
+    /**
+     * The system's MariaDB as {@link #system()} finds it, or empty when the machine has none; for tests that need a
+     * particular version only the system can provide.
+     */
+    public static Optional<MariaDbBinaries> findSystem() {
         List<Path> serverDirs = new ArrayList<>(pathDirs());
         serverDirs.add(Path.of("/usr/sbin"));
         Optional<Path> server = firstExecutable(serverDirs, "mariadbd");

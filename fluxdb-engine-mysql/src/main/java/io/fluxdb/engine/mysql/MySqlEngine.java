@@ -4,10 +4,14 @@ import static java.util.Objects.requireNonNull;
 
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
+import io.fluxdb.engine.mysql.apply.Applier;
+import io.fluxdb.engine.mysql.apply.ApplyOptions;
 import io.fluxdb.engine.mysql.frontend.MySqlFrontEndFactory;
 import io.fluxdb.engine.mysql.sql.MySqlStatementClassifier;
 import io.fluxdb.engine.spi.ApplyResult;
+import io.fluxdb.engine.spi.ApplyTransaction;
 import io.fluxdb.engine.spi.Engine;
+import io.fluxdb.engine.spi.EngineChecksum;
 import io.fluxdb.engine.spi.EngineConfig;
 import io.fluxdb.engine.spi.EngineHealth;
 import io.fluxdb.engine.spi.EngineInfo;
@@ -22,26 +26,39 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
+import java.util.List;
 import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The MySQL/MariaDB engine. It holds an admin connection pool (metadata, accounts, and later the
- * apply of replicated entries) and the MySQL front end that serves clients. With a data directory in
- * its configuration it is a managed engine: it starts its own local MariaDB there and stops it on close.
+ * The MySQL/MariaDB engine. It holds an admin connection pool (metadata, accounts), the {@link Applier} that applies
+ * replicated entries over its own pool, and the MySQL front end that serves clients. With a data directory in its
+ * configuration it is a managed engine: it starts its own local MariaDB there and stops it on close.
+ *
+ * <p>Engine options ({@link EngineConfig#options()}): those of {@link ApplyOptions}; other names are refused.
  */
 public final class MySqlEngine implements Engine {
     private static final Logger log = LoggerFactory.getLogger(MySqlEngine.class);
 
     private final EngineConfig config;
-    private final MySqlStatementClassifier classifier = new MySqlStatementClassifier();
+    /** Reads every executable comment until start() knows the server's version, then reads them as it does. */
+    private volatile MySqlStatementClassifier classifier = new MySqlStatementClassifier();
+    private final ApplyOptions applyOptions;
     private MariaDbProcess managed;
     private HikariDataSource admin;
+    private Applier applier;
     private EngineInfo info;
 
     MySqlEngine(EngineConfig config) {
         this.config = requireNonNull(config, "config is null");
+        for (String name : config.options().keySet()) {
+            if (!ApplyOptions.NAMES.contains(name)) {
+                throw new IllegalArgumentException("unknown MySQL engine option '" + name + "' (known: "
+                        + new java.util.TreeSet<>(ApplyOptions.NAMES) + ")");
+            }
+        }
+        this.applyOptions = ApplyOptions.from(config.options());
     }
 
     @Override
@@ -64,6 +81,7 @@ public final class MySqlEngine implements Engine {
                 try (ResultSet rs = s.executeQuery("SELECT VERSION(), @@version_comment")) {
                     rs.next();
                     String version = rs.getString(1);
+                    classifier = MySqlStatementClassifier.forServerVersion(version);
                     info = new EngineInfo(MySqlEngineFactory.NAME,
                             version.toLowerCase(java.util.Locale.ROOT).contains("mariadb") ? "MariaDB" : "MySQL", version);
                 }
@@ -75,6 +93,13 @@ public final class MySqlEngine implements Engine {
             close();
             throw new IllegalStateException("cannot use the engine at " + config.host() + ":" + config.port()
                     + " as " + config.adminUser() + ": " + e.getMessage(), e);
+        }
+        try {
+            applier = new Applier(config, applyOptions);
+            applier.start();
+        } catch (RuntimeException e) {
+            close();
+            throw e;
         }
     }
 
@@ -125,12 +150,65 @@ public final class MySqlEngine implements Engine {
 
     @Override
     public ApplyResult apply(long index, LogEntryContent entry) {
-        throw new UnsupportedOperationException("applying replicated entries is not implemented yet");
+        return applier().apply(index, entry);
+    }
+
+    @Override
+    public ApplyTransaction beginApply(long index, LogEntryContent entry) {
+        return applier().beginApply(index, entry);
     }
 
     @Override
     public long lastAppliedIndex() {
-        return 0;
+        return applier().lastAppliedIndex();
+    }
+
+    @Override
+    public EngineChecksum checksum() {
+        return applier().checksum();
+    }
+
+    @Override
+    public List<String> resolveOrphans(String localNodeId, long term) {
+        return applier().resolveOrphans(localNodeId, term);
+    }
+
+    /**
+     * For the leader's front end, before it runs a DDL (or other implicit-commit) statement as the client's user,
+     * under the write barrier: records in {@code fluxdb.ddl_intent} that the statement of {@code xid} (an id from
+     * {@link io.fluxdb.engine.mysql.apply.TransactionIds}) is about to run, with the catalog fingerprint before it.
+     * After the statement, call {@link #ddlExecuted} when it succeeded, {@link #ddlFailed} when the engine returned an
+     * error, and neither when the connection was lost (the outcome is unknown; apply or {@link #resolveOrphans}
+     * decides it from the fingerprint). Blocks; never call it on an event loop.
+     *
+     * @throws IllegalArgumentException if {@code xid} is not a {@code TransactionIds} id
+     * @throws IllegalStateException if an intent for {@code xid} exists or the engine is unusable
+     */
+    public void ddlStarting(String xid) {
+        applier().ddlStarting(xid);
+    }
+
+    /**
+     * Records that the DDL statement of {@code xid} ran: applying its {@code IMPLICIT_COMMIT} entry (with {@code
+     * originTransaction = xid}) then records the index without running it again, and if no entry comes, {@link
+     * #resolveOrphans} of a later term reports that this node differs from the log.
+     *
+     * @throws IllegalStateException if no {@link #ddlStarting} preceded it
+     */
+    public void ddlExecuted(String xid) {
+        applier().ddlExecuted(xid);
+    }
+
+    /** Forgets the intent of {@code xid} after the engine refused the statement; it gets no log entry. */
+    public void ddlFailed(String xid) {
+        applier().ddlFailed(xid);
+    }
+
+    private Applier applier() {
+        if (applier == null) {
+            throw new IllegalStateException("the engine is not started");
+        }
+        return applier;
     }
 
     @Override
@@ -150,6 +228,10 @@ public final class MySqlEngine implements Engine {
 
     @Override
     public void close() {
+        if (applier != null) {
+            applier.close();
+            applier = null;
+        }
         if (admin != null) {
             admin.close();
         }

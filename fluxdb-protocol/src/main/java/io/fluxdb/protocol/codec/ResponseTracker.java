@@ -76,6 +76,7 @@ public final class ResponseTracker {
     private long remaining;
     private int prepareColumnsLeft;
     private int status;
+    private boolean statusSeen;
     private boolean error;
     private int errorCode;
     private long affectedRows;
@@ -339,6 +340,7 @@ public final class ResponseTracker {
         affectedRows = Wire.readLenEncInt(p);
         lastInsertId = Wire.readLenEncInt(p);
         status = Wire.readUInt16(p, "OK status");
+        statusSeen = true;
         warnings = Wire.readUInt16(p, "OK warnings");
         error = false;
     }
@@ -347,6 +349,7 @@ public final class ResponseTracker {
         p.skipBytes(1);
         warnings = Wire.readUInt16(p, "EOF warnings");
         status = Wire.readUInt16(p, "EOF status");
+        statusSeen = true;
     }
 
     private void readErr(ByteBuf p) {
@@ -407,6 +410,14 @@ public final class ResponseTracker {
     /** The ERR packet's error code, or 0. */
     public int errorCode() {
         return errorCode;
+    }
+
+    /**
+     * Whether the response carried server status flags (an OK or EOF). An ERR, a PREPARE_OK without EOF packets
+     * and a COM_STATISTICS answer do not: the session's status is what it was.
+     */
+    public boolean hasStatus() {
+        return statusSeen;
     }
 
     /** Server status flags of the last OK or EOF seen. */

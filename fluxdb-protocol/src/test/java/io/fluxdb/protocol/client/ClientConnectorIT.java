@@ -15,6 +15,7 @@ import io.fluxdb.protocol.codec.PacketFrameDecoder;
 import io.fluxdb.protocol.codec.TlsUpgrade;
 import io.fluxdb.protocol.constant.Collations;
 import io.fluxdb.testkit.MariaDbProcess;
+import io.fluxdb.testkit.PemFiles;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.buffer.ByteBufUtil;
 import io.netty.buffer.Unpooled;
@@ -45,7 +46,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** The connector against a real MariaDB with TLS enabled (certificate made by openssl). */
+/** The connector against a real MariaDB with TLS enabled (a self-signed certificate made by keytool). */
 class ClientConnectorIT {
     private static final String USER = "flux";
     private static final String PASSWORD = "s3cret-pw";
@@ -59,18 +60,10 @@ class ClientConnectorIT {
 
     @BeforeAll
     static void start() throws Exception {
-        Path cert = dir.resolve("cert.pem");
-        Path key = dir.resolve("key.pem");
-        Process openssl = new ProcessBuilder("openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes",
-                "-keyout", key.toString(), "-out", cert.toString(), "-days", "1", "-subj", "/CN=localhost")
-                .redirectErrorStream(true).start();
-        String output = new String(openssl.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        assertThat(openssl.waitFor(60, TimeUnit.SECONDS)).isTrue();
-        assertThat(openssl.exitValue()).as(output).isZero();
-
+        PemFiles.CertificateAndKey tls = PemFiles.selfSigned(dir);
         server = MariaDbProcess.builder()
-                .option("ssl-cert", cert.toString())
-                .option("ssl-key", key.toString())
+                .option("ssl-cert", tls.certificate().toString())
+                .option("ssl-key", tls.privateKey().toString())
                 .start();
         try (Connection c = DriverManager.getConnection(server.jdbcUrl(""), "root", server.rootPassword());
                 Statement s = c.createStatement()) {

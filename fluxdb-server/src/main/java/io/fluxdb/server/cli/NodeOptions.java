@@ -50,7 +50,11 @@ final class NodeOptions {
     @Option(names = "--init-db", paramLabel = "NAME", description = "User database created at first start (env INIT_DB_NAME; default test_db).")
     String initDb;
 
-    @Option(names = "--port", paramLabel = "PORT", description = "MySQL port for applications (env EXT_DB_PORT, then DB_PORT; default 3307).")
+    @Option(names = "--select-init-db", paramLabel = "BOOL", arity = "0..1", fallbackValue = "true",
+            description = "Select the --init-db database for clients that name none (env SELECT_INIT_DB; default true).")
+    String selectInitDb;
+
+    @Option(names = "--port", paramLabel = "PORT", description = "MySQL port for applications (env EXT_DB_PORT; default 3307).")
     String port;
 
     @Option(names = "--bind-address", paramLabel = "IP", description = "Address every listener binds (env BIND_ADDRESS; default 0.0.0.0).")
@@ -153,6 +157,7 @@ final class NodeOptions {
         String user = r.get(DB_USER, dbUser, ConfigValues::parseUserName, EngineConfig.DEFAULT_USER);
         Secret password = r.get(DB_INIT_PASS, dbPassword, Secret::new, new Secret(""));
         String initDatabase = r.get(INIT_DB_NAME, initDb, ConfigValues::parseDatabaseName, EngineConfig.DEFAULT_INIT_DATABASE);
+        Boolean selectInit = r.get(SELECT_INIT_DB, selectInitDb, ConfigValues::parseBoolean, true);
 
         InetAddress bind = r.get(BIND_ADDRESS, bindAddress, ConfigValues::parseBindAddress, anyIpv4());
         Integer clientPort = r.get(EXT_DB_PORT, port, ConfigValues::parseListenPort, ListenConfig.DEFAULT_CLIENT_PORT);
@@ -190,7 +195,7 @@ final class NodeOptions {
 
         r.throwIfProblems();
         return new NodeConfig(
-                new EngineConfig(engineName, endpoint, user, password, initDatabase),
+                new EngineConfig(engineName, endpoint, user, password, initDatabase, selectInit),
                 new ListenConfig(bind, clientPort, apiListen, apiAdvertised, raft, ui),
                 new ClusterConfig(app, peerList, secret, fluxos, readConsistency, bootstrap),
                 new AccessConfig(new AddressMatcher(allowed), clientApp, masterOnly),

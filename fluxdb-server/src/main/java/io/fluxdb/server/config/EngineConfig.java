@@ -10,13 +10,21 @@ import static java.util.Objects.requireNonNull;
  * @param user the administrative account the operator uses ({@code DB_USER})
  * @param password that account's password ({@code DB_INIT_PASS}); hidden in {@code toString()}
  * @param initDatabase the user database created at first start ({@code INIT_DB_NAME})
+ * @param selectInitDatabase whether a client that names no database gets {@code initDatabase} selected
+ *     ({@code SELECT_INIT_DB}), as the original's pooled connections had it
  */
-public record EngineConfig(String engine, HostPort endpoint, String user, Secret password, String initDatabase) {
+public record EngineConfig(String engine, HostPort endpoint, String user, Secret password, String initDatabase,
+        boolean selectInitDatabase) {
     public static final String DEFAULT_ENGINE = "mysql";
     public static final int DEFAULT_PORT = 3306;
     public static final HostPort DEFAULT_ENDPOINT = new HostPort("localhost", DEFAULT_PORT);
     public static final String DEFAULT_USER = "root";
     public static final String DEFAULT_INIT_DATABASE = "test_db";
+
+    /** An engine whose clients get {@code initDatabase} selected when they name none, the default. */
+    public EngineConfig(String engine, HostPort endpoint, String user, Secret password, String initDatabase) {
+        this(engine, endpoint, user, password, initDatabase, true);
+    }
 
     public EngineConfig {
         requireNonNull(engine, "engine is null");

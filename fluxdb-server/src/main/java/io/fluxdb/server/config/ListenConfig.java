@@ -10,7 +10,7 @@ import java.util.Map;
  * Where this node listens. A listen port of 0 binds any free port (tests use that).
  *
  * @param bindAddress the address every listener binds ({@code BIND_ADDRESS})
- * @param clientPort MySQL protocol for applications ({@code EXT_DB_PORT}, alias {@code DB_PORT})
+ * @param clientPort MySQL protocol for applications ({@code EXT_DB_PORT})
  * @param apiListenPort the internal node-to-node API ({@code API_LISTEN_PORT})
  * @param apiAdvertisedPort the internal API port as peers reach it, which differs from
  *     {@code apiListenPort} behind a port mapping such as Flux's ({@code API_PORT}); 0 means

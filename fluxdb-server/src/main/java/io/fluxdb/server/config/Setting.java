@@ -16,11 +16,13 @@ public enum Setting {
     DB_USER("--db-user"),
     DB_INIT_PASS("--db-password"),
     INIT_DB_NAME("--init-db"),
+    SELECT_INIT_DB("--select-init-db"),
     /**
-     * The original listened on {@code EXT_DB_PORT} and documented {@code DB_PORT} for the
-     * same port without ever reading it; a deployment that sets both keeps the port it had.
+     * The original listened on {@code EXT_DB_PORT} only. It documented {@code DB_PORT} for the
+     * same port but never read it, so a deployment that sets {@code DB_PORT} listens where the
+     * original did: {@code DB_PORT} is not read here either.
      */
-    EXT_DB_PORT("--port", "DB_PORT"),
+    EXT_DB_PORT("--port"),
     BIND_ADDRESS("--bind-address"),
     API_PORT("--api-port"),
     API_LISTEN_PORT("--api-listen-port"),

@@ -35,6 +35,9 @@ final class EngineSettings {
         options.put("connect-timeout", proxy.connectTimeout().toString());
         options.put("io-threads", Integer.toString(proxy.ioThreads()));
         options.put("tls-dir", config.dataDir().resolve("tls").toString());
+        if (config.engine().selectInitDatabase()) {
+            options.put("default-database", config.engine().initDatabase());
+        }
         proxy.tls().ifPresent(tls -> {
             options.put("tls-cert", tls.certificate().toString());
             options.put("tls-key", tls.privateKey().toString());

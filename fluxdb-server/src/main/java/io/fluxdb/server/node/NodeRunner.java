@@ -1,5 +1,6 @@
 package io.fluxdb.server.node;
 
+import io.fluxdb.engine.spi.ClusterRole;
 import io.fluxdb.server.cli.DevLauncher;
 import io.fluxdb.server.cli.NodeLauncher;
 import io.fluxdb.server.config.DevConfig;
@@ -41,10 +42,6 @@ public final class NodeRunner implements NodeLauncher, DevLauncher {
     @Override
     public int run(DevConfig config) throws Exception {
         Logging.apply(config.nodes().getFirst().logLevel());
-        if (config.nodes().size() > 1) {
-            throw new IllegalStateException("--nodes " + config.nodes().size()
-                    + ": this build runs single nodes only (replication is not available yet); use --nodes 1");
-        }
         config.engineBinaries().ifPresent(dir -> System.setProperty("fluxdb.mariadb.binaries", dir.toString()));
         List<OperatorNode> nodes = new ArrayList<>();
         ShutdownSignal shutdown = new ShutdownSignal();
@@ -52,11 +49,17 @@ public final class NodeRunner implements NodeLauncher, DevLauncher {
             for (NodeConfig node : config.nodes()) {
                 nodes.add(OperatorNode.start(node, true));
             }
+            String leader = awaitLeader(nodes);
             out.println();
             out.println("FluxDB dev is running (data in " + config.dataDir().toAbsolutePath() + "). Connect with:");
             for (OperatorNode node : nodes) {
+                String role = nodes.size() == 1 ? "" : node.cluster().role().isLeader() ? "   # leader" : "   # follower";
                 out.println("  mysql -h127.0.0.1 -P" + node.clientAddress().getPort() + " -uroot "
-                        + config.nodes().getFirst().engine().initDatabase());
+                        + config.nodes().getFirst().engine().initDatabase() + role);
+            }
+            if (nodes.size() > 1) {
+                out.println("Writes go to the leader (" + leader + "); followers refuse them and name the leader"
+                        + " (writing through followers is not yet built). Reads work on every node.");
             }
             out.println("Press Ctrl-C to stop.");
             out.flush();
@@ -68,6 +71,23 @@ public final class NodeRunner implements NodeLauncher, DevLauncher {
             shutdown.finished();
         }
         return 0;
+    }
+
+    /** Waits (bounded) until the nodes of a dev cluster elected a leader; its client address, or why not. */
+    private static String awaitLeader(List<OperatorNode> nodes) {
+        if (nodes.size() == 1) {
+            return nodes.getFirst().clientAddress().toString();
+        }
+        if (!(nodes.getFirst().cluster() instanceof io.fluxdb.replication.RaftCluster raft)) {
+            return "unknown";
+        }
+        try {
+            ClusterRole role = raft.awaitLeader(java.time.Duration.ofSeconds(30));
+            return role.leaderClientAddress().map(a -> a.getHostString() + ":" + a.getPort()).orElse("this node");
+        } catch (io.fluxdb.engine.spi.ClusterException e) {
+            log.warn("no leader elected yet: {}", e.getMessage());
+            return "none elected yet";
+        }
     }
 
     /**

@@ -62,6 +62,7 @@ class RunCommandTest {
         assertThat(c.engine().user()).isEqualTo("root");
         assertThat(c.engine().password()).isEqualTo(new Secret(""));
         assertThat(c.engine().initDatabase()).isEqualTo("test_db");
+        assertThat(c.engine().selectInitDatabase()).isTrue();
         assertThat(c.listen().bindAddress().getHostAddress()).isEqualTo("0.0.0.0");
         assertThat(c.listen().clientPort()).isEqualTo(3307);
         assertThat(c.listen().apiListenPort()).isEqualTo(7071);
@@ -98,6 +99,7 @@ class RunCommandTest {
         env.put("DB_USER", "admin");
         env.put("DB_INIT_PASS", "s3cret-pass");
         env.put("INIT_DB_NAME", "shop");
+        env.put("SELECT_INIT_DB", "false");
         env.put("BIND_ADDRESS", "::");
         env.put("EXT_DB_PORT", "3400");
         env.put("API_LISTEN_PORT", "7100");
@@ -130,6 +132,7 @@ class RunCommandTest {
         assertThat(c.engine().user()).isEqualTo("admin");
         assertThat(c.engine().password().value()).isEqualTo("s3cret-pass");
         assertThat(c.engine().initDatabase()).isEqualTo("shop");
+        assertThat(c.engine().selectInitDatabase()).isFalse();
         assertThat(c.listen().bindAddress()).isEqualTo(IpAddresses.parse("::").orElseThrow());
         assertThat(c.listen().clientPort()).isEqualTo(3400);
         assertThat(c.listen().apiListenPort()).isEqualTo(7100);
@@ -168,6 +171,7 @@ class RunCommandTest {
                 "--db-user", "op",
                 "--db-password", "pw",
                 "--init-db", "app_db",
+                "--select-init-db=no",
                 "--bind-address", "127.0.0.1",
                 "--port", "4000",
                 "--api-listen-port", "4001",
@@ -195,6 +199,7 @@ class RunCommandTest {
         assertThat(c.engine().user()).isEqualTo("op");
         assertThat(c.engine().password().value()).isEqualTo("pw");
         assertThat(c.engine().initDatabase()).isEqualTo("app_db");
+        assertThat(c.engine().selectInitDatabase()).isFalse();
         assertThat(c.listen().bindAddress().getHostAddress()).isEqualTo("127.0.0.1");
         assertThat(c.listen().clientPort()).isEqualTo(4000);
         assertThat(c.listen().apiListenPort()).isEqualTo(4001);
@@ -251,13 +256,20 @@ class RunCommandTest {
                 "AUTH_MASTER_ONLY / --auth-master-only: 'enabled' is not a boolean (use true or false; 1/0, yes/no and on/off also work)");
     }
 
+    /** The original never read DB_PORT: a deployment that sets it listens where the original did. */
     @Test
-    void dbPortIsAnAliasOfExtDbPortWhichWins() {
-        assertThat(parse(Map.of("DB_PORT", "3311")).listen().clientPort()).isEqualTo(3311);
-        assertThat(parse(Map.of("DB_PORT", "33949", "EXT_DB_PORT", "3307")).listen().clientPort()).isEqualTo(3307);
-        assertThat(parse(Map.of("DB_PORT", "3311"), "--port", "3312").listen().clientPort()).isEqualTo(3312);
-        assertThat(problems(Map.of("DB_PORT", "x"))).containsExactly(
-                "DB_PORT / --port: 'x' is not a port (expected 1 to 65535, or 0 for any free port)");
+    void dbPortIsNotRead() {
+        assertThat(parse(Map.of("DB_PORT", "3311")).listen().clientPort()).isEqualTo(3307);
+        assertThat(parse(Map.of("DB_PORT", "33949", "EXT_DB_PORT", "3400")).listen().clientPort()).isEqualTo(3400);
+        assertThat(parse(Map.of("DB_PORT", "x")).listen().clientPort()).isEqualTo(3307);
+    }
+
+    @Test
+    void selectInitDbIsABoolean() {
+        assertThat(parse(Map.of("SELECT_INIT_DB", "off")).engine().selectInitDatabase()).isFalse();
+        assertThat(parse(Map.of("SELECT_INIT_DB", "false"), "--select-init-db").engine().selectInitDatabase()).isTrue();
+        assertThat(problems(Map.of("SELECT_INIT_DB", "maybe"))).containsExactly(
+                "SELECT_INIT_DB / --select-init-db: 'maybe' is not a boolean (use true or false; 1/0, yes/no and on/off also work)");
     }
 
     @Test
@@ -484,13 +496,14 @@ class RunCommandTest {
         assertThat(out.toString())
                 .doesNotContain("db-root-password").doesNotContain(SECRET)
                 .contains("DB_INIT_PASS=(hidden)", "CLUSTER_SECRET=(hidden)", "PEERS=10.0.0.2:7071", "EXT_DB_PORT=3307",
+                        "SELECT_INIT_DB=true",
                         "IDLE_TIMEOUT=8h", "MAX_PACKET_SIZE=64M", "BOOTSTRAP_EXPECT=2", "AUTH_MASTER_ONLY=false");
     }
 
     @Test
     void printedValuesReadBackToTheSameConfiguration() {
         Map<String, String> env = Map.of("IDLE_TIMEOUT", "1h30m500ms", "MAX_PACKET_SIZE", "1536k", "WHITELIST", "10.0.0.0/8,::1",
-                "DB_COMPONENT_NAME", "[2001:db8::1]:3310", "CONNECT_TIMEOUT", "2m", "IO_THREADS", "8");
+                "DB_COMPONENT_NAME", "[2001:db8::1]:3310", "CONNECT_TIMEOUT", "2m", "IO_THREADS", "8", "SELECT_INIT_DB", "false");
         NodeConfig first = parse(env);
         Map<String, String> printed = new HashMap<>();
         for (String line : ConfigPrinter.lines(first)) {

@@ -51,6 +51,10 @@ public final class ClientSession extends ChannelInboundHandlerAdapter {
     private ChannelHandlerContext ctx;
     private Phase phase = Phase.IDLE;
     private Exchange exchange;
+    /** The session's part in a replicated cluster; null on a node that runs alone. */
+    private final ClusterSession cluster;
+    /** The log index of this session's last replicated write, 0 before the first. */
+    private long lastCommitIndex;
     private boolean closeWhenIdle;
     private long idleSinceNanos = System.nanoTime();
 
@@ -65,6 +69,8 @@ public final class ClientSession extends ChannelInboundHandlerAdapter {
         this.user = user;
         this.backend = backend;
         this.state = state;
+        this.cluster = services.cluster().filter(c -> c.cluster().replicated())
+                .map(support -> new ClusterSession(this, support)).orElse(null);
     }
 
     public long connectionId() {
@@ -123,20 +129,31 @@ public final class ClientSession extends ChannelInboundHandlerAdapter {
             }
             case COM_QUERY -> query(packet);
             case COM_PROCESS_KILL -> processKill(packet);
+            case COM_STMT_PREPARE, COM_STMT_EXECUTE, COM_STMT_CLOSE, COM_STMT_RESET, COM_STMT_SEND_LONG_DATA,
+                    COM_STMT_FETCH, COM_STMT_BULK_EXECUTE -> {
+                if (cluster != null) {
+                    cluster.preparedCommand(packet, command);
+                } else {
+                    forward(packet, ok -> {});
+                }
+            }
             case COM_INIT_DB -> {
                 String database = payload.toString(payload.readerIndex() + 1, payload.readableBytes() - 1, UTF_8);
                 forward(packet, ok -> state.databaseSelected(database));
             }
-            case COM_RESET_CONNECTION -> forward(packet, ok -> state.reset(state.database().orElse(null)));
+            case COM_RESET_CONNECTION -> forward(packet, ok -> {
+                state.reset(state.database().orElse(null));
+                if (cluster != null) {
+                    cluster.engineSessionReset();
+                }
+            });
             case COM_SET_OPTION -> {
                 boolean on = payload.readableBytes() >= 3
                         && payload.getUnsignedShortLE(payload.readerIndex() + 1) == MYSQL_OPTION_MULTI_STATEMENTS_ON;
                 forward(packet, ok -> state.multiStatements(on));
             }
             case COM_CHANGE_USER -> changeUser(packet);
-            case COM_PING, COM_STATISTICS, COM_FIELD_LIST, COM_STMT_PREPARE, COM_STMT_EXECUTE, COM_STMT_RESET,
-                    COM_STMT_FETCH, COM_STMT_BULK_EXECUTE, COM_STMT_CLOSE, COM_STMT_SEND_LONG_DATA, COM_DEBUG,
-                    COM_PROCESS_INFO -> forward(packet, ok -> {});
+            case COM_PING, COM_STATISTICS, COM_FIELD_LIST, COM_DEBUG, COM_PROCESS_INFO -> forward(packet, ok -> {});
             default -> {
                 packet.release();
                 reply(Replies.error(ctx.alloc(), 1, capabilities, MySqlError.ER_UNKNOWN_COM_ERROR));
@@ -154,23 +171,23 @@ public final class ClientSession extends ChannelInboundHandlerAdapter {
             kill(kill.get());
             return;
         }
+        if (cluster != null) {
+            // In a replicated cluster the cluster session classifies the statement in the session's context and
+            // decides where it runs (see ClusterSession).
+            cluster.query(packet);
+            return;
+        }
         Classification classification = services.classifier().classify(sql);
-        route(classification);
-        forward(packet, ok -> {
-            state.statementSucceeded(classification);
-            if (classification.kind() == StatementKind.DDL) {
-                // CREATE USER, GRANT, SET PASSWORD...: the next login must see the accounts as they are now.
-                services.accounts().invalidate();
-            }
-        });
+        forward(packet, ok -> statementSucceeded(classification));
     }
 
-    /**
-     * Where a statement runs. On one node every statement runs on the local engine through the
-     * session's pinned connection; replication adds the forwarded route here.
-     */
-    private void route(Classification classification) {
-        // Single-node operation: all statements are local.
+    /** The engine accepted a statement: remember what it changed in the session. */
+    void statementSucceeded(Classification classification) {
+        state.statementSucceeded(classification);
+        if (classification.kind() == StatementKind.DDL) {
+            // CREATE USER, GRANT, SET PASSWORD...: the next login must see the accounts as they are now.
+            services.accounts().invalidate();
+        }
     }
 
     /**
@@ -223,9 +240,54 @@ public final class ClientSession extends ChannelInboundHandlerAdapter {
 
     /** Sends the command to the pinned backend connection and relays the response to the client. */
     private void forward(Packet packet, java.util.function.Consumer<ResponseRelay> onSuccess) {
-        ResponseRelay relay = new ResponseRelay(this, ctx, backend, packet, capabilities, onSuccess);
+        relay(packet, onSuccess, null);
+    }
+
+    /** Like {@link #forward}, with an engine error the caller may take over before the client sees it. */
+    void relay(Packet packet, java.util.function.Consumer<ResponseRelay> onSuccess,
+            ResponseRelay.ErrorInterceptor interceptor) {
+        ResponseRelay relay = new ResponseRelay(this, ctx, backend, packet, capabilities, onSuccess, interceptor);
         begin(relay);
         relay.start();
+    }
+
+    /** Answers the running command with an ERR the operator makes (sequence id 1) and completes it. */
+    void replyError(io.fluxdb.protocol.message.server.ErrPacket error) {
+        reply(Replies.error(ctx.alloc(), 1, capabilities, error.errorCode(), error.sqlState(), error.message()));
+    }
+
+    /** Answers the running command with an OK carrying {@code statusFlags} and completes it. */
+    void replyOk(int statusFlags) {
+        ctx.writeAndFlush(Replies.ok(ctx.alloc(), 1, capabilities, statusFlags));
+        commandComplete(statusFlags);
+    }
+
+    /**
+     * Closes the client connection without answering the running command: its outcome is unknown (the write may
+     * still commit), so the client must see a lost connection, as from a server that died mid-commit, never an
+     * error that says the write failed.
+     */
+    void closeUnanswered() {
+        services.backends().discard(backend);
+        closeWith(null);
+    }
+
+    /** A replicated write of this session committed at {@code index}. */
+    void committed(long index) {
+        lastCommitIndex = Math.max(lastCommitIndex, index);
+    }
+
+    long lastCommitIndex() {
+        return lastCommitIndex;
+    }
+
+    BackendConnection backend() {
+        return backend;
+    }
+
+    /** The capabilities the engine connection was opened with (the client's, mirrored). */
+    long backendCapabilities() {
+        return backend.key().capabilities();
     }
 
     /** Called by the relay on the session's event loop when the engine's response is complete. */
@@ -268,10 +330,17 @@ public final class ClientSession extends ChannelInboundHandlerAdapter {
 
     /** COM_CHANGE_USER succeeded: the old backend connection goes back to the pool (reset). */
     void changedUser(String newUser, BackendConnection replacement, String database) {
-        services.backends().release(backend);
+        if (cluster != null && cluster.holdsTransaction()) {
+            services.backends().discard(backend);
+        } else {
+            services.backends().release(backend);
+        }
         backend = replacement;
         user = newUser;
         state.reset(database);
+        if (cluster != null) {
+            cluster.engineSessionReset();
+        }
     }
 
     io.fluxdb.engine.mysql.backend.BackendKey backendKey() {
@@ -407,7 +476,11 @@ public final class ClientSession extends ChannelInboundHandlerAdapter {
         }
         services.registry().unregister(this);
         services.registry().releaseSlot();
-        if (midResponse || !backend.isUsable()) {
+        boolean openTransaction = cluster != null && cluster.holdsTransaction();
+        if (cluster != null) {
+            cluster.closed();
+        }
+        if (midResponse || openTransaction || !backend.isUsable()) {
             // The engine may still be executing for a client that is gone: its state is unknown, never reuse it.
             services.backends().discard(backend);
         } else {

@@ -7,6 +7,7 @@ import io.fluxdb.engine.mysql.backend.BackendPool;
 import io.fluxdb.engine.spi.ClientAdmission;
 import io.fluxdb.engine.spi.StatementClassifier;
 import io.fluxdb.protocol.auth.ServerAuthConfig;
+import java.util.Optional;
 import java.util.concurrent.Executor;
 
 /** What every client session of one front end shares. */
@@ -19,7 +20,8 @@ record FrontEndServices(
         ServerAuthConfig auth,
         StatementClassifier classifier,
         ClientAdmission access,
-        Executor blocking) {
+        Executor blocking,
+        Optional<ClusterSupport> cluster) {
 
     FrontEndServices {
         requireNonNull(config, "config is null");
@@ -31,5 +33,6 @@ record FrontEndServices(
         requireNonNull(classifier, "classifier is null");
         requireNonNull(access, "access is null");
         requireNonNull(blocking, "blocking is null");
+        requireNonNull(cluster, "cluster is null");
     }
 }

@@ -203,13 +203,34 @@ final class LoginHandler extends ChannelInboundHandlerAdapter {
 
     private void loginToEngine(ChannelHandlerContext ctx, Authentication.Authenticated auth) {
         phase = Phase.LOGGING_IN;
-        String database = response.database() == null ? "" : response.database();
+        String requested = response.database() == null ? "" : response.database();
+        // The original opened its pooled connections on INIT_DB_NAME, so applications may name no database.
+        boolean byDefault = requested.isEmpty() && !services.config().defaultDatabase().isEmpty();
+        loginToEngine(ctx, auth, byDefault ? services.config().defaultDatabase() : requested, byDefault);
+    }
+
+    private void loginToEngine(ChannelHandlerContext ctx, Authentication.Authenticated auth, String database,
+            boolean byDefault) {
         long backendCapabilities = (capabilities & ~PER_LEG) | CLIENT_PROTOCOL_41 | CLIENT_SECURE_CONNECTION
                 | CLIENT_PLUGIN_AUTH;
         BackendKey key = new BackendKey(auth.user(), backendCapabilities, response.characterSet(), database);
         String okInfo = TlsProof.okInfo(ctx.pipeline(), scramble, auth.plugin(), auth.credential());
         services.backends().borrow(key, auth.credential(), ctx.channel().eventLoop())
-                .whenCompleteAsync((backend, error) -> onBackend(ctx, backend, error, database, okInfo), ctx.executor());
+                .whenCompleteAsync((backend, error) -> {
+                    if (byDefault && refusesDatabase(error)) {
+                        // A user without rights on the default database (or with it gone) logs in to none, as
+                        // it asked; only a database the client named itself may refuse the login.
+                        loginToEngine(ctx, auth, "", false);
+                    } else {
+                        onBackend(ctx, backend, error, database, okInfo);
+                    }
+                }, ctx.executor());
+    }
+
+    private static boolean refusesDatabase(Throwable error) {
+        Throwable cause = error instanceof java.util.concurrent.CompletionException ? error.getCause() : error;
+        return cause instanceof BackendLoginException e && (e.errorCode() == MySqlError.ER_DBACCESS_DENIED_ERROR.code()
+                || e.errorCode() == MySqlError.ER_BAD_DB_ERROR.code());
     }
 
     private void onBackend(ChannelHandlerContext ctx, BackendConnection backend, Throwable error, String database,

@@ -33,11 +33,12 @@ import java.util.concurrent.TimeUnit;
  *
  * <p>Options: {@code max-connections}, {@code idle-timeout} (ISO-8601 duration), {@code max-packet-size}
  * (bytes), {@code local-infile} (true/false), {@code tls-cert} and {@code tls-key} (PEM files), {@code tls-dir}
- * (where a self-signed certificate is generated and kept when no certificate is configured).
+ * (where a self-signed certificate is generated and kept when no certificate is configured), {@code default-database}
+ * (selected at login for a client that names none; by default none).
  */
 public final class MySqlFrontEndFactory implements FrontEnd {
     static final Set<String> OPTIONS = Set.of("max-connections", "idle-timeout", "max-packet-size", "local-infile",
-            "tls-cert", "tls-key", "tls-dir", "connect-timeout", "io-threads");
+            "tls-cert", "tls-key", "tls-dir", "connect-timeout", "io-threads", "default-database");
     /**
      * Engine logins in progress at once. Enough to keep a remote engine's round trips overlapped
      * (64 logins of three round trips each), few enough that a burst of clients never has the engine
@@ -69,7 +70,8 @@ public final class MySqlFrontEndFactory implements FrontEnd {
                 Boolean.parseBoolean(options.getOrDefault("local-infile", "false")),
                 Optional.of(tls(options)),
                 defaults.shutdownGrace(),
-                defaults.versionSuffix());
+                defaults.versionSuffix(),
+                options.getOrDefault("default-database", defaults.defaultDatabase()));
 
         config.tls().ifPresent(TlsWarmUp::run);
         EngineProfile profile = EngineProbe.probe(engine.config().host(), engine.config().port(), Duration.ofSeconds(10));
@@ -91,7 +93,7 @@ public final class MySqlFrontEndFactory implements FrontEnd {
         FrontEndServices services = new FrontEndServices(config, profile, new SessionRegistry(config.maxConnections()),
                 pool, new AccountDirectory(new JdbcAccountLoader(engine.admin()), Duration.ofSeconds(30), Clock.systemUTC()),
                 new ServerAuthConfig(RsaKeyPair.generate(), new CachingSha2Cache(10_000)),
-                engine.classifier(), context.admission(), blocking);
+                engine.classifier(), context.admission(), blocking, clusterSupport(context, blocking));
         MySqlFrontEnd frontEnd = new MySqlFrontEnd(services, transport, workers);
         InetSocketAddress bound;
         try {
@@ -116,6 +118,16 @@ public final class MySqlFrontEndFactory implements FrontEnd {
                 workers.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
             }
         };
+    }
+
+    /** Sessions of a replicated cluster share the leader's write barrier, clock and bookkeeping. */
+    private Optional<ClusterSupport> clusterSupport(FrontEndContext context, ExecutorService blocking) {
+        if (!context.cluster().replicated()) {
+            return Optional.empty();
+        }
+        return Optional.of(new ClusterSupport(context.cluster(), new WriteGate(),
+                new EngineLeaderBookkeeping(engine, context.cluster().localNodeId()), new LeaderClock(Clock.systemUTC()),
+                blocking, engine.classifier()));
     }
 
     private static SslContext tls(Map<String, String> options) throws IOException {

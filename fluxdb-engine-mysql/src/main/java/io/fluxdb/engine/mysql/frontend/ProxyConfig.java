@@ -19,6 +19,7 @@ import java.util.Optional;
  * @param tls the context for in-band TLS, or empty to not offer TLS
  * @param shutdownGrace how long running statements may finish when the operator stops
  * @param versionSuffix appended to the engine's version string in the handshake
+ * @param defaultDatabase selected at login for a client that names no database; "" selects none
  */
 public record ProxyConfig(
         InetSocketAddress listen,
@@ -29,7 +30,8 @@ public record ProxyConfig(
         boolean localInfile,
         Optional<SslContext> tls,
         Duration shutdownGrace,
-        String versionSuffix) {
+        String versionSuffix,
+        String defaultDatabase) {
 
     public ProxyConfig {
         requireNonNull(listen, "listen is null");
@@ -38,6 +40,7 @@ public record ProxyConfig(
         requireNonNull(tls, "tls is null");
         requireNonNull(shutdownGrace, "shutdownGrace is null");
         requireNonNull(versionSuffix, "versionSuffix is null");
+        requireNonNull(defaultDatabase, "defaultDatabase is null (use \"\" for none)");
         if (maxConnections < 1) {
             throw new IllegalArgumentException("maxConnections: " + maxConnections + " (expected: >= 1)");
         }
@@ -52,14 +55,14 @@ public record ProxyConfig(
         }
     }
 
-    /** Defaults for a listener on {@code listen}: 2000 connections, 8 h idle, 64 MiB packets, no TLS. */
+    /** Defaults for a listener on {@code listen}: 2000 connections, 8 h idle, 64 MiB packets, no TLS, no default database. */
     public static ProxyConfig defaults(InetSocketAddress listen) {
         return new ProxyConfig(listen, 2000, Duration.ofHours(8), Duration.ofSeconds(10), 64L << 20, false,
-                Optional.empty(), Duration.ofSeconds(10), "-fluxdb");
+                Optional.empty(), Duration.ofSeconds(10), "-fluxdb", "");
     }
 
     public ProxyConfig withTls(SslContext context) {
         return new ProxyConfig(listen, maxConnections, idleTimeout, connectTimeout, maxPacketBytes, localInfile,
-                Optional.of(context), shutdownGrace, versionSuffix);
+                Optional.of(context), shutdownGrace, versionSuffix, defaultDatabase);
     }
 }

@@ -5,6 +5,7 @@ import io.fluxdb.engine.mysql.backend.ResponseListener;
 import io.fluxdb.protocol.codec.Packet;
 import io.fluxdb.protocol.codec.PacketFrameDecoder;
 import io.fluxdb.protocol.codec.ResponseTracker;
+import io.fluxdb.protocol.message.server.ErrPacket;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelHandlerContext;
 import java.util.function.Consumer;
@@ -16,12 +17,27 @@ import java.util.function.Consumer;
  * is full, so a large result set streams through in bounded memory.
  */
 final class ResponseRelay implements ResponseListener, Exchange {
+
+    /**
+     * Takes over an engine error before the client sees it, when the operator has a better answer: a statement
+     * the engine refused in read-only mode is a write the classifier missed.
+     */
+    interface ErrorInterceptor {
+        /** Whether the response's ERR with this code goes to {@link #intercepted} instead of the client. */
+        boolean intercept(int errorCode);
+
+        /** Called on the session's event loop with the command still running; the interceptor completes it. */
+        void intercepted(ResponseRelay relay, ErrPacket error);
+    }
+
     private final ClientSession session;
     private final ChannelHandlerContext client;
     private final BackendConnection backend;
     private final Packet command;
+    private final long capabilities;
     private final ResponseTracker tracker;
     private final Consumer<ResponseRelay> onSuccess;
+    private final ErrorInterceptor interceptor;
     private boolean started;
     private boolean done;
     /** The sequence id the engine expects on the next packet of LOCAL INFILE contents. */
@@ -29,13 +45,25 @@ final class ResponseRelay implements ResponseListener, Exchange {
 
     ResponseRelay(ClientSession session, ChannelHandlerContext client, BackendConnection backend, Packet command,
             long capabilities, Consumer<ResponseRelay> onSuccess) {
+        this(session, client, backend, command, capabilities, onSuccess, null);
+    }
+
+    ResponseRelay(ClientSession session, ChannelHandlerContext client, BackendConnection backend, Packet command,
+            long capabilities, Consumer<ResponseRelay> onSuccess, ErrorInterceptor interceptor) {
         this.session = session;
         this.client = client;
         this.backend = backend;
         this.command = command;
+        this.capabilities = capabilities;
         ByteBuf payload = command.content();
         this.tracker = ResponseTracker.forCommand(payload.getUnsignedByte(payload.readerIndex()), capabilities);
         this.onSuccess = onSuccess;
+        this.interceptor = interceptor;
+    }
+
+    /** What the engine's response said so far (affected rows, insert id, status). */
+    ResponseTracker tracker() {
+        return tracker;
     }
 
     void start() {
@@ -54,6 +82,14 @@ final class ResponseRelay implements ResponseListener, Exchange {
 
     @Override
     public void onPacket(Packet packet) {
+        if (!started && interceptor != null && isInterceptedError(packet.content())) {
+            ErrPacket error = ErrPacket.decode(packet.content().duplicate(), capabilities);
+            packet.release();
+            backend.idle();
+            done = true;
+            onEventLoop(() -> interceptor.intercepted(this, error));
+            return;
+        }
         started = true;
         boolean complete = tracker.feed(packet.content());
         if (tracker.awaitingLocalInfile()) {
@@ -71,6 +107,11 @@ final class ResponseRelay implements ResponseListener, Exchange {
             backend.idle();
             onEventLoop(this::finish);
         }
+    }
+
+    private boolean isInterceptedError(ByteBuf payload) {
+        return payload.readableBytes() >= 3 && payload.getUnsignedByte(payload.readerIndex()) == 0xFF
+                && interceptor.intercept(payload.getUnsignedShortLE(payload.readerIndex() + 1));
     }
 
     @Override
@@ -127,7 +168,7 @@ final class ResponseRelay implements ResponseListener, Exchange {
         if (!tracker.expectsResponse() || !tracker.endedInError()) {
             onSuccess.accept(this);
         }
-        session.commandComplete(tracker.expectsResponse() ? tracker.statusFlags() : session.state().statusFlags());
+        session.commandComplete(tracker.hasStatus() ? tracker.statusFlags() : session.state().statusFlags());
     }
 
     private void onEventLoop(Runnable task) {

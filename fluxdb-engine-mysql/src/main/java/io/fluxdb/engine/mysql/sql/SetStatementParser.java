@@ -2,6 +2,7 @@ package io.fluxdb.engine.mysql.sql;
 
 import static io.fluxdb.engine.mysql.sql.StatementFacts.upper;
 
+import io.fluxdb.engine.spi.AccessMode;
 import io.fluxdb.engine.spi.StatementKind;
 import io.fluxdb.engine.spi.TransactionEffect;
 import io.fluxdb.engine.spi.VariableAssignment;
@@ -10,7 +11,9 @@ import java.util.Locale;
 
 /**
  * The SET statement's many forms: variable assignments, SET NAMES / CHARACTER SET, SET TRANSACTION, SET ROLE,
- * SET PASSWORD, and MariaDB's SET STATEMENT ... FOR.
+ * SET PASSWORD, and MariaDB's SET STATEMENT ... FOR. Besides the assignments, it finds what a SET does to the
+ * transaction access mode, and how it changes the reading of the statements after it (SQL mode, client character
+ * set).
  *
  * @see <a href="https://dev.mysql.com/doc/refman/8.4/en/set-variable.html">SET Syntax for Variable Assignment</a>
  * @see <a href="https://mariadb.com/kb/en/set-statement/">MariaDB: SET STATEMENT</a>
@@ -20,6 +23,10 @@ final class SetStatementParser {
     private final StatementAnalyzer a;
     private final SqlLexer lx;
     private final String text;
+    /** Inside SET STATEMENT: values end at FOR, and the assignments last for one statement only. */
+    private boolean statementFor;
+    private int valueStart;
+    private int valueEnd;
 
     SetStatementParser(StatementAnalyzer analyzer) {
         this.a = analyzer;
@@ -79,8 +86,10 @@ final class SetStatementParser {
     private boolean assignment(int t, Scope scope, boolean sawScope) {
         String name;
         Scope target = scope;
+        String userVariable = null;
         if (t == SqlLexer.USER_VAR) {
-            name = a.identifier(lx.start + 1, lx.end).toLowerCase(Locale.ROOT);
+            userVariable = a.userVariable(lx.start, lx.end);
+            name = userVariable;
             target = Scope.USER;
         } else if (t == SqlLexer.SYS_VAR) {
             String full = text.substring(lx.start + 2, lx.end).toLowerCase(Locale.ROOT);
@@ -104,13 +113,13 @@ final class SetStatementParser {
                 target = Scope.SESSION;
             }
             name = full;
-        } else if (t == SqlLexer.WORD && a.isWord("NAMES")) {
+        } else if (t == SqlLexer.WORD && a.isWord("NAMES") && !statementFor) {
             return special(target, "names");
         } else if (t == SqlLexer.WORD && (a.isWord("CHARSET")
-                || (a.isWord("CHARACTER") && lx.next() == SqlLexer.WORD && a.isWord("SET")))) {
+                || (a.isWord("CHARACTER") && lx.next() == SqlLexer.WORD && a.isWord("SET"))) && !statementFor) {
             return special(target, "character set");
-        } else if (t == SqlLexer.WORD && a.isWord("TRANSACTION")) {
-            return special(sawScope ? target : Scope.NEXT_TRANSACTION, "transaction");
+        } else if (t == SqlLexer.WORD && a.isWord("TRANSACTION") && !statementFor) {
+            return transaction(sawScope ? target : Scope.NEXT_TRANSACTION);
         } else if (t == SqlLexer.WORD || t == SqlLexer.QUOTED_ID) {
             StringBuilder dotted = new StringBuilder(a.identifier(lx.start, lx.end));
             long mark = lx.mark();
@@ -128,23 +137,47 @@ final class SetStatementParser {
             return false;
         }
         int op = lx.next();
-        if (op != SqlLexer.PUNCT || !(text.charAt(lx.start) == '=' || text.startsWith(":=", lx.start))) {
+        boolean colonEquals = op == SqlLexer.PUNCT && text.startsWith(":=", lx.start) && lx.end - lx.start == 2;
+        if (op != SqlLexer.PUNCT || !(a.isPunct('=') || colonEquals)) {
             return false;
+        }
+        if (userVariable != null && !colonEquals) {
+            a.assignedTarget(userVariable);
         }
         String value = value();
         if (value.isEmpty()) {
             return false;
         }
-        a.addAssignment(new VariableAssignment(target, name, value));
         if (target == Scope.GLOBAL) {
-            raise(StatementKind.ADMIN);
-        } else if (target == Scope.SESSION && name.equals("autocommit")) {
-            autocommit(value);
+            // A global value changes neither this session nor the way its text is read.
+            if (!statementFor) {
+                a.addAssignment(new VariableAssignment(target, name, value));
+                raise(StatementKind.ADMIN);
+            }
+            return true;
+        }
+        if (target == Scope.SESSION && (name.equals("tx_read_only") || name.equals("transaction_read_only"))) {
+            permit(readOnlyValue(value));
+        }
+        if (statementFor) {
+            // SET STATEMENT's values hold for its one statement, which the engine has read by then.
+            return true;
+        }
+        a.addAssignment(new VariableAssignment(target, name, value));
+        if (target == Scope.SESSION) {
+            switch (name) {
+                case "autocommit" -> autocommit(value);
+                case "sql_mode" -> sqlMode();
+                case "character_set_client" -> characterSet();
+                default -> {
+                    // other session variables do not change how text is read
+                }
+            }
         }
         return true;
     }
 
-    /** SET NAMES x [COLLATE y], SET CHARACTER SET x, SET TRANSACTION ...: no '=', value up to the comma. */
+    /** SET NAMES x [COLLATE y], SET CHARACTER SET x: no '=', value up to the comma. Both set the client's set. */
     private boolean special(Scope scope, String name) {
         String value = value();
         if (value.isEmpty()) {
@@ -153,13 +186,60 @@ final class SetStatementParser {
         a.addAssignment(new VariableAssignment(scope, name, value));
         if (scope == Scope.GLOBAL) {
             raise(StatementKind.ADMIN);
+        } else {
+            characterSet();
         }
         return true;
     }
 
     /**
-     * The expression text up to the next comma outside parentheses (or the end), as written. Leaves the lexer on
-     * that comma or at EOF.
+     * SET [GLOBAL | SESSION] TRANSACTION characteristic [, characteristic]: the characteristics (isolation level,
+     * READ ONLY, READ WRITE) are the rest of the statement.
+     */
+    private boolean transaction(Scope scope) {
+        String value = restOfStatement();
+        if (value.isEmpty()) {
+            return false;
+        }
+        a.addAssignment(new VariableAssignment(scope, "transaction", value));
+        if (scope == Scope.GLOBAL) {
+            raise(StatementKind.ADMIN);
+            return true;
+        }
+        SqlLexer words = new SqlLexer(text, valueStart, valueEnd, a.reading);
+        boolean afterRead = false;
+        for (int t = words.next(); t != SqlLexer.EOF; t = words.next()) {
+            boolean word = t == SqlLexer.WORD;
+            if (afterRead && word && StatementFacts.is(text, words.start, words.end, "ONLY")) {
+                permit(AccessMode.READ_ONLY);
+            } else if (afterRead && word && StatementFacts.is(text, words.start, words.end, "WRITE")) {
+                permit(AccessMode.READ_WRITE);
+            }
+            afterRead = word && StatementFacts.is(text, words.start, words.end, "READ");
+        }
+        return true;
+    }
+
+    /** Keeps the most permissive access mode a statement asks for. */
+    private void permit(AccessMode mode) {
+        if (mode.compareTo(a.accessMode) > 0) {
+            a.accessMode = mode;
+        }
+    }
+
+    /** The access mode {@code tx_read_only = value} asks for. */
+    private AccessMode readOnlyValue(String value) {
+        return switch (StatementAnalyzer.unquote(value.trim()).toUpperCase(Locale.ROOT)) {
+            case "1", "ON", "TRUE" -> AccessMode.READ_ONLY;
+            case "0", "OFF", "FALSE" -> AccessMode.READ_WRITE;
+            default -> AccessMode.UNKNOWN;
+        };
+    }
+
+    /**
+     * The expression text up to the next comma outside parentheses (or the end; or FOR in SET STATEMENT), as written.
+     * Leaves the lexer on that comma, FOR or EOF, and the expression's bounds in {@link #valueStart} and
+     * {@link #valueEnd}.
      */
     private String value() {
         int depth = 0;
@@ -175,15 +255,20 @@ final class SetStatementParser {
                 } else if (c == ')' && depth > 0) {
                     depth--;
                 }
+            } else if (statementFor && depth == 0 && a.isWord("FOR")) {
+                break;
             }
             if (first < 0) {
                 first = lx.start;
             }
             last = lx.end;
         }
-        return first < 0 ? "" : text.substring(first, last);
+        valueStart = first;
+        valueEnd = last;
+        return first < 0 ? "" : a.source.slice(first, last, a.reading.charset());
     }
 
+    /** The text of the rest of the statement, as written; its bounds in {@link #valueStart}, {@link #valueEnd}. */
     private String restOfStatement() {
         int first = -1;
         int last = -1;
@@ -193,7 +278,9 @@ final class SetStatementParser {
             }
             last = lx.end;
         }
-        return first < 0 ? "" : text.substring(first, last);
+        valueStart = first;
+        valueEnd = last;
+        return first < 0 ? "" : a.source.slice(first, last, a.reading.charset());
     }
 
     /** autocommit=1 commits an open transaction; a value that cannot be read is taken as 0, the safer guess. */
@@ -206,36 +293,56 @@ final class SetStatementParser {
         a.implicitCommit |= on;
     }
 
+    /** {@code SET sql_mode = value}: the reading of the statements after this one, where the value tells. */
+    private void sqlMode() {
+        SqlMode current = a.change.mode() != null ? a.change.mode() : a.reading.mode();
+        SqlMode next = new SqlModeValue(a, valueStart, valueEnd).evaluate(current);
+        a.change = next == null ? a.change.withUnknownMode() : a.change.withMode(next);
+    }
+
+    /** SET NAMES, SET CHARACTER SET, SET character_set_client: the character set the next statements come in. */
+    private void characterSet() {
+        SqlLexer value = new SqlLexer(text, valueStart, valueEnd, a.reading);
+        int t = value.next();
+        String name = t == SqlLexer.WORD || t == SqlLexer.STRING || t == SqlLexer.QUOTED_ID
+                ? MySqlCharsets.normalize(text.substring(value.start, value.end)) : "";
+        boolean literal = !name.isEmpty() && !name.equals("default") && MySqlCharsets.known(name);
+        a.change = literal ? a.change.withCharacterSet(name) : a.change.withUnknownCharacterSet();
+    }
+
     private void raise(StatementKind kind) {
         if (kind.compareTo(a.kind) > 0) {
             a.kind = kind;
         }
     }
 
-    /** MariaDB's SET STATEMENT var=value [, ...] FOR statement: the inner statement decides. */
+    /**
+     * MariaDB's SET STATEMENT var = value [, ...] FOR statement: the inner statement decides the kind. The values
+     * last for that one statement and are not session state, but tx_read_only among them can make it read-write.
+     */
     private void statementFor(int nesting) {
-        int depth = 0;
-        for (int t = lx.next(); t != SqlLexer.EOF; t = lx.next()) {
-            if (t == SqlLexer.PUNCT) {
-                char c = text.charAt(lx.start);
-                if (c == '(') {
-                    depth++;
-                } else if (c == ')' && depth > 0) {
-                    depth--;
-                }
-            } else if (t == SqlLexer.WORD && depth == 0 && a.isWord("FOR")) {
-                int n = lx.next();
-                while (n == SqlLexer.PUNCT && text.charAt(lx.start) == '(') {
-                    n = lx.next();
-                }
-                if (n == SqlLexer.WORD) {
-                    a.statement(upper(text, lx.start, lx.end), nesting + 1);
-                } else {
-                    a.kind = StatementKind.WRITE;
-                }
+        statementFor = true;
+        int t = lx.next();
+        while (true) {
+            if (!assignment(t, Scope.SESSION, false) || lx.type == SqlLexer.EOF) {
+                a.kind = StatementKind.WRITE;
                 return;
             }
+            if (a.isWord("FOR")) {
+                break;
+            }
+            t = lx.next();
         }
-        a.kind = StatementKind.WRITE;
+        int n = lx.next();
+        while (n == SqlLexer.PUNCT && text.charAt(lx.start) == '(') {
+            n = lx.next();
+        }
+        AccessMode outer = a.accessMode;
+        if (n == SqlLexer.WORD) {
+            a.statement(upper(text, lx.start, lx.end), nesting + 1);
+        } else {
+            a.kind = StatementKind.WRITE;
+        }
+        permit(outer);
     }
 }

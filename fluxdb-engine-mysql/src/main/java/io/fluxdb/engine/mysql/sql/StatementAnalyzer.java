@@ -3,6 +3,7 @@ package io.fluxdb.engine.mysql.sql;
 import static io.fluxdb.engine.mysql.sql.StatementFacts.is;
 import static io.fluxdb.engine.mysql.sql.StatementFacts.upper;
 
+import io.fluxdb.engine.spi.AccessMode;
 import io.fluxdb.engine.spi.Classification;
 import io.fluxdb.engine.spi.Determinism;
 import io.fluxdb.engine.spi.StatementKind;
@@ -10,12 +11,17 @@ import io.fluxdb.engine.spi.TransactionEffect;
 import io.fluxdb.engine.spi.VariableAssignment;
 import java.util.ArrayList;
 import java.util.EnumSet;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * Classifies one statement (the text between two separators) by its leading keywords and the
- * {@link StatementFacts} of its whole text.
+ * {@link StatementFacts} of its whole text. Writes, definitions and SET statements, which need more reading, are
+ * left to {@link WriteStatements}, {@link DefinitionStatements} and {@link SetStatementParser}.
  *
  * @see <a href="https://dev.mysql.com/doc/refman/8.4/en/implicit-commit.html">Statements That Cause an Implicit
  *     Commit</a>
@@ -25,7 +31,9 @@ final class StatementAnalyzer {
     /** Statements nest (EXPLAIN ANALYZE, SET STATEMENT ... FOR, WITH); deeper nesting than this is unknown. */
     private static final int MAX_NESTING = 8;
 
+    final SqlText source;
     final String text;
+    final Reading reading;
     final SqlLexer lx;
     final StatementFacts facts;
 
@@ -35,62 +43,98 @@ final class StatementAnalyzer {
     String database;
     List<VariableAssignment> assignments;
     boolean temporaryTable;
+    /** Flags that come from the statement's structure rather than from single tokens. */
+    final EnumSet<Determinism> determinism = EnumSet.noneOf(Determinism.class);
+    AccessMode accessMode = AccessMode.UNCHANGED;
+    /**
+     * User variables assigned with {@code =} (SET, GET DIAGNOSTICS), by how often: the token pass counted each of
+     * these occurrences as a read, since only the statement's structure tells them from a comparison.
+     */
+    final Map<String, Integer> assignedTargets = new LinkedHashMap<>();
+    /** How this statement changes the reading of the statements after it, if it does. */
+    ReadingChange change = ReadingChange.NONE;
+    /**
+     * A view, routine, trigger or event definition: its body runs later, so the user variables in it are not read
+     * or assigned now. Other flags in the body are kept: every node evaluates them when the body runs.
+     */
+    boolean definesProgram;
+    private String keyword = "";
+    private int from;
+    private int to;
 
-    private StatementAnalyzer(String text, SqlLexer lx, StatementFacts facts) {
-        this.text = text;
+    private StatementAnalyzer(SqlText source, Reading reading, SqlLexer lx, StatementFacts facts) {
+        this.source = source;
+        this.text = source.text();
+        this.reading = reading;
         this.lx = lx;
         this.facts = facts;
     }
 
-    static Classification analyze(String text, int from, int to, SqlLexer.Versions versions) {
-        StatementFacts facts = StatementFacts.scan(new SqlLexer(text, from, to, versions));
-        SqlLexer lx = new SqlLexer(text, from, to, versions);
-        StatementAnalyzer a = new StatementAnalyzer(text, lx, facts);
+    static StatementAnalyzer analyze(SqlText source, int from, int to, Reading reading) {
+        StatementFacts facts = StatementFacts.scan(new SqlLexer(source.text(), from, to, reading), source, reading);
+        SqlLexer lx = new SqlLexer(source.text(), from, to, reading);
+        StatementAnalyzer a = new StatementAnalyzer(source, reading, lx, facts);
+        String text = source.text();
         int t = lx.next();
         boolean sawParenthesis = false;
         while (t == SqlLexer.PUNCT && text.charAt(lx.start) == '(') {
             sawParenthesis = true;
             t = lx.next();
         }
-        String keyword = "";
         if (t == SqlLexer.EOF) {
             a.kind = sawParenthesis ? StatementKind.WRITE : StatementKind.EMPTY;
         } else if (t == SqlLexer.WORD) {
-            keyword = upper(text, lx.start, lx.end);
-            a.statement(keyword, 0);
+            a.keyword = upper(text, lx.start, lx.end);
+            a.statement(a.keyword, 0);
         }
         // Any other leading token (a string, a number, stray punctuation) is not SQL we know: WRITE.
-        return a.result(keyword, from, to);
+        a.from = from;
+        a.to = to;
+        return a;
     }
 
-    private Classification result(String keyword, int from, int to) {
-        EnumSet<Determinism> determinism = facts.determinism;
-        if (facts.limitWithoutOrderBy && (kind == StatementKind.WRITE || kind == StatementKind.DDL)) {
-            determinism.add(Determinism.LIMIT_WITHOUT_ORDER_BY);
+    Classification classification() {
+        EnumSet<Determinism> flags = EnumSet.copyOf(facts.determinism);
+        flags.addAll(determinism);
+        boolean replicated = kind == StatementKind.WRITE || kind == StatementKind.DDL;
+        if (replicated && facts.limitWithoutOrderBy) {
+            flags.add(Determinism.LIMIT_WITHOUT_ORDER_BY);
         }
-        return new Classification(kind, keyword, implicitCommit, determinism, transaction,
-                Optional.ofNullable(database), assignments == null ? List.of() : assignments, temporaryTable,
-                from, to, 1);
+        if (replicated && facts.readsNodeVariable) {
+            flags.add(Determinism.NODE_VARIABLE);
+        }
+        List<String> read = new ArrayList<>();
+        Set<String> assigned = new LinkedHashSet<>();
+        if (definesProgram) {
+            flags.remove(Determinism.USER_VARIABLES);
+        } else {
+            for (Map.Entry<String, Integer> e : facts.userVariableReads.entrySet()) {
+                if (e.getValue() > assignedTargets.getOrDefault(e.getKey(), 0)) {
+                    read.add(e.getKey());
+                }
+            }
+            assigned.addAll(facts.userVariablesAssigned);
+            assigned.addAll(assignedTargets.keySet());
+        }
+        return new Classification(kind, keyword, implicitCommit, flags, transaction, Optional.ofNullable(database),
+                assignments == null ? List.of() : assignments, temporaryTable, from, to, 1, read,
+                List.copyOf(assigned), accessMode);
     }
 
     /** Classifies the statement whose first keyword is the current token. */
-    void statement(String keyword, int nesting) {
+    void statement(String word, int nesting) {
         if (nesting > MAX_NESTING) {
             kind = StatementKind.WRITE;
             return;
         }
-        switch (keyword) {
+        switch (word) {
             case "SELECT", "TABLE", "VALUES" -> query();
             case "WITH" -> with(nesting);
-            case "INSERT", "UPDATE", "DELETE", "REPLACE", "CALL", "DO", "BINLOG", "EXECUTE" -> kind =
-                    StatementKind.WRITE;
-            case "LOAD" -> {
-                if (nextWordIs("INDEX")) {
-                    admin(true);
-                } else {
-                    kind = StatementKind.WRITE;
-                }
-            }
+            case "INSERT" -> new WriteStatements(this).insert(false);
+            case "REPLACE" -> new WriteStatements(this).insert(true);
+            case "UPDATE" -> new WriteStatements(this).update();
+            case "LOAD" -> new WriteStatements(this).load();
+            case "DELETE", "CALL", "DO", "BINLOG", "EXECUTE" -> kind = StatementKind.WRITE;
             case "SHOW", "HELP", "CHECKSUM", "HANDLER" -> kind = StatementKind.READ;
             case "EXPLAIN", "DESCRIBE", "DESC" -> explain(nesting);
             case "ANALYZE" -> analyzeStatement(nesting);
@@ -112,20 +156,10 @@ final class StatementAnalyzer {
             case "UNLOCK" -> lockTables(TransactionEffect.UNLOCK_TABLES);
             case "USE" -> use();
             case "PREPARE", "DEALLOCATE" -> kind = StatementKind.SESSION;
-            case "GET" -> {
-                if (nextWordIs("DIAGNOSTICS") || isWord("CURRENT") || isWord("STACKED")) {
-                    kind = StatementKind.READ;
-                }
-            }
-            case "CREATE" -> create();
+            case "GET" -> diagnostics();
+            case "CREATE" -> new DefinitionStatements(this).create();
+            case "ALTER" -> new DefinitionStatements(this).alter();
             case "DROP" -> drop();
-            case "ALTER" -> {
-                if (nextWordIs("INSTANCE")) {
-                    admin(true);
-                } else {
-                    ddl();
-                }
-            }
             case "RENAME", "TRUNCATE", "GRANT", "REVOKE", "IMPORT" -> ddl();
             case "SET" -> new SetStatementParser(this).parse(nesting);
             default -> kind = StatementKind.WRITE;
@@ -133,7 +167,7 @@ final class StatementAnalyzer {
     }
 
     /** SELECT, TABLE, VALUES or a parenthesized query: a read unless something in it writes or locks. */
-    private void query() {
+    void query() {
         if (facts.advancesSequence) {
             kind = StatementKind.WRITE;
         } else if (facts.lockingClause) {
@@ -225,13 +259,19 @@ final class StatementAnalyzer {
         return lx.next();
     }
 
+    /** START TRANSACTION [READ ONLY | READ WRITE | WITH CONSISTENT SNAPSHOT], ...; START SLAVE and the like. */
     private void start() {
         int t = nextToken();
         if (t == SqlLexer.WORD && isWord("TRANSACTION")) {
             TransactionEffect effect = TransactionEffect.BEGIN;
             for (t = lx.next(); t != SqlLexer.EOF; t = lx.next()) {
-                if (isWord("READ") && lx.next() == SqlLexer.WORD && isWord("ONLY")) {
-                    effect = TransactionEffect.BEGIN_READ_ONLY;
+                if (isWord("READ") && lx.next() == SqlLexer.WORD) {
+                    if (isWord("ONLY")) {
+                        effect = TransactionEffect.BEGIN_READ_ONLY;
+                        accessMode = AccessMode.READ_ONLY;
+                    } else if (isWord("WRITE")) {
+                        accessMode = AccessMode.READ_WRITE;
+                    }
                 }
             }
             transaction(effect, true);
@@ -242,7 +282,10 @@ final class StatementAnalyzer {
         }
     }
 
-    /** BEGIN [WORK] starts a transaction; MariaDB's BEGIN NOT ATOMIC starts a compound statement. */
+    /**
+     * BEGIN [WORK] starts a transaction; MariaDB's BEGIN NOT ATOMIC starts a compound statement, and so does any BEGIN
+     * with a body under sql_mode=ORACLE.
+     */
     private void begin() {
         int t = lx.next();
         if (t == SqlLexer.EOF || (t == SqlLexer.WORD && isWord("WORK") && lx.next() == SqlLexer.EOF)) {
@@ -300,17 +343,26 @@ final class StatementAnalyzer {
         }
     }
 
-    /** CREATE [OR REPLACE] TEMPORARY TABLE touches only this connection; every other CREATE is DDL. */
-    private void create() {
-        int t = lx.next();
-        if (t == SqlLexer.WORD && isWord("OR")) {
-            lx.next();
-            t = lx.next();
+    /**
+     * GET [CURRENT | STACKED] DIAGNOSTICS [CONDITION n] target = item, ...: reads the diagnostics area into variables;
+     * a user variable before {@code =} is assigned.
+     */
+    private void diagnostics() {
+        int t = nextToken();
+        if (t == SqlLexer.WORD && (isWord("CURRENT") || isWord("STACKED"))) {
+            t = nextToken();
         }
-        if (t == SqlLexer.WORD && isWord("TEMPORARY")) {
-            temporary();
-        } else {
-            ddl();
+        if (t != SqlLexer.WORD || !isWord("DIAGNOSTICS")) {
+            kind = StatementKind.WRITE;
+            return;
+        }
+        kind = StatementKind.READ;
+        String variable = null;
+        for (t = lx.next(); t != SqlLexer.EOF; t = lx.next()) {
+            if (variable != null && t == SqlLexer.PUNCT && text.charAt(lx.start) == '=') {
+                assignedTarget(variable);
+            }
+            variable = t == SqlLexer.USER_VAR ? userVariable(lx.start, lx.end) : null;
         }
     }
 
@@ -327,7 +379,7 @@ final class StatementAnalyzer {
 
     // Temporary tables live in one connection and do not commit: the session's engine connection owns them, and
     // writes made from them to real tables are replicated as ordinary statements.
-    private void temporary() {
+    void temporary() {
         kind = StatementKind.WRITE;
         temporaryTable = true;
     }
@@ -352,18 +404,45 @@ final class StatementAnalyzer {
         return lx.type == SqlLexer.WORD && is(text, lx.start, lx.end, upperWord);
     }
 
+    boolean isPunct(char c) {
+        return lx.type == SqlLexer.PUNCT && text.charAt(lx.start) == c && lx.end - lx.start == 1;
+    }
+
     boolean nextWordIs(String upperWord) {
         return nextToken() == SqlLexer.WORD && isWord(upperWord);
     }
 
-    /** The name a token denotes: quotes removed and doubled quotes undone. */
+    /** The name a token denotes: quotes removed, doubled quotes undone, decoded from the text's character set. */
     String identifier(int start, int end) {
-        char q = text.charAt(start);
-        if ((q == '`' || q == '"' || q == '\'') && end - start >= 2 && text.charAt(end - 1) == q) {
-            String quote = String.valueOf(q);
-            return text.substring(start + 1, end - 1).replace(quote + quote, quote);
+        return unquote(source.slice(start, end, reading.charset()));
+    }
+
+    /** The lower-case name of a user variable token ({@code @name}, {@code @'name'}). */
+    String userVariable(int start, int end) {
+        return identifier(start + 1, end).toLowerCase(java.util.Locale.ROOT);
+    }
+
+    /** Removes the quotes around a quoted name or string and undoes doubled quotes inside it. */
+    static String unquote(String token) {
+        if (token.length() >= 2) {
+            char q = token.charAt(0);
+            char close = q == '[' ? ']' : q;
+            if ((q == '`' || q == '"' || q == '\'' || q == '[') && token.charAt(token.length() - 1) == close) {
+                String quote = String.valueOf(close);
+                return token.substring(1, token.length() - 1).replace(quote + quote, quote);
+            }
         }
-        return text.substring(start, end);
+        return token;
+    }
+
+    /** The text of the current token, decoded. */
+    String token() {
+        return source.slice(lx.start, lx.end, reading.charset());
+    }
+
+    /** Records a user variable assigned with {@code =}, an occurrence the token pass counted as a read. */
+    void assignedTarget(String name) {
+        assignedTargets.merge(name, 1, Integer::sum);
     }
 
     void addAssignment(VariableAssignment assignment) {

@@ -4,6 +4,7 @@ import static java.nio.charset.StandardCharsets.UTF_8;
 import static java.util.Objects.requireNonNull;
 import static org.assertj.core.api.Assertions.fail;
 
+import io.fluxdb.testkit.Requirements;
 import java.io.File;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -12,7 +13,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -43,30 +43,12 @@ public final class ClientProcess {
     }
 
     /**
-     * The absolute path of {@code program} on PATH. A missing program fails the test and says
-     * which Debian package provides it: these tests are never skipped.
+     * The absolute path of {@code program} on PATH. A missing program skips the test with the
+     * Debian package that provides it (fails it under {@code -Dfluxdb.require-all-clients=true}).
      */
     static String require(String program, String debianPackage) {
-        requireNonNull(program, "program is null");
-        Optional<Path> found = findOnPath(program);
-        if (found.isEmpty()) {
-            fail("'%s' is not on PATH; install it (Debian/Ubuntu: apt-get install -y %s)", program, debianPackage);
-        }
-        return found.get().toString();
-    }
-
-    private static Optional<Path> findOnPath(String program) {
-        String path = System.getenv().getOrDefault("PATH", "");
-        for (String dir : path.split(File.pathSeparator)) {
-            if (dir.isEmpty()) {
-                continue;
-            }
-            Path candidate = Path.of(dir, program);
-            if (Files.isRegularFile(candidate) && Files.isExecutable(candidate)) {
-                return Optional.of(candidate);
-            }
-        }
-        return Optional.empty();
+        requireNonNull(debianPackage, "debianPackage is null");
+        return Requirements.program(program, "apt-get install -y " + debianPackage);
     }
 
     static Result run(List<String> command) {

@@ -8,6 +8,7 @@ import io.fluxdb.engine.mysql.testing.TestOperator;
 import io.fluxdb.protocol.constant.CapabilityFlags;
 import io.fluxdb.testkit.MariaDbExtension;
 import io.fluxdb.testkit.MariaDbProcess;
+import io.fluxdb.testkit.Requirements;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
@@ -301,7 +302,10 @@ class CompressionClientIT {
                 cur.execute("SELECT id, name FROM after_results ORDER BY id")
                 print(results, cur.fetchall())
                 """, UTF_8);
-        String python = "/usr/bin/python3";
+        // Debian's interpreter, which has Debian's python3-mysqldb (another python3 may come first on PATH).
+        String python = Requirements.executable(Path.of("/usr/bin/python3"), "apt-get install -y python3 python3-mysqldb");
+        Requirements.commandSucceeds("Python's MySQLdb (mysqlclient)", "apt-get install -y python3-mysqldb",
+                List.of(python, "-c", "import MySQLdb"));
         for (String compress : List.of("0", "1")) {
             List<String> direct = List.of(python, program.toString(), Integer.toString(db.port()), db.rootPassword(),
                     DATABASE, data.toString(), compress);

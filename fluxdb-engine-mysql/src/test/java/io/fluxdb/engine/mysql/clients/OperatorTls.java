@@ -1,12 +1,12 @@
 package io.fluxdb.engine.mysql.clients;
 
+import io.fluxdb.testkit.PemFiles;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.Key;
 import java.security.KeyStore;
-import java.util.Base64;
 
 /**
  * The self-signed certificate and key the operator generates in its TLS directory (a PKCS#12
@@ -19,8 +19,7 @@ final class OperatorTls {
     static Path certificatePem(Path tlsDir) throws Exception {
         Path pem = tlsDir.resolve("operator.pem");
         if (!Files.exists(pem)) {
-            Files.writeString(pem, pem("CERTIFICATE", keystore(tlsDir).getCertificate(alias(tlsDir)).getEncoded()),
-                    StandardCharsets.US_ASCII);
+            PemFiles.write(pem, "CERTIFICATE", keystore(tlsDir).getCertificate(alias(tlsDir)).getEncoded());
         }
         return pem;
     }
@@ -30,7 +29,7 @@ final class OperatorTls {
         Path pem = tlsDir.resolve("operator-key.pem");
         if (!Files.exists(pem)) {
             Key key = keystore(tlsDir).getKey(alias(tlsDir), password(tlsDir));
-            Files.writeString(pem, pem("PRIVATE KEY", key.getEncoded()), StandardCharsets.US_ASCII);
+            PemFiles.write(pem, "PRIVATE KEY", key.getEncoded());
         }
         return pem;
     }
@@ -49,11 +48,5 @@ final class OperatorTls {
 
     private static char[] password(Path tlsDir) throws Exception {
         return Files.readString(tlsDir.resolve("client-tls.pass"), StandardCharsets.US_ASCII).trim().toCharArray();
-    }
-
-    private static String pem(String type, byte[] der) {
-        return "-----BEGIN " + type + "-----\n"
-                + Base64.getMimeEncoder(64, "\n".getBytes(StandardCharsets.US_ASCII)).encodeToString(der)
-                + "\n-----END " + type + "-----\n";
     }
 }

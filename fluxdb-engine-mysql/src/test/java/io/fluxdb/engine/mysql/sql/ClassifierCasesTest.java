@@ -2,6 +2,7 @@ package io.fluxdb.engine.mysql.sql;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.fluxdb.engine.spi.AccessMode;
 import io.fluxdb.engine.spi.Classification;
 import io.fluxdb.engine.spi.Determinism;
 import io.fluxdb.engine.spi.StatementKind;
@@ -77,6 +78,9 @@ class ClassifierCasesTest {
         Optional<String> database = Optional.empty();
         int count = 1;
         List<VariableAssignment> assignments = new ArrayList<>();
+        List<String> reads = List.of();
+        List<String> assigns = List.of();
+        AccessMode access = AccessMode.UNCHANGED;
         for (String extra : expected.subList(2, expected.size())) {
             int eq = extra.indexOf('=');
             String key = eq < 0 ? extra : extra.substring(0, eq);
@@ -88,6 +92,9 @@ class ClassifierCasesTest {
                 case "db" -> database = Optional.of(value);
                 case "n" -> count = Integer.parseInt(value);
                 case "kw" -> assertThat(c.keyword()).as(where).isEqualTo(value);
+                case "reads" -> reads = List.of(value.split(","));
+                case "assigns" -> assigns = List.of(value.split(","));
+                case "access" -> access = AccessMode.valueOf(value);
                 case "set" -> {
                     int colon = value.indexOf(':');
                     int assign = value.indexOf('=', colon);
@@ -105,6 +112,9 @@ class ClassifierCasesTest {
         assertThat(c.transaction()).as(where).isEqualTo(tx);
         assertThat(c.database()).as(where).isEqualTo(database);
         assertThat(c.statementCount()).as(where).isEqualTo(count);
+        assertThat(c.userVariablesRead()).as(where + " userVariablesRead").containsExactlyElementsOf(reads);
+        assertThat(c.userVariablesAssigned()).as(where + " userVariablesAssigned").containsExactlyElementsOf(assigns);
+        assertThat(c.accessMode()).as(where + " accessMode").isEqualTo(access);
         if (!assignments.isEmpty()) {
             assertThat(c.assignments()).as(where).containsExactlyElementsOf(assignments);
         }

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.fluxdb.engine.spi.Classification;
+import io.fluxdb.engine.spi.ParseContext;
 import io.fluxdb.engine.spi.StatementKind;
 import java.util.List;
 import java.util.SplittableRandom;
@@ -51,10 +52,17 @@ class MySqlStatementClassifierTest {
     void versionedCommentsFollowTheServer() {
         MySqlStatementClassifier mysql8 = new MySqlStatementClassifier(80036, false);
         MySqlStatementClassifier mariaDb = new MySqlStatementClassifier(101106, true);
-        String future = "/*!90000 INSERT INTO t VALUES (1) */";
+        String future = "/*!110000 INSERT INTO t VALUES (1) */";
         assertThat(mysql8.classify(future).kind()).isEqualTo(StatementKind.EMPTY);
-        assertThat(mariaDb.classify(future).kind()).isEqualTo(StatementKind.WRITE);
+        assertThat(mariaDb.classify(future).kind()).isEqualTo(StatementKind.EMPTY);
         assertThat(classifier.classify(future).kind()).isEqualTo(StatementKind.WRITE);
+
+        // MariaDB skips /*! comments for MySQL 5.7 to 9.x, whatever its own version; /*M! ones it runs.
+        String mysqlOnly = "/*!80000 INSERT INTO t VALUES (1) */";
+        assertThat(mysql8.classify(mysqlOnly).kind()).isEqualTo(StatementKind.WRITE);
+        assertThat(mariaDb.classify(mysqlOnly).kind()).isEqualTo(StatementKind.EMPTY);
+        assertThat(mariaDb.classify("/*M!80000 INSERT INTO t VALUES (1) */").kind()).isEqualTo(StatementKind.WRITE);
+        assertThat(mariaDb.classify("/*!100100 INSERT INTO t VALUES (1) */").kind()).isEqualTo(StatementKind.WRITE);
 
         String mariaOnly = "/*M!100100 INSERT INTO t VALUES (1) */";
         assertThat(mysql8.classify(mariaOnly).kind()).isEqualTo(StatementKind.EMPTY);
@@ -67,6 +75,42 @@ class MySqlStatementClassifierTest {
         assertThat(mysql8.classify("SELECT 1 /*!50000 FOR UPDATE */").kind()).isEqualTo(StatementKind.LOCKING_READ);
         assertThat(mysql8.classify("SELECT 1 /*!90000 FOR UPDATE */").kind()).isEqualTo(StatementKind.READ);
         assertThatThrownBy(() -> new MySqlStatementClassifier(-1, false)).hasMessageContaining("serverVersion");
+    }
+
+    /**
+     * A versioned comment the server skips may hold one nested comment; everything up to the second close is skipped.
+     * Reading only up to the first close would take what follows it as SQL.
+     */
+    @Test
+    void skippedVersionedCommentHoldsOneNestedComment() {
+        MySqlStatementClassifier mariaDb = new MySqlStatementClassifier(101106, true);
+        assertThat(mariaDb.classify("SELECT 1 /*!999999 , 2 /* x */ ; INSERT INTO t VALUES (1) */").kind())
+                .isEqualTo(StatementKind.READ);
+        // A skipped comment that hides the end of a string the classifier would otherwise see open.
+        assertThat(mariaDb.classifyAll("SELECT 1 /*!80000 '*/; INSERT INTO t VALUES (1); -- ' */"))
+                .extracting(Classification::kind).containsExactly(StatementKind.READ, StatementKind.WRITE);
+        // Ordinary comments do not nest: the first */ ends them.
+        assertThat(mariaDb.classify("SELECT 1 /* a /* b */ FOR UPDATE").kind()).isEqualTo(StatementKind.LOCKING_READ);
+        // /*! without five digits runs its content, digits included.
+        assertThat(mariaDb.classify("/*!1 INSERT INTO t VALUES (1) */").kind()).isEqualTo(StatementKind.WRITE);
+        assertThat(mariaDb.classify("/*!1234 INSERT INTO t VALUES (1) */").keyword()).isEmpty();
+    }
+
+    @Test
+    void serverVersionStrings() {
+        String maria = "SELECT 1 /*!100500 FOR UPDATE */";
+        assertThat(MySqlStatementClassifier.forServerVersion("10.11.19-MariaDB-0+deb12u1").classify(maria).kind())
+                .isEqualTo(StatementKind.LOCKING_READ);
+        assertThat(MySqlStatementClassifier.forServerVersion("5.5.5-10.4.2-MariaDB-log").classify(maria).kind())
+                .isEqualTo(StatementKind.READ);
+        assertThat(MySqlStatementClassifier.forServerVersion("10.4.2-MariaDB").classify("/*M!100300 DO 1 */").kind())
+                .isEqualTo(StatementKind.WRITE);
+        assertThat(MySqlStatementClassifier.forServerVersion("8.0.36").classify("/*M!100300 DO 1 */").kind())
+                .isEqualTo(StatementKind.EMPTY);
+        assertThat(MySqlStatementClassifier.forServerVersion("8.0.36").classify("/*!80000 DO 1 */").kind())
+                .isEqualTo(StatementKind.WRITE);
+        assertThat(MySqlStatementClassifier.forServerVersion("unknown").classify("/*!999999 DO 1 */").kind())
+                .isEqualTo(StatementKind.WRITE);
     }
 
     @Test
@@ -124,6 +168,34 @@ class MySqlStatementClassifierTest {
             for (int end = 0; end <= real.length(); end++) {
                 check(real.substring(0, end));
             }
+        }
+    }
+
+    /**
+     * Random bytes in every character set and SQL mode that changes reading never make the classifier throw, and
+     * positions stay within the bytes.
+     */
+    @Test
+    void anyBytesInAnyContextYieldAClassification() {
+        SplittableRandom random = new SplittableRandom(20261121);
+        byte[] alphabet = "SELECTINSERT;'\"`[]\\/*!#-@:= ()\n12".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+        String[] charsets = {"gbk", "big5", "sjis", "cp932", "gb18030", "utf8mb4", "latin1", "nonsense"};
+        String[] modes = {"", "ANSI", "NO_BACKSLASH_ESCAPES", "MSSQL", "ORACLE", "ANSI_QUOTES,NO_BACKSLASH_ESCAPES"};
+        for (int i = 0; i < 5_000; i++) {
+            byte[] sql = new byte[random.nextInt(0, 40)];
+            for (int j = 0; j < sql.length; j++) {
+                sql[j] = random.nextInt(3) == 0 ? (byte) random.nextInt(0x80, 0x100)
+                        : alphabet[random.nextInt(alphabet.length)];
+            }
+            ParseContext context = new ParseContext(modes[random.nextInt(modes.length)],
+                    charsets[random.nextInt(charsets.length)]);
+            List<Classification> parts = classifier.classifyAll(java.nio.ByteBuffer.wrap(sql), context);
+            assertThat(parts).isNotEmpty();
+            for (Classification c : parts) {
+                assertThat(c.end()).isLessThanOrEqualTo(sql.length);
+            }
+            String text = new String(sql, java.nio.charset.StandardCharsets.ISO_8859_1);
+            assertThat(classifier.classifyAll(text, context)).isNotEmpty();
         }
     }
 

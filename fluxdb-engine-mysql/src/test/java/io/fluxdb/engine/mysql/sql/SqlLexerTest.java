@@ -8,6 +8,8 @@ import org.junit.jupiter.api.Test;
 
 class SqlLexerTest {
 
+    private static final Reading DEFAULT = Reading.of(SqlMode.NONE, "utf8mb4", false, Reading.Versions.ALL);
+
     @Test
     void tokenTypes() {
         assertThat(tokens("SELECT `a b`, 'x''y', \"z\", 12.5, @v, @@session.x, ? FROM t"))
@@ -54,7 +56,7 @@ class SqlLexerTest {
 
     @Test
     void markAndReset() {
-        SqlLexer lx = new SqlLexer("/*!1 a */ b", 0, 11, SqlLexer.Versions.ALL);
+        SqlLexer lx = new SqlLexer("/*!40101 a */ b", 0, 15, DEFAULT);
         long mark = lx.mark();
         lx.next();
         assertThat(lx.text().substring(lx.start, lx.end)).isEqualTo("a");
@@ -66,7 +68,7 @@ class SqlLexerTest {
 
     private static List<String> tokens(String sql) {
         String[] names = {"EOF", "WORD", "QUOTED_ID", "STRING", "NUMBER", "USER_VAR", "SYS_VAR", "HOST", "PUNCT"};
-        SqlLexer lx = new SqlLexer(sql, 0, sql.length(), SqlLexer.Versions.ALL);
+        SqlLexer lx = new SqlLexer(sql, 0, sql.length(), DEFAULT);
         List<String> out = new ArrayList<>();
         for (int t = lx.next(); t != SqlLexer.EOF; t = lx.next()) {
             out.add(names[t] + ":" + sql.substring(lx.start, lx.end));

@@ -50,6 +50,16 @@ public final class TestOperator implements AutoCloseable {
     }
 
     public static TestOperator start(MariaDbProcess db, Map<String, String> options, ClientAdmission admission) {
+        return start(db, options, admission, null);
+    }
+
+    /** A front end of a replicated cluster whose consensus the test plays ({@link ScriptedCluster}). */
+    public static TestOperator start(MariaDbProcess db, Cluster cluster) {
+        return start(db, Map.of(), ClientAdmission.ALLOW_ALL, cluster);
+    }
+
+    private static TestOperator start(MariaDbProcess db, Map<String, String> options, ClientAdmission admission,
+            Cluster cluster) {
         MySqlEngine engine = (MySqlEngine) new MySqlEngineFactory().create(
                 EngineConfig.of(db.host(), db.port(), "root", db.rootPassword()));
         engine.start();
@@ -58,7 +68,8 @@ public final class TestOperator implements AutoCloseable {
         InetSocketAddress listen = new InetSocketAddress("127.0.0.1", 0);
         try {
             FrontEnd.Handle handle = engine.frontEnd().orElseThrow()
-                    .start(new FrontEndContext(listen, new LocalCluster(listen), all, admission));
+                    .start(new FrontEndContext(listen, cluster == null ? new LocalCluster(listen) : cluster, all,
+                            admission));
             return new TestOperator(engine, handle);
         } catch (IOException | RuntimeException e) {
             engine.close();

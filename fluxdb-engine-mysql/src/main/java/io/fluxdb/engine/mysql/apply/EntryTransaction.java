@@ -1,0 +1,165 @@
+package io.fluxdb.engine.mysql.apply;
+
+import io.fluxdb.engine.mysql.apply.AppliedLog.Claim;
+import io.fluxdb.engine.mysql.apply.StatementReplay.StatementFailure;
+import io.fluxdb.engine.spi.ApplyConflictException;
+import io.fluxdb.engine.spi.ApplyResult;
+import io.fluxdb.engine.spi.ApplyTransaction;
+import io.fluxdb.engine.spi.LogEntryContent;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.util.LinkedHashSet;
+import java.util.Optional;
+import java.util.Set;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One {@code TRANSACTION} entry applied as one engine transaction that also records its index.
+ *
+ * <p>An entry this node's leader ran itself (its {@code originTransaction} is prepared here or recorded in {@code
+ * fluxdb.leader_commits}) is not run again: a prepared transaction is committed with {@code XA COMMIT}, then the index
+ * is recorded together with the removal of the {@code leader_commits} row. The prepared list is read before the
+ * {@code leader_commits} row: a transaction that commits between the two reads is then found by the second, never
+ * missed by both.
+ */
+final class EntryTransaction implements ApplyTransaction {
+    private static final Logger log = LoggerFactory.getLogger(EntryTransaction.class);
+
+    /**
+     * NEW: not executed; OPEN: executed, the transaction waits for commit; DONE: nothing left to commit; ABORTED:
+     * execute threw, only close remains; CLOSED: the connection is released.
+     */
+    private enum State { NEW, OPEN, DONE, ABORTED, CLOSED }
+
+    private final Applier applier;
+    private final long index;
+    private final LogEntryContent entry;
+    private final long lockWaitSeconds;
+    private final boolean conflictIsOutcome;
+    private final Set<String> userVariables = new LinkedHashSet<>();
+    private ApplyPool.Lease lease;
+    private State state = State.NEW;
+    private ApplyResult result;
+
+    /**
+     * @param lockWaitSeconds how long a statement waits for a row lock
+     * @param conflictIsOutcome record a lock wait timeout or deadlock as the entry's failure instead of throwing {@link
+     *     ApplyConflictException}
+     */
+    EntryTransaction(Applier applier, long index, LogEntryContent entry, long lockWaitSeconds,
+            boolean conflictIsOutcome) {
+        this.applier = applier;
+        this.index = index;
+        this.entry = entry;
+        this.lockWaitSeconds = lockWaitSeconds;
+        this.conflictIsOutcome = conflictIsOutcome;
+    }
+
+    @Override
+    public ApplyResult execute() {
+        if (state != State.NEW) {
+            throw new IllegalStateException("entry " + index + " was executed already");
+        }
+        state = State.ABORTED; // until an outcome is reached
+        try {
+            lease = applier.pool().lease(entry.session());
+            Connection c = lease.connection();
+            Optional<String> xid = entry.originTransaction();
+            if (xid.isPresent() && TransactionIds.parse(xid.get()).isPresent()) {
+                // Commits it if this engine holds it prepared; the leader_commits row it wrote is then visible below.
+                PreparedTransactions.finish(c, xid.get(), true, applier.options().preparedWait());
+            }
+            // Outside the transaction: some session variables cannot change inside one. A failure counts only if
+            // the statements have to run, which the claim below decides.
+            SQLException restoreFailure = null;
+            try {
+                SessionSetup.restore(c, entry.session(), lockWaitSeconds);
+            } catch (SQLException e) {
+                restoreFailure = e;
+            }
+            c.setAutoCommit(false);
+            Claim claim = AppliedLog.claim(c, index, Optional.empty(), xid);
+            if (claim == Claim.APPLIED_BEFORE) {
+                c.rollback();
+                state = State.DONE;
+                return result = new ApplyResult.AlreadyApplied(index);
+            }
+            if (claim == Claim.LEADER_COMMITTED) {
+                state = State.OPEN;
+                return result = new ApplyResult.AlreadyApplied(index);
+            }
+            if (restoreFailure != null) {
+                return fail(c, 0, restoreFailure);
+            }
+            try {
+                result = new ApplyResult.Applied(index, StatementReplay.run(c, entry, userVariables));
+                state = State.OPEN;
+                return result;
+            } catch (StatementFailure f) {
+                return fail(c, f.statement(), f.sqlException());
+            }
+        } catch (SQLException e) {
+            throw applier.unusable("applying entry " + index, e);
+        }
+    }
+
+    /** Rolls back the entry's changes and, unless the failure is a lock conflict, records the index as failed. */
+    private ApplyResult fail(Connection c, int statement, SQLException e) throws SQLException {
+        if (SqlErrors.isConnectionLost(e) || Applier.isResourceError(e)) {
+            throw e;
+        }
+        if (!c.getAutoCommit()) {
+            c.rollback();
+        }
+        if (SqlErrors.isConflict(e) && !conflictIsOutcome) {
+            throw new ApplyConflictException("entry " + index + " waited for a lock held by another transaction ("
+                    + e.getErrorCode() + " " + e.getMessage() + ")", e);
+        }
+        c.setAutoCommit(false);
+        Claim claim = AppliedLog.claim(c, index, Optional.of(e.getErrorCode()), Optional.empty());
+        if (claim != Claim.NEW) {
+            c.rollback();
+            state = State.DONE;
+            return result = new ApplyResult.AlreadyApplied(index);
+        }
+        log.debug("entry={} - statement {} failed: {} ({})", index, statement, e.getErrorCode(), e.getMessage());
+        state = State.OPEN;
+        return result = new ApplyResult.Failed(index, statement, e.getErrorCode(), SqlErrors.sqlState(e),
+                String.valueOf(e.getMessage()));
+    }
+
+    @Override
+    public void commit() {
+        if (state != State.OPEN && state != State.DONE) {
+            throw new IllegalStateException("entry " + index + " cannot commit: " + state);
+        }
+        if (state == State.OPEN) {
+            try {
+                lease.connection().commit();
+            } catch (SQLException e) {
+                throw applier.unusable("committing entry " + index, e);
+            }
+            applier.committed(index);
+        }
+        state = State.DONE;
+        close();
+    }
+
+    @Override
+    public void close() {
+        if (state == State.CLOSED) {
+            return;
+        }
+        state = State.CLOSED;
+        if (lease != null) {
+            applier.pool().release(lease, SessionSetup.resetStatement(entry.session(), userVariables));
+            lease = null;
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "apply of entry " + index + " (" + state + (result == null ? "" : ", " + result) + ")";
+    }
+}

@@ -1,0 +1,986 @@
+package io.fluxdb.engine.mysql.frontend;
+
+import static java.nio.charset.StandardCharsets.UTF_8;
+import static java.util.Objects.requireNonNull;
+
+import io.fluxdb.engine.mysql.apply.LeaderCommits;
+import io.fluxdb.engine.mysql.frontend.EngineStatements.Outcome;
+import io.fluxdb.engine.spi.AccessMode;
+import io.fluxdb.engine.spi.BoundValue;
+import io.fluxdb.engine.spi.Classification;
+import io.fluxdb.engine.spi.Cluster;
+import io.fluxdb.engine.spi.ClusterException;
+import io.fluxdb.engine.spi.ClusterRole;
+import io.fluxdb.engine.spi.CommitResult;
+import io.fluxdb.engine.spi.Determinism;
+import io.fluxdb.engine.spi.EntryKind;
+import io.fluxdb.engine.spi.LogEntryContent;
+import io.fluxdb.engine.spi.ParseContext;
+import io.fluxdb.engine.spi.ReplayHints;
+import io.fluxdb.engine.spi.ReplicatedStatement;
+import io.fluxdb.engine.spi.StatementKind;
+import io.fluxdb.engine.spi.TransactionEffect;
+import io.fluxdb.protocol.codec.Packet;
+import io.fluxdb.protocol.constant.CapabilityFlags;
+import io.fluxdb.protocol.constant.CommandType;
+import io.fluxdb.protocol.constant.ServerStatus;
+import io.fluxdb.protocol.message.server.ErrPacket;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufUtil;
+import io.netty.buffer.Unpooled;
+import java.nio.ByteBuffer;
+import java.nio.charset.Charset;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.OptionalLong;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.function.IntConsumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A client session's part in a replicated cluster: where each statement runs and how a write becomes a log entry.
+ *
+ * <p>On a follower, writes are refused with an error that names the leader. On the leader, a write transaction runs
+ * on the session's own engine connection as an XA transaction: its statements run natively (the clock pinned and
+ * the values they depend on read first, so every node can replay them exactly), then at COMMIT it is prepared in the
+ * engine, which keeps it and its locks even if the connection breaks, appended to the log, and committed in the
+ * engine only once a majority holds the entry. Autocommit writes are wrapped the same way, invisibly to the client.
+ * DDL runs alone under the {@link WriteGate} and is appended right after it ran.
+ *
+ * <p>Under all of this, every session's engine connection is read-only ({@code SET SESSION TRANSACTION READ ONLY}):
+ * a write the classifier missed (a stored function called from a SELECT) is refused by the engine, never applied
+ * on one node only. Owned by the session's event loop.
+ */
+final class ClusterSession {
+    private static final Logger log = LoggerFactory.getLogger(ClusterSession.class);
+    private static final int ER_CANT_EXECUTE_IN_READ_ONLY_TRANSACTION = 1792;
+    private static final int ER_OPTION_PREVENTS_STATEMENT = 1290;
+    private static final int ER_NOT_SUPPORTED_YET = 1235;
+    private static final int ER_BINLOG_UNSAFE_STATEMENT = 1592;
+
+    /** An XA transaction the session has open on the leader, and the log entry it is building. */
+    private static final class Xa {
+        final String id;
+        final long term;
+        final List<ReplicatedStatement> statements = new ArrayList<>();
+        WriteContext context;
+        boolean gateHeld;
+        /** The engine's count of row writes at the last check, or -1 after a write statement (unknown). */
+        long rowWrites = -1;
+        /** A statement the classifier took for a read ran since the last check. */
+        boolean readUnchecked;
+        /** Why the transaction cannot be replicated, or null. */
+        String unreplicable;
+
+        Xa(String id, long term) {
+            this.id = id;
+            this.term = term;
+        }
+    }
+
+    private final ClientSession session;
+    private final ClusterSupport support;
+    private final Cluster cluster;
+    private final WriteGate gate;
+    private final LeaderBookkeeping books;
+    private final java.util.concurrent.Executor blocking;
+    private boolean readOnlyApplied;
+    /** How the engine reads this session's text; null until read from the engine (and after it may have changed). */
+    private ParseContext parse;
+    private boolean clockPinned;
+    private Xa xa;
+    /** The session's server-side prepared statements. */
+    private final PreparedStatements prepared = new PreparedStatements();
+
+    ClusterSession(ClientSession session, ClusterSupport support) {
+        this.session = requireNonNull(session, "session is null");
+        this.support = requireNonNull(support, "support is null");
+        this.cluster = support.cluster();
+        this.gate = support.gate();
+        this.books = support.books();
+        this.blocking = support.blocking();
+    }
+
+    /** Whether the engine connection holds state that must not go back to the pool (an open XA transaction). */
+    boolean holdsTransaction() {
+        return xa != null;
+    }
+
+    /** COM_RESET_CONNECTION or COM_CHANGE_USER: the engine forgot the session, its transaction included. */
+    void engineSessionReset() {
+        readOnlyApplied = false;
+        parse = null;
+        clockPinned = false;
+        prepared.clear();
+        dropTransaction();
+    }
+
+    /** The client went away. An XA transaction that was not prepared ends with its connection. */
+    void closed() {
+        dropTransaction();
+    }
+
+    private void dropTransaction() {
+        if (xa != null && xa.gateHeld) {
+            gate.releaseShared();
+        }
+        xa = null;
+    }
+
+    // ---------------------------------------------------------------------------------------------------------
+    // COM_QUERY
+
+    /**
+     * Runs a COM_QUERY in the cluster. Takes ownership of {@code packet}.
+     *
+     * @param sql the statement text as the classifier read it
+     */
+    void query(Packet packet) {
+        byte[] payload = ByteBufUtil.getBytes(packet.content());
+        packet.release();
+        prologue(() -> {
+            // Classified as the engine will read it: in the session's character set and SQL mode.
+            Classification c = support.classifier().classify(ByteBuffer.wrap(payload, 1, payload.length - 1), parse);
+            String sql = new String(payload, 1, payload.length - 1, UTF_8);
+            boolean write = c.kind() == StatementKind.WRITE || c.kind() == StatementKind.DDL;
+            unpinClock(write, () -> route(payload, sql, c));
+        });
+    }
+
+    /** The session's text-reading context changes with SET NAMES, SET CHARACTER SET and SET sql_mode. */
+    private static boolean changesParseContext(Classification c) {
+        return c.assignments().stream().anyMatch(a -> a.scope() != io.fluxdb.engine.spi.VariableAssignment.Scope.USER
+                && (a.name().equals("sql_mode") || a.name().equals("names") || a.name().equals("character set")
+                        || a.name().equals("character_set_client")));
+    }
+
+    /**
+     * Before any command: the engine session is made read-only once (and again after a reset or a client's attempt
+     * to change it), the session's SQL mode and character set are read when they may have changed, and a pending
+     * row-write check of a replicated transaction is done.
+     */
+    private void prologue(Runnable then) {
+        session.begin(Busy.INSTANCE);
+        List<String> prologue = new ArrayList<>(3);
+        if (!readOnlyApplied) {
+            prologue.add("SET SESSION TRANSACTION READ ONLY");
+        }
+        boolean readContext = parse == null;
+        if (readContext) {
+            prologue.add("SET STATEMENT character_set_results = utf8mb4 FOR"
+                    + " SELECT @@session.sql_mode, @@session.character_set_client");
+        }
+        Xa open = xa;
+        boolean check = open != null && (open.readUnchecked || open.rowWrites < 0);
+        if (check) {
+            prologue.add(ROW_WRITES);
+        }
+        if (prologue.isEmpty()) {
+            then.run();
+            return;
+        }
+        engine(prologue, outcomes -> {
+            readOnlyApplied = true;
+            if (readContext) {
+                Outcome context = outcomes.get(outcomes.size() - (check ? 2 : 1));
+                parse = new ParseContext(context.text(0), context.text(1));
+            }
+            if (check) {
+                checkRowWrites(open, Long.parseLong(outcomes.getLast().text(0)));
+            }
+            then.run();
+        });
+    }
+
+    /** A clock pinned for the previous write is released before anything but another write. */
+    private void unpinClock(boolean write, Runnable then) {
+        if (!clockPinned || write) {
+            then.run();
+            return;
+        }
+        engine(List.of("SET timestamp = DEFAULT"), outcomes -> {
+            clockPinned = false;
+            then.run();
+        });
+    }
+
+    /**
+     * Inside a replicated transaction the engine session is read-write, so the read-only net cannot catch a write
+     * hidden in a statement the classifier took for a read (a stored function called from a SELECT). The engine's
+     * own count of row writes can: if it moved while such a statement ran, the transaction holds a change the log
+     * entry would not, and it is refused at COMMIT rather than replicated without it.
+     */
+    private void checkRowWrites(Xa open, long rowWrites) {
+        if (open.readUnchecked && open.rowWrites >= 0 && rowWrites != open.rowWrites && open.unreplicable == null) {
+            open.unreplicable = "a statement of this transaction that FluxDB took for a read changed data (a stored"
+                    + " function called from a SELECT or SET?); FluxDB cannot replicate that inside a transaction."
+                    + " Call such functions with DO or CALL, or outside the transaction";
+            log.info("conn={} - transaction {} changed data in a read; it will be refused at COMMIT",
+                    session.connectionId(), open.id);
+        }
+        open.rowWrites = rowWrites;
+        open.readUnchecked = false;
+    }
+
+    private static final String ROW_WRITES = "SELECT SUM(VARIABLE_VALUE) FROM information_schema.SESSION_STATUS"
+            + " WHERE VARIABLE_NAME IN ('HANDLER_WRITE', 'HANDLER_UPDATE', 'HANDLER_DELETE')";
+
+    // ---------------------------------------------------------------------------------------------------------
+    // Prepared statements
+
+    /** COM_STMT_* commands. Takes ownership of {@code packet}. */
+    void preparedCommand(Packet packet, int command) {
+        ByteBuf content = packet.content();
+        int id = content.readableBytes() >= 5 ? content.getIntLE(content.readerIndex() + 1) : -1;
+        switch (command) {
+            case CommandType.COM_STMT_PREPARE -> {
+                byte[] sql = new byte[content.readableBytes() - 1];
+                content.getBytes(content.readerIndex() + 1, sql);
+                prologue(() -> {
+                    Classification c = support.classifier().classify(ByteBuffer.wrap(sql), parse);
+                    if (c.kind() == StatementKind.READ || c.kind() == StatementKind.EMPTY) {
+                        session.relay(packet, relay -> prepared.prepared(relay.tracker().statementId(), sql, c,
+                                relay.tracker().numParams()), null);
+                        return;
+                    }
+                    // The engine refuses to prepare a write in a read-only session; preparing runs nothing, so the
+                    // session may be read-write for that moment.
+                    engine(List.of("SET SESSION TRANSACTION READ WRITE"), opened -> {
+                        readOnlyApplied = false; // restored by the next command's prologue
+                        session.relay(packet, relay -> prepared.prepared(relay.tracker().statementId(), sql, c,
+                                relay.tracker().numParams()), null);
+                    });
+                });
+            }
+            case CommandType.COM_STMT_EXECUTE -> execute(packet);
+            case CommandType.COM_STMT_BULK_EXECUTE -> prologue(() -> {
+                PreparedStatements.Prepared p = prepared.get(id);
+                if (p != null && needsLeader(p.classification)) {
+                    packet.release();
+                    fail(cluster.role().isLeader()
+                            ? notSupported("COM_STMT_BULK_EXECUTE of writes in a cluster (turn off useBulkStmts)")
+                            : followerError(cluster.role()));
+                    return;
+                }
+                relayPreparedRead(packet);
+            });
+            case CommandType.COM_STMT_SEND_LONG_DATA -> {
+                prepared.longData(content);
+                session.relay(packet, relay -> {}, null);
+            }
+            case CommandType.COM_STMT_RESET -> {
+                prepared.reset(id);
+                session.relay(packet, relay -> {}, null);
+            }
+            case CommandType.COM_STMT_CLOSE -> {
+                prepared.close(id);
+                session.relay(packet, relay -> {}, null);
+            }
+            default -> session.relay(packet, relay -> {}, null);
+        }
+    }
+
+    private void execute(Packet packet) {
+        PreparedStatements.Execution execution;
+        try {
+            execution = prepared.execute(packet.content());
+        } catch (RuntimeException e) {
+            // Parameters the operator cannot read: the engine gives the client its own answer.
+            log.debug("conn={} - COM_STMT_EXECUTE not decoded: {}", session.connectionId(), e.toString());
+
+            execution = null;
+        }
+        PreparedStatements.Execution decoded = execution;
+        byte[] payload = ByteBufUtil.getBytes(packet.content());
+        packet.release();
+        Classification c = decoded == null ? null : decoded.statement().classification;
+        boolean write = c != null && (c.kind() == StatementKind.WRITE || c.kind() == StatementKind.DDL);
+        prologue(() -> unpinClock(write, () -> {
+            ClusterRole role = cluster.role();
+            if (c != null && needsLeader(c)) {
+                if (!role.isLeader()) {
+                    fail(followerError(role));
+                } else if (c.kind() != StatementKind.WRITE) {
+                    fail(notSupported(c.kind() + " statements through server-side prepared statements in a cluster"));
+                } else {
+                    Optional<ErrPacket> refusal = refusal(new String(decoded.statement().sql, UTF_8), c);
+                    if (refusal.isPresent()) {
+                        fail(refusal.get());
+                        return;
+                    }
+                    boolean autocommit = ServerStatus.has(session.state().statusFlags(),
+                            ServerStatus.SERVER_STATUS_AUTOCOMMIT);
+                    write(new WriteSource(payload, new String(decoded.statement().sql, UTF_8), c,
+                            decoded.statement().sql, 0, decoded), xa == null && autocommit);
+                }
+                return;
+            }
+            relayPreparedRead(new Packet(0, Unpooled.wrappedBuffer(payload)));
+        }));
+    }
+
+    /** A prepared statement taken for a read; the engine's read-only refusal is the net under that judgement. */
+    private void relayPreparedRead(Packet packet) {
+        if (xa != null) {
+            xa.readUnchecked = true;
+        }
+        session.relay(packet, relay -> {}, new ResponseRelay.ErrorInterceptor() {
+            @Override
+            public boolean intercept(int errorCode) {
+                return errorCode == ER_CANT_EXECUTE_IN_READ_ONLY_TRANSACTION;
+            }
+
+            @Override
+            public void intercepted(ResponseRelay relay, ErrPacket error) {
+                fail(cluster.role().isLeader() ? preparedWriteError() : followerError(cluster.role()));
+            }
+        });
+    }
+
+    private static ErrPacket preparedWriteError() {
+        return notSupported("prepared statements that the classifier takes for reads but that write (a stored"
+                + " function called from a SELECT) in a cluster; call the function with DO or CALL");
+    }
+
+    private void route(byte[] payload, String sql, Classification c) {
+        ClusterRole role = cluster.role();
+        AccessModeChange mode = AccessModeChange.of(c);
+        if (mode == AccessModeChange.ONLY_ACCESS_MODE) {
+            // The engine session stays read-only whatever the client asks: the operator decides what may write.
+            reply(session.state().statusFlags());
+            return;
+        }
+        if (mode == AccessModeChange.NONE && c.accessMode() != AccessMode.UNCHANGED
+                && c.transaction() != TransactionEffect.BEGIN && c.transaction() != TransactionEffect.BEGIN_READ_ONLY) {
+            // SET STATEMENT tx_read_only = 0 FOR ...: it would run a statement outside the read-only net.
+            fail(notSupported("changing the transaction access mode with SET STATEMENT in a cluster"));
+            return;
+        }
+        if (mode == AccessModeChange.MIXED) {
+            if (c.multiStatement()) {
+                fail(notSupported("changing the transaction access mode together with other statements in one text"));
+                return;
+            }
+            // Forwarded for its other effects (the isolation level); read-only mode is restored before the next
+            // command.
+            readOnlyApplied = false;
+        }
+        if (!role.isLeader()) {
+            if (c.transaction() == TransactionEffect.BEGIN && c.kind() == StatementKind.TRANSACTION) {
+                // A follower's transactions are read-only, whatever the client asked for.
+                engine(List.of("START TRANSACTION READ ONLY"), outcomes -> reply(outcomes.getLast().statusFlags()));
+                return;
+            }
+            if (needsLeader(c)) {
+                fail(followerError(role));
+            } else {
+                relay(payload, c, (relay, error) -> fail(followerError(role)));
+            }
+            return;
+        }
+        Optional<ErrPacket> refusal = refusal(sql, c);
+        if (refusal.isPresent()) {
+            fail(refusal.get());
+            return;
+        }
+        boolean autocommit = ServerStatus.has(session.state().statusFlags(), ServerStatus.SERVER_STATUS_AUTOCOMMIT);
+        TransactionEffect effect = c.transaction();
+        switch (c.kind()) {
+            case DDL -> finishThen(() -> ddl(payload, sql, c));
+            case WRITE -> write(payload, sql, c, xa == null && autocommit);
+            case TRANSACTION -> transaction(payload, sql, c, effect);
+            default -> {
+                if (xa == null && !autocommit && c.kind() != StatementKind.SESSION && c.kind() != StatementKind.EMPTY) {
+                    // With autocommit off every statement opens a transaction: make it an XA transaction now,
+                    // so a write later in it can be prepared.
+                    startXa(status -> relayOnLeader(payload, sql, c));
+                } else {
+                    relayOnLeader(payload, sql, c);
+                }
+            }
+        }
+    }
+
+    private void transaction(byte[] payload, String sql, Classification c, TransactionEffect effect) {
+        switch (effect) {
+            case BEGIN -> finishThen(() -> startXa(status -> reply(okStatus(status))));
+            case BEGIN_READ_ONLY, AUTOCOMMIT_ON -> finishThen(() -> relay(payload, c, (ReadOnlyRefusal) null));
+            case COMMIT -> {
+                if (xa == null) {
+                    relay(payload, c, (ReadOnlyRefusal) null);
+                } else {
+                    commitXa(status -> reply(status & ~ServerStatus.SERVER_STATUS_IN_TRANS));
+                }
+            }
+            case ROLLBACK -> {
+                if (xa == null) {
+                    relay(payload, c, (ReadOnlyRefusal) null);
+                } else {
+                    rollbackXa(status -> reply(status & ~ServerStatus.SERVER_STATUS_IN_TRANS));
+                }
+            }
+            default -> {
+                // SAVEPOINT, ROLLBACK TO SAVEPOINT, RELEASE SAVEPOINT, SET autocommit = 0, UNLOCK TABLES:
+                // inside a replicated transaction the savepoint statements replay as written.
+                if (xa != null && c.keyword().matches("SAVEPOINT|ROLLBACK|RELEASE")) {
+                    Xa open = xa;
+                    relay(payload, c, relay -> open.statements.add(ReplicatedStatement.of(sql)));
+                } else {
+                    relay(payload, c, (ReadOnlyRefusal) null);
+                }
+            }
+        }
+    }
+
+    /** A read, session statement or admin statement on the leader; a refused write gets its second chance. */
+    private void relayOnLeader(byte[] payload, String sql, Classification c) {
+        if (xa != null) {
+            xa.readUnchecked = true;
+        }
+        relay(payload, c, (relay, error) -> {
+            // The classifier saw no write, but the engine refused one (a stored function called from a SELECT):
+            // run the statement again as a write. The refused attempt changed nothing.
+            log.debug("conn={} - engine refused a write the classifier missed; replicating it", session.connectionId());
+            boolean autocommit = ServerStatus.has(session.state().statusFlags(), ServerStatus.SERVER_STATUS_AUTOCOMMIT);
+            write(payload, sql, c, xa == null && autocommit);
+        });
+    }
+
+    // ---------------------------------------------------------------------------------------------------------
+    // Writes on the leader
+
+    /**
+     * A write as the client sent it: the command to relay, the statement text in the client's bytes (from {@code
+     * textOffset}), and for COM_STMT_EXECUTE the decoded parameters.
+     */
+    private record WriteSource(byte[] command, String classifiedSql, Classification c, byte[] text, int textOffset,
+            PreparedStatements.Execution execution) {
+
+        static WriteSource query(byte[] payload, String sql, Classification c) {
+            return new WriteSource(payload, sql, c, payload, 1, null);
+        }
+    }
+
+    private void write(byte[] payload, String sql, Classification c, boolean wrap) {
+        write(WriteSource.query(payload, sql, c), wrap);
+    }
+
+    private void write(WriteSource source, boolean wrap) {
+        Classification c = source.c();
+        if (xa == null) {
+            startXa(status -> write(source, wrap));
+            return;
+        }
+        Xa open = xa;
+        if (!open.gateHeld) {
+            gate.acquireShared().thenRunAsync(() -> {
+                if (xa != open) {
+                    gate.releaseShared();
+                    fail(new ErrPacket(1105, "HY000", "the session's transaction ended while waiting"));
+                    return;
+                }
+                open.gateHeld = true;
+                write(source, wrap);
+            }, session.context().executor());
+            return;
+        }
+        List<String> variables = c.userVariablesRead();
+        long micros = nowMicros();
+        Optional<ReplayHints.RandSeed> seed = c.determinism().contains(Determinism.NEEDS_RAND_SEED)
+                ? Optional.of(new ReplayHints.RandSeed(randomSeed(), randomSeed())) : Optional.empty();
+        List<String> before = new ArrayList<>(2);
+        before.add("SET STATEMENT character_set_results = utf8mb4 FOR " + WriteContext.query(variables));
+        before.add(pin(micros, seed));
+        engine(before, outcomes -> {
+            WriteContext context = WriteContext.parse(outcomes.getFirst(), variables);
+            clockPinned = true;
+            Charset charset = Charsets.forName(context.session().characterSetClient());
+            String text = Charsets.decode(source.text(), source.textOffset(), charset);
+            List<BoundValue> parameters = source.execution() == null ? List.of() : source.execution().bound(charset);
+            if (text == null || parameters == null) {
+                abortWrite(wrap, new ErrPacket(1300, "HY000", "Invalid " + context.session().characterSetClient()
+                        + " character string in the statement or its parameters; FluxDB cannot replicate it"));
+                return;
+            }
+            if (open.context == null) {
+                open.context = context;
+            } else if (!open.context.session().equals(context.session())) {
+                // The session changed variables inside the transaction: replay the change at this point.
+                SessionChange.statements(open.context.session(), context.session())
+                        .forEach(change -> open.statements.add(ReplicatedStatement.of(change)));
+                open.context = new WriteContext(context.session(), context.lastInsertId(), Map.of(),
+                        open.context.account(), open.context.isolation());
+            }
+            Packet command = new Packet(0, Unpooled.wrappedBuffer(source.command()));
+            boolean foundRows = (session.capabilities() & CapabilityFlags.CLIENT_FOUND_ROWS) != 0;
+            if (wrap) {
+                HeldResponse held = new HeldResponse(session.context(), session.backend(), command,
+                        session.backendCapabilities(), response -> {
+                    if (response.failure() != null) {
+                        session.backendLost(response.failure(), false);
+                        return;
+                    }
+                    if (response.tracker().endedInError()) {
+                        rollbackXa(status -> {
+                            response.release(true);
+                            session.commandComplete(status & ~ServerStatus.SERVER_STATUS_IN_TRANS);
+                        });
+                        return;
+                    }
+                    open.statements.add(statement(text, parameters, c, context, micros, seed,
+                            response.tracker().lastInsertId(), affectedRows(response.tracker(), foundRows, c, text)));
+                    open.rowWrites = -1;
+                    commitXa(status -> {
+                        response.release(true);
+                        session.commandComplete(status & ~ServerStatus.SERVER_STATUS_IN_TRANS);
+                    }, response::discard);
+                });
+                session.begin(held);
+                held.start();
+            } else {
+                open.rowWrites = -1;
+                session.relay(command, relay -> {
+                    session.statementSucceeded(c);
+                    open.statements.add(statement(text, parameters, c, context, micros, seed,
+                            relay.tracker().lastInsertId(), affectedRows(relay.tracker(), foundRows, c, text)));
+                }, null);
+            }
+        });
+    }
+
+    /**
+     * The rows a statement changed, for comparing replays: unknown when the statement returned rows (a SELECT
+     * calling a function that writes, CALL), and when the client counts matched rather than changed rows
+     * (CLIENT_FOUND_ROWS), which differs only for updates.
+     */
+    private static long affectedRows(io.fluxdb.protocol.codec.ResponseTracker tracker, boolean foundRows,
+            Classification c, String sql) {
+        if (tracker.numColumns() > 0 || tracker.results() > 1) {
+            return -1;
+        }
+        boolean countsAgree = switch (c.keyword()) {
+            case "DELETE", "REPLACE" -> true;
+            case "INSERT" -> !sql.toUpperCase(java.util.Locale.ROOT).contains("DUPLICATE");
+            default -> false;
+        };
+        return foundRows && !countsAgree ? -1 : tracker.affectedRows();
+    }
+
+    private static ReplicatedStatement statement(String text, List<BoundValue> parameters, Classification c,
+            WriteContext context, long micros, Optional<ReplayHints.RandSeed> seed, long insertId, long affectedRows) {
+        ReplayHints hints = new ReplayHints(
+                insertId != 0 ? OptionalLong.of(insertId) : OptionalLong.empty(),
+                c.determinism().contains(Determinism.NEEDS_LAST_INSERT_ID)
+                        ? OptionalLong.of(context.lastInsertId()) : OptionalLong.empty(),
+                seed, OptionalLong.of(micros), context.userVariables());
+        return new ReplicatedStatement(text, parameters, hints,
+                affectedRows >= 0 ? OptionalLong.of(affectedRows) : OptionalLong.empty());
+    }
+
+    private void abortWrite(boolean wrap, ErrPacket error) {
+        if (wrap) {
+            rollbackXa(status -> fail(error));
+        } else {
+            fail(error);
+        }
+    }
+
+    /** Opens an XA transaction; READ WRITE, and REPEATABLE READ at least, since replay is only exact there. */
+    private void startXa(IntConsumer then) {
+        long term = cluster.role().term();
+        String id = books.newTransactionId(term);
+        engine(List.of("SELECT @@session.tx_isolation"), first -> {
+            String isolation = first.getFirst().text(0);
+            boolean weak = "READ-COMMITTED".equals(isolation) || "READ-UNCOMMITTED".equals(isolation);
+            List<String> start = List.of(weak ? "SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ WRITE"
+                    : "SET TRANSACTION READ WRITE", "XA START " + quoted(id), ROW_WRITES);
+            engine(start, outcomes -> {
+                xa = new Xa(id, term);
+                xa.rowWrites = Long.parseLong(outcomes.getLast().text(0));
+                then.accept(outcomes.get(1).statusFlags());
+            });
+        });
+    }
+
+    /** Ends an open XA transaction as COMMIT does, then runs {@code then} (implicit commit before DDL, BEGIN ...). */
+    private void finishThen(Runnable then) {
+        if (xa == null) {
+            then.run();
+        } else {
+            commitXa(status -> then.run());
+        }
+    }
+
+    private void commitXa(IntConsumer then) {
+        commitXa(then, () -> {});
+    }
+
+    /**
+     * Prepare, append, commit. {@code onFailure} runs before the client gets an error or loses its connection.
+     */
+    private void commitXa(IntConsumer then, Runnable onFailure) {
+        Xa open = xa;
+        String id = quoted(open.id);
+        if (open.unreplicable != null) {
+            String reason = open.unreplicable;
+            rollbackXa(status -> {
+                onFailure.run();
+                fail(new ErrPacket(ER_BINLOG_UNSAFE_STATEMENT, "HY000", "Unsafe statement for replication: " + reason
+                        + ". The transaction was rolled back."));
+            });
+            return;
+        }
+        if (open.statements.isEmpty()) {
+            // Nothing was written: nothing to replicate.
+            engine(List.of("XA END " + id, "XA COMMIT " + id + " ONE PHASE"), outcomes -> {
+                dropTransaction();
+                then.accept(outcomes.getLast().statusFlags());
+            });
+            return;
+        }
+        EngineStatements.run(session.backend(), List.of(
+                LeaderCommits.insertStatement(open.id), "XA END " + id, "XA PREPARE " + id))
+                .whenCompleteAsync((outcomes, failure) -> {
+                    if (failure != null) {
+                        onFailure.run();
+                        dropTransaction();
+                        session.backendLost(failure, false);
+                        return;
+                    }
+                    Optional<Outcome> refused = outcomes.stream().filter(o -> !o.ok()).findFirst();
+                    if (refused.isPresent()) {
+                        // The transaction could not be prepared (rolled back by a deadlock, for one): it is not
+                        // in the log and never will be.
+                        rollbackXa(status -> {
+                            onFailure.run();
+                            fail(refused.get().error());
+                        });
+                        return;
+                    }
+                    submit(open, then, onFailure);
+                }, session.context().executor());
+    }
+
+    private void submit(Xa open, IntConsumer then, Runnable onFailure) {
+        LogEntryContent entry = new LogEntryContent(EntryKind.TRANSACTION, open.statements.getFirst().hints()
+                .timestampMicros().orElse(nowMicros()), cluster.localNodeId(), session.connectionId(),
+                open.context.session(), Optional.of(open.context.account()), Optional.of(open.id), open.statements);
+        cluster.submit(entry).whenCompleteAsync((result, failure) -> {
+            if (failure == null) {
+                commitPrepared(open, result, then, onFailure);
+                return;
+            }
+            Throwable cause = failure instanceof CompletionException ? failure.getCause() : failure;
+            dropTransaction();
+            if (cause instanceof ClusterException e && e.reason() == ClusterException.Reason.NOT_LEADER) {
+                // Certainly not in the log: undo it everywhere it exists, which is here.
+                engine(List.of("XA ROLLBACK " + quoted(open.id)), outcomes -> {
+                    onFailure.run();
+                    fail(new ErrPacket(ER_OPTION_PREVENTS_STATEMENT, "HY000", "This FluxDB node stopped being the"
+                            + " leader before the transaction was replicated; it was rolled back. Retry on the leader"
+                            + leaderHint(cluster.role()) + "."));
+                });
+                return;
+            }
+            // The entry may or may not be in the log. The transaction stays prepared in the engine until the log
+            // decides; the client must not hear "failed" for a write that may still commit.
+            log.warn("conn={} - outcome of transaction {} unknown ({}); closing the client connection",
+                    session.connectionId(), open.id, cause.toString());
+            onFailure.run();
+            session.closeUnanswered();
+        }, session.context().executor());
+    }
+
+    private void commitPrepared(Xa open, CommitResult result, IntConsumer then, Runnable onFailure) {
+        EngineStatements.runAll(session.backend(), List.of("XA COMMIT " + quoted(open.id)))
+                .whenCompleteAsync((outcomes, failure) -> {
+                    dropTransaction();
+                    if (failure != null) {
+                        // Committed in the log; replication commits the prepared transaction in the engine.
+                        cluster.settle(result.index(), false);
+                        onFailure.run();
+                        session.backendLost(failure instanceof CompletionException ? failure.getCause() : failure,
+                                false);
+                        return;
+                    }
+                    cluster.settle(result.index(), true);
+                    session.committed(result.index());
+                    then.accept(outcomes.getLast().statusFlags());
+                }, session.context().executor());
+    }
+
+    private void rollbackXa(IntConsumer then) {
+        String id = quoted(xa.id);
+        // XA END fails when the engine already rolled the branch back (a deadlock); the rollback still ends it.
+        EngineStatements.run(session.backend(), List.of("XA END " + id, "XA ROLLBACK " + id))
+                .whenCompleteAsync((outcomes, failure) -> {
+                    dropTransaction();
+                    if (failure != null) {
+                        session.backendLost(failure, false);
+                        return;
+                    }
+                    then.accept(outcomes.getLast().statusFlags());
+                }, session.context().executor());
+    }
+
+    // ---------------------------------------------------------------------------------------------------------
+    // DDL on the leader
+
+    private void ddl(byte[] payload, String sql, Classification c) {
+        gate.acquireExclusive().thenRunAsync(() -> {
+            long micros = nowMicros();
+            String id = books.newTransactionId(cluster.role().term());
+            List<String> before = List.of(
+                    "SET STATEMENT character_set_results = utf8mb4 FOR " + WriteContext.query(List.of()),
+                    pin(micros, Optional.empty()), "SET SESSION TRANSACTION READ WRITE");
+            EngineStatements.runAll(session.backend(), before).thenApplyAsync(outcomes -> {
+                WriteContext context = WriteContext.parse(outcomes.getFirst(), List.of());
+                books.ddlStarting(id);
+                return context;
+            }, blocking).whenCompleteAsync((context, failure) -> {
+                clockPinned = true;
+                if (failure != null) {
+                    gate.releaseExclusive();
+                    engineFailure(failure);
+                    return;
+                }
+                String text = Charsets.decode(payload, 1, Charsets.forName(context.session().characterSetClient()));
+                HeldResponse held = new HeldResponse(session.context(), session.backend(),
+                        new Packet(0, Unpooled.wrappedBuffer(payload)), session.backendCapabilities(),
+                        response -> ddlRan(response, id, text == null ? sql : text, c, context, micros));
+                session.begin(held);
+                held.start();
+            }, session.context().executor());
+        }, session.context().executor());
+    }
+
+    private void ddlRan(HeldResponse response, String id, String text, Classification c, WriteContext context,
+            long micros) {
+        if (response.failure() != null) {
+            gate.releaseExclusive();
+            session.backendLost(response.failure(), false);
+            return;
+        }
+        boolean failed = response.tracker().endedInError();
+        engine(List.of("SET SESSION TRANSACTION READ ONLY"), restored -> CompletableFuture.runAsync(() -> {
+            if (failed) {
+                books.ddlAbandoned(id);
+            } else {
+                books.ddlExecuted(id);
+            }
+        }, blocking).whenCompleteAsync((done, failure) -> {
+            if (failed) {
+                gate.releaseExclusive();
+                response.release(false);
+                session.commandComplete(session.state().statusFlags());
+                return;
+            }
+            ReplicatedStatement statement = new ReplicatedStatement(text, List.of(), new ReplayHints(OptionalLong.empty(),
+                    OptionalLong.empty(), Optional.empty(), OptionalLong.of(micros), Map.of()), OptionalLong.empty());
+            LogEntryContent entry = new LogEntryContent(EntryKind.IMPLICIT_COMMIT, micros, cluster.localNodeId(),
+                    session.connectionId(), context.session(), Optional.of(context.account()), Optional.of(id),
+                    List.of(statement));
+            cluster.submit(entry).whenCompleteAsync((result, submitFailure) -> {
+                session.statementSucceeded(c);
+                if (submitFailure == null) {
+                    // Settled before the barrier opens: no transaction may be appended after the DDL while the DDL
+                    // still looks unfinished on this node.
+                    cluster.settle(result.index(), true);
+                    gate.releaseExclusive();
+                    session.committed(result.index());
+                    response.release(false);
+                    session.commandComplete(response.tracker().statusFlags());
+                    return;
+                }
+                gate.releaseExclusive();
+                response.discard();
+                log.error("conn={} - DDL {} ran on this node's engine but could not be appended to the log ({}):"
+                        + " this node's schema now differs from the cluster's", session.connectionId(), id,
+                        submitFailure.toString());
+                session.closeUnanswered();
+            }, session.context().executor());
+        }, session.context().executor()));
+    }
+
+    // ---------------------------------------------------------------------------------------------------------
+    // What the cluster refuses
+
+    /** Statements that must run on the leader: writes, DDL, locking reads, table locks, XA. */
+    private static boolean needsLeader(Classification c) {
+        return switch (c.kind()) {
+            case WRITE, DDL, LOCKING_READ -> true;
+            case TRANSACTION -> c.transaction() == TransactionEffect.LOCK_TABLES || "XA".equals(c.keyword());
+            default -> false;
+        };
+    }
+
+    private static ErrPacket followerError(ClusterRole role) {
+        return new ErrPacket(ER_OPTION_PREVENTS_STATEMENT, "HY000", "This FluxDB node is a follower: it cannot run"
+                + " writes, DDL or locking reads. Send them to the leader" + leaderHint(role)
+                + " (writes through followers are not yet built).");
+    }
+
+    private static String leaderHint(ClusterRole role) {
+        return role.leaderClientAddress()
+                .map(a -> " at " + a.getHostString() + ":" + a.getPort())
+                .orElse(" (none is elected right now; retry shortly)");
+    }
+
+    /** Writes the leader cannot replicate exactly, refused before they run, so they change nothing anywhere. */
+    private Optional<ErrPacket> refusal(String sql, Classification c) {
+        if (c.kind() != StatementKind.WRITE && c.kind() != StatementKind.DDL && c.kind() != StatementKind.TRANSACTION) {
+            return Optional.empty();
+        }
+        if (c.kind() == StatementKind.TRANSACTION) {
+            if (c.transaction() == TransactionEffect.LOCK_TABLES) {
+                return Optional.of(notSupported("LOCK TABLES in a cluster; use transactions with SELECT ... FOR UPDATE"));
+            }
+            if ("XA".equals(c.keyword())) {
+                return Optional.of(notSupported("XA transactions of clients in a cluster"));
+            }
+            return Optional.empty();
+        }
+        if (c.multiStatement()) {
+            return Optional.of(notSupported("several statements in one text when one of them writes, in a cluster;"
+                    + " send them one by one"));
+        }
+        if (c.temporaryTable()) {
+            return Optional.of(notSupported("temporary tables in a cluster"));
+        }
+        if ("LOAD".equals(c.keyword())) {
+            return Optional.of(notSupported("LOAD DATA in a cluster; use INSERT"));
+        }
+        for (Determinism d : c.determinism()) {
+            // CREATE without a DEFINER: the entry carries the leader's account, which replay names as the DEFINER.
+            boolean definerCarried = d == Determinism.IMPLICIT_DEFINER && "CREATE".equals(c.keyword())
+                    && !sql.toUpperCase(java.util.Locale.ROOT).contains("DEFINER");
+            if (!d.fixable() && !definerCarried) {
+                return Optional.of(new ErrPacket(ER_BINLOG_UNSAFE_STATEMENT, "HY000",
+                        "Unsafe statement for replication: " + Unsafe.explain(d)));
+            }
+        }
+        return Optional.empty();
+    }
+
+    private static ErrPacket notSupported(String what) {
+        return new ErrPacket(ER_NOT_SUPPORTED_YET, "42000", "FluxDB doesn't yet support '" + what + "'");
+    }
+
+    // ---------------------------------------------------------------------------------------------------------
+    // Plumbing
+
+    /** Forwards the client's statement; an engine refusal for read-only mode goes to {@code onReadOnly} instead. */
+    private void relay(byte[] payload, Classification c, ReadOnlyRefusal onReadOnly) {
+        session.relay(new Packet(0, Unpooled.wrappedBuffer(payload)), relay -> succeeded(c),
+                onReadOnly == null ? null
+                : new ResponseRelay.ErrorInterceptor() {
+                    @Override
+                    public boolean intercept(int errorCode) {
+                        return errorCode == ER_CANT_EXECUTE_IN_READ_ONLY_TRANSACTION;
+                    }
+
+                    @Override
+                    public void intercepted(ResponseRelay relay, ErrPacket error) {
+                        onReadOnly.refused(relay, error);
+                    }
+                });
+    }
+
+    private void relay(byte[] payload, Classification c, java.util.function.Consumer<ResponseRelay> onSuccess) {
+        session.relay(new Packet(0, Unpooled.wrappedBuffer(payload)), relay -> {
+            succeeded(c);
+            onSuccess.accept(relay);
+        }, null);
+    }
+
+    /** A statement the engine accepted: the session remembers what it set, and how its text is read may change. */
+    private void succeeded(Classification c) {
+        session.statementSucceeded(c);
+        if (changesParseContext(c)) {
+            parse = null;
+        }
+    }
+
+    @FunctionalInterface
+    private interface ReadOnlyRefusal {
+        void refused(ResponseRelay relay, ErrPacket error);
+    }
+
+    /** Runs operator statements, then {@code then} on the event loop; an engine error fails the command. */
+    private void engine(List<String> statements, java.util.function.Consumer<List<Outcome>> then) {
+        EngineStatements.runAll(session.backend(), statements).whenCompleteAsync((outcomes, failure) -> {
+            if (failure != null) {
+                engineFailure(failure);
+                return;
+            }
+            try {
+                then.accept(outcomes);
+            } catch (RuntimeException e) {
+                log.warn("conn={} - cluster statement handling failed", session.connectionId(), e);
+                fail(new ErrPacket(1105, "HY000", "FluxDB: " + e.getMessage()));
+            }
+        }, session.context().executor());
+    }
+
+    private void engineFailure(Throwable failure) {
+        Throwable cause = failure instanceof CompletionException ? failure.getCause() : failure;
+        if (cause instanceof EngineStatements.EngineStatementException e) {
+            fail(e.error());
+        } else {
+            dropTransaction();
+            session.backendLost(cause, false);
+        }
+    }
+
+    private void fail(ErrPacket error) {
+        session.replyError(error);
+    }
+
+    private void reply(int status) {
+        session.replyOk(status);
+    }
+
+    private static int okStatus(int status) {
+        return status | ServerStatus.SERVER_STATUS_IN_TRANS;
+    }
+
+    private static String pin(long micros, Optional<ReplayHints.RandSeed> seed) {
+        StringBuilder sql = new StringBuilder("SET timestamp = ").append(micros / 1_000_000).append('.')
+                .append(String.format("%06d", micros % 1_000_000));
+        seed.ifPresent(s -> sql.append(", rand_seed1 = ").append(s.seed1()).append(", rand_seed2 = ").append(s.seed2()));
+        return sql.toString();
+    }
+
+    private long nowMicros() {
+        return support.clock().nowMicros();
+    }
+
+    private static long randomSeed() {
+        // MySQL's RAND() seeds are 30-bit values (its generator works modulo 0x3FFFFFFF).
+        return ThreadLocalRandom.current().nextLong(1, 0x3FFF_FFFFL);
+    }
+
+    private static String quoted(String id) {
+        return "'" + id + "'";
+    }
+
+    /** The placeholder exchange while the operator's own statements run: client packets queue behind it. */
+    private enum Busy implements Exchange {
+        INSTANCE;
+
+        @Override
+        public boolean wantsClientData() {
+            return false;
+        }
+
+        @Override
+        public void clientData(Packet packet) {
+            packet.release();
+        }
+    }
+}

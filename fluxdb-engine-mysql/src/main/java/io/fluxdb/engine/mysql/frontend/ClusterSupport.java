@@ -1,0 +1,29 @@
+package io.fluxdb.engine.mysql.frontend;
+
+import static java.util.Objects.requireNonNull;
+
+import io.fluxdb.engine.spi.Cluster;
+import io.fluxdb.engine.spi.StatementClassifier;
+import java.util.concurrent.Executor;
+
+/**
+ * What the sessions of one front end share for running in a replicated cluster.
+ *
+ * @param cluster this node's view of the cluster
+ * @param gate the leader's write barrier
+ * @param books the leader's bookkeeping through the engine's administrative connection
+ * @param clock the leader's write timestamps
+ * @param blocking where blocking engine work runs (never on an event loop)
+ * @param classifier reads prepared statements' text
+ */
+record ClusterSupport(Cluster cluster, WriteGate gate, LeaderBookkeeping books, LeaderClock clock, Executor blocking,
+        StatementClassifier classifier) {
+    ClusterSupport {
+        requireNonNull(cluster, "cluster is null");
+        requireNonNull(gate, "gate is null");
+        requireNonNull(books, "books is null");
+        requireNonNull(clock, "clock is null");
+        requireNonNull(blocking, "blocking is null");
+        requireNonNull(classifier, "classifier is null");
+    }
+}

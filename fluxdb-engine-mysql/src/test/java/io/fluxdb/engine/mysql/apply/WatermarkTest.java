@@ -1,0 +1,44 @@
+package io.fluxdb.engine.mysql.apply;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class WatermarkTest {
+
+    @Test
+    void advancesOnlyOverContiguousIndexes() {
+        Watermark w = new Watermark();
+
+        assertThat(w.add(1)).isEqualTo(1);
+        assertThat(w.add(3)).isEqualTo(1);
+        assertThat(w.add(5)).isEqualTo(1);
+        assertThat(w.pending()).isEqualTo(2);
+        assertThat(w.add(2)).isEqualTo(3);
+        assertThat(w.add(4)).isEqualTo(5);
+        assertThat(w.pending()).isZero();
+    }
+
+    @Test
+    void ignoresIndexesAtOrBelowIt() {
+        Watermark w = new Watermark();
+        w.reset(10, List.of());
+
+        assertThat(w.add(7)).isEqualTo(10);
+        assertThat(w.add(10)).isEqualTo(10);
+        assertThat(w.pending()).isZero();
+        assertThat(w.add(11)).isEqualTo(11);
+    }
+
+    @Test
+    void resetStartsFromTheFloorAndTheRecordedRows() {
+        Watermark w = new Watermark();
+        w.add(1);
+        w.reset(100, List.of(101L, 102L, 104L));
+
+        assertThat(w.value()).isEqualTo(102);
+        assertThat(w.pending()).isEqualTo(1);
+        assertThat(w.add(103)).isEqualTo(104);
+    }
+}

@@ -1,0 +1,422 @@
+package io.fluxdb.engine.mysql.frontend;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.fluxdb.engine.mysql.testing.ScriptedCluster;
+import io.fluxdb.engine.mysql.testing.ScriptedCluster.Submitted;
+import io.fluxdb.engine.mysql.testing.TestOperator;
+import io.fluxdb.engine.spi.BoundValue;
+import io.fluxdb.engine.spi.ClusterException;
+import io.fluxdb.engine.spi.EntryKind;
+import io.fluxdb.engine.spi.ReplicatedStatement;
+import io.fluxdb.protocol.constant.ServerStatus;
+import io.fluxdb.testkit.MariaDbExtension;
+import io.fluxdb.testkit.MariaDbProcess;
+import java.net.InetSocketAddress;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.sql.Timestamp;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+/**
+ * Writes through the front end of a replicated cluster's node, against a real MariaDB and real clients, with the
+ * consensus played by {@link ScriptedCluster}: what the leader puts in the log, what the client sees, what the
+ * engine holds, and what a follower refuses.
+ */
+@ExtendWith(MariaDbExtension.class)
+class LeaderWritesIT {
+    private static final ScriptedCluster cluster = new ScriptedCluster();
+    private static TestOperator operator;
+    private static MariaDbProcess engine;
+
+    @BeforeAll
+    static void start(MariaDbProcess db) throws SQLException {
+        engine = db;
+        try (Connection c = DriverManager.getConnection(db.jdbcUrl(""), "root", db.rootPassword());
+                Statement s = c.createStatement()) {
+            s.execute("CREATE DATABASE IF NOT EXISTS appdb");
+            s.execute("CREATE USER IF NOT EXISTS 'app'@'%' IDENTIFIED BY 'app-password'");
+            s.execute("GRANT ALL ON appdb.* TO 'app'@'%'");
+        }
+        operator = TestOperator.start(db, cluster);
+    }
+
+    @AfterAll
+    static void stop() {
+        if (operator != null) {
+            operator.close();
+        }
+    }
+
+    @BeforeEach
+    void resetTable() throws SQLException {
+        cluster.leader();
+        try (Connection c = direct(); Statement s = c.createStatement()) {
+            s.execute("DROP TABLE IF EXISTS appdb.t");
+            s.execute("CREATE TABLE appdb.t (id BIGINT AUTO_INCREMENT PRIMARY KEY, v INT,"
+                    + " ts DATETIME(6) DEFAULT CURRENT_TIMESTAMP(6), r DOUBLE, u VARCHAR(64)) CHARACTER SET utf8mb4");
+        }
+    }
+
+    @Test
+    void autocommitInsertIsLoggedWithItsHintsBeforeTheClientHearsOk() throws Exception {
+        int before = cluster.log().size();
+        try (Connection c = app(); Statement s = c.createStatement()) {
+            assertThat(s.executeUpdate("INSERT INTO t (v) VALUES (1), (2)", Statement.RETURN_GENERATED_KEYS)).isEqualTo(2);
+            try (ResultSet keys = s.getGeneratedKeys()) {
+                assertThat(keys.next()).isTrue();
+                assertThat(keys.getLong(1)).isEqualTo(1);
+            }
+        }
+        assertThat(cluster.log()).hasSize(before + 1);
+        Submitted submitted = cluster.last();
+        assertThat(submitted.entry().kind()).isEqualTo(EntryKind.TRANSACTION);
+        assertThat(submitted.entry().account()).contains("'app'@'%'");
+        assertThat(submitted.entry().session().database()).as(submitted.entry().session().toString()).contains("appdb");
+        assertThat(submitted.entry().originTransaction()).isPresent();
+        ReplicatedStatement insert = submitted.entry().statements().getFirst();
+        assertThat(insert.sql()).isEqualTo("INSERT INTO t (v) VALUES (1), (2)");
+        assertThat(insert.hints().insertId()).hasValue(1);
+        assertThat(insert.affectedRows()).hasValue(2);
+        // The clock was pinned for the statement: the column default holds exactly the logged timestamp.
+        long micros = insert.hints().timestampMicros().orElseThrow();
+        try (Connection c = direct(); Statement s = c.createStatement();
+                ResultSet rs = s.executeQuery("SELECT ts FROM appdb.t WHERE id = 1")) {
+            rs.next();
+            assertThat(toMicros(rs.getTimestamp(1))).isEqualTo(micros);
+        }
+        assertThat(cluster.settled(submitted.index())).isTrue();
+        assertThat(preparedTransactions()).isEmpty();
+        assertThat(count("SELECT COUNT(*) FROM fluxdb.leader_commits WHERE xid = '"
+                + submitted.entry().originTransaction().get() + "'")).isEqualTo(1);
+    }
+
+    @Test
+    void autocommitWriteLooksAsFromMariaDbDirectly() throws Exception {
+        try (RawClient client = RawClient.login(operator.port(), "app", "app-password")) {
+            client.query("USE appdb");
+            RawClient.Response ok = client.query("INSERT INTO t (v) VALUES (7)");
+            assertThat(ok.first().isOk()).isTrue();
+            int status = statusOf(ok.first().payload());
+            assertThat(status & ServerStatus.SERVER_STATUS_IN_TRANS).isZero();
+            assertThat(status & ServerStatus.SERVER_STATUS_AUTOCOMMIT).isNotZero();
+            assertThat(client.query("SELECT @@in_transaction").value()).isEqualTo("0");
+            // Reads after the write see the real clock again, not the write's pinned one.
+            assertThat(client.query("SELECT @@timestamp = UNIX_TIMESTAMP(NOW(6))").value()).isEqualTo("1");
+        }
+    }
+
+    @Test
+    void explicitTransactionIsOneEntryAndRollbackIsNone() throws Exception {
+        int before = cluster.log().size();
+        try (Connection c = app(); Statement s = c.createStatement()) {
+            c.setAutoCommit(false);
+            s.executeUpdate("INSERT INTO t (v) VALUES (10)");
+            s.executeUpdate("UPDATE t SET v = v + 1");
+            s.executeUpdate("INSERT INTO t (v) VALUES (20)");
+            c.commit();
+            s.executeUpdate("INSERT INTO t (v) VALUES (30)");
+            c.rollback();
+        }
+        assertThat(cluster.log()).hasSize(before + 1);
+        assertThat(cluster.last().entry().statements()).extracting(ReplicatedStatement::sql)
+                .containsExactly("INSERT INTO t (v) VALUES (10)", "UPDATE t SET v = v + 1", "INSERT INTO t (v) VALUES (20)");
+        assertThat(count("SELECT COUNT(*) FROM appdb.t")).isEqualTo(2);
+        assertThat(count("SELECT SUM(v) FROM appdb.t")).isEqualTo(31);
+        assertThat(preparedTransactions()).isEmpty();
+    }
+
+    @Test
+    void serverSidePreparedWritesAreLoggedWithTheirParameters() throws Exception {
+        int before = cluster.log().size();
+        try (Connection c = DriverManager.getConnection(operator.jdbcUrl("appdb", "sslMode=disable",
+                "useServerPrepStmts=true"), "app", "app-password");
+                java.sql.PreparedStatement insert = c.prepareStatement("INSERT INTO t (v, u, r) VALUES (?, ?, ?)")) {
+            insert.setInt(1, 42);
+            insert.setString(2, "grüße, 世界");
+            insert.setNull(3, java.sql.Types.DOUBLE);
+            assertThat(insert.executeUpdate()).isEqualTo(1);
+            insert.setInt(1, -7);
+            insert.setString(2, "second");
+            insert.setDouble(3, 0.1);
+            assertThat(insert.executeUpdate()).isEqualTo(1);
+        }
+        List<Submitted> entries = cluster.log().subList(before, cluster.log().size());
+        assertThat(entries).hasSize(2);
+        ReplicatedStatement first = entries.get(0).entry().statements().getFirst();
+        assertThat(first.sql()).isEqualTo("INSERT INTO t (v, u, r) VALUES (?, ?, ?)");
+        assertThat(first.parameters()).containsExactly(new BoundValue.Int(42), new BoundValue.Text("grüße, 世界"),
+                BoundValue.Null.INSTANCE);
+        assertThat(entries.get(1).entry().statements().getFirst().parameters())
+                .containsExactly(new BoundValue.Int(-7), new BoundValue.Text("second"), new BoundValue.Real(0.1));
+        assertThat(count("SELECT COUNT(*) FROM appdb.t WHERE u = 'grüße, 世界' AND v = 42")).isEqualTo(1);
+    }
+
+    @Test
+    void savepointsReplayAsWritten() throws Exception {
+        try (Connection c = app(); Statement s = c.createStatement()) {
+            s.execute("BEGIN");
+            s.executeUpdate("INSERT INTO t (v) VALUES (1)");
+            s.execute("SAVEPOINT before_two");
+            s.executeUpdate("INSERT INTO t (v) VALUES (2)");
+            s.execute("ROLLBACK TO SAVEPOINT before_two");
+            s.execute("COMMIT");
+        }
+        assertThat(cluster.last().entry().statements()).extracting(ReplicatedStatement::sql).containsExactly(
+                "INSERT INTO t (v) VALUES (1)", "SAVEPOINT before_two", "INSERT INTO t (v) VALUES (2)",
+                "ROLLBACK TO SAVEPOINT before_two");
+        assertThat(count("SELECT COUNT(*) FROM appdb.t")).isEqualTo(1);
+    }
+
+    @Test
+    void userVariablesAreLoggedAsValuesNotExpressions() throws Exception {
+        try (Connection c = app(); Statement s = c.createStatement()) {
+            s.execute("SET @id = UUID(), @n = 41");
+            s.executeUpdate("INSERT INTO t (u, v) VALUES (@id, @n + 1)");
+        }
+        ReplicatedStatement insert = cluster.last().entry().statements().getFirst();
+        String stored;
+        try (Connection c = direct(); Statement s = c.createStatement();
+                ResultSet rs = s.executeQuery("SELECT u FROM appdb.t")) {
+            rs.next();
+            stored = rs.getString(1);
+        }
+        assertThat(insert.hints().userVariables())
+                .containsEntry("id", new BoundValue.Text(stored))
+                .containsEntry("n", new BoundValue.Int(41));
+    }
+
+    @Test
+    void randIsSeededByTheLeaderSoReplayDrawsTheSameValue() throws Exception {
+        try (Connection c = app(); Statement s = c.createStatement()) {
+            s.executeUpdate("INSERT INTO t (r) VALUES (RAND())");
+        }
+        var seed = cluster.last().entry().statements().getFirst().hints().randSeed().orElseThrow();
+        try (Connection c = direct(); Statement s = c.createStatement()) {
+            s.execute("SET rand_seed1 = " + seed.seed1() + ", rand_seed2 = " + seed.seed2());
+            try (ResultSet replay = s.executeQuery("SELECT RAND(), (SELECT r FROM appdb.t)")) {
+                replay.next();
+                assertThat(replay.getDouble(1)).isEqualTo(replay.getDouble(2));
+            }
+        }
+    }
+
+    @Test
+    void unsafeWriteIsRefusedAndChangesNothing() throws Exception {
+        int before = cluster.log().size();
+        try (Connection c = app(); Statement s = c.createStatement()) {
+            assertThatThrownBy(() -> s.executeUpdate("INSERT INTO t (u) VALUES (UUID())"))
+                    .isInstanceOfSatisfying(SQLException.class, e -> {
+                        assertThat(e.getErrorCode()).isEqualTo(1592);
+                        assertThat(e.getMessage()).contains("SET @id = UUID()");
+                    });
+            // The session is still usable.
+            assertThat(s.executeUpdate("INSERT INTO t (v) VALUES (1)")).isEqualTo(1);
+        }
+        assertThat(cluster.log()).hasSize(before + 1);
+        assertThat(count("SELECT COUNT(*) FROM appdb.t WHERE u IS NOT NULL")).isZero();
+    }
+
+    @Test
+    void ddlIsItsOwnEntryAndCommitsAnOpenTransactionFirst() throws Exception {
+        int before = cluster.log().size();
+        try (Connection c = app(); Statement s = c.createStatement()) {
+            s.execute("BEGIN");
+            s.executeUpdate("INSERT INTO t (v) VALUES (5)");
+            s.execute("CREATE TABLE t2 (a INT PRIMARY KEY)");
+        }
+        List<Submitted> entries = cluster.log().subList(before, cluster.log().size());
+        assertThat(entries).extracting(e -> e.entry().kind())
+                .containsExactly(EntryKind.TRANSACTION, EntryKind.IMPLICIT_COMMIT);
+        assertThat(entries.get(1).entry().statements().getFirst().sql()).isEqualTo("CREATE TABLE t2 (a INT PRIMARY KEY)");
+        assertThat(count("SELECT COUNT(*) FROM appdb.t")).isEqualTo(1);
+        assertThat(count("SELECT COUNT(*) FROM information_schema.TABLES WHERE TABLE_NAME = 't2'")).isEqualTo(1);
+        try (Connection c = direct(); Statement s = c.createStatement()) {
+            s.execute("DROP TABLE appdb.t2");
+        }
+    }
+
+    @Test
+    void ddlTheEngineRefusesIsNotLogged() throws Exception {
+        int before = cluster.log().size();
+        try (Connection c = app(); Statement s = c.createStatement()) {
+            assertThatThrownBy(() -> s.execute("CREATE TABLE t (a INT)"))
+                    .isInstanceOfSatisfying(SQLException.class, e -> assertThat(e.getErrorCode()).isEqualTo(1050));
+            assertThatThrownBy(() -> s.execute("CREATE DATABASE forbidden"))
+                    .isInstanceOfSatisfying(SQLException.class, e -> assertThat(e.getErrorCode()).isEqualTo(1044));
+        }
+        assertThat(cluster.log()).hasSize(before);
+    }
+
+    @Test
+    void autocommitModeOffOpensReplicatedTransactions() throws Exception {
+        int before = cluster.log().size();
+        try (Connection c = app(); Statement s = c.createStatement()) {
+            s.execute("SET autocommit = 0");
+            s.executeQuery("SELECT COUNT(*) FROM t").close();
+            s.executeUpdate("INSERT INTO t (v) VALUES (1)");
+            s.execute("COMMIT");
+            s.executeUpdate("INSERT INTO t (v) VALUES (2)");
+            s.execute("ROLLBACK");
+        }
+        assertThat(cluster.log()).hasSize(before + 1);
+        assertThat(count("SELECT COUNT(*) FROM appdb.t")).isEqualTo(1);
+    }
+
+    @Test
+    void writeHiddenInAStoredFunctionIsReplicatedOnTheLeader() throws Exception {
+        createCountingFunction();
+        int before = cluster.log().size();
+        try (Connection c = app(); Statement s = c.createStatement();
+                ResultSet rs = s.executeQuery("SELECT add_row(9)")) {
+            rs.next();
+            assertThat(rs.getInt(1)).isEqualTo(9);
+        }
+        assertThat(cluster.log()).hasSize(before + 1);
+        assertThat(cluster.last().entry().statements().getFirst().sql()).isEqualTo("SELECT add_row(9)");
+        assertThat(count("SELECT COUNT(*) FROM appdb.t WHERE v = 9")).isEqualTo(1);
+    }
+
+    @Test
+    void writeHiddenInAReadInsideATransactionIsRefusedAtCommit() throws Exception {
+        createCountingFunction();
+        int before = cluster.log().size();
+        try (Connection c = app(); Statement s = c.createStatement()) {
+            s.execute("BEGIN");
+            s.executeUpdate("INSERT INTO t (v) VALUES (1)");
+            s.executeQuery("SELECT COUNT(*) FROM t").close();
+            s.executeQuery("SELECT add_row(2)").close();
+            assertThatThrownBy(() -> s.execute("COMMIT"))
+                    .isInstanceOfSatisfying(SQLException.class, e -> {
+                        assertThat(e.getErrorCode()).isEqualTo(1592);
+                        assertThat(e.getMessage()).contains("rolled back");
+                    });
+            // Reads alone inside a transaction are fine.
+            s.execute("BEGIN");
+            s.executeUpdate("INSERT INTO t (v) VALUES (3)");
+            s.executeQuery("SELECT COUNT(*) FROM t").close();
+            s.execute("COMMIT");
+        }
+        assertThat(cluster.log()).hasSize(before + 1);
+        assertThat(count("SELECT COUNT(*) FROM appdb.t")).isEqualTo(1);
+        assertThat(preparedTransactions()).isEmpty();
+    }
+
+    @Test
+    void followerRefusesWritesNamingTheLeaderAndTheEngineCatchesHiddenOnes() throws Exception {
+        createCountingFunction();
+        cluster.follower(new InetSocketAddress("10.1.2.3", 3307));
+        int before = cluster.log().size();
+        try (Connection c = app(); Statement s = c.createStatement()) {
+            assertThatThrownBy(() -> s.executeUpdate("INSERT INTO t (v) VALUES (1)"))
+                    .isInstanceOfSatisfying(SQLException.class, e -> {
+                        assertThat(e.getErrorCode()).isEqualTo(1290);
+                        assertThat(e.getMessage()).contains("follower").contains("10.1.2.3:3307");
+                    });
+            assertThatThrownBy(() -> s.executeQuery("SELECT add_row(3)"))
+                    .isInstanceOfSatisfying(SQLException.class, e -> assertThat(e.getErrorCode()).isEqualTo(1290));
+            // A client cannot switch the engine session out of read-only mode.
+            s.execute("SET SESSION TRANSACTION READ WRITE");
+            assertThatThrownBy(() -> s.executeQuery("SELECT add_row(4)"))
+                    .isInstanceOfSatisfying(SQLException.class, e -> assertThat(e.getErrorCode()).isEqualTo(1290));
+            assertThatThrownBy(() -> s.executeQuery("SET STATEMENT tx_read_only = 0 FOR SELECT add_row(6)"))
+                    .isInstanceOfSatisfying(SQLException.class, e -> assertThat(e.getErrorCode()).isEqualTo(1235));
+            s.execute("START TRANSACTION READ WRITE");
+            assertThatThrownBy(() -> s.executeQuery("SELECT add_row(5)"))
+                    .isInstanceOfSatisfying(SQLException.class, e -> assertThat(e.getErrorCode()).isEqualTo(1290));
+            s.execute("ROLLBACK");
+            try (ResultSet rs = s.executeQuery("SELECT COUNT(*) FROM t")) {
+                rs.next();
+                assertThat(rs.getInt(1)).isZero();
+            }
+        }
+        assertThat(cluster.log()).hasSize(before);
+        assertThat(count("SELECT COUNT(*) FROM appdb.t")).isZero();
+    }
+
+    @Test
+    void notLeaderAtSubmitRollsBackWithAClearError() throws Exception {
+        cluster.failNextSubmit(ClusterException.Reason.NOT_LEADER);
+        try (Connection c = app(); Statement s = c.createStatement()) {
+            assertThatThrownBy(() -> s.executeUpdate("INSERT INTO t (v) VALUES (1)"))
+                    .isInstanceOfSatisfying(SQLException.class, e -> {
+                        assertThat(e.getErrorCode()).isEqualTo(1290);
+                        assertThat(e.getMessage()).contains("rolled back");
+                    });
+            assertThat(s.executeUpdate("INSERT INTO t (v) VALUES (2)")).isEqualTo(1);
+        }
+        assertThat(count("SELECT COUNT(*) FROM appdb.t WHERE v = 1")).isZero();
+        assertThat(preparedTransactions()).isEmpty();
+    }
+
+    @Test
+    void unknownOutcomeClosesTheConnectionAndKeepsTheTransactionPrepared() throws Exception {
+        cluster.failNextSubmit(ClusterException.Reason.NO_QUORUM);
+        try (Connection c = app(); Statement s = c.createStatement()) {
+            assertThatThrownBy(() -> s.executeUpdate("INSERT INTO t (v) VALUES (1)"))
+                    .isInstanceOfSatisfying(SQLException.class, e -> assertThat(e.getSQLState()).startsWith("08"));
+        }
+        List<String> prepared = preparedTransactions();
+        assertThat(prepared).hasSize(1);
+        // Prepared, not committed: invisible until the log decides.
+        assertThat(count("SELECT COUNT(*) FROM appdb.t")).isZero();
+        try (Connection c = direct(); Statement s = c.createStatement()) {
+            s.execute("XA ROLLBACK '" + prepared.getFirst() + "'");
+        }
+    }
+
+    private static void createCountingFunction() throws SQLException {
+        try (Connection c = direct(); Statement s = c.createStatement()) {
+            s.execute("DROP FUNCTION IF EXISTS appdb.add_row");
+            s.execute("CREATE DEFINER = 'app'@'%' FUNCTION appdb.add_row(x INT) RETURNS INT MODIFIES SQL DATA"
+                    + " BEGIN INSERT INTO appdb.t (v) VALUES (x); RETURN x; END");
+        }
+    }
+
+    private static List<String> preparedTransactions() throws SQLException {
+        List<String> ids = new ArrayList<>();
+        try (Connection c = direct(); Statement s = c.createStatement(); ResultSet rs = s.executeQuery("XA RECOVER")) {
+            while (rs.next()) {
+                ids.add(rs.getString("data"));
+            }
+        }
+        return ids;
+    }
+
+    private static long count(String sql) throws SQLException {
+        try (Connection c = direct(); Statement s = c.createStatement(); ResultSet rs = s.executeQuery(sql)) {
+            rs.next();
+            return rs.getLong(1);
+        }
+    }
+
+    private static long toMicros(Timestamp ts) {
+        Instant i = ts.toInstant();
+        return ChronoUnit.MICROS.between(Instant.EPOCH, i);
+    }
+
+    /** OK packet: header, affected rows and insert id (one byte each for small values), then the status. */
+    private static int statusOf(byte[] ok) {
+        return (ok[3] & 0xFF) | (ok[4] & 0xFF) << 8;
+    }
+
+    private static Connection app() throws SQLException {
+        return DriverManager.getConnection(operator.jdbcUrl("appdb"), "app", "app-password");
+    }
+
+    private static Connection direct() throws SQLException {
+        return DriverManager.getConnection(engine.jdbcUrl(""), "root", engine.rootPassword());
+    }
+}

@@ -1,0 +1,460 @@
+package io.fluxdb.replication;
+
+import static java.util.Objects.requireNonNull;
+
+import io.fluxdb.engine.spi.Cluster;
+import io.fluxdb.engine.spi.ClusterException;
+import io.fluxdb.engine.spi.ClusterException.Reason;
+import io.fluxdb.engine.spi.ClusterRole;
+import io.fluxdb.engine.spi.CommitResult;
+import io.fluxdb.engine.spi.Engine;
+import io.fluxdb.engine.spi.LogEntryContent;
+import io.fluxdb.engine.spi.NodeRole;
+import io.fluxdb.replication.log.EntryEnvelope;
+import io.fluxdb.replication.log.LogEntryCodec;
+import io.fluxdb.replication.security.RaftTls;
+import io.fluxdb.replication.security.SecretDerivation;
+import io.fluxdb.replication.statemachine.ApplyScheduler;
+import io.fluxdb.replication.statemachine.ApplySettings;
+import io.fluxdb.replication.statemachine.FluxStateMachine;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.InetSocketAddress;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
+import org.apache.ratis.proto.RaftProtos.CommitInfoProto;
+import org.apache.ratis.protocol.ClientId;
+import org.apache.ratis.protocol.Message;
+import org.apache.ratis.protocol.RaftClientReply;
+import org.apache.ratis.protocol.RaftClientRequest;
+import org.apache.ratis.protocol.RaftGroup;
+import org.apache.ratis.protocol.RaftGroupId;
+import org.apache.ratis.protocol.RaftPeerId;
+import org.apache.ratis.protocol.exceptions.AlreadyClosedException;
+import org.apache.ratis.protocol.exceptions.NotLeaderException;
+import org.apache.ratis.server.DivisionInfo;
+import org.apache.ratis.server.RaftServer;
+import org.apache.ratis.thirdparty.com.google.protobuf.UnsafeByteOperations;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The replicated log of a multi-node cluster, on Apache Ratis: one Raft group per cluster, mutual TLS between nodes,
+ * and every committed entry applied to this node's {@link Engine} (see docs/design/replication.md).
+ *
+ * <p>{@link #submit} is accepted only by the leader, and only once it has applied every entry of earlier terms (until
+ * then {@link #role()} reports {@link NodeRole#CANDIDATE}). Its future completes as soon as a majority holds the entry,
+ * without waiting for any engine, and fails with:
+ * <ul>
+ *   <li>{@link Reason#NOT_LEADER}: the entry was certainly not appended (not the leader, not ready, or the timeout
+ *       passed before it was appended);
+ *   <li>{@link Reason#NO_QUORUM}: the entry was appended but no majority confirmed it in time, or leadership was lost
+ *       meanwhile; it may still commit;
+ *   <li>{@link Reason#SHUTDOWN}: the node is closing; the entry may still commit;
+ *   <li>{@link IllegalArgumentException} (not a {@link ClusterException}): the entry is larger than
+ *       {@link RaftTuning#maxEntryBytes()} or holds a string with a lone surrogate; nothing was appended.
+ * </ul>
+ */
+public final class RaftCluster implements Cluster, AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(RaftCluster.class);
+
+    private final RaftClusterConfig config;
+    private final RaftServer server;
+    private final RaftGroupId groupId;
+    private final RaftPeerId localPeerId;
+    private final FluxStateMachine stateMachine;
+    private final Submissions submissions;
+    private final ScheduledThreadPoolExecutor timer;
+    private final ExecutorService callbacks;
+    private final AtomicLong readCalls = new AtomicLong();
+    private final ClientId readClientId = ClientId.randomId();
+    private final Object changes = new Object();
+    private volatile boolean closed;
+
+    private RaftCluster(RaftClusterConfig config, RaftServer server, RaftGroupId groupId,
+            FluxStateMachine stateMachine, Submissions submissions, ScheduledThreadPoolExecutor timer,
+            ExecutorService callbacks) {
+        this.config = config;
+        this.server = server;
+        this.groupId = groupId;
+        this.localPeerId = RaftPeerId.valueOf(config.localNodeId());
+        this.stateMachine = stateMachine;
+        this.submissions = submissions;
+        this.timer = timer;
+        this.callbacks = callbacks;
+    }
+
+    /**
+     * Starts this node's part of the cluster: formats the log storage on first start, recovers it otherwise, and
+     * joins the group (the same initial group on every node). Returns once the Raft port listens; electing a leader
+     * takes an election timeout or more ({@link #awaitLeader}).
+     *
+     * @param engine the started engine the log is applied to; it stays owned by the caller and must outlive this
+     * @throws IOException if the storage or the Raft port cannot be used
+     * @throws IllegalStateException if the storage holds the log of another cluster (another secret)
+     */
+    public static RaftCluster start(RaftClusterConfig config, Engine engine) throws IOException {
+        requireNonNull(config, "config is null");
+        requireNonNull(engine, "engine is null");
+        RaftGroup group = RaftSetup.group(config, RaftGroupId.valueOf(SecretDerivation.groupId(config.secret())));
+        RaftStorageCheck.Startup startup = RaftStorageCheck.check(config.storageDirectory(), group.getGroupId());
+        RaftTls tls = RaftTls.forNode(config.secret(), config.localNodeId(),
+                List.of(config.localMember().raftAddress().getHostString()));
+
+        ScheduledThreadPoolExecutor timer = new ScheduledThreadPoolExecutor(1,
+                Thread.ofPlatform().daemon().name("fluxdb-raft-timer-" + config.localNodeId()).factory());
+        timer.setRemoveOnCancelPolicy(true);
+        ExecutorService callbacks = Executors.newThreadPerTaskExecutor(
+                Thread.ofVirtual().name("fluxdb-raft-callback-", 0).factory());
+        Submissions submissions = new Submissions(callbacks);
+        // the state machine reports changes from the first election on, before start() has returned the cluster
+        AtomicReference<RaftCluster> created = new AtomicReference<>();
+        FluxStateMachine stateMachine = new FluxStateMachine(engine, config.localNodeId(),
+                new ApplySettings(config.tuning().maxParallelApply(), config.tuning().settleTimeout()), timer,
+                callbacks, submissions, () -> {
+                    RaftCluster cluster = created.get();
+                    if (cluster != null) {
+                        cluster.changed();
+                    }
+                });
+        RaftServer server = null;
+        try {
+            server = RaftServer.newBuilder()
+                    .setServerId(RaftPeerId.valueOf(config.localNodeId()))
+                    .setGroup(group)
+                    .setStateMachine(stateMachine)
+                    .setProperties(RaftSetup.properties(config))
+                    .setParameters(RaftSetup.parameters(tls))
+                    .setOption(startup.option())
+                    .build();
+            server.start();
+        } catch (IOException | RuntimeException e) {
+            closeQuietly(server);
+            timer.shutdownNow();
+            callbacks.shutdownNow();
+            throw e;
+        }
+        RaftCluster cluster = new RaftCluster(config, server, group.getGroupId(), stateMachine, submissions, timer,
+                callbacks);
+        created.set(cluster);
+        log.info("{} - Raft started ({} the log) on {}, group {}, members {}", config.localNodeId(),
+                startup.formatted() ? "formatted" : "recovered", config.bindAddress(), group.getGroupId(),
+                config.members().stream().map(RaftMember::id).toList());
+        return cluster;
+    }
+
+    @Override
+    public String localNodeId() {
+        return config.localNodeId();
+    }
+
+    @Override
+    public ClusterRole role() {
+        DivisionInfo info = info();
+        if (info == null || closed || stateMachine.fatal().isPresent()) {
+            return new ClusterRole(NodeRole.UNKNOWN, 0, Optional.empty(), Optional.empty());
+        }
+        long term = info.getCurrentTerm();
+        NodeRole role = switch (info.getCurrentRole()) {
+            case LEADER -> writable(info) ? NodeRole.LEADER : NodeRole.CANDIDATE;
+            case FOLLOWER, LISTENER -> NodeRole.FOLLOWER;
+            case CANDIDATE -> NodeRole.CANDIDATE;
+            default -> NodeRole.UNKNOWN;
+        };
+        Optional<String> leader = Optional.ofNullable(info.getLeaderId()).map(RaftPeerId::toString)
+                .filter(id -> role == NodeRole.LEADER || !id.equals(config.localNodeId()));
+        return new ClusterRole(role, term, leader,
+                leader.flatMap(config::member).map(RaftMember::clientAddress));
+    }
+
+    @Override
+    public CompletableFuture<CommitResult> submit(LogEntryContent entry) {
+        requireNonNull(entry, "entry is null");
+        if (closed) {
+            return CompletableFuture.failedFuture(new ClusterException(Reason.SHUTDOWN, "the node is shutting down"));
+        }
+        DivisionInfo info = info();
+        if (info == null || !writable(info)) {
+            return CompletableFuture.failedFuture(new ClusterException(Reason.NOT_LEADER, notLeaderMessage()));
+        }
+        byte[] bytes;
+        try {
+            // Every entry the log had committed by now may have released its locks on this engine (its XA COMMIT may
+            // already have run), so this transaction may have waited for it: followers apply it after those. The
+            // entries not yet committed still hold all their locks, as this transaction holds its own: they did not
+            // conflict with it, and may be applied at the same time. (The leader's applied watermark would be too low
+            // here: the engine releases a transaction's locks before the front end reports it settled.)
+            long lastCommitted = Math.max(0, Math.max(committedIndex(), scheduler().watermark().index()));
+            bytes = LogEntryCodec.encode(new EntryEnvelope(lastCommitted, entry));
+        } catch (IllegalArgumentException e) {
+            return CompletableFuture.failedFuture(e);
+        }
+        if (bytes.length > config.tuning().maxEntryBytes()) {
+            return CompletableFuture.failedFuture(new IllegalArgumentException("log entry: " + bytes.length
+                    + " bytes (expected: <= " + config.tuning().maxEntryBytes() + ")"));
+        }
+        Submissions.Submission submission = submissions.open();
+        Duration bound = config.tuning().submitTimeout();
+        submission.timeout(timer.schedule(() -> submissions.fail(submission, appended -> appended
+                ? new ClusterException(Reason.NO_QUORUM, "no majority confirmed the entry within " + bound
+                        + "; it may still commit")
+                : new ClusterException(Reason.NOT_LEADER, "the entry was not appended within " + bound)),
+                bound.toMillis(), TimeUnit.MILLISECONDS));
+        RaftClientRequest request = RaftClientRequest.newBuilder()
+                .setClientId(submissions.clientId())
+                .setServerId(localPeerId)
+                .setGroupId(groupId)
+                .setCallId(submission.callId)
+                .setMessage(Message.valueOf(UnsafeByteOperations.unsafeWrap(bytes)))
+                .setType(RaftClientRequest.writeRequestType())
+                .build();
+        try {
+            server.submitClientRequestAsync(request)
+                    .whenComplete((reply, error) -> onReply(submission, reply, error));
+        } catch (IOException | RuntimeException e) {
+            onReply(submission, null, e);
+        }
+        return submission.future.copy();
+    }
+
+    private long committedIndex() {
+        RaftServer.Division division = division();
+        return division == null ? 0 : division.getRaftLog().getLastCommittedIndex();
+    }
+
+    private void onReply(Submissions.Submission submission, RaftClientReply reply, Throwable error) {
+        Throwable failure = error != null ? unwrap(error) : reply.isSuccess() ? null : reply.getException();
+        if (failure == null) {
+            return; // the state machine completed it when the entry was applied to the log
+        }
+        submissions.fail(submission, appended -> {
+            if (closed || failure instanceof AlreadyClosedException) {
+                return new ClusterException(Reason.SHUTDOWN, "the node is shutting down", failure);
+            }
+            if (appended) {
+                return new ClusterException(Reason.NO_QUORUM, "leadership was lost after the entry was appended; "
+                        + "the next leader decides whether it commits", failure);
+            }
+            return new ClusterException(Reason.NOT_LEADER, failure instanceof NotLeaderException
+                    ? notLeaderMessage() : "the entry was not appended: " + failure.getMessage(), failure);
+        });
+    }
+
+    @Override
+    public void settle(long index, boolean committed) {
+        scheduler().settle(index, committed);
+    }
+
+    @Override
+    public Optional<String> divergence() {
+        return scheduler().divergence();
+    }
+
+    @Override
+    public CompletableFuture<Void> awaitApplied(long index, Duration timeout) {
+        requireNonNull(timeout, "timeout is null");
+        ApplyScheduler scheduler = scheduler();
+        if (closed && index > appliedIndex()) {
+            return CompletableFuture.failedFuture(new ClusterException(Reason.SHUTDOWN, "the node is shutting down"));
+        }
+        CompletableFuture<Void> applied = scheduler.awaitApplied(index);
+        if (!applied.isDone()) {
+            ScheduledFuture<?> expiry = timer.schedule(() -> {
+                if (applied.completeExceptionally(new ClusterException(Reason.TIMEOUT,
+                        "index " + index + " not applied within " + timeout + " (applied: " + appliedIndex() + ")"))) {
+                    scheduler.forget(index, applied);
+                }
+            }, timeout.toMillis(), TimeUnit.MILLISECONDS);
+            applied.whenComplete((value, error) -> expiry.cancel(false));
+        }
+        return applied;
+    }
+
+    @Override
+    public CompletableFuture<Long> readIndex() {
+        if (closed) {
+            return CompletableFuture.failedFuture(new ClusterException(Reason.SHUTDOWN, "the node is shutting down"));
+        }
+        RaftClientRequest request = RaftClientRequest.newBuilder()
+                .setClientId(readClientId)
+                .setServerId(localPeerId)
+                .setGroupId(groupId)
+                .setCallId(readCalls.incrementAndGet())
+                .setMessage(Message.EMPTY)
+                .setType(RaftClientRequest.readRequestType())
+                .build();
+        CompletableFuture<Long> index = new CompletableFuture<>();
+        Duration bound = config.tuning().submitTimeout();
+        ScheduledFuture<?> expiry = timer.schedule(() -> index.completeExceptionally(new ClusterException(
+                Reason.TIMEOUT, "no read index confirmed by a majority within " + bound)),
+                bound.toMillis(), TimeUnit.MILLISECONDS);
+        index.whenComplete((value, error) -> expiry.cancel(false));
+        try {
+            server.submitClientRequestAsync(request).whenComplete((reply, error) -> {
+                Throwable failure = error != null ? unwrap(error) : reply.isSuccess() ? null : reply.getException();
+                if (failure != null) {
+                    index.completeExceptionally(new ClusterException(closed ? Reason.SHUTDOWN : Reason.NO_QUORUM,
+                            "no read index: " + failure.getMessage(), failure));
+                } else {
+                    index.complete(reply.getMessage().getContent().asReadOnlyByteBuffer().getLong());
+                }
+            });
+        } catch (IOException | RuntimeException e) {
+            index.completeExceptionally(new ClusterException(Reason.SHUTDOWN, "no read index: " + e.getMessage(), e));
+        }
+        return index.whenCompleteAsync((value, error) -> { }, callbacks);
+    }
+
+    @Override
+    public long appliedIndex() {
+        return Math.max(0, scheduler().watermark().index());
+    }
+
+    /**
+     * Waits until a leader is known: this node leading and ready for writes, or following a leader it has heard from.
+     *
+     * @return the role at that moment
+     * @throws ClusterException with {@link Reason#TIMEOUT} if none is known within {@code timeout}, or
+     *     {@link Reason#SHUTDOWN} if this node closes meanwhile
+     */
+    public ClusterRole awaitLeader(Duration timeout) {
+        requireNonNull(timeout, "timeout is null");
+        long deadline = System.nanoTime() + timeout.toNanos();
+        synchronized (changes) {
+            while (true) {
+                if (closed) {
+                    throw new ClusterException(Reason.SHUTDOWN, "the node is shutting down");
+                }
+                ClusterRole role = role();
+                if (role.role() == NodeRole.LEADER
+                        || (role.role() == NodeRole.FOLLOWER && role.leaderId().isPresent())) {
+                    return role;
+                }
+                long left = deadline - System.nanoTime();
+                if (left <= 0) {
+                    throw new ClusterException(Reason.TIMEOUT, "no leader within " + timeout + " (this node: "
+                            + role.role() + ", term " + role.term() + ")");
+                }
+                try {
+                    // woken by leader and watermark changes; the bound re-checks what Ratis does not announce
+                    changes.wait(Math.max(1, Math.min(TimeUnit.NANOSECONDS.toMillis(left), 50)));
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    throw new ClusterException(Reason.SHUTDOWN, "interrupted while waiting for a leader");
+                }
+            }
+        }
+    }
+
+    /** The engine failure or corrupt entry that stopped this node from applying its log, if any. */
+    public Optional<Throwable> failure() {
+        return stateMachine.fatal().or(() -> scheduler().failure());
+    }
+
+    /** This node's replication state. */
+    public RaftClusterStatus status() {
+        DivisionInfo info = info();
+        ClusterRole role = role();
+        ApplyScheduler scheduler = scheduler();
+        Map<String, Long> peers = new HashMap<>();
+        long commitIndex = -1;
+        RaftServer.Division division = division();
+        if (division != null) {
+            for (CommitInfoProto commit : division.getCommitInfos()) {
+                peers.put(commit.getServer().getId().toStringUtf8(), commit.getCommitIndex());
+            }
+            commitIndex = division.getRaftLog().getLastCommittedIndex();
+        }
+        return new RaftClusterStatus(config.localNodeId(), role.role(), info == null ? 0 : info.getCurrentTerm(),
+                role.leaderId(), commitIndex, scheduler.watermark().index(), peers, scheduler.backlog(),
+                scheduler.inFlight(), scheduler.divergence(), failure().map(Throwable::getMessage));
+    }
+
+    /** The address this node's Raft port listens on. */
+    public InetSocketAddress bindAddress() {
+        return config.bindAddress();
+    }
+
+    /** Leaves the group: stops Raft (the log stays on disk) and the apply scheduler. Idempotent. */
+    @Override
+    public void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        changed();
+        try {
+            server.close();
+        } catch (IOException e) {
+            throw new UncheckedIOException("closing Raft of " + config.localNodeId(), e);
+        } finally {
+            submissions.failAll(appended -> new ClusterException(Reason.SHUTDOWN, "the node is shutting down"));
+            timer.shutdownNow();
+            callbacks.shutdown();
+            log.info("{} - Raft stopped", config.localNodeId());
+        }
+    }
+
+    private void changed() {
+        synchronized (changes) {
+            changes.notifyAll();
+        }
+    }
+
+    /** Leader, ready in Ratis' sense, caught up on every earlier term, and applying. */
+    private boolean writable(DivisionInfo info) {
+        return info.isLeader() && info.isLeaderReady() && scheduler().watermark().term() == info.getCurrentTerm()
+                && failure().isEmpty();
+    }
+
+    private String notLeaderMessage() {
+        ClusterRole role = role();
+        return "this node (" + config.localNodeId() + ") is not the leader"
+                + (role.role() == NodeRole.CANDIDATE && role.leaderId().isEmpty() ? " yet" : "")
+                + role.leaderId().map(id -> "; the leader is " + id).orElse("; no leader is known");
+    }
+
+    private ApplyScheduler scheduler() {
+        return stateMachine.scheduler();
+    }
+
+    private RaftServer.Division division() {
+        try {
+            return server.getDivision(groupId);
+        } catch (IOException e) {
+            return null; // closed or not started: there is no group to report on
+        }
+    }
+
+    private DivisionInfo info() {
+        RaftServer.Division division = division();
+        return division == null ? null : division.getInfo();
+    }
+
+    private static Throwable unwrap(Throwable error) {
+        return error instanceof CompletionException && error.getCause() != null ? error.getCause() : error;
+    }
+
+    private static void closeQuietly(RaftServer server) {
+        if (server == null) {
+            return;
+        }
+        try {
+            server.close();
+        } catch (IOException | RuntimeException e) {
+            log.warn("raft - closing after a failed start: {}", e.toString());
+        }
+    }
+}

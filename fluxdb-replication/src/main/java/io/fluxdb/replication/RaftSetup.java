@@ -1,0 +1,73 @@
+package io.fluxdb.replication;
+
+import io.fluxdb.replication.security.RaftTls;
+import java.util.Comparator;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.apache.ratis.conf.Parameters;
+import org.apache.ratis.conf.RaftProperties;
+import org.apache.ratis.grpc.GrpcConfigKeys;
+import org.apache.ratis.protocol.RaftGroup;
+import org.apache.ratis.protocol.RaftGroupId;
+import org.apache.ratis.protocol.RaftPeer;
+import org.apache.ratis.server.RaftServerConfigKeys;
+import org.apache.ratis.util.SizeInBytes;
+import org.apache.ratis.util.TimeDuration;
+
+/** The Ratis group, properties and parameters of a node, all in one place. */
+final class RaftSetup {
+    /** Room for the log's own fields around an entry's content (term, index, client and call ids). */
+    private static final int ENTRY_OVERHEAD = 64 << 10;
+
+    private RaftSetup() {
+    }
+
+    /** The initial group, identical on every node: members sorted by id. */
+    static RaftGroup group(RaftClusterConfig config, RaftGroupId groupId) {
+        List<RaftPeer> peers = config.members().stream()
+                .sorted(Comparator.comparing(RaftMember::id))
+                .map(m -> RaftPeer.newBuilder().setId(m.id()).setAddress(m.raftHostPort()).build())
+                .toList();
+        return RaftGroup.valueOf(groupId, peers);
+    }
+
+    static RaftProperties properties(RaftClusterConfig config) {
+        RaftTuning tuning = config.tuning();
+        RaftProperties properties = new RaftProperties();
+        RaftServerConfigKeys.setStorageDir(properties, List.of(config.storageDirectory().toFile()));
+        GrpcConfigKeys.Server.setHost(properties, config.bindAddress().getHostString());
+        GrpcConfigKeys.Server.setPort(properties, config.bindAddress().getPort());
+
+        RaftServerConfigKeys.Rpc.setTimeoutMin(properties, millis(tuning.electionTimeoutMin().toMillis()));
+        RaftServerConfigKeys.Rpc.setTimeoutMax(properties, millis(tuning.electionTimeoutMax().toMillis()));
+
+        // a follower asks the leader for the read index; the leader confirms it with a majority
+        RaftServerConfigKeys.Read.setOption(properties, RaftServerConfigKeys.Read.Option.LINEARIZABLE);
+
+        // snapshots record the engine's applied watermark; log entries are never purged (a node that would need a
+        // purged entry must join from a snapshot, which is not built yet)
+        RaftServerConfigKeys.Snapshot.setAutoTriggerEnabled(properties, true);
+        RaftServerConfigKeys.Snapshot.setAutoTriggerThreshold(properties, tuning.snapshotInterval());
+        RaftServerConfigKeys.Log.setPurgeGap(properties, Integer.MAX_VALUE);
+        RaftServerConfigKeys.Log.setPurgeUptoSnapshotIndex(properties, false);
+        RaftServerConfigKeys.Log.Appender.setInstallSnapshotEnabled(properties, false);
+
+        int entryLimit = tuning.maxEntryBytes() + ENTRY_OVERHEAD;
+        RaftServerConfigKeys.Log.Appender.setBufferByteLimit(properties, SizeInBytes.valueOf(entryLimit));
+        RaftServerConfigKeys.Log.setWriteBufferSize(properties, SizeInBytes.valueOf(entryLimit + 8));
+        RaftServerConfigKeys.Log.setSegmentSizeMax(properties,
+                SizeInBytes.valueOf(Math.max(32L << 20, 2L * entryLimit)));
+        GrpcConfigKeys.setMessageSizeMax(properties, SizeInBytes.valueOf(Math.max(64 << 20, entryLimit + (1 << 20))));
+        return properties;
+    }
+
+    static Parameters parameters(RaftTls tls) {
+        Parameters parameters = new Parameters();
+        tls.applyTo(parameters);
+        return parameters;
+    }
+
+    private static TimeDuration millis(long value) {
+        return TimeDuration.valueOf(value, TimeUnit.MILLISECONDS);
+    }
+}

@@ -1,0 +1,570 @@
+package io.fluxdb.replication.statemachine;
+
+import static java.util.Objects.requireNonNull;
+
+import io.fluxdb.engine.spi.ApplyConflictException;
+import io.fluxdb.engine.spi.ApplyResult;
+import io.fluxdb.engine.spi.ApplyTransaction;
+import io.fluxdb.engine.spi.ClusterException;
+import io.fluxdb.engine.spi.Engine;
+import io.fluxdb.replication.log.EntryEnvelope;
+import io.fluxdb.replication.statemachine.ApplyItem.State;
+import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Applies committed log entries to the engine, off the log's own thread, in parallel where the leader ran them in
+ * parallel, and commits them in log order.
+ *
+ * <p>Rules (docs/design/replication.md, "Apply scheduling"):
+ * <ul>
+ *   <li>an entry executes once every index up to its {@link EntryEnvelope#lastCommitted()} has committed here;
+ *   <li>commits happen in log order, so the applied watermark is contiguous;
+ *   <li>an {@code IMPLICIT_COMMIT} entry, and an entry that ran into a lock of a concurrent one, runs alone: after
+ *       every entry before it has committed and with nothing after it in flight;
+ *   <li>an entry this node submitted in this run waits until its front end has settled it;
+ *   <li>before the first entry of a newer term, {@link Engine#resolveOrphans} settles what older terms left open;
+ *   <li>an exception from the engine stops applying for good: no entry is ever skipped.
+ * </ul>
+ *
+ * <p>Entries are fed in log order by one thread ({@link #enqueueEntry}, {@link #enqueueMarker}); that thread never
+ * blocks on the engine. Engine calls run on virtual threads.
+ */
+public final class ApplyScheduler implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(ApplyScheduler.class);
+    private static final Duration MAX_CONFLICT_BACKOFF = Duration.ofSeconds(1);
+
+    /**
+     * How far this node has applied: every index up to {@code index} is applied.
+     *
+     * @param term the term of the entry at {@code index}, 0 if none
+     * @param index the highest contiguously applied log index, -1 if none
+     */
+    public record Watermark(long term, long index) {
+    }
+
+    private final Engine engine;
+    private final String localNodeId;
+    private final int maxParallel;
+    private final Duration settleTimeout;
+    private final ScheduledExecutorService timer;
+    private final Runnable onChange;
+    private final ExecutorService workers;
+    private final AppliedWaiters waiters;
+    private final long skipThrough;
+    private final ReentrantLock lock = new ReentrantLock();
+    private final AtomicBoolean changed = new AtomicBoolean();
+    private final ArrayDeque<ApplyItem> queue = new ArrayDeque<>();
+    private final Map<Long, ApplyItem> awaitingSettle = new HashMap<>();
+    private final List<String> divergences = new ArrayList<>();
+
+    private volatile Watermark watermark;
+    private volatile Throwable failure;
+    private long lastEnqueued;
+    private long resolvedTerm;
+    private boolean termCheckRunning;
+    private int active;
+    private volatile boolean closed;
+
+    /**
+     * @param engine the started engine
+     * @param localNodeId this node's id, as in {@code LogEntryContent.originNodeId}
+     * @param start where the log resumes: the first index fed is {@code start.index() + 1}
+     * @param settings parallelism and settle timeout
+     * @param timer runs settle timeouts
+     * @param callbacks completes {@link #awaitApplied} futures, so callers' continuations never run here
+     * @param onChange told (outside any lock) when the watermark, divergence or failure changed
+     */
+    public ApplyScheduler(Engine engine, String localNodeId, Watermark start, ApplySettings settings,
+            ScheduledExecutorService timer, Executor callbacks, Runnable onChange) {
+        this.engine = requireNonNull(engine, "engine is null");
+        this.localNodeId = requireNonNull(localNodeId, "localNodeId is null");
+        this.watermark = requireNonNull(start, "start is null");
+        this.settleTimeout = settings.settleTimeout();
+        this.timer = requireNonNull(timer, "timer is null");
+        this.onChange = requireNonNull(onChange, "onChange is null");
+        this.maxParallel = settings.maxParallel();
+        this.lastEnqueued = start.index();
+        // the engine records every applied index with its data, so what it holds needs no second look
+        this.skipThrough = Math.max(start.index(), engine.lastAppliedIndex());
+        this.waiters = new AppliedWaiters(start.index(), requireNonNull(callbacks, "callbacks is null"));
+        this.workers = Executors.newThreadPerTaskExecutor(Thread.ofVirtual().name("fluxdb-apply-", 0).factory());
+    }
+
+    /**
+     * Queues a committed entry. Called in log order, for consecutive indexes.
+     *
+     * @param local whether this node's front end submitted it in this run; it is then held back until
+     *     {@link #settle}
+     */
+    public void enqueueEntry(long term, long index, EntryEnvelope envelope, boolean local) {
+        requireNonNull(envelope, "envelope is null");
+        if (index < 1) {
+            throw new IllegalStateException("entry " + index + ": a log entry with content at index < 1");
+        }
+        enqueue(new ApplyItem(index, term, envelope), local);
+    }
+
+    /** Queues an index without content (a configuration or metadata entry of the log). */
+    public void enqueueMarker(long term, long index) {
+        enqueue(new ApplyItem(index, term, null), false);
+    }
+
+    private void enqueue(ApplyItem item, boolean local) {
+        locked(() -> {
+            if (closed) {
+                return;
+            }
+            if (item.index != lastEnqueued + 1) {
+                throw new IllegalStateException("entry " + item.index + " fed after " + lastEnqueued
+                        + " (expected: " + (lastEnqueued + 1) + ")");
+            }
+            lastEnqueued = item.index;
+            if (item.index <= skipThrough && queue.isEmpty()) {
+                advanceWatermark(item);
+                return;
+            }
+            queue.addLast(item);
+            if (local) {
+                item.awaitingSettle = true;
+                awaitingSettle.put(item.index, item);
+                timer.schedule(() -> settleTimedOut(item.index), settleTimeout.toMillis(), TimeUnit.MILLISECONDS);
+            }
+            pump();
+        });
+    }
+
+    /** The front end's word on an entry it submitted: it may now be applied. See {@code Cluster.settle}. */
+    public void settle(long index, boolean committed) {
+        locked(() -> {
+            ApplyItem item = awaitingSettle.remove(index);
+            if (item == null) {
+                log.warn("entry {} - settle({}) for an entry this node is not holding back: ignored", index, committed);
+                return;
+            }
+            item.awaitingSettle = false;
+            log.debug("entry {} - settled by its front end (committed: {})", index, committed);
+            pump();
+        });
+    }
+
+    private void settleTimedOut(long index) {
+        locked(() -> {
+            ApplyItem item = awaitingSettle.remove(index);
+            if (item != null) {
+                log.warn("entry {} - its front end did not settle it within {}; applying it from the log", index,
+                        settleTimeout);
+                item.awaitingSettle = false;
+                pump();
+            }
+        });
+    }
+
+    /** How far this node has applied. */
+    public Watermark watermark() {
+        return watermark;
+    }
+
+    /** Completes once {@code index} is applied here; never fails except with SHUTDOWN when closed. */
+    public CompletableFuture<Void> awaitApplied(long index) {
+        return waiters.await(index);
+    }
+
+    /** Drops a future from {@link #awaitApplied} that its caller gave up on. */
+    public void forget(long index, CompletableFuture<Void> future) {
+        waiters.remove(index, future);
+    }
+
+    /** The first way this node's data was found to differ from the leader's, and how many more followed. */
+    public Optional<String> divergence() {
+        lock.lock();
+        try {
+            if (divergences.isEmpty()) {
+                return Optional.empty();
+            }
+            int more = divergences.size() - 1;
+            return Optional.of(divergences.get(0) + (more == 0 ? "" : " (and " + more + " more)"));
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** The engine failure that stopped applying, if any. */
+    public Optional<Throwable> failure() {
+        return Optional.ofNullable(failure);
+    }
+
+    /** Entries committed by the log and not yet applied here. */
+    public int backlog() {
+        lock.lock();
+        try {
+            return queue.size();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Entries holding an engine transaction right now. */
+    public int inFlight() {
+        lock.lock();
+        try {
+            return active;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    // ---- scheduling; every method below that is not run by a worker is called with the lock held
+
+    private void pump() {
+        if (closed || failure != null) {
+            return;
+        }
+        ApplyItem head;
+        while ((head = queue.peekFirst()) != null && head.isMarker() && head.term <= resolvedTerm) {
+            queue.removeFirst();
+            advanceWatermark(head);
+        }
+        if (head == null) {
+            return;
+        }
+        if (head.term > resolvedTerm) {
+            // every entry of older terms is applied: settle what they left open before anything newer runs
+            if (!termCheckRunning && active == 0) {
+                startTermCheck(head.term);
+            }
+            return;
+        }
+        if (head.state == State.EXECUTED) {
+            startCommit(head);
+        }
+        startEligible(head);
+    }
+
+    private void startEligible(ApplyItem head) {
+        // entries far behind the first cannot commit before it anyway: looking further only costs time per pump
+        int lookAhead = 4 * maxParallel + 64;
+        for (ApplyItem item : queue) {
+            if (item.term > resolvedTerm || lookAhead-- == 0) {
+                return;
+            }
+            if (item.isMarker()) {
+                continue;
+            }
+            boolean alone = item.runsAlone();
+            if (item.state != State.QUEUED || item.awaitingSettle) {
+                if (alone) {
+                    return;
+                }
+                continue;
+            }
+            if (alone) {
+                if (item == head && active == 0) {
+                    startAlone(item);
+                }
+                return;
+            }
+            if (item.dependsOn() > watermark.index()) {
+                continue;
+            }
+            // the first entry may always run: the ones after it hold their slots until it has committed
+            if (active >= maxParallel && item != head) {
+                return;
+            }
+            item.state = State.RUNNING;
+            active++;
+            workers.execute(() -> execute(item));
+        }
+    }
+
+    private void startCommit(ApplyItem item) {
+        item.state = State.FINISHING;
+        ApplyTransaction transaction = item.transaction;
+        item.transaction = null;
+        workers.execute(() -> commit(item, transaction));
+    }
+
+    private void startAlone(ApplyItem item) {
+        item.state = State.RUNNING;
+        active++;
+        workers.execute(() -> applyAlone(item));
+    }
+
+    private void startTermCheck(long term) {
+        termCheckRunning = true;
+        active++;
+        workers.execute(() -> resolveOrphans(term));
+    }
+
+    // ---- workers
+
+    private void execute(ApplyItem item) {
+        ApplyTransaction transaction = null;
+        ApplyResult result;
+        try {
+            transaction = engine.beginApply(item.index, item.envelope.content());
+            result = transaction.execute();
+        } catch (ApplyConflictException e) {
+            Throwable closeFailure = closeQuietly(transaction);
+            locked(() -> {
+                requeue(item, closeFailure);
+                if (closeFailure == null) {
+                    conflict(item, e);
+                }
+                pump();
+            });
+            return;
+        } catch (Throwable t) {
+            closeQuietly(transaction);
+            locked(() -> fail(item, t));
+            return;
+        }
+        ApplyTransaction executed = transaction;
+        boolean keep = locked(() -> {
+            if (closed || item.abortRequested) {
+                item.state = State.FINISHING;
+                return false;
+            }
+            item.transaction = executed;
+            item.result = result;
+            item.state = State.EXECUTED;
+            pump();
+            return true;
+        });
+        if (!keep) {
+            rollBackForRetry(item, executed);
+        }
+    }
+
+    private void commit(ApplyItem item, ApplyTransaction transaction) {
+        try {
+            transaction.commit();
+            transaction.close();
+        } catch (Throwable t) {
+            closeQuietly(transaction);
+            locked(() -> fail(item, t));
+            return;
+        }
+        locked(() -> {
+            active--;
+            finish(item, item.result);
+            pump();
+        });
+    }
+
+    private void applyAlone(ApplyItem item) {
+        ApplyResult result = null;
+        for (int attempt = 1; result == null; attempt++) {
+            try {
+                result = engine.apply(item.index, item.envelope.content());
+            } catch (ApplyConflictException e) {
+                // nothing else of the log runs now: the lock belongs to a client (a transaction on the leader, a
+                // locking read), which will finish; wait and run the entry again, never skip it
+                if (closed) {
+                    return;
+                }
+                if (attempt == 1 || attempt % 10 == 0) {
+                    log.warn("entry {} - lock conflict while applying alone (attempt {}): {}", item.index, attempt,
+                            e.getMessage());
+                }
+                pause(Math.min(MAX_CONFLICT_BACKOFF.toMillis(), 10L << Math.min(attempt, 10)));
+            } catch (Throwable t) {
+                locked(() -> fail(item, t));
+                return;
+            }
+        }
+        ApplyResult applied = result;
+        locked(() -> {
+            active--;
+            item.serial = false;
+            finish(item, applied);
+            pump();
+        });
+    }
+
+    private void resolveOrphans(long term) {
+        List<String> differences;
+        try {
+            differences = engine.resolveOrphans(localNodeId, term);
+        } catch (Throwable t) {
+            locked(() -> fail(null, t));
+            return;
+        }
+        locked(() -> {
+            termCheckRunning = false;
+            active--;
+            resolvedTerm = Math.max(resolvedTerm, term);
+            log.debug("term {} - entries of older terms applied; {} left-over differences", term, differences.size());
+            differences.forEach(this::diverge);
+            pump();
+        });
+    }
+
+    private void rollBackForRetry(ApplyItem item, ApplyTransaction transaction) {
+        Throwable closeFailure = closeQuietly(transaction);
+        locked(() -> {
+            requeue(item, closeFailure);
+            pump();
+        });
+    }
+
+    // ---- outcomes (lock held)
+
+    /** Back to the queue once its transaction is rolled back; a failed rollback means the engine is unusable. */
+    private void requeue(ApplyItem item, Throwable closeFailure) {
+        active--;
+        item.state = State.QUEUED;
+        item.abortRequested = false;
+        if (closeFailure != null) {
+            fail(item, closeFailure);
+        }
+    }
+
+    private void conflict(ApplyItem item, ApplyConflictException e) {
+        item.serial = true;
+        log.info("entry {} - lock conflict with an entry applied at the same time ({}); it runs again alone",
+                item.index, e.getMessage());
+        // entries after it may hold the lock it needs: roll them back, they run again after it
+        boolean after = false;
+        for (ApplyItem other : queue) {
+            if (other == item) {
+                after = true;
+            } else if (after && other.state == State.RUNNING) {
+                other.abortRequested = true;
+            } else if (after && other.state == State.EXECUTED) {
+                other.state = State.FINISHING;
+                ApplyTransaction transaction = other.transaction;
+                other.transaction = null;
+                other.result = null;
+                workers.execute(() -> rollBackForRetry(other, transaction));
+            }
+        }
+    }
+
+    private void finish(ApplyItem item, ApplyResult result) {
+        ApplyItem removed = queue.pollFirst();
+        if (removed != item) {
+            throw new IllegalStateException("entry " + item.index + " committed while " + removed + " is first");
+        }
+        DivergenceCheck.compare(item.index, item.envelope.content(), result).ifPresent(this::diverge);
+        // per entry at DEBUG on every node: INFO would print a line per write transaction
+        log.debug("entry {} - applied: {}", item.index, result);
+        advanceWatermark(item);
+    }
+
+    private void advanceWatermark(ApplyItem item) {
+        watermark = new Watermark(item.term, item.index);
+        waiters.advanceTo(item.index);
+        changed.set(true);
+    }
+
+    private void diverge(String reason) {
+        divergences.add(reason);
+        changed.set(true);
+        log.error("DIVERGED - {}; this node's data no longer equals the leader's and it must not serve reads "
+                + "until it is re-synchronised", reason);
+    }
+
+    private void fail(ApplyItem item, Throwable cause) {
+        if (failure != null) {
+            return;
+        }
+        failure = cause;
+        changed.set(true);
+        log.error("entry {} - the engine failed; this node stops applying the log until it is restarted",
+                item == null ? "-" : item.index, cause);
+        for (ApplyItem other : queue) {
+            if (other.state == State.EXECUTED) {
+                ApplyTransaction transaction = other.transaction;
+                other.transaction = null;
+                other.state = State.FINISHING;
+                workers.execute(() -> closeQuietly(transaction));
+            }
+        }
+    }
+
+    @Override
+    public void close() {
+        List<ApplyTransaction> open = new ArrayList<>();
+        locked(() -> {
+            closed = true;
+            for (ApplyItem item : queue) {
+                if (item.state == State.EXECUTED) {
+                    open.add(item.transaction);
+                    item.transaction = null;
+                    item.state = State.FINISHING;
+                }
+            }
+        });
+        open.forEach(ApplyScheduler::closeQuietly);
+        waiters.failAll(new ClusterException(ClusterException.Reason.SHUTDOWN, "the node is shutting down"));
+        workers.shutdown();
+        try {
+            if (!workers.awaitTermination(10, TimeUnit.SECONDS)) {
+                log.warn("apply - engine calls still running 10 s after close; leaving them");
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    // ---- helpers
+
+    private void locked(Runnable action) {
+        locked(() -> {
+            action.run();
+            return null;
+        });
+    }
+
+    private <T> T locked(Supplier<T> action) {
+        T value;
+        lock.lock();
+        try {
+            value = action.get();
+        } finally {
+            lock.unlock();
+        }
+        if (changed.getAndSet(false)) {
+            onChange.run();
+        }
+        return value;
+    }
+
+    /** Rolls back and releases; returns what went wrong instead of throwing, for paths already handling a failure. */
+    private static Throwable closeQuietly(ApplyTransaction transaction) {
+        if (transaction == null) {
+            return null;
+        }
+        try {
+            transaction.close();
+            return null;
+        } catch (Throwable t) {
+            return t;
+        }
+    }
+
+    private static void pause(long millis) {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}

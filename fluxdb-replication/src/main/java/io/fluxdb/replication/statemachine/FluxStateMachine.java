@@ -1,0 +1,223 @@
+package io.fluxdb.replication.statemachine;
+
+import static java.util.Objects.requireNonNull;
+
+import io.fluxdb.engine.spi.Engine;
+import io.fluxdb.replication.log.EntryEnvelope;
+import io.fluxdb.replication.log.LogEntryCodec;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
+import java.util.concurrent.ScheduledExecutorService;
+import org.apache.ratis.proto.RaftProtos.LogEntryProto;
+import org.apache.ratis.proto.RaftProtos.RoleInfoProto;
+import org.apache.ratis.proto.RaftProtos.StateMachineLogEntryProto;
+import org.apache.ratis.protocol.Message;
+import org.apache.ratis.protocol.RaftClientRequest;
+import org.apache.ratis.protocol.RaftGroupId;
+import org.apache.ratis.protocol.RaftGroupMemberId;
+import org.apache.ratis.protocol.RaftPeerId;
+import org.apache.ratis.server.RaftServer;
+import org.apache.ratis.server.protocol.TermIndex;
+import org.apache.ratis.server.raftlog.RaftLog;
+import org.apache.ratis.server.storage.RaftStorage;
+import org.apache.ratis.statemachine.SnapshotInfo;
+import org.apache.ratis.statemachine.StateMachineStorage;
+import org.apache.ratis.statemachine.TransactionContext;
+import org.apache.ratis.statemachine.impl.BaseStateMachine;
+import org.apache.ratis.thirdparty.com.google.protobuf.ByteString;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The Ratis state machine of a FluxDB node. It decodes each committed entry and hands it to the
+ * {@link ApplyScheduler}; Ratis' apply thread never waits for the engine, so an entry counts as applied for Ratis
+ * (and its submitter hears that it is committed) as soon as it is queued. The engine is the state, so a snapshot only
+ * records the engine's applied watermark ({@link WatermarkSnapshots}).
+ *
+ * <p>A corrupt entry throws {@link IllegalStateException} from {@link #applyTransaction}, which makes Ratis close
+ * the server: a node must not guess its way past an entry it cannot read.
+ */
+public final class FluxStateMachine extends BaseStateMachine {
+    private static final Logger log = LoggerFactory.getLogger(FluxStateMachine.class);
+
+    private final Engine engine;
+    private final String localNodeId;
+    private final ApplySettings settings;
+    private final ScheduledExecutorService timer;
+    private final Executor callbacks;
+    private final Runnable onChange;
+    private final LocalSubmissions submissions;
+    private final ByteString localClientId;
+    private final WatermarkSnapshots snapshots = new WatermarkSnapshots();
+
+    private volatile SnapshotInfo trusted;
+    private volatile ApplyScheduler scheduler;
+    private volatile Throwable fatal;
+
+    /**
+     * @param onChange told when the leader, the applied watermark, a divergence or a failure changed; must be quick
+     */
+    public FluxStateMachine(Engine engine, String localNodeId, ApplySettings settings, ScheduledExecutorService timer,
+            Executor callbacks, LocalSubmissions submissions, Runnable onChange) {
+        this.engine = requireNonNull(engine, "engine is null");
+        this.localNodeId = requireNonNull(localNodeId, "localNodeId is null");
+        this.settings = requireNonNull(settings, "settings is null");
+        this.timer = requireNonNull(timer, "timer is null");
+        this.callbacks = requireNonNull(callbacks, "callbacks is null");
+        this.submissions = requireNonNull(submissions, "submissions is null");
+        this.onChange = requireNonNull(onChange, "onChange is null");
+        this.localClientId = submissions.clientId().toByteString();
+    }
+
+    /** The scheduler; available once Ratis has initialized this state machine (during server start). */
+    public ApplyScheduler scheduler() {
+        ApplyScheduler current = scheduler;
+        if (current == null) {
+            throw new IllegalStateException("state machine not initialized");
+        }
+        return current;
+    }
+
+    /** Why this node stopped reading its log (a corrupt entry), if it did. */
+    public Optional<Throwable> fatal() {
+        return Optional.ofNullable(fatal);
+    }
+
+    @Override
+    public void initialize(RaftServer server, RaftGroupId groupId, RaftStorage storage) throws IOException {
+        super.initialize(server, groupId, storage);
+        snapshots.init(storage);
+        SnapshotInfo latest = snapshots.getLatestSnapshot();
+        long engineApplied = engine.lastAppliedIndex();
+        if (latest != null && latest.getIndex() > engineApplied) {
+            // the engine lost data the snapshot says it had (restored from a backup, recreated): hand it the whole
+            // log again; what it does hold comes back as already applied
+            log.warn("snapshot - records index {} applied but the engine holds only up to {}; replaying the log "
+                    + "from its start", latest.getIndex(), engineApplied);
+            latest = null;
+        }
+        trusted = latest;
+        ApplyScheduler.Watermark start = new ApplyScheduler.Watermark(0, RaftLog.INVALID_LOG_INDEX);
+        if (latest != null) {
+            setLastAppliedTermIndex(latest.getTermIndex());
+            start = new ApplyScheduler.Watermark(latest.getTerm(), latest.getIndex());
+        }
+        scheduler = new ApplyScheduler(engine, localNodeId, start, settings, timer, callbacks, onChange);
+        log.info("{} - log resumes after index {}; the engine has applied up to {}", localNodeId, start.index(),
+                engineApplied);
+    }
+
+    @Override
+    public SnapshotInfo getLatestSnapshot() {
+        return trusted;
+    }
+
+    @Override
+    public StateMachineStorage getStateMachineStorage() {
+        return snapshots;
+    }
+
+    @Override
+    public long takeSnapshot() throws IOException {
+        ApplyScheduler.Watermark watermark = scheduler().watermark();
+        if (watermark.index() < 0) {
+            return RaftLog.INVALID_LOG_INDEX;
+        }
+        snapshots.write(watermark.term(), watermark.index());
+        trusted = snapshots.getLatestSnapshot();
+        return trusted.getIndex();
+    }
+
+    /**
+     * Runs in log order right before an entry is appended on the leader. An entry this node submitted is refused
+     * (and so certainly not appended) when its submitter gave up, or when this leader has not yet applied every entry
+     * of earlier terms: its transaction may then have run against data that misses some of them.
+     */
+    @Override
+    public TransactionContext preAppendTransaction(TransactionContext trx) throws IOException {
+        RaftClientRequest request = trx.getClientRequest();
+        if (request == null || !request.getClientId().toByteString().equals(localClientId)) {
+            return trx;
+        }
+        long term = getServer().join().getDivision(getGroupId()).getInfo().getCurrentTerm();
+        if (scheduler().watermark().term() != term) {
+            throw new IOException("call " + request.getCallId() + ": this leader has not applied every entry of the "
+                    + "terms before " + term + " yet");
+        }
+        if (!submissions.beforeAppend(request.getCallId())) {
+            throw new IOException("call " + request.getCallId() + ": its submitter gave up before it was appended");
+        }
+        return trx;
+    }
+
+    @Override
+    public CompletableFuture<Message> applyTransaction(TransactionContext trx) {
+        LogEntryProto entry = trx.getLogEntry();
+        StateMachineLogEntryProto content = entry.getStateMachineLogEntry();
+        EntryEnvelope envelope;
+        try {
+            envelope = LogEntryCodec.decode(content.getLogData().asReadOnlyByteBuffer());
+        } catch (IllegalStateException e) {
+            IllegalStateException corrupt = new IllegalStateException("entry " + entry.getIndex() + " (term "
+                    + entry.getTerm() + "): " + e.getMessage() + "; this node stops", e);
+            fatal = corrupt;
+            onChange.run();
+            throw corrupt;
+        }
+        Runnable tellSubmitter = content.getClientId().equals(localClientId)
+                ? submissions.committed(content.getCallId(), entry.getTerm(), entry.getIndex()) : null;
+        scheduler().enqueueEntry(entry.getTerm(), entry.getIndex(), envelope, tellSubmitter != null);
+        updateLastAppliedTermIndex(entry.getTerm(), entry.getIndex());
+        if (tellSubmitter != null) {
+            tellSubmitter.run();
+        }
+        return CompletableFuture.completedFuture(Message.EMPTY);
+    }
+
+    @Override
+    public void notifyTermIndexUpdated(long term, long index) {
+        // an entry without content (configuration, commit metadata): it still takes an index
+        scheduler().enqueueMarker(term, index);
+        super.notifyTermIndexUpdated(term, index);
+    }
+
+    /** Answers a linearizable read with an index at or after the read index Ratis confirmed with a majority. */
+    @Override
+    public CompletableFuture<Message> query(Message request) {
+        TermIndex applied = getLastAppliedTermIndex();
+        ByteBuffer index = ByteBuffer.allocate(Long.BYTES).putLong(0, applied.getIndex());
+        return CompletableFuture.completedFuture(Message.valueOf(ByteString.copyFrom(index)));
+    }
+
+    @Override
+    public void notifyLeaderChanged(RaftGroupMemberId groupMemberId, RaftPeerId newLeaderId) {
+        onChange.run();
+    }
+
+    @Override
+    public void notifyLeaderReady() {
+        onChange.run();
+    }
+
+    @Override
+    public CompletableFuture<TermIndex> notifyInstallSnapshotFromLeader(RoleInfoProto roleInfo,
+            TermIndex firstTermIndexInLog) {
+        // log entries are never purged, so a leader asks for this only if it lost log entries it must still have
+        log.error("{} - the leader can no longer send log entries from index {} and asks this node to install a "
+                + "snapshot; joining from a snapshot is not yet built", localNodeId, firstTermIndexInLog);
+        return CompletableFuture.failedFuture(new IllegalStateException(
+                "joining from a snapshot is not yet built (first index in the leader's log: " + firstTermIndexInLog
+                        + ")"));
+    }
+
+    @Override
+    public void close() {
+        ApplyScheduler current = scheduler;
+        if (current != null) {
+            current.close();
+        }
+    }
+}

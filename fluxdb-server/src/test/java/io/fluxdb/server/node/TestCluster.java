@@ -1,0 +1,247 @@
+package io.fluxdb.server.node;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.fluxdb.replication.RaftCluster;
+import io.fluxdb.replication.RaftTuning;
+import io.fluxdb.server.Main;
+import io.fluxdb.server.cli.DevLauncher;
+import io.fluxdb.server.cli.NodeLauncher;
+import io.fluxdb.server.config.NodeConfig;
+import io.fluxdb.testkit.MariaDbProcess;
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.atomic.AtomicReference;
+
+/**
+ * A FluxDB cluster in this JVM: N operators, each in front of its own real MariaDB, on loopback, configured as a
+ * user configures them ({@code PEERS}, {@code CLUSTER_SECRET}), with short election timeouts. Nodes can be stopped
+ * and started again on their data. Waits are deadline-based.
+ */
+final class TestCluster implements AutoCloseable {
+    static final String SECRET = "test-cluster-secret-0123456789";
+    static final RaftTuning FAST = RaftTuning.DEFAULT
+            .withElectionTimeout(Duration.ofMillis(300), Duration.ofMillis(600));
+
+    private final List<MariaDbProcess> engines = new ArrayList<>();
+    private final List<NodeConfig> configs = new ArrayList<>();
+    private final OperatorNode[] nodes;
+    private final Path dataDir;
+
+    private TestCluster(int size, Path dataDir) {
+        this.nodes = new OperatorNode[size];
+        this.dataDir = dataDir;
+    }
+
+    static TestCluster start(int size) throws Exception {
+        TestCluster cluster = new TestCluster(size, Files.createTempDirectory("fluxdb-cluster"));
+        try {
+            int base = freeBlock(size);
+            for (int i = 0; i < size; i++) {
+                cluster.engines.add(MariaDbProcess.builder().start());
+            }
+            for (int i = 0; i < size; i++) {
+                cluster.configs.add(cluster.config(i, base, size));
+            }
+            for (int i = 0; i < size; i++) {
+                cluster.startNode(i);
+            }
+            cluster.awaitLeader();
+            return cluster;
+        } catch (Exception | Error e) {
+            cluster.close();
+            throw e;
+        }
+    }
+
+    private NodeConfig config(int i, int base, int size) {
+        List<String> peers = new ArrayList<>();
+        for (int other = 0; other < size; other++) {
+            if (other != i) {
+                peers.add("127.0.0.1:" + (base + 100 + other));
+            }
+        }
+        MariaDbProcess engine = engines.get(i);
+        Map<String, String> env = Map.of(
+                "DB_COMPONENT_NAME", engine.host() + ":" + engine.port(),
+                "DB_INIT_PASS", engine.rootPassword(),
+                "INIT_DB_NAME", "app",
+                "CLUSTER_SECRET", SECRET,
+                "PEERS", String.join(",", peers),
+                "WHITELIST", "127.0.0.1");
+        AtomicReference<NodeConfig> parsed = new AtomicReference<>();
+        NodeLauncher capture = config -> {
+            parsed.set(config);
+            return 0;
+        };
+        DevLauncher unused = config -> 1;
+        int exit = Main.commandLine(env, capture, unused).execute("run", "--bind-address", "127.0.0.1",
+                "--port", Integer.toString(base + i), "--api-listen-port", Integer.toString(base + 100 + i),
+                "--raft-port", Integer.toString(base + 200 + i), "--ui-port", Integer.toString(base + 300 + i),
+                "--data-dir", dataDir.resolve("node-" + i).toString());
+        assertThat(exit).as("configuration of node " + i).isZero();
+        return parsed.get();
+    }
+
+    void startNode(int i) throws Exception {
+        nodes[i] = OperatorNode.start(configs.get(i), false, FAST);
+    }
+
+    /** Stops node {@code i}'s operator (its engine keeps running, as after an operator crash). */
+    void stopNode(int i) {
+        if (nodes[i] != null) {
+            nodes[i].close();
+            nodes[i] = null;
+        }
+    }
+
+    int size() {
+        return nodes.length;
+    }
+
+    OperatorNode node(int i) {
+        return nodes[i];
+    }
+
+    MariaDbProcess engine(int i) {
+        return engines.get(i);
+    }
+
+    /** The index of the node that leads, once one does (and is ready for writes). */
+    int awaitLeader() {
+        AtomicReference<Integer> leader = new AtomicReference<>();
+        await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(20)).until(() -> {
+            for (int i = 0; i < nodes.length; i++) {
+                if (nodes[i] != null && nodes[i].cluster().role().isLeader()) {
+                    leader.set(i);
+                    return true;
+                }
+            }
+            return false;
+        });
+        return leader.get();
+    }
+
+    /** Waits until every running node has applied everything the leader has. */
+    void awaitConverged() {
+        int leader = awaitLeader();
+        long target = nodes[leader].cluster().appliedIndex();
+        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+        for (OperatorNode node : nodes) {
+            if (node == null) {
+                continue;
+            }
+            try {
+                node.cluster().awaitApplied(target, Duration.ofNanos(Math.max(1, deadline - System.nanoTime())))
+                        .join();
+            } catch (RuntimeException e) {
+                throw new AssertionError("not converged at index " + target + ": " + status(), e);
+            }
+        }
+    }
+
+    /** Every running node's replication status, for failure messages. */
+    String status() {
+        StringBuilder out = new StringBuilder();
+        for (int i = 0; i < nodes.length; i++) {
+            out.append("\n  node ").append(i).append(": ")
+                    .append(nodes[i] == null ? "stopped" : ((RaftCluster) nodes[i].cluster()).status());
+        }
+        return out.toString();
+    }
+
+    /** A client connection to node {@code i}'s operator. */
+    Connection connect(int i, String user, String password) throws SQLException {
+        return DriverManager.getConnection("jdbc:mariadb://127.0.0.1:" + nodes[i].clientAddress().getPort()
+                + "/app?sslMode=disable", user, password);
+    }
+
+    Connection connectRoot(int i) throws SQLException {
+        return connect(i, "root", engines.get(i).rootPassword());
+    }
+
+    /** A connection straight to node {@code i}'s engine, bypassing the operator. */
+    Connection engineConnection(int i) throws SQLException {
+        MariaDbProcess engine = engines.get(i);
+        return DriverManager.getConnection(engine.jdbcUrl(""), "root", engine.rootPassword());
+    }
+
+    /** CHECKSUM TABLE of every user table of the node's engine, by name. */
+    Map<String, Long> checksums(int i) throws SQLException {
+        Map<String, Long> sums = new TreeMap<>();
+        try (Connection c = engineConnection(i); Statement s = c.createStatement()) {
+            List<String> tables = new ArrayList<>();
+            try (ResultSet rs = s.executeQuery("SELECT CONCAT('`', TABLE_SCHEMA, '`.`', TABLE_NAME, '`')"
+                    + " FROM information_schema.TABLES WHERE TABLE_TYPE = 'BASE TABLE' AND TABLE_SCHEMA NOT IN"
+                    + " ('mysql', 'sys', 'information_schema', 'performance_schema', 'fluxdb')")) {
+                while (rs.next()) {
+                    tables.add(rs.getString(1));
+                }
+            }
+            for (String table : tables) {
+                try (ResultSet rs = s.executeQuery("CHECKSUM TABLE " + table + " EXTENDED")) {
+                    rs.next();
+                    sums.put(table, rs.getLong(2));
+                }
+            }
+        }
+        return sums;
+    }
+
+    @Override
+    public void close() {
+        for (int i = nodes.length - 1; i >= 0; i--) {
+            stopNode(i);
+        }
+        for (MariaDbProcess engine : engines) {
+            engine.close();
+        }
+        deleteQuietly(dataDir);
+    }
+
+    private static void deleteQuietly(Path dir) {
+        try (var paths = Files.walk(dir)) {
+            paths.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        } catch (IOException e) {
+            // a temporary directory left behind is harmless
+        }
+    }
+
+    /** A base port whose client, API, Raft and UI blocks (base + 0/100/200/300 + i) are all free now. */
+    private static int freeBlock(int size) throws IOException {
+        for (int attempt = 0; attempt < 50; attempt++) {
+            int base = ThreadLocalRandom.current().nextInt(20_000, 40_000);
+            if (allFree(base, size)) {
+                return base;
+            }
+        }
+        throw new IOException("no free block of ports found");
+    }
+
+    private static boolean allFree(int base, int size) {
+        for (int block = 0; block < 4; block++) {
+            for (int i = 0; i < size; i++) {
+                try (ServerSocket s = new ServerSocket(base + block * 100 + i)) {
+                    s.setReuseAddress(true);
+                } catch (IOException e) {
+                    return false;
+                }
+            }
+        }
+        return true;
+    }
+}
