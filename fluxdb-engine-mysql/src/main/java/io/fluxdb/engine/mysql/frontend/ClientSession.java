@@ -55,6 +55,7 @@ public final class ClientSession extends ChannelInboundHandlerAdapter {
     private final ClusterSession cluster;
     /** The log index of this session's last replicated write, 0 before the first. */
     private long lastCommitIndex;
+    private int lastErrorCode;
     private boolean closeWhenIdle;
     private long idleSinceNanos = System.nanoTime();
 
@@ -270,6 +271,18 @@ public final class ClientSession extends ChannelInboundHandlerAdapter {
     void closeUnanswered() {
         services.backends().discard(backend);
         closeWith(null);
+    }
+
+    /** The engine answered the running command with an error ({@code errorCode}); until the next command ends. */
+    void commandFailed(int errorCode) {
+        lastErrorCode = errorCode;
+    }
+
+    /** The error code the engine answered the last command with (0 if none), and forgets it. */
+    int takeLastErrorCode() {
+        int code = lastErrorCode;
+        lastErrorCode = 0;
+        return code;
     }
 
     /** A replicated write of this session committed at {@code index}. */

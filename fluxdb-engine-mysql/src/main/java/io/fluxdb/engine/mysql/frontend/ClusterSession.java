@@ -62,6 +62,7 @@ final class ClusterSession {
     private static final int ER_OPTION_PREVENTS_STATEMENT = 1290;
     private static final int ER_NOT_SUPPORTED_YET = 1235;
     private static final int ER_BINLOG_UNSAFE_STATEMENT = 1592;
+    private static final int ER_LOCK_DEADLOCK = 1213;
 
     /** An XA transaction the session has open on the leader, and the log entry it is building. */
     private static final class Xa {
@@ -76,6 +77,8 @@ final class ClusterSession {
         boolean readUnchecked;
         /** Why the transaction cannot be replicated, or null. */
         String unreplicable;
+        /** A deadlock made the engine roll the transaction back; it only needs ending. */
+        boolean rolledBackByEngine;
 
         Xa(String id, long term) {
             this.id = id;
@@ -165,6 +168,12 @@ final class ClusterSession {
      * row-write check of a replicated transaction is done.
      */
     private void prologue(Runnable then) {
+        int previousError = session.takeLastErrorCode();
+        if (xa != null && previousError == ER_LOCK_DEADLOCK) {
+            // The engine rolled the whole transaction back: COMMIT has nothing left to commit, as with MariaDB
+            // directly, and nothing of it may reach the log.
+            xa.rolledBackByEngine = true;
+        }
         session.begin(Busy.INSTANCE);
         List<String> prologue = new ArrayList<>(3);
         if (!readOnlyApplied) {
@@ -632,6 +641,10 @@ final class ClusterSession {
     private void commitXa(IntConsumer then, Runnable onFailure) {
         Xa open = xa;
         String id = quoted(open.id);
+        if (open.rolledBackByEngine) {
+            rollbackXa(then);
+            return;
+        }
         if (open.unreplicable != null) {
             String reason = open.unreplicable;
             rollbackXa(status -> {

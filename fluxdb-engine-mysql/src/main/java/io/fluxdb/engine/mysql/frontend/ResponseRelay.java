@@ -167,6 +167,8 @@ final class ResponseRelay implements ResponseListener, Exchange {
         done = true;
         if (!tracker.expectsResponse() || !tracker.endedInError()) {
             onSuccess.accept(this);
+        } else {
+            session.commandFailed(tracker.errorCode());
         }
         session.commandComplete(tracker.hasStatus() ? tracker.statusFlags() : session.state().statusFlags());
     }

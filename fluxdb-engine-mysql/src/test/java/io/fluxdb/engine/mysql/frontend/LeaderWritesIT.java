@@ -183,6 +183,48 @@ class LeaderWritesIT {
     }
 
     @Test
+    void aTransactionTheEngineRolledBackForADeadlockCommitsNothingAnywhere() throws Exception {
+        try (Connection c = direct(); Statement s = c.createStatement()) {
+            s.execute("INSERT INTO appdb.t (id, v) VALUES (1, 0), (2, 0)");
+        }
+        int before = cluster.log().size();
+        try (Connection a = app(); Connection b = app(); Statement sa = a.createStatement();
+                Statement sb = b.createStatement()) {
+            a.setAutoCommit(false);
+            b.setAutoCommit(false);
+            sa.executeUpdate("UPDATE t SET v = 1 WHERE id = 1");
+            sb.executeUpdate("UPDATE t SET v = 2 WHERE id = 2");
+            java.util.concurrent.CompletableFuture<Void> blocked = java.util.concurrent.CompletableFuture.runAsync(() -> {
+                try {
+                    sa.executeUpdate("UPDATE t SET v = 1 WHERE id = 2");
+                } catch (SQLException e) {
+                    throw new java.util.concurrent.CompletionException(e);
+                }
+            });
+            // One of the two is chosen as the deadlock victim; the other goes on.
+            SQLException victim = null;
+            try {
+                sb.executeUpdate("UPDATE t SET v = 2 WHERE id = 1");
+            } catch (SQLException e) {
+                victim = e;
+            }
+            try {
+                blocked.join();
+            } catch (java.util.concurrent.CompletionException e) {
+                victim = (SQLException) e.getCause();
+            }
+            assertThat((Throwable) victim).isNotNull();
+            assertThat(victim.getErrorCode()).isEqualTo(1213);
+            // Both commit as a client would; the victim's COMMIT answers OK with nothing to commit.
+            a.commit();
+            b.commit();
+        }
+        assertThat(cluster.log()).hasSize(before + 1);
+        assertThat(preparedTransactions()).isEmpty();
+        assertThat(count("SELECT COUNT(*) FROM appdb.t WHERE v = 0")).isZero();
+    }
+
+    @Test
     void savepointsReplayAsWritten() throws Exception {
         try (Connection c = app(); Statement s = c.createStatement()) {
             s.execute("BEGIN");
