@@ -28,6 +28,7 @@ import org.junit.jupiter.api.TestMethodOrder;
  * node; followers refuse writes and name the leader; the cluster survives losing its leader.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+@org.junit.jupiter.api.Timeout(300)
 class ClusterIT {
     private static TestCluster cluster;
     /**
