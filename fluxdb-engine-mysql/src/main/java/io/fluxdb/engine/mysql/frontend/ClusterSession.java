@@ -750,8 +750,23 @@ final class ClusterSession {
     // ---------------------------------------------------------------------------------------------------------
     // DDL on the leader
 
+    /**
+     * How long DDL waits for the write transactions in flight to end. A transaction left open by an idle client would
+     * otherwise hold it, and every write queued behind it, for ever; MariaDB bounds its metadata-lock wait the same way.
+     */
+    static final java.time.Duration DDL_BARRIER_WAIT = java.time.Duration.ofSeconds(10);
+
     private void ddl(byte[] payload, String sql, Classification c) {
-        gate.acquireExclusive().thenRunAsync(() -> {
+        CompletableFuture<Void> barrier = gate.acquireExclusive();
+        java.util.concurrent.ScheduledFuture<?> timeout = session.context().executor().schedule(() -> {
+            if (gate.cancel(barrier)) {
+                fail(new ErrPacket(1205, "HY000", "Lock wait timeout exceeded; try restarting transaction (FluxDB: "
+                        + "this statement waited " + DDL_BARRIER_WAIT.toSeconds() + " s for the write transactions"
+                        + " in flight on the leader to end)"));
+            }
+        }, DDL_BARRIER_WAIT.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
+        barrier.thenRunAsync(() -> {
+            timeout.cancel(false);
             long micros = nowMicros();
             String id = books.newTransactionId(cluster.role().term());
             List<String> before = List.of(

@@ -320,6 +320,27 @@ class LeaderWritesIT {
     }
 
     @Test
+    void ddlWaitsABoundedTimeForAnOpenWriteTransaction() throws Exception {
+        int before = cluster.log().size();
+        try (Connection idle = app(); Statement si = idle.createStatement(); Connection c = app();
+                Statement s = c.createStatement()) {
+            idle.setAutoCommit(false);
+            si.executeUpdate("INSERT INTO t (v) VALUES (1)");
+            long started = System.nanoTime();
+            assertThatThrownBy(() -> s.execute("CREATE TABLE t3 (a INT)"))
+                    .isInstanceOfSatisfying(SQLException.class, e -> assertThat(e.getErrorCode()).isEqualTo(1205));
+            assertThat(java.time.Duration.ofNanos(System.nanoTime() - started))
+                    .isGreaterThanOrEqualTo(ClusterSession.DDL_BARRIER_WAIT.minusMillis(100));
+            // The barrier is free again: the idle transaction commits, and DDL runs.
+            idle.commit();
+            s.execute("CREATE TABLE t3 (a INT)");
+            s.execute("DROP TABLE t3");
+        }
+        assertThat(cluster.log().subList(before, cluster.log().size())).extracting(e -> e.entry().kind())
+                .containsExactly(EntryKind.TRANSACTION, EntryKind.IMPLICIT_COMMIT, EntryKind.IMPLICIT_COMMIT);
+    }
+
+    @Test
     void ddlTheEngineRefusesIsNotLogged() throws Exception {
         int before = cluster.log().size();
         try (Connection c = app(); Statement s = c.createStatement()) {
