@@ -77,16 +77,16 @@ final class ChangeUser implements Exchange {
         switch (step) {
             case Authentication.Denied d -> fail(d.error());
             case Authentication.SendMoreData m -> {
-                awaitingAuthData = true;
-                ctx.writeAndFlush(Replies.authMoreData(ctx.alloc(), ++sequenceId, m.data()));
+                ctx.writeAndFlush(Replies.authMoreData(ctx.alloc(), nextSequenceId(), m.data()));
+                awaitClientData();
             }
             case Authentication.SwitchPlugin s -> {
-                awaitingAuthData = true;
-                ctx.writeAndFlush(Replies.authSwitch(ctx.alloc(), ++sequenceId, s.plugin(), s.data()));
+                ctx.writeAndFlush(Replies.authSwitch(ctx.alloc(), nextSequenceId(), s.plugin(), s.data()));
+                awaitClientData();
             }
             case Authentication.Authenticated a -> {
                 if (a.moreDataBeforeOk().length > 0) {
-                    ctx.write(Replies.authMoreData(ctx.alloc(), ++sequenceId, a.moreDataBeforeOk()));
+                    ctx.write(Replies.authMoreData(ctx.alloc(), nextSequenceId(), a.moreDataBeforeOk()));
                 }
                 String database = request.database() == null ? "" : request.database();
                 BackendKey current = session.backendKey();
@@ -101,11 +101,22 @@ final class ChangeUser implements Exchange {
         }
     }
 
+    private void awaitClientData() {
+        awaitingAuthData = true;
+        session.clientDataWanted();
+    }
+
+    /** The id of the next packet sent: the exchange continues from the client's last id, wrapping at 256. */
+    private int nextSequenceId() {
+        sequenceId = (sequenceId + 1) & 0xFF;
+        return sequenceId;
+    }
+
     private void onBackend(String user, String database, String okInfo, BackendConnection backend, Throwable error) {
         if (error != null) {
             Throwable cause = error instanceof CompletionException ? error.getCause() : error;
             if (cause instanceof BackendLoginException e) {
-                ctx.writeAndFlush(Replies.error(ctx.alloc(), ++sequenceId, session.capabilities(), e.errorCode(),
+                ctx.writeAndFlush(Replies.error(ctx.alloc(), nextSequenceId(), session.capabilities(), e.errorCode(),
                         e.sqlState(), e.getMessage())).addListener(ChannelFutureListener.CLOSE);
             } else {
                 fail(new FluxException(MySqlError.ER_UNKNOWN_ERROR,
@@ -114,13 +125,13 @@ final class ChangeUser implements Exchange {
             return;
         }
         session.changedUser(user, backend, database);
-        ctx.writeAndFlush(Replies.ok(ctx.alloc(), ++sequenceId, session.capabilities(),
+        ctx.writeAndFlush(Replies.ok(ctx.alloc(), nextSequenceId(), session.capabilities(),
                 ServerStatus.SERVER_STATUS_AUTOCOMMIT, okInfo));
         session.commandComplete(ServerStatus.SERVER_STATUS_AUTOCOMMIT);
     }
 
     private void fail(FluxException error) {
-        ctx.writeAndFlush(Replies.error(ctx.alloc(), ++sequenceId, session.capabilities(), error))
+        ctx.writeAndFlush(Replies.error(ctx.alloc(), nextSequenceId(), session.capabilities(), error))
                 .addListener(ChannelFutureListener.CLOSE);
     }
 }

@@ -10,7 +10,9 @@ import io.fluxdb.protocol.FluxException;
 import io.fluxdb.protocol.ProtocolException;
 import io.fluxdb.protocol.codec.CompressionUpgrade;
 import io.fluxdb.protocol.codec.Packet;
+import io.fluxdb.protocol.codec.PacketFrameDecoder;
 import io.fluxdb.protocol.codec.PacketTooLargeException;
+import io.fluxdb.protocol.codec.PacketsOutOfOrderException;
 import io.fluxdb.protocol.constant.MySqlError;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelFutureListener;
@@ -91,6 +93,13 @@ public final class ClientSession extends ChannelInboundHandlerAdapter {
     public void handlerAdded(ChannelHandlerContext ctx) {
         this.ctx = ctx;
         services.registry().register(this);
+        // Every command starts at sequence id 0 (MariaDB answers 1156 to one that does not, even to a command that
+        // expects no reply); only data the running exchange asked for (auth data, LOCAL INFILE contents) continues
+        // an exchange. Checked on the header, so a wrong packet is refused before its body is awaited.
+        PacketFrameDecoder frames = ctx.pipeline().get(PacketFrameDecoder.class);
+        if (frames != null) {
+            frames.firstSequenceIds(id -> id == 0 || (exchange != null && exchange.wantsClientData()));
+        }
     }
 
     @Override
@@ -303,6 +312,20 @@ public final class ClientSession extends ChannelInboundHandlerAdapter {
         return backend.key().capabilities();
     }
 
+    /**
+     * The running exchange now waits for data from the client (auth data after an auth switch, LOCAL INFILE
+     * contents). A packet the client pipelined before it saw the request is, by the protocol, that data: hand it
+     * over, and read on so the rest can arrive, or the exchange and the client would wait for each other.
+     */
+    void clientDataWanted() {
+        Packet next = queued.poll();
+        if (next != null) {
+            exchange.clientData(next);
+        } else if (phase != Phase.CLOSED) {
+            ctx.channel().config().setAutoRead(true);
+        }
+    }
+
     /** Called by the relay on the session's event loop when the engine's response is complete. */
     void commandComplete(int statusFlags) {
         state.status(statusFlags);
@@ -504,8 +527,11 @@ public final class ClientSession extends ChannelInboundHandlerAdapter {
 
     @Override
     public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
-        if (cause instanceof ProtocolException) {
-            log.info("conn={} - protocol error: {}", connectionId, cause.getMessage());
+        if (BadTls.is(cause)) {
+            services.badInputLog().info(log, "conn={} - TLS failed: {}", connectionId, BadTls.describe(cause));
+            closeWith(null);
+        } else if (cause instanceof ProtocolException) {
+            services.badInputLog().info(log, "conn={} - protocol error: {}", connectionId, cause.getMessage());
             closeWith(Replies.error(ctx.alloc(), 0, capabilities, errorFor(cause)));
         } else if (cause instanceof IOException) {
             log.debug("conn={} - {}", connectionId, cause.toString());
@@ -520,6 +546,12 @@ public final class ClientSession extends ChannelInboundHandlerAdapter {
     static FluxException errorFor(Throwable cause) {
         if (cause instanceof PacketTooLargeException) {
             return new FluxException(MySqlError.ER_NET_PACKET_TOO_LARGE);
+        }
+        if (cause instanceof PacketsOutOfOrderException) {
+            return new FluxException(MySqlError.ER_NET_PACKETS_OUT_OF_ORDER);
+        }
+        if (cause instanceof PartialPacketTimeout.Expired) {
+            return new FluxException(MySqlError.ER_NET_READ_INTERRUPTED);
         }
         return new FluxException(MySqlError.ER_NET_READ_ERROR);
     }

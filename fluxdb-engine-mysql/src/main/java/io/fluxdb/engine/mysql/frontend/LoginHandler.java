@@ -13,6 +13,7 @@ import io.fluxdb.protocol.codec.Packet;
 import io.fluxdb.protocol.codec.PacketFrameDecoder;
 import io.fluxdb.protocol.codec.TlsUpgrade;
 import io.fluxdb.protocol.codec.PacketTooLargeException;
+import io.fluxdb.protocol.codec.PacketsOutOfOrderException;
 import io.fluxdb.protocol.constant.MySqlError;
 import io.fluxdb.protocol.constant.ServerStatus;
 import io.fluxdb.protocol.message.client.HandshakeResponse41;
@@ -73,6 +74,8 @@ final class LoginHandler extends ChannelInboundHandlerAdapter {
     private Authentication authentication;
     private ScheduledFuture<?> deadline;
     private boolean slotTaken;
+    /** Counted in {@link PendingLogins} until the login ends, either way. */
+    private InetAddress pendingFrom;
 
     LoginHandler(FrontEndServices services) {
         this.services = services;
@@ -101,6 +104,20 @@ final class LoginHandler extends ChannelInboundHandlerAdapter {
             refuse(ctx, 0, MySqlError.ER_HOST_NOT_PRIVILEGED, address.getHostAddress(), refusal.get());
             return;
         }
+        if (!services.pendingLogins().tryAcquire(address)) {
+            services.badInputLog().info(log, "conn={} - refused {}: {} connections from it are already logging in",
+                    connectionId, address.getHostAddress(), services.pendingLogins().maxPerAddress());
+            phase = Phase.DONE;
+            writeAndClose(ctx, Replies.error(ctx.alloc(), 0, CLIENT_PROTOCOL_41, MySqlError.ER_CON_COUNT_ERROR.code(),
+                    MySqlError.ER_CON_COUNT_ERROR.sqlState(), "Too many connections from " + address.getHostAddress()
+                            + " still logging in (at most " + services.pendingLogins().maxPerAddress() + ")"));
+            return;
+        }
+        pendingFrom = address;
+        // Every packet of the connection phase continues the exchange (the handshake went out as 0); a packet
+        // out of order is refused on its header, as the server does, before its body is awaited.
+        PacketFrameDecoder frames = ctx.pipeline().get(PacketFrameDecoder.class);
+        frames.firstSequenceIds(id -> id == ((lastSequenceId + 1) & 0xFF));
         long timeoutMs = services.config().connectTimeout().toMillis();
         deadline = ctx.executor().schedule(() -> {
             if (phase != Phase.DONE && ctx.channel().isActive()) {
@@ -256,12 +273,16 @@ final class LoginHandler extends ChannelInboundHandlerAdapter {
         if (deadline != null) {
             deadline.cancel(false);
         }
+        endPendingLogin();
+        // Authenticated: from now on the client may send packets up to the configured limit.
+        ctx.pipeline().get(PacketFrameDecoder.class).maxPayloadLength(services.config().maxPacketBytes());
+        ctx.pipeline().addAfter("idle", PartialPacketTimeout.NAME, new PartialPacketTimeout(services.config().packetTimeout()));
         ClientSession session = new ClientSession(services, connectionId, capabilities, scramble, secure,
                 clientAddress(ctx), response.user(), backend, new SessionState(database,
                         has(capabilities, CLIENT_MULTI_STATEMENTS)));
         ctx.pipeline().replace(this, "session", session);
         slotTaken = false; // the session owns the slot now
-        ctx.writeAndFlush(Replies.ok(ctx.alloc(), lastSequenceId + 1, capabilities, ServerStatus.SERVER_STATUS_AUTOCOMMIT,
+        ctx.writeAndFlush(Replies.ok(ctx.alloc(), (lastSequenceId + 1) & 0xFF, capabilities, ServerStatus.SERVER_STATUS_AUTOCOMMIT,
                 okInfo));
         if (has(capabilities, CLIENT_COMPRESS)) {
             // The OK went out plain; everything after it travels compressed, both ways.
@@ -279,12 +300,34 @@ final class LoginHandler extends ChannelInboundHandlerAdapter {
             slotTaken = false;
             services.registry().releaseSlot();
         }
+        endPendingLogin();
         ctx.fireChannelInactive();
+    }
+
+    private void endPendingLogin() {
+        if (pendingFrom != null) {
+            services.pendingLogins().release(pendingFrom);
+            pendingFrom = null;
+        }
     }
 
     @Override
     public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
-        if (cause instanceof ProtocolException) {
+        if (phase == Phase.DONE && !ctx.channel().isActive()) {
+            return;
+        }
+        if (BadTls.is(cause)) {
+            // A client that asked for TLS and then sent something else: its fault, not ours. One line, no trace,
+            // and few of them, since every connection can provoke one.
+            services.badInputLog().info(log, "conn={} - TLS from {} failed: {}", connectionId,
+                    clientAddress(ctx).getHostAddress(), BadTls.describe(cause));
+            phase = Phase.DONE;
+            ctx.close();
+        } else if (cause instanceof PacketsOutOfOrderException) {
+            log.debug("conn={} - bad handshake: {}", connectionId, cause.getMessage());
+            // As MariaDB answers a handshake response out of order: 1156 with the id it expected.
+            refuse(ctx, lastSequenceId + 1, MySqlError.ER_NET_PACKETS_OUT_OF_ORDER);
+        } else if (cause instanceof ProtocolException) {
             log.debug("conn={} - bad handshake: {}", connectionId, cause.getMessage());
             // As the server says for a malformed handshake response (sql_acl.cc): Bad handshake, unless it was too large.
             refuse(ctx, lastSequenceId + 1, cause instanceof PacketTooLargeException
@@ -319,8 +362,11 @@ final class LoginHandler extends ChannelInboundHandlerAdapter {
         return ((InetSocketAddress) ctx.channel().remoteAddress()).getAddress();
     }
 
-    /** Exposed for the pipeline: the frame decoder's limit comes from the configuration. */
+    /**
+     * Exposed for the pipeline. Before authentication only packets of the size a login needs are accepted (a larger
+     * declared length is refused on its header); the login raises the limit to the configured one.
+     */
     static PacketFrameDecoder frameDecoder(ProxyConfig config) {
-        return new PacketFrameDecoder(config.maxPacketBytes());
+        return new PacketFrameDecoder(Math.min(config.loginPacketBytes(), config.maxPacketBytes()));
     }
 }

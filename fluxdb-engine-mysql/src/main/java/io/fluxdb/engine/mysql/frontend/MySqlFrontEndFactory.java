@@ -34,11 +34,13 @@ import java.util.concurrent.TimeUnit;
  * <p>Options: {@code max-connections}, {@code idle-timeout} (ISO-8601 duration), {@code max-packet-size}
  * (bytes), {@code local-infile} (true/false), {@code tls-cert} and {@code tls-key} (PEM files), {@code tls-dir}
  * (where a self-signed certificate is generated and kept when no certificate is configured), {@code default-database}
- * (selected at login for a client that names none; by default none).
+ * (selected at login for a client that names none; by default none), {@code max-logins-per-address},
+ * {@code login-packet-size} (bytes) and {@code packet-timeout} (ISO-8601 duration), see {@link ProxyConfig}.
  */
 public final class MySqlFrontEndFactory implements FrontEnd {
     static final Set<String> OPTIONS = Set.of("max-connections", "idle-timeout", "max-packet-size", "local-infile",
-            "tls-cert", "tls-key", "tls-dir", "connect-timeout", "io-threads", "default-database");
+            "tls-cert", "tls-key", "tls-dir", "connect-timeout", "io-threads", "default-database",
+            "max-logins-per-address", "login-packet-size", "packet-timeout");
     /**
      * Engine logins in progress at once. Enough to keep a remote engine's round trips overlapped
      * (64 logins of three round trips each), few enough that a burst of clients never has the engine
@@ -71,7 +73,10 @@ public final class MySqlFrontEndFactory implements FrontEnd {
                 Optional.of(tls(options)),
                 defaults.shutdownGrace(),
                 defaults.versionSuffix(),
-                options.getOrDefault("default-database", defaults.defaultDatabase()));
+                options.getOrDefault("default-database", defaults.defaultDatabase()),
+                intOption(options, "max-logins-per-address", defaults.maxLoginsPerAddress()),
+                Optional.ofNullable(options.get("login-packet-size")).map(Long::parseLong).orElse(defaults.loginPacketBytes()),
+                Optional.ofNullable(options.get("packet-timeout")).map(Duration::parse).orElse(defaults.packetTimeout()));
 
         config.tls().ifPresent(TlsWarmUp::run);
         EngineProfile profile = EngineProbe.probe(engine.config().host(), engine.config().port(), Duration.ofSeconds(10));
@@ -93,7 +98,8 @@ public final class MySqlFrontEndFactory implements FrontEnd {
         FrontEndServices services = new FrontEndServices(config, profile, new SessionRegistry(config.maxConnections()),
                 pool, new AccountDirectory(new JdbcAccountLoader(engine.admin()), Duration.ofSeconds(30), Clock.systemUTC()),
                 new ServerAuthConfig(RsaKeyPair.generate(), new CachingSha2Cache(10_000)),
-                engine.classifier(), context.admission(), blocking, clusterSupport(context, blocking));
+                engine.classifier(), context.admission(), blocking, clusterSupport(context, blocking),
+                new PendingLogins(config.maxLoginsPerAddress()), new LogThrottle(Duration.ofSeconds(10)));
         MySqlFrontEnd frontEnd = new MySqlFrontEnd(services, transport, workers);
         InetSocketAddress bound;
         try {

@@ -92,10 +92,15 @@ final class ResponseRelay implements ResponseListener, Exchange {
         }
         started = true;
         boolean complete = tracker.feed(packet.content());
-        if (tracker.awaitingLocalInfile()) {
+        boolean infileRequested = tracker.awaitingLocalInfile();
+        if (infileRequested) {
             infileSequenceId = (packet.lastSequenceId() + 1) & 0xFF;
         }
         client.write(packet);
+        if (infileRequested) {
+            client.flush();
+            onEventLoop(session::clientDataWanted);
+        }
         if (!client.channel().isWritable()) {
             backend.channel().config().setAutoRead(false);
         }
