@@ -90,7 +90,7 @@ final class ChangeUser implements Exchange {
                 }
                 String database = request.database() == null ? "" : request.database();
                 BackendKey current = session.backendKey();
-                int collation = request.charset() > 0 ? request.charset() : current.collation();
+                int collation = request.charset() > 0 ? request.charset() : session.backend().collation();
                 BackendKey key = new BackendKey(a.user(), current.capabilities(), collation, database);
                 // As MariaDB 11.4, which re-sends the proof here: Connector/C checks it again after a change of user.
                 String okInfo = TlsProof.okInfo(ctx.pipeline(), session.scramble(), a.plugin(), a.credential());

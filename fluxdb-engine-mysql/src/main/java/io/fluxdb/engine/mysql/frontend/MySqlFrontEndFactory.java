@@ -6,6 +6,7 @@ import io.fluxdb.engine.mysql.MySqlEngine;
 import io.fluxdb.engine.mysql.account.AccountDirectory;
 import io.fluxdb.engine.mysql.account.JdbcAccountLoader;
 import io.fluxdb.engine.mysql.backend.BackendPool;
+import io.fluxdb.engine.mysql.backend.CharsetSwitch;
 import io.fluxdb.engine.mysql.backend.MySqlBackendConnector;
 import io.fluxdb.engine.mysql.transport.Transport;
 import io.fluxdb.engine.spi.FrontEnd;
@@ -18,6 +19,7 @@ import io.netty.handler.ssl.SslContext;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
+import java.sql.SQLException;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Map;
@@ -35,12 +37,14 @@ import java.util.concurrent.TimeUnit;
  * (bytes), {@code local-infile} (true/false), {@code tls-cert} and {@code tls-key} (PEM files), {@code tls-dir}
  * (where a self-signed certificate is generated and kept when no certificate is configured), {@code default-database}
  * (selected at login for a client that names none; by default none), {@code max-logins-per-address},
- * {@code login-packet-size} (bytes) and {@code packet-timeout} (ISO-8601 duration), see {@link ProxyConfig}.
+ * {@code login-packet-size} (bytes) and {@code packet-timeout} (ISO-8601 duration), see {@link ProxyConfig};
+ * {@code engine-connections}, the most connections the operator holds to the engine (0 or absent: the engine's
+ * {@code max_connections} less a reserve, see {@link EngineConnections}).
  */
 public final class MySqlFrontEndFactory implements FrontEnd {
     static final Set<String> OPTIONS = Set.of("max-connections", "idle-timeout", "max-packet-size", "local-infile",
             "tls-cert", "tls-key", "tls-dir", "connect-timeout", "io-threads", "default-database",
-            "max-logins-per-address", "login-packet-size", "packet-timeout");
+            "max-logins-per-address", "login-packet-size", "packet-timeout", "engine-connections");
     /**
      * Engine logins in progress at once. Enough to keep a remote engine's round trips overlapped
      * (64 logins of three round trips each), few enough that a burst of clients never has the engine
@@ -92,8 +96,18 @@ public final class MySqlFrontEndFactory implements FrontEnd {
             t.setDaemon(true);
             return t;
         });
+        int engineConnections = intOption(options, "engine-connections", 0);
+        CharsetSwitch charsets;
+        try {
+            if (engineConnections == 0) {
+                engineConnections = EngineConnections.defaultBound(engine.admin());
+            }
+            charsets = EngineConnections.charsets(engine.admin());
+        } catch (SQLException e) {
+            throw new IOException("cannot read the engine's max_connections and collations: " + e.getMessage(), e);
+        }
         BackendPool pool = new BackendPool(new MySqlBackendConnector(transport, engine.config().host(), engine.config().port()),
-                config.maxConnections() + 16, 64, Duration.ofMinutes(5), Duration.ofSeconds(2), MAX_ENGINE_LOGINS_IN_FLIGHT);
+                engineConnections, 64, Duration.ofMinutes(5), Duration.ofSeconds(2), MAX_ENGINE_LOGINS_IN_FLIGHT, charsets);
         maintenance.scheduleWithFixedDelay(pool::evictIdle, 30, 30, TimeUnit.SECONDS);
         FrontEndServices services = new FrontEndServices(config, profile, new SessionRegistry(config.maxConnections()),
                 pool, new AccountDirectory(new JdbcAccountLoader(engine.admin()), Duration.ofSeconds(30), Clock.systemUTC()),

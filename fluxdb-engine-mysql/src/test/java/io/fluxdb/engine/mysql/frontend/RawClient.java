@@ -200,9 +200,21 @@ final class RawClient implements AutoCloseable {
     }
 
     private byte[] handshakeResponsePayload(String user, String password, String database, long capabilities) {
+        return handshakeResponsePayload(user, password, database, capabilities, 45);
+    }
+
+    /** Like {@link #authenticate}, with more capabilities than {@link #CAPABILITIES} and a collation id of its own. */
+    RawPacket authenticate(String user, String password, long extraCapabilities, int collation) throws IOException {
+        readHandshake();
+        write(1, handshakeResponsePayload(user, password, null, CAPABILITIES | extraCapabilities, collation));
+        return readPacket();
+    }
+
+    private byte[] handshakeResponsePayload(String user, String password, String database, long capabilities,
+            int collation) {
         long caps = capabilities | (database == null ? 0 : CLIENT_CONNECT_WITH_DB);
         byte[] auth = NativePassword.response(password.getBytes(UTF_8), handshake().scramble());
-        HandshakeResponse41 response = new HandshakeResponse41(caps, 1 << 24, 45, user, auth, database,
+        HandshakeResponse41 response = new HandshakeResponse41(caps, 1 << 24, collation, user, auth, database,
                 NativePassword.NAME, Map.of());
         return encode(b -> response.encode(b, caps));
     }
