@@ -6,6 +6,7 @@ import io.fluxdb.engine.mysql.backend.BackendLoginException;
 import io.fluxdb.protocol.FluxException;
 import io.fluxdb.protocol.auth.NativePassword;
 import io.fluxdb.protocol.codec.Packet;
+import io.fluxdb.protocol.constant.CapabilityFlags;
 import io.fluxdb.protocol.constant.MySqlError;
 import io.fluxdb.protocol.constant.ServerStatus;
 import io.fluxdb.protocol.message.client.ComChangeUser;
@@ -91,7 +92,9 @@ final class ChangeUser implements Exchange {
                 String database = request.database() == null ? "" : request.database();
                 BackendKey current = session.backendKey();
                 int collation = request.charset() > 0 ? request.charset() : session.backend().collation();
-                BackendKey key = new BackendKey(a.user(), current.capabilities(), collation, database);
+                long capabilities = (current.capabilities() & ~CapabilityFlags.CLIENT_SSL)
+                        | (a.engineTls() ? CapabilityFlags.CLIENT_SSL : 0);
+                BackendKey key = new BackendKey(a.user(), capabilities, collation, database);
                 // As MariaDB 11.4, which re-sends the proof here: Connector/C checks it again after a change of user.
                 String okInfo = TlsProof.okInfo(ctx.pipeline(), session.scramble(), a.plugin(), a.credential());
                 services.backends().borrow(key, a.credential(), ctx.channel().eventLoop())

@@ -228,8 +228,9 @@ final class LoginHandler extends ChannelInboundHandlerAdapter {
 
     private void loginToEngine(ChannelHandlerContext ctx, Authentication.Authenticated auth, String database,
             boolean byDefault) {
+        // CLIENT_SSL on the engine leg: the account requires TLS, so the operator's login must use it too.
         long backendCapabilities = (capabilities & ~PER_LEG) | CLIENT_PROTOCOL_41 | CLIENT_SECURE_CONNECTION
-                | CLIENT_PLUGIN_AUTH;
+                | CLIENT_PLUGIN_AUTH | (auth.engineTls() ? CLIENT_SSL : 0);
         BackendKey key = new BackendKey(auth.user(), backendCapabilities, response.characterSet(), database);
         String okInfo = TlsProof.okInfo(ctx.pipeline(), scramble, auth.plugin(), auth.credential());
         services.backends().borrow(key, auth.credential(), ctx.channel().eventLoop())

@@ -7,6 +7,7 @@ import io.fluxdb.engine.mysql.account.AccountDirectory;
 import io.fluxdb.engine.mysql.account.JdbcAccountLoader;
 import io.fluxdb.engine.mysql.backend.BackendPool;
 import io.fluxdb.engine.mysql.backend.CharsetSwitch;
+import io.fluxdb.engine.mysql.backend.EngineTls;
 import io.fluxdb.engine.mysql.backend.MySqlBackendConnector;
 import io.fluxdb.engine.mysql.transport.Transport;
 import io.fluxdb.engine.spi.FrontEnd;
@@ -39,12 +40,14 @@ import java.util.concurrent.TimeUnit;
  * (selected at login for a client that names none; by default none), {@code max-logins-per-address},
  * {@code login-packet-size} (bytes) and {@code packet-timeout} (ISO-8601 duration), see {@link ProxyConfig};
  * {@code engine-connections}, the most connections the operator holds to the engine (0 or absent: the engine's
- * {@code max_connections} less a reserve, see {@link EngineConnections}).
+ * {@code max_connections} less a reserve, see {@link EngineConnections}); {@code engine-tls} ({@code auto}, {@code on}
+ * or {@code off}, see {@link EngineTls}) and {@code engine-tls-ca} (a PEM file that verifies the engine's certificate).
  */
 public final class MySqlFrontEndFactory implements FrontEnd {
     static final Set<String> OPTIONS = Set.of("max-connections", "idle-timeout", "max-packet-size", "local-infile",
             "tls-cert", "tls-key", "tls-dir", "connect-timeout", "io-threads", "default-database",
-            "max-logins-per-address", "login-packet-size", "packet-timeout", "engine-connections");
+            "max-logins-per-address", "login-packet-size", "packet-timeout", "engine-connections",
+            "engine-tls", "engine-tls-ca");
     /**
      * Engine logins in progress at once. Enough to keep a remote engine's round trips overlapped
      * (64 logins of three round trips each), few enough that a burst of clients never has the engine
@@ -106,7 +109,10 @@ public final class MySqlFrontEndFactory implements FrontEnd {
         } catch (SQLException e) {
             throw new IOException("cannot read the engine's max_connections and collations: " + e.getMessage(), e);
         }
-        BackendPool pool = new BackendPool(new MySqlBackendConnector(transport, engine.config().host(), engine.config().port()),
+        EngineTls engineTls = EngineTls.of(EngineTls.Mode.parse(options.getOrDefault("engine-tls", "auto")),
+                Optional.ofNullable(options.get("engine-tls-ca")).map(Path::of));
+        BackendPool pool = new BackendPool(new MySqlBackendConnector(transport, engine.config().host(), engine.config().port(),
+                MySqlBackendConnector.DEFAULT_LOGIN_TIMEOUT, engineTls),
                 engineConnections, 64, Duration.ofMinutes(5), Duration.ofSeconds(2), MAX_ENGINE_LOGINS_IN_FLIGHT, charsets);
         maintenance.scheduleWithFixedDelay(pool::evictIdle, 30, 30, TimeUnit.SECONDS);
         FrontEndServices services = new FrontEndServices(config, profile, new SessionRegistry(config.maxConnections()),
