@@ -105,7 +105,8 @@ public class PacketFrameDecoder extends LengthFieldBasedFrameDecoder {
     @Override
     protected long getUnadjustedFrameLength(ByteBuf buf, int offset, int length, ByteOrder order) {
         int physical = buf.getUnsignedMediumLE(offset);
-        if (pending == null && !firstSequenceIds.test(buf.getUnsignedByte(offset + 3))) {
+        // Called once the 3 length bytes are in; the id follows, and is checked as soon as it is.
+        if (pending == null && buf.writerIndex() > offset + 3 && !firstSequenceIds.test(buf.getUnsignedByte(offset + 3))) {
             throw new PacketsOutOfOrderException(buf.getUnsignedByte(offset + 3));
         }
         long logical = (pending == null ? 0 : pending.readableBytes()) + (long) physical;

@@ -11,7 +11,6 @@ import io.fluxdb.protocol.constant.MySqlError;
 import io.fluxdb.protocol.constant.ServerStatus;
 import io.fluxdb.protocol.message.client.ComChangeUser;
 import io.netty.buffer.ByteBufUtil;
-import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
@@ -119,8 +118,8 @@ final class ChangeUser implements Exchange {
         if (error != null) {
             Throwable cause = error instanceof CompletionException ? error.getCause() : error;
             if (cause instanceof BackendLoginException e) {
-                ctx.writeAndFlush(Replies.error(ctx.alloc(), nextSequenceId(), session.capabilities(), e.errorCode(),
-                        e.sqlState(), e.getMessage())).addListener(ChannelFutureListener.CLOSE);
+                Replies.writeAndClose(ctx, Replies.error(ctx.alloc(), nextSequenceId(), session.capabilities(),
+                        e.errorCode(), e.sqlState(), e.getMessage()));
             } else {
                 fail(new FluxException(MySqlError.ER_UNKNOWN_ERROR,
                         "FluxDB cannot reach its database engine: " + cause.getMessage()));
@@ -134,7 +133,6 @@ final class ChangeUser implements Exchange {
     }
 
     private void fail(FluxException error) {
-        ctx.writeAndFlush(Replies.error(ctx.alloc(), nextSequenceId(), session.capabilities(), error))
-                .addListener(ChannelFutureListener.CLOSE);
+        Replies.writeAndClose(ctx, Replies.error(ctx.alloc(), nextSequenceId(), session.capabilities(), error));
     }
 }

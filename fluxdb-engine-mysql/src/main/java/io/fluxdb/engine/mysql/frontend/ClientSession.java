@@ -15,7 +15,6 @@ import io.fluxdb.protocol.codec.PacketTooLargeException;
 import io.fluxdb.protocol.codec.PacketsOutOfOrderException;
 import io.fluxdb.protocol.constant.MySqlError;
 import io.netty.buffer.ByteBuf;
-import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.handler.timeout.IdleStateEvent;
@@ -59,6 +58,8 @@ public final class ClientSession extends ChannelInboundHandlerAdapter {
     private long lastCommitIndex;
     private int lastErrorCode;
     private boolean closeWhenIdle;
+    /** Closed by the operator while a command ran: the engine may still be answering it. */
+    private boolean closedMidCommand;
     private long idleSinceNanos = System.nanoTime();
 
     ClientSession(FrontEndServices services, long connectionId, long capabilities, byte[] scramble, boolean secure,
@@ -354,7 +355,8 @@ public final class ClientSession extends ChannelInboundHandlerAdapter {
 
     /** The backend connection broke while a command ran: the client cannot know its outcome. */
     void backendLost(Throwable cause, boolean responseStarted) {
-        log.info("conn={} - engine connection lost: {}", connectionId, cause.toString());
+        // Mostly the engine closing on a client's malformed command, which any logged-in client can repeat: throttled.
+        services.badInputLog().info(log, "conn={} - engine connection lost: {}", connectionId, cause.toString());
         backend.markBroken();
         if (!responseStarted) {
             reply(Replies.error(ctx.alloc(), 1, capabilities, MySqlError.ER_UNKNOWN_ERROR.code(), "08S01",
@@ -461,9 +463,10 @@ public final class ClientSession extends ChannelInboundHandlerAdapter {
             }
             return;
         }
+        closedMidCommand = phase == Phase.RUNNING;
         phase = Phase.CLOSED;
         if (last != null) {
-            ctx.writeAndFlush(last).addListener(ChannelFutureListener.CLOSE);
+            Replies.writeAndClose(ctx, last);
         } else {
             ctx.close();
         }
@@ -511,7 +514,7 @@ public final class ClientSession extends ChannelInboundHandlerAdapter {
 
     @Override
     public void channelInactive(ChannelHandlerContext ctx) {
-        boolean midResponse = phase == Phase.RUNNING;
+        boolean midResponse = phase == Phase.RUNNING || closedMidCommand;
         phase = Phase.CLOSED;
         Packet p;
         while ((p = queued.poll()) != null) {

@@ -22,9 +22,9 @@ import io.fluxdb.protocol.message.server.HandshakeV10;
 import io.fluxdb.protocol.auth.NativePassword;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufUtil;
-import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.handler.ssl.SslHandler;
 import io.netty.util.ReferenceCountUtil;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -121,7 +121,14 @@ final class LoginHandler extends ChannelInboundHandlerAdapter {
         long timeoutMs = services.config().connectTimeout().toMillis();
         deadline = ctx.executor().schedule(() -> {
             if (phase != Phase.DONE && ctx.channel().isActive()) {
-                refuse(ctx, lastSequenceId + 1, MySqlError.ER_HANDSHAKE_ERROR);
+                SslHandler tls = ctx.pipeline().get(SslHandler.class);
+                if (tls != null && !tls.handshakeFuture().isDone()) {
+                    // Mid TLS handshake no packet can be sent (it would wait for the handshake): just close.
+                    phase = Phase.DONE;
+                    ctx.close();
+                } else {
+                    refuse(ctx, lastSequenceId + 1, MySqlError.ER_HANDSHAKE_ERROR);
+                }
             }
         }, timeoutMs, TimeUnit.MILLISECONDS);
         HandshakeV10 handshake = new HandshakeV10(
@@ -356,7 +363,7 @@ final class LoginHandler extends ChannelInboundHandlerAdapter {
     }
 
     private static void writeAndClose(ChannelHandlerContext ctx, Packet packet) {
-        ctx.writeAndFlush(packet).addListener(ChannelFutureListener.CLOSE);
+        Replies.writeAndClose(ctx, packet);
     }
 
     static InetAddress clientAddress(ChannelHandlerContext ctx) {

@@ -1,6 +1,7 @@
 package io.fluxdb.engine.mysql.frontend;
 
 import io.fluxdb.protocol.ProtocolException;
+import io.fluxdb.protocol.codec.CompressedPacketDecoder;
 import io.fluxdb.protocol.codec.PacketFrameDecoder;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.handler.timeout.IdleStateEvent;
@@ -11,7 +12,7 @@ import java.util.concurrent.TimeUnit;
 /**
  * Ends a logged-in session that started a packet and stopped sending, as the server's
  * {@code net_read_timeout} does: when no byte has arrived for the timeout while the frame decoder
- * holds part of a packet, a {@link Expired} goes down the pipeline, which the session answers with
+ * (or, under compression, the inflater) holds part of a packet, a {@link Expired} goes down the pipeline, which the session answers with
  * ER_NET_READ_INTERRUPTED and a close. A session idle between commands holds nothing and is left to
  * the idle timeout.
  */
@@ -37,7 +38,8 @@ final class PartialPacketTimeout extends IdleStateHandler {
     @Override
     protected void channelIdle(ChannelHandlerContext ctx, IdleStateEvent evt) {
         PacketFrameDecoder frames = ctx.pipeline().get(PacketFrameDecoder.class);
-        if (frames != null && frames.holdsPartialPacket()) {
+        CompressedPacketDecoder compressed = ctx.pipeline().get(CompressedPacketDecoder.class);
+        if ((frames != null && frames.holdsPartialPacket()) || (compressed != null && compressed.holdsPartialPacket())) {
             ctx.fireExceptionCaught(new Expired(timeout));
         }
     }
