@@ -103,13 +103,18 @@ final class ProtocolFuzzer {
         monitor.start();
         AtomicLong next = new AtomicLong(firstInput);
         long end = firstInput + inputs;
+        // A run may also be bounded in time (-Dfluxdb.fuzz.minutes): it then stops taking new inputs and reports those run.
+        long stopAt = Long.getLong("fluxdb.fuzz.minutes", 0) > 0
+                ? start + TimeUnit.MINUTES.toNanos(Long.getLong("fluxdb.fuzz.minutes")) : Long.MAX_VALUE;
+        LongAdder run = new LongAdder();
         ExecutorService workers = Executors.newFixedThreadPool(concurrency);
         try {
             for (int w = 0; w < concurrency; w++) {
                 workers.execute(() -> {
                     long i;
-                    while ((i = next.getAndIncrement()) < end) {
+                    while (System.nanoTime() - stopAt < 0 && (i = next.getAndIncrement()) < end) {
                         runInput(i);
+                        run.increment();
                         if (i > 0 && i % 50_000 == 0) {
                             System.out.printf("fuzz: %d inputs, %d s, %d hangs%n", i,
                                     (System.nanoTime() - start) / 1_000_000_000L, hangs.sum());
@@ -127,7 +132,7 @@ final class ProtocolFuzzer {
             root.detachAppender(logs);
         }
         long seconds = (System.nanoTime() - start) / 1_000_000_000L;
-        Report report = new Report(inputs, seconds, answered.sum(), closedSilently.sum(), hangs.sum(),
+        Report report = new Report(run.sum(), seconds, answered.sum(), closedSilently.sum(), hangs.sum(),
                 List.copyOf(hangInputs).subList(0, Math.min(20, hangInputs.size())), setupFailures.sum(),
                 logs.lines.sum(), logs.withTrace.sum(), logs.warnOrError.sum(), rssStart, rssKiB(), heapStart, heapKiB(),
                 monitor.queries.sum(), monitor.queryFailures.sum(), monitor.slowestMillis.get(), monitor.logins.sum(),
