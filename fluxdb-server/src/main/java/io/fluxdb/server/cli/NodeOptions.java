@@ -15,6 +15,7 @@ import io.fluxdb.server.config.IpRange;
 import io.fluxdb.server.config.ListenConfig;
 import io.fluxdb.server.config.LogLevel;
 import io.fluxdb.server.config.NodeConfig;
+import io.fluxdb.server.config.FrontDoorConfig;
 import io.fluxdb.server.config.ProxyConfig;
 import io.fluxdb.server.config.Secret;
 import io.fluxdb.server.config.Setting;
@@ -133,6 +134,30 @@ final class NodeOptions {
             description = "Event-loop threads for client and engine sockets; 0 = one per CPU (env IO_THREADS; default 0).")
     String ioThreads;
 
+    @Option(names = "--max-logins-per-address", paramLabel = "N",
+            description = "Connections from one client address still logging in at once (env MAX_LOGINS_PER_ADDRESS; default 64).")
+    String maxLoginsPerAddress;
+
+    @Option(names = "--login-packet-size", paramLabel = "SIZE",
+            description = "Largest packet accepted before login, e.g. 16k (env LOGIN_PACKET_SIZE; default 16k).")
+    String loginPacketSize;
+
+    @Option(names = "--packet-timeout", paramLabel = "DURATION",
+            description = "After login, a packet started and stalled this long ends the session (env PACKET_TIMEOUT; default 10s).")
+    String packetTimeout;
+
+    @Option(names = "--engine-connections", paramLabel = "N",
+            description = "Most connections to the engine; 0 = its max_connections less a reserve (env ENGINE_CONNECTIONS; default 0).")
+    String engineConnections;
+
+    @Option(names = "--engine-tls", paramLabel = "MODE",
+            description = "TLS to the engine: auto (for accounts that require TLS), on or off (env ENGINE_TLS; default auto).")
+    String engineTls;
+
+    @Option(names = "--engine-tls-ca", paramLabel = "FILE",
+            description = "PEM certificates that verify the engine's certificate (env ENGINE_TLS_CA; default: not verified).")
+    String engineTlsCa;
+
     @Option(names = "--tls-cert", paramLabel = "FILE", description = "PEM certificate chain for the client port (env TLS_CERT; needs --tls-key).")
     String tlsCert;
 
@@ -189,6 +214,7 @@ final class NodeOptions {
         Optional<TlsConfig> tls = tls(r);
         Duration connect = r.get(CONNECT_TIMEOUT, connectTimeout, ConfigValues::parseDuration, ProxyConfig.DEFAULT_CONNECT_TIMEOUT);
         Integer threads = r.get(IO_THREADS, ioThreads, t -> ConfigValues.parseInt(t, 0, ProxyConfig.MAX_IO_THREADS), 0);
+        FrontDoorConfig frontDoor = frontDoor(r);
 
         Path data = r.get(FLUXDB_DATA_DIR, dataDir, NodeOptions::parsePath, NodeConfig.DEFAULT_DATA_DIR);
         LogLevel level = r.get(LOG_LEVEL, logLevel, LogLevel::parse, LogLevel.INFO);
@@ -199,9 +225,38 @@ final class NodeOptions {
                 new ListenConfig(bind, clientPort, apiListen, apiAdvertised, raft, ui),
                 new ClusterConfig(app, peerList, secret, fluxos, readConsistency, bootstrap),
                 new AccessConfig(new AddressMatcher(allowed), clientApp, masterOnly),
-                new ProxyConfig(connections, idle, packet, infile, tls, connect, threads),
+                new ProxyConfig(connections, idle, packet, infile, tls, connect, threads, frontDoor),
                 data,
                 level);
+    }
+
+    private FrontDoorConfig frontDoor(ConfigReader r) {
+        FrontDoorConfig d = FrontDoorConfig.DEFAULTS;
+        Integer logins = r.get(MAX_LOGINS_PER_ADDRESS, maxLoginsPerAddress,
+                t -> ConfigValues.parseInt(t, 1, ProxyConfig.MAX_CONNECTIONS_LIMIT), d.maxLoginsPerAddress());
+        Long loginPacket = r.get(LOGIN_PACKET_SIZE, loginPacketSize, t -> {
+            long bytes = ConfigValues.parseByteSize(t);
+            if (bytes < FrontDoorConfig.MIN_LOGIN_PACKET_BYTES || bytes > FrontDoorConfig.MAX_LOGIN_PACKET_BYTES) {
+                throw new IllegalArgumentException("'" + t + "' is not between 1k and 1M");
+            }
+            return bytes;
+        }, d.loginPacketBytes());
+        Duration stalled = r.get(PACKET_TIMEOUT, packetTimeout, ConfigValues::parseDuration, d.packetTimeout());
+        Integer engine = r.get(ENGINE_CONNECTIONS, engineConnections,
+                t -> ConfigValues.parseInt(t, 0, FrontDoorConfig.MAX_ENGINE_CONNECTIONS), d.engineConnections());
+        FrontDoorConfig.EngineTls mode = r.get(ENGINE_TLS, engineTls, FrontDoorConfig.EngineTls::parse, d.engineTls());
+        Optional<Path> ca = r.find(ENGINE_TLS_CA, engineTlsCa, t -> {
+            Path file = parsePath(t);
+            String problem = TlsConfig.checkReadable(file);
+            if (problem != null) {
+                throw new IllegalArgumentException(problem);
+            }
+            return file;
+        });
+        if (logins == null || loginPacket == null || stalled == null || engine == null || mode == null) {
+            return d;
+        }
+        return new FrontDoorConfig(logins, loginPacket, stalled, engine, mode, ca);
     }
 
     private static void checkDistinctPorts(ConfigReader r, Integer client, Integer api, Integer raft, Integer ui) {

@@ -15,10 +15,11 @@ import java.util.Optional;
  * @param tls a configured certificate; empty means the operator uses its own self-signed one
  * @param connectTimeout a client must finish its handshake and login within this ({@code CONNECT_TIMEOUT})
  * @param ioThreads event-loop threads serving client and engine sockets ({@code IO_THREADS}); 0 means one per CPU
+ * @param frontDoor limits against abuse and TLS to the engine
  */
 public record ProxyConfig(
         int maxConnections, Duration idleTimeout, long maxPacketBytes, boolean localInfile, Optional<TlsConfig> tls,
-        Duration connectTimeout, int ioThreads) {
+        Duration connectTimeout, int ioThreads, FrontDoorConfig frontDoor) {
     public static final int DEFAULT_MAX_CONNECTIONS = 1000;
     public static final int MAX_CONNECTIONS_LIMIT = 100_000;
     /** MySQL's and MariaDB's {@code wait_timeout} default: 28800 s. */
@@ -38,10 +39,18 @@ public record ProxyConfig(
         this(maxConnections, idleTimeout, maxPacketBytes, localInfile, tls, DEFAULT_CONNECT_TIMEOUT, 0);
     }
 
+    /** The default limits against abuse ({@link FrontDoorConfig#DEFAULTS}). */
+    public ProxyConfig(int maxConnections, Duration idleTimeout, long maxPacketBytes, boolean localInfile,
+            Optional<TlsConfig> tls, Duration connectTimeout, int ioThreads) {
+        this(maxConnections, idleTimeout, maxPacketBytes, localInfile, tls, connectTimeout, ioThreads,
+                FrontDoorConfig.DEFAULTS);
+    }
+
     public ProxyConfig {
         requireNonNull(idleTimeout, "idleTimeout is null");
         requireNonNull(tls, "tls is null");
         requireNonNull(connectTimeout, "connectTimeout is null");
+        requireNonNull(frontDoor, "frontDoor is null");
         if (connectTimeout.isNegative() || connectTimeout.isZero()) {
             throw new IllegalArgumentException("connectTimeout: " + connectTimeout + " (expected: > 0)");
         }

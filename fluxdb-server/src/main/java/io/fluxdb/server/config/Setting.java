@@ -46,6 +46,12 @@ public enum Setting {
     LOCAL_INFILE("--local-infile"),
     CONNECT_TIMEOUT("--connect-timeout"),
     IO_THREADS("--io-threads"),
+    MAX_LOGINS_PER_ADDRESS("--max-logins-per-address"),
+    LOGIN_PACKET_SIZE("--login-packet-size"),
+    PACKET_TIMEOUT("--packet-timeout"),
+    ENGINE_CONNECTIONS("--engine-connections"),
+    ENGINE_TLS("--engine-tls"),
+    ENGINE_TLS_CA("--engine-tls-ca"),
     TLS_CERT("--tls-cert"),
     TLS_KEY("--tls-key"),
     LOG_LEVEL("--log-level");

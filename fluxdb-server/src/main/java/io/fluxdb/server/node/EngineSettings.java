@@ -34,6 +34,12 @@ final class EngineSettings {
         options.put("local-infile", Boolean.toString(proxy.localInfile()));
         options.put("connect-timeout", proxy.connectTimeout().toString());
         options.put("io-threads", Integer.toString(proxy.ioThreads()));
+        options.put("max-logins-per-address", Integer.toString(proxy.frontDoor().maxLoginsPerAddress()));
+        options.put("login-packet-size", Long.toString(proxy.frontDoor().loginPacketBytes()));
+        options.put("packet-timeout", proxy.frontDoor().packetTimeout().toString());
+        options.put("engine-connections", Integer.toString(proxy.frontDoor().engineConnections()));
+        options.put("engine-tls", proxy.frontDoor().engineTls().text());
+        proxy.frontDoor().engineTlsCa().ifPresent(ca -> options.put("engine-tls-ca", ca.toString()));
         options.put("tls-dir", config.dataDir().resolve("tls").toString());
         if (config.engine().selectInitDatabase()) {
             options.put("default-database", config.engine().initDatabase());

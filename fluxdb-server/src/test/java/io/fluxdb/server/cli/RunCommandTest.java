@@ -10,6 +10,7 @@ import io.fluxdb.server.config.HostPort;
 import io.fluxdb.server.config.IpAddresses;
 import io.fluxdb.server.config.IpRange;
 import io.fluxdb.server.config.LogLevel;
+import io.fluxdb.server.config.FrontDoorConfig;
 import io.fluxdb.server.config.NodeConfig;
 import io.fluxdb.server.config.Secret;
 import io.fluxdb.server.config.TlsConfig;
@@ -407,6 +408,24 @@ class RunCommandTest {
         assertThat(problems(Map.of("EXT_DB_PORT", "7071"))).containsExactly(
                 "API_LISTEN_PORT / --api-listen-port: 7071 is also the EXT_DB_PORT port");
         assertThat(problems(Map.of("UI_PORT", "7072"))).containsExactly("UI_PORT / --ui-port: 7072 is also the RAFT_PORT port");
+    }
+
+    @Test
+    void frontDoorLimitsAndEngineTlsFromVariablesAndFlags() throws Exception {
+        Path ca = Files.writeString(dir.resolve("engine-ca.pem"), "ca");
+        NodeConfig c = parse(Map.of("MAX_LOGINS_PER_ADDRESS", "8", "LOGIN_PACKET_SIZE", "4k", "PACKET_TIMEOUT", "3s",
+                "ENGINE_CONNECTIONS", "90", "ENGINE_TLS", "ON", "ENGINE_TLS_CA", ca.toString()), "--packet-timeout", "5s");
+        FrontDoorConfig f = c.proxy().frontDoor();
+        assertThat(f.maxLoginsPerAddress()).isEqualTo(8);
+        assertThat(f.loginPacketBytes()).isEqualTo(4096);
+        assertThat(f.packetTimeout()).isEqualTo(Duration.ofSeconds(5));
+        assertThat(f.engineConnections()).isEqualTo(90);
+        assertThat(f.engineTls()).isEqualTo(FrontDoorConfig.EngineTls.ON);
+        assertThat(f.engineTlsCa()).contains(ca);
+        assertThat(parse(Map.of()).proxy().frontDoor()).isEqualTo(FrontDoorConfig.DEFAULTS);
+        assertThat(problems(Map.of("ENGINE_TLS", "maybe", "LOGIN_PACKET_SIZE", "64M"))).containsExactly(
+                "LOGIN_PACKET_SIZE / --login-packet-size: '64M' is not between 1k and 1M",
+                "ENGINE_TLS / --engine-tls: 'maybe' is not auto, on or off");
     }
 
     @Test
