@@ -15,9 +15,7 @@ import java.security.GeneralSecurityException;
 import java.security.KeyStore;
 import java.security.SecureRandom;
 import java.util.HexFormat;
-import java.util.List;
 import java.util.Optional;
-import java.util.concurrent.TimeUnit;
 import javax.net.ssl.KeyManagerFactory;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -27,13 +25,15 @@ import org.slf4j.LoggerFactory;
  * PKCS#8 key, or else a self-signed one generated at first start and kept in the data directory,
  * so clients that pin it keep working across restarts.
  *
- * <p>The self-signed certificate is made with the JDK's {@code keytool}: the JDK has no public API
- * to create certificates and this keeps a crypto provider out of the operator.
+ * <p>The self-signed certificate is made in process ({@link SelfSignedCertificate}), with no crypto
+ * provider beyond the JDK's.
  */
 public final class TlsMaterial {
     private static final Logger log = LoggerFactory.getLogger(TlsMaterial.class);
     static final String KEYSTORE = "client-tls.p12";
     static final String KEYSTORE_PASSWORD = "client-tls.pass";
+    /** Ten years, as the keytool-made certificates of earlier versions. */
+    private static final java.time.Duration VALIDITY = java.time.Duration.ofDays(3650);
 
     private TlsMaterial() {}
 
@@ -88,22 +88,19 @@ public final class TlsMaterial {
         Path tmpPass = Files.createTempFile(directory, "tls", ".pass");
         restrict(tmpPass);
         Files.writeString(tmpPass, password, StandardCharsets.US_ASCII);
-        Path keytool = Path.of(System.getProperty("java.home"), "bin", "keytool");
-        List<String> command = List.of(keytool.toString(), "-genkeypair", "-alias", "fluxdb", "-keyalg", "EC",
-                "-groupname", "secp256r1", "-sigalg", "SHA256withECDSA", "-validity", "3650",
-                "-dname", "CN=" + commonName, "-ext", "SAN=dns:localhost,ip:127.0.0.1",
-                "-storetype", "PKCS12", "-keystore", tmpStore.toString(),
-                "-storepass:file", tmpPass.toString(), "-keypass:file", tmpPass.toString());
-        Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
-        String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         try {
-            if (!process.waitFor(60, TimeUnit.SECONDS) || process.exitValue() != 0) {
-                process.destroyForcibly();
-                throw new IOException("keytool could not generate a self-signed certificate: " + output.trim());
+            SelfSignedCertificate.Generated generated = SelfSignedCertificate.generate(commonName, VALIDITY);
+            KeyStore store = KeyStore.getInstance("PKCS12");
+            store.load(null, null);
+            store.setKeyEntry("fluxdb", generated.keyPair().getPrivate(), password.toCharArray(),
+                    new java.security.cert.Certificate[] {generated.certificate()});
+            try (var out = Files.newOutputStream(tmpStore)) {
+                store.store(out, password.toCharArray());
             }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IOException("interrupted while generating a self-signed certificate", e);
+        } catch (GeneralSecurityException e) {
+            Files.deleteIfExists(tmpStore);
+            Files.deleteIfExists(tmpPass);
+            throw new IOException("cannot generate a self-signed certificate: " + e.getMessage(), e);
         }
         restrict(tmpStore);
         Files.move(tmpStore, keystore, StandardCopyOption.ATOMIC_MOVE);
