@@ -400,6 +400,10 @@ final class ClusterSession {
             }
             return;
         }
+        if (c.kind() == StatementKind.WRITE && "CALL".equals(c.keyword()) && isChecksumCall(sql)) {
+            checksum(c);
+            return;
+        }
         Optional<ErrPacket> refusal = refusal(sql, c);
         if (refusal.isPresent()) {
             fail(refusal.get());
@@ -795,7 +799,8 @@ final class ClusterSession {
      */
     static final java.time.Duration DDL_BARRIER_WAIT = java.time.Duration.ofSeconds(10);
 
-    private void ddl(byte[] payload, String sql, Classification c) {
+    /** Runs {@code then} on the event loop once this session holds the write barrier alone, or fails with 1205. */
+    private void exclusively(Runnable then) {
         CompletableFuture<Void> barrier = gate.acquireExclusive();
         java.util.concurrent.ScheduledFuture<?> timeout = session.context().executor().schedule(() -> {
             if (gate.cancel(barrier)) {
@@ -806,6 +811,12 @@ final class ClusterSession {
         }, DDL_BARRIER_WAIT.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
         barrier.thenRunAsync(() -> {
             timeout.cancel(false);
+            then.run();
+        }, session.context().executor());
+    }
+
+    private void ddl(byte[] payload, String sql, Classification c) {
+        exclusively(() -> {
             long micros = nowMicros();
             String id = books.newTransactionId(cluster.role().term());
             List<String> before = List.of(
@@ -829,7 +840,7 @@ final class ClusterSession {
                 session.begin(held);
                 held.start();
             }, session.context().executor());
-        }, session.context().executor());
+        });
     }
 
     private void ddlRan(HeldResponse response, String id, String text, Classification c, WriteContext context,
@@ -879,6 +890,64 @@ final class ClusterSession {
             }, session.context().executor());
         }, session.context().executor()));
     }
+
+    // ---------------------------------------------------------------------------------------------------------
+    // CALL fluxdb.checksum(): a consistency check through the log
+
+    /** The statement that asks every node for checksums of its tables at one log index (see ClusterChecksums). */
+    static boolean isChecksumCall(String sql) {
+        return CHECKSUM_CALL.matcher(sql).matches();
+    }
+
+    private static final java.util.regex.Pattern CHECKSUM_CALL = java.util.regex.Pattern.compile(
+            "\\s*CALL\\s+`?fluxdb`?\\s*\\.\\s*`?checksum`?\\s*(\\(\\s*\\))?\\s*;?\\s*",
+            java.util.regex.Pattern.CASE_INSENSITIVE);
+
+    /**
+     * Appends a CHECKSUM entry under the exclusive write barrier, so the leader's engine holds exactly the entries
+     * before it when it applies it, as every follower does; then answers with the leader's checksums. The client's
+     * own engine connection must be allowed to read {@code fluxdb.checksums}, which is where every node keeps them.
+     */
+    private void checksum(Classification c) {
+        if (xa != null) {
+            fail(notSupported("CALL fluxdb.checksum() inside a transaction"));
+            return;
+        }
+        engine(List.of("SELECT 1 FROM fluxdb.checksums LIMIT 0",
+                "SET STATEMENT character_set_results = utf8mb4 FOR " + WriteContext.query(List.of())),
+                outcomes -> exclusively(() -> {
+                    WriteContext context = WriteContext.parse(outcomes.getLast(), List.of());
+                    long micros = nowMicros();
+                    LogEntryContent entry = new LogEntryContent(EntryKind.CHECKSUM, micros, cluster.localNodeId(),
+                            session.connectionId(), context.session(), Optional.of(context.account()),
+                            Optional.empty(), List.of(ReplicatedStatement.of("CALL fluxdb.checksum()")));
+                    cluster.submit(entry)
+                            .thenCompose(result -> {
+                                cluster.settle(result.index(), true);
+                                return cluster.awaitApplied(result.index(), CHECKSUM_WAIT)
+                                        .thenApply(applied -> result.index());
+                            })
+                            .whenCompleteAsync((index, failure) -> {
+                                gate.releaseExclusive();
+                                if (failure != null) {
+                                    Throwable cause = failure instanceof CompletionException ? failure.getCause()
+                                            : failure;
+                                    fail(new ErrPacket(1105, "HY000", "FluxDB: the checksum entry failed: "
+                                            + cause.getMessage()));
+                                    return;
+                                }
+                                session.committed(index);
+                                byte[] query = ("\u0003SELECT idx AS log_index, table_name, checksum FROM "
+                                        + "fluxdb.checksums WHERE idx = " + index + " ORDER BY table_name")
+                                        .getBytes(UTF_8);
+                                session.relay(new Packet(0, Unpooled.wrappedBuffer(query)),
+                                        relay -> session.statementSucceeded(c), null);
+                            }, session.context().executor());
+                }));
+    }
+
+    /** How long the leader waits for its own engine to record the checksums. */
+    private static final java.time.Duration CHECKSUM_WAIT = java.time.Duration.ofSeconds(60);
 
     // ---------------------------------------------------------------------------------------------------------
     // What the cluster refuses
