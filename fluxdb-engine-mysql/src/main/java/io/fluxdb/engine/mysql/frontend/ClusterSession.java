@@ -101,6 +101,8 @@ final class ClusterSession {
     private Xa xa;
     /** The session's server-side prepared statements. */
     private final PreparedStatements prepared = new PreparedStatements();
+    /** The session's read consistency ({@code SET @@session.fluxdb_consistency}). */
+    private ReadConsistency consistency;
 
     ClusterSession(ClientSession session, ClusterSupport support) {
         this.session = requireNonNull(session, "session is null");
@@ -109,6 +111,7 @@ final class ClusterSession {
         this.gate = support.gate();
         this.books = support.books();
         this.blocking = support.blocking();
+        this.consistency = support.consistency();
     }
 
     /** Whether the engine connection holds state that must not go back to the pool (an open XA transaction). */
@@ -152,9 +155,54 @@ final class ClusterSession {
             // Classified as the engine will read it: in the session's character set and SQL mode.
             Classification c = support.classifier().classify(ByteBuffer.wrap(payload, 1, payload.length - 1), parse);
             String sql = new String(payload, 1, payload.length - 1, UTF_8);
+            if (c.assignments().stream().anyMatch(ClusterSession::choosesConsistency)) {
+                chooseConsistency(c);
+                return;
+            }
             boolean write = c.kind() == StatementKind.WRITE || c.kind() == StatementKind.DDL;
-            unpinClock(write, () -> route(payload, sql, c));
+            ReadConsistency level = ReadConsistency.hint(sql).orElse(consistency);
+            unpinClock(write, () -> readBarrier(c.kind(), level, () -> route(payload, sql, c)));
         });
+    }
+
+    private static boolean choosesConsistency(io.fluxdb.engine.spi.VariableAssignment a) {
+        return a.scope() == io.fluxdb.engine.spi.VariableAssignment.Scope.SESSION
+                && a.name().equalsIgnoreCase(ReadConsistency.VARIABLE);
+    }
+
+    /** {@code SET @@session.fluxdb_consistency = ...}: the operator's own variable, which the engine does not know. */
+    private void chooseConsistency(Classification c) {
+        if (c.assignments().size() != 1 || c.multiStatement()) {
+            fail(notSupported("setting " + ReadConsistency.VARIABLE + " together with other variables; set it alone"));
+            return;
+        }
+        try {
+            consistency = ReadConsistency.parse(c.assignments().getFirst().value());
+        } catch (IllegalArgumentException e) {
+            fail(new ErrPacket(1231, "42000", e.getMessage()));
+            return;
+        }
+        reply(session.state().statusFlags());
+    }
+
+    /** Runs {@code then} once a read may run here at {@code level}; other statements run at once. */
+    private void readBarrier(StatementKind kind, ReadConsistency level, Runnable then) {
+        if (kind != StatementKind.READ) {
+            then.run();
+            return;
+        }
+        CompletableFuture<Void> ready = ReadBarrier.before(cluster, level, session.lastCommitIndex());
+        if (ready.isDone() && !ready.isCompletedExceptionally()) {
+            then.run();
+            return;
+        }
+        ready.whenCompleteAsync((applied, failure) -> {
+            if (failure != null) {
+                fail(ReadBarrier.error(level, failure));
+            } else {
+                then.run();
+            }
+        }, session.context().executor());
     }
 
     /** The session's text-reading context changes with SET NAMES, SET CHARACTER SET and SET sql_mode. */
@@ -337,7 +385,8 @@ final class ClusterSession {
                 }
                 return;
             }
-            relayPreparedRead(new Packet(0, Unpooled.wrappedBuffer(payload)));
+            readBarrier(StatementKind.READ, consistency,
+                    () -> relayPreparedRead(new Packet(0, Unpooled.wrappedBuffer(payload))));
         }));
     }
 

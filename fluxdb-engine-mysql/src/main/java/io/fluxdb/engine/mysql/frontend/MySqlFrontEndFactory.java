@@ -38,7 +38,7 @@ import java.util.concurrent.TimeUnit;
  */
 public final class MySqlFrontEndFactory implements FrontEnd {
     static final Set<String> OPTIONS = Set.of("max-connections", "idle-timeout", "max-packet-size", "local-infile",
-            "tls-cert", "tls-key", "tls-dir", "connect-timeout", "io-threads", "default-database");
+            "tls-cert", "tls-key", "tls-dir", "connect-timeout", "io-threads", "default-database", "consistency");
     /**
      * Engine logins in progress at once. Enough to keep a remote engine's round trips overlapped
      * (64 logins of three round trips each), few enough that a burst of clients never has the engine
@@ -125,9 +125,10 @@ public final class MySqlFrontEndFactory implements FrontEnd {
         if (!context.cluster().replicated()) {
             return Optional.empty();
         }
+        ReadConsistency consistency = ReadConsistency.parse(context.options().getOrDefault("consistency", "session"));
         return Optional.of(new ClusterSupport(context.cluster(), new WriteGate(),
                 new EngineLeaderBookkeeping(engine, context.cluster().localNodeId()), new LeaderClock(Clock.systemUTC()),
-                blocking, engine.classifier()));
+                blocking, engine.classifier(), consistency));
     }
 
     private static SslContext tls(Map<String, String> options) throws IOException {
