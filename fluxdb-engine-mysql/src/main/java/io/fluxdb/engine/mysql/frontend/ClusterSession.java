@@ -765,10 +765,22 @@ final class ClusterSession {
                         + " in flight on the leader to end)"));
             }
         }, DDL_BARRIER_WAIT.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
-        barrier.thenRunAsync(() -> {
+        barrier.thenCompose(acquired -> {
             timeout.cancel(false);
+            return confirmLeadership();
+        }).whenCompleteAsync((term, notLeader) -> {
+            if (barrier.isCancelled()) {
+                return; // the barrier wait timed out, and the client was told
+            }
+            if (notLeader != null) {
+                gate.releaseExclusive();
+                fail(new ErrPacket(ER_OPTION_PREVENTS_STATEMENT, "HY000", "This FluxDB node stopped being the leader"
+                        + " before the statement ran; nothing changed. Retry on the leader" + leaderHint(cluster.role())
+                        + "."));
+                return;
+            }
             long micros = nowMicros();
-            String id = books.newTransactionId(cluster.role().term());
+            String id = books.newTransactionId(term);
             List<String> before = List.of(
                     "SET STATEMENT character_set_results = utf8mb4 FOR " + WriteContext.query(List.of()),
                     pin(micros, Optional.empty()), "SET SESSION TRANSACTION READ WRITE");
@@ -791,6 +803,18 @@ final class ClusterSession {
                 held.start();
             }, session.context().executor());
         }, session.context().executor());
+    }
+
+    /**
+     * This node's term if it still leads once the barrier is held, or a failure. DDL changes the engine before its
+     * entry is appended and cannot be undone, so it must not run on a node that was deposed while it waited for the
+     * barrier (the transactions it waited for were in flight when leadership was lost, and failed with it): its
+     * statement would exist on this node only.
+     */
+    private CompletableFuture<Long> confirmLeadership() {
+        ClusterRole role = cluster.role();
+        return role.isLeader() ? CompletableFuture.completedFuture(role.term())
+                : CompletableFuture.failedFuture(new IllegalStateException("not the leader"));
     }
 
     private void ddlRan(HeldResponse response, String id, String text, Classification c, WriteContext context,
