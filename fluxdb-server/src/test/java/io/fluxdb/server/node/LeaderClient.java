@@ -32,6 +32,7 @@ abstract class LeaderClient implements Runnable {
     private int writes;
     private volatile boolean stopped;
 
+    /** {@code name} starts every token this client writes, so it must differ between clients and runs. */
     LeaderClient(String name, ProcessCluster cluster, WriteLedger ledger, long seed, AtomicInteger leaderHint) {
         this.name = name;
         this.cluster = cluster;
@@ -53,6 +54,8 @@ abstract class LeaderClient implements Runnable {
                     continue;
                 }
                 write(s, name + "-" + writes++);
+                // A steady load, not a flood: the nodes restarted meanwhile need some of the two cores.
+                Thread.sleep(random.nextInt(10));
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();

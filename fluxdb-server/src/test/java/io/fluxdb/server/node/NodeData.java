@@ -48,10 +48,9 @@ record NodeData(Set<String> tokens, Set<String> updatedBy, List<String> duplicat
             }
             List<String> badCounts = column(s, "SELECT CONCAT('item ', token, '/', kind, ' v=', v) FROM app.items"
                     + " WHERE v <> (updated_by IS NOT NULL)");
-            badCounts.addAll(column(s, "SELECT CONCAT('counter ', c.writer, ' n=', c.n, ' transactions=',"
-                    + " (SELECT COUNT(*) FROM app.items i WHERE i.writer = c.writer AND i.kind = 't'))"
-                    + " FROM app.counters c HAVING c.n <> (SELECT COUNT(*) FROM app.items i"
-                    + " WHERE i.writer = c.writer AND i.kind = 't')"));
+            badCounts.addAll(column(s, "SELECT CONCAT('counter ', writer, ' n=', n, ' transactions=', t) FROM"
+                    + " (SELECT c.writer, c.n, (SELECT COUNT(*) FROM app.items i WHERE i.writer = c.writer"
+                    + " AND i.kind = 't') AS t FROM app.counters c) counted WHERE n <> t"));
             SortedMap<Long, Integer> applied = new TreeMap<>();
             for (List<String> row : rows(s, "SELECT idx, COALESCE(error_code, 0) FROM fluxdb.applied_log")) {
                 applied.put(Long.parseLong(row.get(0)), Integer.parseInt(row.get(1)));

@@ -8,6 +8,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.time.Duration;
+import java.time.LocalTime;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -57,7 +58,8 @@ final class OperatorProcess {
         builder.environment().put("PATH", System.getenv().getOrDefault("PATH", "/usr/bin:/bin"));
         builder.environment().putAll(environment);
         starts++;
-        Files.writeString(logFile, "==== " + name + " start " + starts + " " + String.join(" ", jvmOptions) + "\n",
+        Files.writeString(logFile, "==== " + LocalTime.now() + " " + name + " start " + starts + " "
+                + String.join(" ", jvmOptions) + "\n",
                 StandardCharsets.UTF_8, StandardOpenOption.CREATE, StandardOpenOption.APPEND);
         startOffset = Files.size(logFile);
         process = builder.start();

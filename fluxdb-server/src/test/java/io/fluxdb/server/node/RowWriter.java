@@ -23,8 +23,9 @@ final class RowWriter extends LeaderClient {
     /** Tokens of this writer's acknowledged autocommit inserts that no update has targeted yet. */
     private final List<String> updatable = new ArrayList<>();
 
-    RowWriter(int writer, ProcessCluster cluster, WriteLedger ledger, long seed, AtomicInteger leaderHint) {
-        super("w" + writer, cluster, ledger, seed, leaderHint);
+    RowWriter(String run, int writer, ProcessCluster cluster, WriteLedger ledger, long seed,
+            AtomicInteger leaderHint) {
+        super(run + "w" + writer, cluster, ledger, seed, leaderHint);
         this.writer = writer;
     }
 

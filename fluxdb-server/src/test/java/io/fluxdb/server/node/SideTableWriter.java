@@ -2,6 +2,7 @@ package io.fluxdb.server.node;
 
 import io.fluxdb.server.node.WriteLedger.Outcome;
 import java.sql.Statement;
+import java.util.concurrent.Semaphore;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
@@ -12,16 +13,39 @@ import java.util.concurrent.atomic.AtomicInteger;
 final class SideTableWriter extends LeaderClient {
     private static final String[] STEPS = {"create", "insert", "alter", "drop"};
 
+    private final String run;
+    private final Semaphore turn = new Semaphore(1);
     private int table;
     private int step;
 
-    SideTableWriter(ProcessCluster cluster, WriteLedger ledger, long seed, AtomicInteger leaderHint) {
-        super("ddl", cluster, ledger, seed, leaderHint);
+    SideTableWriter(String run, ProcessCluster cluster, WriteLedger ledger, long seed, AtomicInteger leaderHint) {
+        super(run + "ddl", cluster, ledger, seed, leaderHint);
+        this.run = run;
+    }
+
+    /** Waits for the step in flight to end and runs no other until {@link #release()}. */
+    void hold() throws InterruptedException {
+        turn.acquire();
+    }
+
+    void release() {
+        turn.release();
     }
 
     @Override
     protected void write(Statement s, String token) throws InterruptedException {
-        String name = "side_" + table;
+        turn.acquire();
+        try {
+            step(s, token);
+        } finally {
+            turn.release();
+        }
+        // DDL waits for every write in flight and holds new ones back: a few a second keep the row writers going.
+        Thread.sleep(100 + random.nextInt(300));
+    }
+
+    private void step(Statement s, String token) throws InterruptedException {
+        String name = "side_" + run + "_" + table;
         String sql = switch (STEPS[step]) {
             case "create" -> "CREATE TABLE " + name + " (id INT AUTO_INCREMENT PRIMARY KEY, token VARCHAR(40))";
             case "insert" -> "INSERT INTO " + name + " (token) VALUES ('" + token + "')";
@@ -37,7 +61,5 @@ final class SideTableWriter extends LeaderClient {
         } else {
             step++;
         }
-        // DDL waits for every write in flight and holds new ones back: a few a second keep the row writers going.
-        Thread.sleep(100 + random.nextInt(300));
     }
 }
