@@ -290,7 +290,7 @@ class ClusterCrashIT {
                 String point = fault == Fault.HALT_AFTER_DDL ? "after-ddl" : "before-ddl";
                 node.kill();
                 node.start("-Dfluxdb.apply.haltAt=" + point);
-                node.awaitReady(ProcessCluster.START_TIMEOUT);
+                node.awaitReadyOrExit(ProcessCluster.START_TIMEOUT);
                 if (heldDdl != null) {
                     heldDdl.release();
                 }

@@ -80,6 +80,14 @@ final class OperatorProcess {
         }
     }
 
+    /** Waits until this run logged {@link #READY} or ended (a node armed to halt may halt while it catches up). */
+    void awaitReadyOrExit(Duration timeout) throws InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (!logOfThisRun().contains(READY) && process.isAlive() && System.nanoTime() < deadline) {
+            Thread.sleep(50);
+        }
+    }
+
     /** SIGKILL, as a crash of the machine's process would end it; waits until it is gone. */
     void kill() throws InterruptedException {
         if (process != null && process.isAlive()) {
