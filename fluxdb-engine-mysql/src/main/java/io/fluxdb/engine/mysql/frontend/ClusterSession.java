@@ -848,7 +848,12 @@ final class ClusterSession {
      */
     static final java.time.Duration DDL_BARRIER_WAIT = java.time.Duration.ofSeconds(10);
 
-    /** Runs {@code then} on the event loop once this session holds the write barrier alone, or fails with 1205. */
+    /**
+     * Runs {@code then} on the event loop once this session holds the write barrier alone, or fails with 1205; or with
+     * 1290 if this node no longer leads by then. DDL changes the engine before its entry is appended and cannot be
+     * undone, so it must not run on a node deposed while it waited for the barrier (the transactions it waited for
+     * were in flight when leadership was lost, and failed with it): its statement would exist on this node only.
+     */
     private void exclusively(Runnable then) {
         CompletableFuture<Void> barrier = gate.acquireExclusive();
         java.util.concurrent.ScheduledFuture<?> timeout = session.context().executor().schedule(() -> {
@@ -860,6 +865,13 @@ final class ClusterSession {
         }, DDL_BARRIER_WAIT.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
         barrier.thenRunAsync(() -> {
             timeout.cancel(false);
+            if (!cluster.role().isLeader()) {
+                gate.releaseExclusive();
+                fail(new ErrPacket(ER_OPTION_PREVENTS_STATEMENT, "HY000", "This FluxDB node stopped being the leader"
+                        + " before the statement ran; nothing changed. Retry on the leader" + leaderHint(cluster.role())
+                        + "."));
+                return;
+            }
             then.run();
         }, session.context().executor());
     }
