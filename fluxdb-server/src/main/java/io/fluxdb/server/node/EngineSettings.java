@@ -41,6 +41,7 @@ final class EngineSettings {
         options.put("engine-tls", proxy.frontDoor().engineTls().text());
         proxy.frontDoor().engineTlsCa().ifPresent(ca -> options.put("engine-tls-ca", ca.toString()));
         options.put("tls-dir", config.dataDir().resolve("tls").toString());
+        options.put("consistency", config.cluster().consistency().toString());
         if (config.engine().selectInitDatabase()) {
             options.put("default-database", config.engine().initDatabase());
         }

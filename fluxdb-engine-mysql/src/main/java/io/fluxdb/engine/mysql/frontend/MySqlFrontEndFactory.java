@@ -45,7 +45,7 @@ import java.util.concurrent.TimeUnit;
  */
 public final class MySqlFrontEndFactory implements FrontEnd {
     static final Set<String> OPTIONS = Set.of("max-connections", "idle-timeout", "max-packet-size", "local-infile",
-            "tls-cert", "tls-key", "tls-dir", "connect-timeout", "io-threads", "default-database",
+            "tls-cert", "tls-key", "tls-dir", "connect-timeout", "io-threads", "default-database", "consistency",
             "max-logins-per-address", "login-packet-size", "packet-timeout", "engine-connections",
             "engine-tls", "engine-tls-ca");
     /**
@@ -151,9 +151,10 @@ public final class MySqlFrontEndFactory implements FrontEnd {
         if (!context.cluster().replicated()) {
             return Optional.empty();
         }
+        ReadConsistency consistency = ReadConsistency.parse(context.options().getOrDefault("consistency", "session"));
         return Optional.of(new ClusterSupport(context.cluster(), new WriteGate(),
                 new EngineLeaderBookkeeping(engine, context.cluster().localNodeId()), new LeaderClock(Clock.systemUTC()),
-                blocking, engine.classifier()));
+                blocking, engine.classifier(), consistency));
     }
 
     private static SslContext tls(Map<String, String> options) throws IOException {
