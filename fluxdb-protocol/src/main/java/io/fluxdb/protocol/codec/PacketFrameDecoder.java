@@ -105,8 +105,8 @@ public class PacketFrameDecoder extends LengthFieldBasedFrameDecoder {
     @Override
     protected long getUnadjustedFrameLength(ByteBuf buf, int offset, int length, ByteOrder order) {
         int physical = buf.getUnsignedMediumLE(offset);
-        // Called once the 3 length bytes are in; the id follows, and is checked as soon as it is.
-        if (pending == null && buf.writerIndex() > offset + 3 && !firstSequenceIds.test(buf.getUnsignedByte(offset + 3))) {
+        // Called once per frame, with the whole header in (see decode).
+        if (pending == null && !firstSequenceIds.test(buf.getUnsignedByte(offset + 3))) {
             throw new PacketsOutOfOrderException(buf.getUnsignedByte(offset + 3));
         }
         long logical = (pending == null ? 0 : pending.readableBytes()) + (long) physical;
@@ -124,6 +124,11 @@ public class PacketFrameDecoder extends LengthFieldBasedFrameDecoder {
             return null;
         }
         if (handOff) {
+            return null;
+        }
+        // The whole header first: the super class reads the length once per frame (as soon as its 3 bytes are
+        // in) and never again, and the id after it is checked in the same call.
+        if (in.readableBytes() < HEADER_LENGTH) {
             return null;
         }
         try {
