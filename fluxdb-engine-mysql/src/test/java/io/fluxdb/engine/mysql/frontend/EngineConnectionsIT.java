@@ -65,6 +65,51 @@ class EngineConnectionsIT {
         }
     }
 
+    /**
+     * When others fill the engine, its own 1040 makes the operator close an idle pooled connection and try again: idle
+     * connections never keep a client out.
+     */
+    @Test
+    void anEngineFullOfOtherConnectionsGetsAnIdleOneBack(MariaDbProcess db) throws Exception {
+        String password = db.rootPassword();
+        try (Connection admin = DriverManager.getConnection(db.jdbcUrl(""), "root", password);
+                Statement s = admin.createStatement()) {
+            s.execute("CREATE USER IF NOT EXISTS 'filler'@'%' IDENTIFIED BY 'filler-pw'");
+            s.execute("CREATE USER IF NOT EXISTS 'app'@'%' IDENTIFIED BY 'app-pw'");
+        }
+        // The bound above the engine's limit, so that the engine, not the pool, is what is full.
+        try (TestOperator operator = TestOperator.start(db, Map.of("engine-connections", "1000"))) {
+            List<RawClient> sessions = new ArrayList<>();
+            for (int i = 0; i < 20; i++) {
+                sessions.add(RawClient.login(operator.port(), "root", password));
+            }
+            for (RawClient c : sessions) {
+                c.quit();
+            }
+            // 20 idle root connections in the pool; now others take every connection the engine has left.
+            List<Connection> fillers = new ArrayList<>();
+            try {
+                while (true) {
+                    try {
+                        fillers.add(DriverManager.getConnection(db.jdbcUrl(""), "filler", "filler-pw"));
+                    } catch (SQLException e) {
+                        assertThat(e.getErrorCode()).as("%s", e).isEqualTo(1040);
+                        break;
+                    }
+                }
+                try (RawClient app = RawClient.connect(operator.port())) {
+                    RawClient.RawPacket reply = app.authenticate("app", "app-pw", null);
+                    assertThat(reply.isOk()).as("login while the engine is full of others: %s", reply).isTrue();
+                    assertThat(app.query("SELECT CURRENT_USER()").value()).isEqualTo("app@%");
+                }
+            } finally {
+                for (Connection c : fillers) {
+                    c.close();
+                }
+            }
+        }
+    }
+
     /** Collations a client may log in with, by id (those of ucs2, utf16 and utf32 are server-side only). */
     private static Map<Integer, String> collations(MariaDbProcess db) throws SQLException {
         Map<Integer, String> byId = new LinkedHashMap<>();
