@@ -6,7 +6,6 @@ import io.fluxdb.api.StatusServer;
 import io.fluxdb.engine.spi.Cluster;
 import io.fluxdb.engine.spi.Engine;
 import io.fluxdb.engine.spi.EngineInfo;
-import io.fluxdb.engine.spi.Engines;
 import io.fluxdb.engine.spi.FrontEnd;
 import io.fluxdb.engine.spi.FrontEndContext;
 import io.fluxdb.replication.RaftCluster;
@@ -72,9 +71,9 @@ public final class OperatorNode implements AutoCloseable {
                 throw new IllegalStateException("DB_APPNAME: finding the other nodes through FluxOS is not yet built;"
                         + " list them in PEERS (host:apiPort, the same list on every node) instead");
             }
-            Engine engine = Engines.load(config.engine().engine(), EngineSettings.engineConfig(config, managedEngine));
+            Engine engine = EngineStarter.start(config.engine().engine(), EngineSettings.engineConfig(config, managedEngine),
+                    config.engine().endpoint(), config.engine().startWait(), !managedEngine);
             started.push(engine);
-            engine.start();
             EngineInfo info = engine.info();
             log.info("engine {} {} at {}", info.productName(), info.version(), config.engine().endpoint());
 
