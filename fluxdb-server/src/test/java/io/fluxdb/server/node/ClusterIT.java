@@ -79,6 +79,11 @@ class ClusterIT {
         try (Connection c = cluster.connect(leader, "app", "app-password"); Statement s = c.createStatement()) {
             s.execute("ALTER TABLE accounts ADD COLUMN flag TINYINT NOT NULL DEFAULT 1");
             s.executeUpdate("UPDATE accounts SET flag = 2 WHERE balance > 50");
+            // The client's file travels in the log: followers load the same bytes (no file of theirs is read).
+            s.unwrap(org.mariadb.jdbc.Statement.class).setLocalInfileInputStream(new java.io.ByteArrayInputStream(
+                    "loaded-1,7.50,\\N\nloaded-2,8.25,from a file\n".getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+            assertThat(s.executeUpdate("LOAD DATA LOCAL INFILE 'accounts.tsv' INTO TABLE accounts"
+                    + " FIELDS TERMINATED BY ',' (owner, balance, note)")).isEqualTo(2);
         }
         cluster.awaitConverged();
         Map<String, Long> expected = cluster.checksums(leader);

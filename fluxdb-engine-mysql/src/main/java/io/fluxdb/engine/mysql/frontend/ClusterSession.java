@@ -63,6 +63,8 @@ final class ClusterSession {
     private static final int ER_NOT_SUPPORTED_YET = 1235;
     private static final int ER_BINLOG_UNSAFE_STATEMENT = 1592;
     private static final int ER_LOCK_DEADLOCK = 1213;
+    /** MySQL's "transaction larger than max_binlog_cache_size": the closest error for an entry the log refuses. */
+    private static final int ER_TRANS_CACHE_FULL = 1197;
 
     /** An XA transaction the session has open on the leader, and the log entry it is building. */
     private static final class Xa {
@@ -533,9 +535,13 @@ final class ClusterSession {
             }
             Packet command = new Packet(0, Unpooled.wrappedBuffer(source.command()));
             boolean foundRows = (session.capabilities() & CapabilityFlags.CLIENT_FOUND_ROWS) != 0;
+            // LOAD DATA LOCAL INFILE: the file the client sends travels in the entry, and followers load its bytes.
+            boolean keepsFile = c.determinism().contains(Determinism.LOCAL_INFILE);
+            InfileForwarder infile = keepsFile ? InfileForwarder.keeping(cluster.maxEntryBytes())
+                    : InfileForwarder.forwarding();
             if (wrap) {
                 HeldResponse held = new HeldResponse(session.context(), session.backend(), command,
-                        session.backendCapabilities(), response -> {
+                        session.backendCapabilities(), infile, response -> {
                     if (response.failure() != null) {
                         session.backendLost(response.failure(), false);
                         return;
@@ -547,8 +553,14 @@ final class ClusterSession {
                         });
                         return;
                     }
-                    open.statements.add(statement(text, parameters, c, context, micros, seed,
-                            response.tracker().lastInsertId(), affectedRows(response.tracker(), foundRows, c, text)));
+                    if (infile.overflowed()) {
+                        response.discard();
+                        rollbackXa(status -> fail(fileTooLarge()));
+                        return;
+                    }
+                    open.statements.add(withFile(statement(text, parameters, c, context, micros, seed,
+                            response.tracker().lastInsertId(), affectedRows(response.tracker(), foundRows, c, text)),
+                            keepsFile, infile));
                     open.rowWrites = -1;
                     commitXa(status -> {
                         response.release(true);
@@ -561,9 +573,15 @@ final class ClusterSession {
                 open.rowWrites = -1;
                 session.relay(command, relay -> {
                     session.statementSucceeded(c);
-                    open.statements.add(statement(text, parameters, c, context, micros, seed,
-                            relay.tracker().lastInsertId(), affectedRows(relay.tracker(), foundRows, c, text)));
-                }, null);
+                    if (infile.overflowed()) {
+                        // The client has its OK already; the transaction cannot commit.
+                        open.unreplicable = fileTooLarge().message();
+                        return;
+                    }
+                    open.statements.add(withFile(statement(text, parameters, c, context, micros, seed,
+                            relay.tracker().lastInsertId(), affectedRows(relay.tracker(), foundRows, c, text)),
+                            keepsFile, infile));
+                }, null, infile);
             }
         });
     }
@@ -579,7 +597,7 @@ final class ClusterSession {
             return -1;
         }
         boolean countsAgree = switch (c.keyword()) {
-            case "DELETE", "REPLACE" -> true;
+            case "DELETE", "REPLACE", "LOAD" -> true;
             case "INSERT" -> !sql.toUpperCase(java.util.Locale.ROOT).contains("DUPLICATE");
             default -> false;
         };
@@ -595,6 +613,18 @@ final class ClusterSession {
                 seed, OptionalLong.of(micros), context.userVariables());
         return new ReplicatedStatement(text, parameters, hints,
                 affectedRows >= 0 ? OptionalLong.of(affectedRows) : OptionalLong.empty());
+    }
+
+    private static ReplicatedStatement withFile(ReplicatedStatement statement, boolean keepsFile,
+            InfileForwarder infile) {
+        return keepsFile ? new ReplicatedStatement(statement.sql(), statement.parameters(),
+                statement.hints().withLocalInfile(infile.contents()), statement.affectedRows()) : statement;
+    }
+
+    private ErrPacket fileTooLarge() {
+        return new ErrPacket(ER_TRANS_CACHE_FULL, "HY000", "The file of LOAD DATA LOCAL INFILE is larger than a"
+                + " replicated transaction may be (" + cluster.maxEntryBytes() + " bytes); the statement was rolled"
+                + " back. Load the data in smaller files");
     }
 
     private void abortWrite(boolean wrap, ErrPacket error) {
@@ -703,6 +733,15 @@ final class ClusterSession {
                     fail(new ErrPacket(ER_OPTION_PREVENTS_STATEMENT, "HY000", "This FluxDB node stopped being the"
                             + " leader before the transaction was replicated; it was rolled back. Retry on the leader"
                             + leaderHint(cluster.role()) + "."));
+                });
+                return;
+            }
+            if (cause instanceof IllegalArgumentException) {
+                // The log refused the entry before appending it (too large): certainly not in the log.
+                engine(List.of("XA ROLLBACK " + quoted(open.id)), outcomes -> {
+                    onFailure.run();
+                    fail(new ErrPacket(ER_TRANS_CACHE_FULL, "HY000", "The transaction is too large to replicate ("
+                            + cause.getMessage() + "); it was rolled back. Split it into smaller transactions"));
                 });
                 return;
             }
@@ -886,8 +925,9 @@ final class ClusterSession {
         if (c.temporaryTable()) {
             return Optional.of(notSupported("temporary tables in a cluster"));
         }
-        if ("LOAD".equals(c.keyword())) {
-            return Optional.of(notSupported("LOAD DATA in a cluster; use INSERT"));
+        if ("LOAD".equals(c.keyword()) && !c.determinism().contains(Determinism.LOCAL_INFILE)
+                && !c.determinism().contains(Determinism.SERVER_FILE)) {
+            return Optional.of(notSupported("this form of LOAD in a cluster; use LOAD DATA LOCAL INFILE or INSERT"));
         }
         for (Determinism d : c.determinism()) {
             // CREATE without a DEFINER: the entry carries the leader's account, which replay names as the DEFINER.
