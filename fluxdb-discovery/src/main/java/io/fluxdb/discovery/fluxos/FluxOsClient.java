@@ -56,6 +56,14 @@ public final class FluxOsClient {
         this.specification = moshi.adapter(AppSpecification.class);
     }
 
+    /** A client with its own HTTP client and JSON codec, for a process that talks to FluxOS from one place. */
+    public static FluxOsClient create(String apiBaseUrl, Duration timeout, RetryPolicy retry) {
+        requireNonNull(apiBaseUrl, "apiBaseUrl is null");
+        HttpUrl api = HttpUrl.parse(apiBaseUrl);
+        if (api == null) throw new IllegalArgumentException("apiBaseUrl: '" + apiBaseUrl + "' (expected: an http(s) URL)");
+        return new FluxOsClient(httpClient(timeout), new Moshi.Builder().build(), api, retry);
+    }
+
     /**
      * An HTTP client for FluxOS: every try of a request ends within {@code timeout}, a hung API included (the
      * original used 13.5 s).

@@ -32,6 +32,8 @@ public final class OperatorNode implements AutoCloseable {
     /** How often the status endpoint asks every peer for its status, and how long it waits for one. */
     static final Duration PEER_STATUS_INTERVAL = Duration.ofSeconds(5);
     static final Duration PEER_STATUS_TIMEOUT = Duration.ofSeconds(2);
+    /** How often FluxOS is asked while a new cluster waits for its instances (the original waited 10 s). */
+    static final Duration DISCOVERY_POLL_INTERVAL = Duration.ofSeconds(2);
 
     private final Deque<AutoCloseable> running = new ArrayDeque<>();
     private final EngineInfo engineInfo;
@@ -62,15 +64,14 @@ public final class OperatorNode implements AutoCloseable {
     }
 
     /** Like {@link #start(NodeConfig, boolean)}, with the replicated log's timeouts (tests shorten elections). */
-    public static OperatorNode start(NodeConfig config, boolean managedEngine, RaftTuning tuning) throws Exception {
-        requireNonNull(config, "config is null");
+    public static OperatorNode start(NodeConfig given, boolean managedEngine, RaftTuning tuning) throws Exception {
+        requireNonNull(given, "given is null");
         requireNonNull(tuning, "tuning is null");
+        // On Flux the peers come from FluxOS: this waits until the app has its instances (see FluxOsBootstrap)
+        NodeConfig config = given.cluster().appName().isPresent() && given.cluster().peers().isEmpty()
+                ? FluxOsBootstrap.resolve(given, DISCOVERY_POLL_INTERVAL) : given;
         Deque<AutoCloseable> started = new ArrayDeque<>();
         try {
-            if (config.cluster().appName().isPresent() && config.cluster().peers().isEmpty()) {
-                throw new IllegalStateException("DB_APPNAME: finding the other nodes through FluxOS is not yet built;"
-                        + " list them in PEERS (host:apiPort, the same list on every node) instead");
-            }
             Engine engine = EngineStarter.start(config.engine().engine(), EngineSettings.engineConfig(config, managedEngine),
                     config.engine().endpoint(), config.engine().startWait(), !managedEngine);
             started.push(engine);
