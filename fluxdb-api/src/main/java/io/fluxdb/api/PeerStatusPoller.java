@@ -73,12 +73,12 @@ final class PeerStatusPoller implements AutoCloseable {
         try {
             StatusReport report = client.fetch(peer.statusUrl());
             if (!before.answered()) {
-                log.info("peer status - {} answers ({} {})", peer.ip(), report.role(), report.status());
+                log.info("peer status - {} answers ({} {})", peer.statusUrl().getAuthority(), report.role(), report.status());
             }
             observations.put(peer.statusUrl(), new Observation(true, Optional.of(report)));
         } catch (IOException e) {
             if (before.answered()) {
-                log.info("peer status - {} stopped answering: {}", peer.ip(), e.getMessage());
+                log.info("peer status - {} stopped answering: {}", peer.statusUrl().getAuthority(), e.getMessage());
             }
             observations.put(peer.statusUrl(), new Observation(false, before.lastReport()));
         } catch (InterruptedException e) {
