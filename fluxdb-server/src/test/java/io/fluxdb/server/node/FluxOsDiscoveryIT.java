@@ -42,7 +42,8 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * Three nodes of one Flux app, each on its own loopback address with the same port numbers, as Flux instances are,
  * find each other through a FluxOS API emulator: they wait until the app specification's three instances are
- * listed (through a spell of garbage from the API), then form one cluster with the same group on every node.
+ * listed (through a spell of garbage from the API), then form one cluster with the same group on every node. The
+ * whole cluster then restarts on its stored group while FluxOS fails.
  */
 @Timeout(300)
 class FluxOsDiscoveryIT {
@@ -103,16 +104,11 @@ class FluxOsDiscoveryIT {
             engines.add(MariaDbProcess.builder().start());
         }
         int base = freeBlock();
+        List<NodeConfig> configs = new ArrayList<>();
         for (int i = 0; i < IPS.length; i++) {
-            NodeConfig config = config(i, base);
-            nodes.add(CompletableFuture.supplyAsync(() -> {
-                try {
-                    return OperatorNode.start(config, false, TestCluster.FAST);
-                } catch (Exception e) {
-                    throw new CompletionException(e);
-                }
-            }));
+            configs.add(config(i, base));
         }
+        configs.forEach(config -> nodes.add(startAsync(config)));
 
         // two of three instances listed, then an API answering garbage: every node keeps waiting
         await().atMost(Duration.ofSeconds(60)).until(() -> fluxos.requestCount("/apps/location/" + APP) >= 6);
@@ -164,6 +160,38 @@ class FluxOsDiscoveryIT {
                 assertThat(rs.getInt(1)).as("rows on node " + i).isEqualTo(3);
             }
         }
+
+        // the whole cluster restarts while FluxOS fails: every node takes its stored group, and they elect again
+        for (OperatorNode node : started) {
+            node.close();
+        }
+        nodes.clear();
+        fluxos.setMode(Mode.FAIL);
+        int requests = fluxos.requestCount("/apps/location/" + APP);
+        configs.forEach(config -> nodes.add(startAsync(config)));
+        List<OperatorNode> restarted = new ArrayList<>();
+        for (CompletableFuture<OperatorNode> node : nodes) {
+            restarted.add(node.get(120, TimeUnit.SECONDS));
+        }
+        int newLeader = awaitLeader(restarted);
+        try (Connection c = connect(restarted.get(newLeader), engines.get(newLeader)); Statement s = c.createStatement()) {
+            s.execute("INSERT INTO discovered VALUES (4)");
+            try (ResultSet rs = s.executeQuery("SELECT COUNT(*) FROM discovered")) {
+                assertThat(rs.next()).isTrue();
+                assertThat(rs.getInt(1)).isEqualTo(4);
+            }
+        }
+        assertThat(fluxos.requestCount("/apps/location/" + APP)).as("FluxOS asked at restart").isEqualTo(requests);
+    }
+
+    private static CompletableFuture<OperatorNode> startAsync(NodeConfig config) {
+        return CompletableFuture.supplyAsync(() -> {
+            try {
+                return OperatorNode.start(config, false, TestCluster.FAST);
+            } catch (Exception e) {
+                throw new CompletionException(e);
+            }
+        });
     }
 
     private static int awaitLeader(List<OperatorNode> nodes) {
