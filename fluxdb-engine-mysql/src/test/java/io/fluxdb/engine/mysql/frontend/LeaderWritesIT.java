@@ -181,6 +181,20 @@ class LeaderWritesIT {
     }
 
     @Test
+    void aRoutineThatBuildsSqlAtRunTimeIsRefusedWhenDefined() throws Exception {
+        int before = cluster.log().size();
+        try (Connection c = app(); Statement s = c.createStatement()) {
+            assertThatThrownBy(() -> s.execute("CREATE PROCEDURE dyn() BEGIN EXECUTE IMMEDIATE"
+                    + " CONCAT('INSERT INTO t (u) VALUES (', 'UUID())'); END"))
+                    .isInstanceOf(SQLException.class)
+                    .satisfies(e -> assertThat(((SQLException) e).getErrorCode()).isEqualTo(1592))
+                    .hasMessageContaining("builds SQL at run time");
+        }
+        assertThat(count("SELECT COUNT(*) FROM information_schema.ROUTINES WHERE ROUTINE_NAME = 'dyn'")).isZero();
+        assertThat(cluster.log()).hasSize(before);
+    }
+
+    @Test
     void autocommitWriteLooksAsFromMariaDbDirectly() throws Exception {
         try (RawClient client = RawClient.login(operator.port(), "app", "app-password")) {
             client.query("USE appdb");
