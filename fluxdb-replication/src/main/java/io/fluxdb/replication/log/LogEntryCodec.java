@@ -28,11 +28,15 @@ import java.util.zip.CRC32C;
 public final class LogEntryCodec {
     /** The format version of entries that need nothing newer (version 1 readers can apply them). */
     public static final int VERSION = 1;
-    /** Version 2 adds the bytes of a LOAD DATA LOCAL INFILE file to a statement's hints; written only for them. */
-    public static final int VERSION_LOCAL_INFILE = 2;
+    /**
+     * Version 2 adds the bytes of a LOAD DATA LOCAL INFILE file to a statement's hints, and the CHECKSUM kind; written
+     * only for entries that use them.
+     */
+    public static final int VERSION_2 = 2;
 
     static final int KIND_TRANSACTION = 1;
     static final int KIND_IMPLICIT_COMMIT = 2;
+    static final int KIND_CHECKSUM = 3;
 
     private static final int HINT_INSERT_ID = 1;
     private static final int HINT_LAST_INSERT_ID = 1 << 1;
@@ -60,9 +64,14 @@ public final class LogEntryCodec {
         LogEntryContent content = envelope.content();
         EntryWriter out = new EntryWriter(256);
         // The lowest version that can hold the entry, so that nodes that read only version 1 apply every other entry.
-        boolean infile = content.statements().stream().anyMatch(s -> s.hints().localInfile().isPresent());
-        out.u8(infile ? VERSION_LOCAL_INFILE : VERSION);
-        out.u8(content.kind() == EntryKind.TRANSACTION ? KIND_TRANSACTION : KIND_IMPLICIT_COMMIT);
+        boolean needsTwo = content.kind() == EntryKind.CHECKSUM
+                || content.statements().stream().anyMatch(s -> s.hints().localInfile().isPresent());
+        out.u8(needsTwo ? VERSION_2 : VERSION);
+        out.u8(switch (content.kind()) {
+            case TRANSACTION -> KIND_TRANSACTION;
+            case IMPLICIT_COMMIT -> KIND_IMPLICIT_COMMIT;
+            case CHECKSUM -> KIND_CHECKSUM;
+        });
         out.i64(envelope.lastCommitted());
         out.i64(content.timestampMicros());
         out.string(content.originNodeId());
@@ -90,9 +99,9 @@ public final class LogEntryCodec {
                     + (2 + CHECKSUM_BYTES) + ")");
         }
         int version = in.get(0) & 0xFF;
-        if (version != VERSION && version != VERSION_LOCAL_INFILE) {
+        if (version != VERSION && version != VERSION_2) {
             throw new IllegalStateException("log entry version: " + version + " (expected: " + VERSION + " or "
-                    + VERSION_LOCAL_INFILE + "); a newer node wrote it, or it is corrupt: upgrade this node before it"
+                    + VERSION_2 + "); a newer node wrote it, or it is corrupt: upgrade this node before it"
                     + " applies the log");
         }
         int bodyLength = in.remaining() - CHECKSUM_BYTES;
@@ -122,8 +131,15 @@ public final class LogEntryCodec {
         EntryKind kind = switch (kindCode) {
             case KIND_TRANSACTION -> EntryKind.TRANSACTION;
             case KIND_IMPLICIT_COMMIT -> EntryKind.IMPLICIT_COMMIT;
-            default -> throw in.corrupt("kind: " + kindCode + " (expected: " + KIND_TRANSACTION + " or "
-                    + KIND_IMPLICIT_COMMIT + ")");
+            case KIND_CHECKSUM -> {
+                if (version < VERSION_2) {
+                    throw in.corrupt("kind: " + kindCode + " (expected: " + KIND_TRANSACTION + " or "
+                            + KIND_IMPLICIT_COMMIT + " in version " + version + ")");
+                }
+                yield EntryKind.CHECKSUM;
+            }
+            default -> throw in.corrupt("kind: " + kindCode + " (expected: " + KIND_TRANSACTION + ", "
+                    + KIND_IMPLICIT_COMMIT + " or " + KIND_CHECKSUM + ")");
         };
         long lastCommitted = in.i64("lastCommitted");
         long timestampMicros = in.i64("timestampMicros");
@@ -238,7 +254,7 @@ public final class LogEntryCodec {
 
     private static ReplayHints readHints(EntryReader in, String field, int version) {
         int flags = in.u8(field + " hint flags");
-        int known = version >= VERSION_LOCAL_INFILE ? HINT_V1 | HINT_LOCAL_INFILE : HINT_V1;
+        int known = version >= VERSION_2 ? HINT_V1 | HINT_LOCAL_INFILE : HINT_V1;
         if ((flags & ~known) != 0) {
             throw in.corrupt(field + " hint flags: 0x" + Integer.toHexString(flags) + " (expected: bits 0-"
                     + (Integer.bitCount(known) - 1) + " only in version " + version + ")");

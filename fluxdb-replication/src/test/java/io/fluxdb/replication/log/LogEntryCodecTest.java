@@ -169,12 +169,25 @@ class LogEntryCodecTest {
         byte[] file = "1,a\n2,b\n\0\u00ff".getBytes(java.nio.charset.StandardCharsets.ISO_8859_1);
         EntryEnvelope withFile = new EntryEnvelope(4, entryWithFile(file));
         byte[] bytes = LogEntryCodec.encode(withFile);
-        assertThat(bytes[0]).isEqualTo((byte) LogEntryCodec.VERSION_LOCAL_INFILE);
+        assertThat(bytes[0]).isEqualTo((byte) LogEntryCodec.VERSION_2);
         EntryEnvelope decoded = LogEntryCodec.decode(ByteBuffer.wrap(bytes));
         assertThat(decoded).isEqualTo(withFile);
         assertThat(decoded.content().statements().get(1).hints().localInfile().orElseThrow().value()).isEqualTo(file);
         assertThat(decoded.content().statements().get(0).hints().localInfile()).isEmpty();
         assertThat(LogEntryCodec.encode(new EntryEnvelope(1, fullEntry()))[0]).isEqualTo((byte) LogEntryCodec.VERSION);
+    }
+
+    @Test
+    void aChecksumEntryIsVersionTwoAndAVersionOneChecksumIsRefused() {
+        LogEntryContent checksum = new LogEntryContent(EntryKind.CHECKSUM, 9, "n", 1, session(), Optional.empty(),
+                Optional.empty(), List.of(ReplicatedStatement.of("CALL fluxdb.checksum()")));
+        byte[] bytes = LogEntryCodec.encode(new EntryEnvelope(8, checksum));
+        assertThat(bytes[0]).isEqualTo((byte) LogEntryCodec.VERSION_2);
+        assertThat(roundTrip(new EntryEnvelope(8, checksum)).content()).isEqualTo(checksum);
+        bytes[0] = (byte) LogEntryCodec.VERSION;
+        assertThatThrownBy(() -> LogEntryCodec.decode(ByteBuffer.wrap(resealed(bytes))))
+                .isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("kind: 3");
     }
 
     @Test

@@ -145,6 +145,35 @@ class ApplySchedulerTest {
     }
 
     @Test
+    void anEngineThatAnswersAgainResumesApplyingWhereItStopped() throws Exception {
+        scheduler.enqueueMarker(1, 0);
+        scheduler.enqueueEntry(1, 1, envelope(0, transaction(PEER, "put before 1")), false);
+        awaitApplied(1);
+        engine.loseConnection();
+        scheduler.enqueueEntry(1, 2, envelope(1, transaction(PEER, "put during 2")), false);
+        scheduler.enqueueEntry(1, 3, envelope(1, transaction(PEER, "put during 3")), false);
+        await().atMost(Duration.ofSeconds(5)).until(() -> scheduler.failure().isPresent());
+        assertThat(scheduler.watermark().index()).isEqualTo(1);
+
+        engine.reconnect();
+        awaitApplied(3);
+        assertThat(scheduler.failure()).isEmpty();
+        assertThat(engine.value("during")).contains("3");
+        assertThat(engine.appliedLog()).containsKeys(1L, 2L, 3L);
+    }
+
+    @Test
+    void anEngineThatStopsAnsweringFailsApplyingWithoutAnEntry() {
+        scheduler.enqueueMarker(1, 0);
+        engine.loseConnection();
+        await().atMost(Duration.ofSeconds(5)).until(() -> scheduler.failure().isPresent());
+        assertThat(scheduler.failure()).hasValueSatisfying(t -> assertThat(t)
+                .hasMessageContaining("the engine does not answer: engine connection lost"));
+        engine.reconnect();
+        await().atMost(Duration.ofSeconds(5)).until(() -> scheduler.failure().isEmpty());
+    }
+
+    @Test
     void anEngineFailureStopsApplyingAndNothingIsSkipped() {
         scheduler.enqueueMarker(1, 0);
         scheduler.enqueueEntry(1, 1, envelope(0, transaction(PEER, "crash")), false);

@@ -101,6 +101,8 @@ final class ClusterSession {
     private Xa xa;
     /** The session's server-side prepared statements. */
     private final PreparedStatements prepared = new PreparedStatements();
+    /** The session's read consistency ({@code SET @@session.fluxdb_consistency}). */
+    private ReadConsistency consistency;
 
     ClusterSession(ClientSession session, ClusterSupport support) {
         this.session = requireNonNull(session, "session is null");
@@ -109,6 +111,7 @@ final class ClusterSession {
         this.gate = support.gate();
         this.books = support.books();
         this.blocking = support.blocking();
+        this.consistency = support.consistency();
     }
 
     /** Whether the engine connection holds state that must not go back to the pool (an open XA transaction). */
@@ -152,9 +155,54 @@ final class ClusterSession {
             // Classified as the engine will read it: in the session's character set and SQL mode.
             Classification c = support.classifier().classify(ByteBuffer.wrap(payload, 1, payload.length - 1), parse);
             String sql = new String(payload, 1, payload.length - 1, UTF_8);
+            if (c.assignments().stream().anyMatch(ClusterSession::choosesConsistency)) {
+                chooseConsistency(c);
+                return;
+            }
             boolean write = c.kind() == StatementKind.WRITE || c.kind() == StatementKind.DDL;
-            unpinClock(write, () -> route(payload, sql, c));
+            ReadConsistency level = ReadConsistency.hint(sql).orElse(consistency);
+            unpinClock(write, () -> readBarrier(c.kind(), level, () -> route(payload, sql, c)));
         });
+    }
+
+    private static boolean choosesConsistency(io.fluxdb.engine.spi.VariableAssignment a) {
+        return a.scope() == io.fluxdb.engine.spi.VariableAssignment.Scope.SESSION
+                && a.name().equalsIgnoreCase(ReadConsistency.VARIABLE);
+    }
+
+    /** {@code SET @@session.fluxdb_consistency = ...}: the operator's own variable, which the engine does not know. */
+    private void chooseConsistency(Classification c) {
+        if (c.assignments().size() != 1 || c.multiStatement()) {
+            fail(notSupported("setting " + ReadConsistency.VARIABLE + " together with other variables; set it alone"));
+            return;
+        }
+        try {
+            consistency = ReadConsistency.parse(c.assignments().getFirst().value());
+        } catch (IllegalArgumentException e) {
+            fail(new ErrPacket(1231, "42000", e.getMessage()));
+            return;
+        }
+        reply(session.state().statusFlags());
+    }
+
+    /** Runs {@code then} once a read may run here at {@code level}; other statements run at once. */
+    private void readBarrier(StatementKind kind, ReadConsistency level, Runnable then) {
+        if (kind != StatementKind.READ) {
+            then.run();
+            return;
+        }
+        CompletableFuture<Void> ready = ReadBarrier.before(cluster, level, session.lastCommitIndex());
+        if (ready.isDone() && !ready.isCompletedExceptionally()) {
+            then.run();
+            return;
+        }
+        ready.whenCompleteAsync((applied, failure) -> {
+            if (failure != null) {
+                fail(ReadBarrier.error(level, failure));
+            } else {
+                then.run();
+            }
+        }, session.context().executor());
     }
 
     /** The session's text-reading context changes with SET NAMES, SET CHARACTER SET and SET sql_mode. */
@@ -337,7 +385,8 @@ final class ClusterSession {
                 }
                 return;
             }
-            relayPreparedRead(new Packet(0, Unpooled.wrappedBuffer(payload)));
+            readBarrier(StatementKind.READ, consistency,
+                    () -> relayPreparedRead(new Packet(0, Unpooled.wrappedBuffer(payload))));
         }));
     }
 
@@ -398,6 +447,10 @@ final class ClusterSession {
             } else {
                 relay(payload, c, (relay, error) -> fail(followerError(role)));
             }
+            return;
+        }
+        if (c.kind() == StatementKind.WRITE && "CALL".equals(c.keyword()) && isChecksumCall(sql)) {
+            checksum(c);
             return;
         }
         Optional<ErrPacket> refusal = refusal(sql, c);
@@ -795,7 +848,13 @@ final class ClusterSession {
      */
     static final java.time.Duration DDL_BARRIER_WAIT = java.time.Duration.ofSeconds(10);
 
-    private void ddl(byte[] payload, String sql, Classification c) {
+    /**
+     * Runs {@code then} on the event loop once this session holds the write barrier alone, or fails with 1205; or with
+     * 1290 if this node no longer leads by then. DDL changes the engine before its entry is appended and cannot be
+     * undone, so it must not run on a node deposed while it waited for the barrier (the transactions it waited for
+     * were in flight when leadership was lost, and failed with it): its statement would exist on this node only.
+     */
+    private void exclusively(Runnable then) {
         CompletableFuture<Void> barrier = gate.acquireExclusive();
         java.util.concurrent.ScheduledFuture<?> timeout = session.context().executor().schedule(() -> {
             if (gate.cancel(barrier)) {
@@ -806,6 +865,19 @@ final class ClusterSession {
         }, DDL_BARRIER_WAIT.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
         barrier.thenRunAsync(() -> {
             timeout.cancel(false);
+            if (!cluster.role().isLeader()) {
+                gate.releaseExclusive();
+                fail(new ErrPacket(ER_OPTION_PREVENTS_STATEMENT, "HY000", "This FluxDB node stopped being the leader"
+                        + " before the statement ran; nothing changed. Retry on the leader" + leaderHint(cluster.role())
+                        + "."));
+                return;
+            }
+            then.run();
+        }, session.context().executor());
+    }
+
+    private void ddl(byte[] payload, String sql, Classification c) {
+        exclusively(() -> {
             long micros = nowMicros();
             String id = books.newTransactionId(cluster.role().term());
             List<String> before = List.of(
@@ -829,7 +901,7 @@ final class ClusterSession {
                 session.begin(held);
                 held.start();
             }, session.context().executor());
-        }, session.context().executor());
+        });
     }
 
     private void ddlRan(HeldResponse response, String id, String text, Classification c, WriteContext context,
@@ -879,6 +951,64 @@ final class ClusterSession {
             }, session.context().executor());
         }, session.context().executor()));
     }
+
+    // ---------------------------------------------------------------------------------------------------------
+    // CALL fluxdb.checksum(): a consistency check through the log
+
+    /** The statement that asks every node for checksums of its tables at one log index (see ClusterChecksums). */
+    static boolean isChecksumCall(String sql) {
+        return CHECKSUM_CALL.matcher(sql).matches();
+    }
+
+    private static final java.util.regex.Pattern CHECKSUM_CALL = java.util.regex.Pattern.compile(
+            "\\s*CALL\\s+`?fluxdb`?\\s*\\.\\s*`?checksum`?\\s*(\\(\\s*\\))?\\s*;?\\s*",
+            java.util.regex.Pattern.CASE_INSENSITIVE);
+
+    /**
+     * Appends a CHECKSUM entry under the exclusive write barrier, so the leader's engine holds exactly the entries
+     * before it when it applies it, as every follower does; then answers with the leader's checksums. The client's
+     * own engine connection must be allowed to read {@code fluxdb.checksums}, which is where every node keeps them.
+     */
+    private void checksum(Classification c) {
+        if (xa != null) {
+            fail(notSupported("CALL fluxdb.checksum() inside a transaction"));
+            return;
+        }
+        engine(List.of("SELECT 1 FROM fluxdb.checksums LIMIT 0",
+                "SET STATEMENT character_set_results = utf8mb4 FOR " + WriteContext.query(List.of())),
+                outcomes -> exclusively(() -> {
+                    WriteContext context = WriteContext.parse(outcomes.getLast(), List.of());
+                    long micros = nowMicros();
+                    LogEntryContent entry = new LogEntryContent(EntryKind.CHECKSUM, micros, cluster.localNodeId(),
+                            session.connectionId(), context.session(), Optional.of(context.account()),
+                            Optional.empty(), List.of(ReplicatedStatement.of("CALL fluxdb.checksum()")));
+                    cluster.submit(entry)
+                            .thenCompose(result -> {
+                                cluster.settle(result.index(), true);
+                                return cluster.awaitApplied(result.index(), CHECKSUM_WAIT)
+                                        .thenApply(applied -> result.index());
+                            })
+                            .whenCompleteAsync((index, failure) -> {
+                                gate.releaseExclusive();
+                                if (failure != null) {
+                                    Throwable cause = failure instanceof CompletionException ? failure.getCause()
+                                            : failure;
+                                    fail(new ErrPacket(1105, "HY000", "FluxDB: the checksum entry failed: "
+                                            + cause.getMessage()));
+                                    return;
+                                }
+                                session.committed(index);
+                                byte[] query = ("\u0003SELECT idx AS log_index, table_name, checksum FROM "
+                                        + "fluxdb.checksums WHERE idx = " + index + " ORDER BY table_name")
+                                        .getBytes(UTF_8);
+                                session.relay(new Packet(0, Unpooled.wrappedBuffer(query)),
+                                        relay -> session.statementSucceeded(c), null);
+                            }, session.context().executor());
+                }));
+    }
+
+    /** How long the leader waits for its own engine to record the checksums. */
+    private static final java.time.Duration CHECKSUM_WAIT = java.time.Duration.ofSeconds(60);
 
     // ---------------------------------------------------------------------------------------------------------
     // What the cluster refuses
