@@ -72,6 +72,8 @@ public final class ApplyScheduler implements AutoCloseable {
     private final AppliedWaiters waiters;
     private final long skipThrough;
     private final ReentrantLock lock = new ReentrantLock();
+    /** Signalled when the queue shrinks or the scheduler closes. */
+    private final java.util.concurrent.locks.Condition room = lock.newCondition();
     private final AtomicBoolean changed = new AtomicBoolean();
     private final ArrayDeque<ApplyItem> queue = new ArrayDeque<>();
     private final Map<Long, ApplyItem> awaitingSettle = new HashMap<>();
@@ -129,6 +131,25 @@ public final class ApplyScheduler implements AutoCloseable {
             throw new IllegalStateException("entry " + index + ": a log entry with content at index < 1");
         }
         enqueue(new ApplyItem(index, term, envelope), local);
+    }
+
+    /** How many entries may wait here; beyond it {@link #awaitRoom} holds the log's apply thread back. */
+    static final int MAX_BACKLOG = 4096;
+
+    /**
+     * Blocks while {@link #MAX_BACKLOG} entries wait to be applied, so a node that applies slower than the log commits
+     * (or whose engine is down) holds a bounded number of entries in memory; the others wait in the log on disk. Call
+     * it before {@link #enqueueEntry}, from the thread that feeds the entries.
+     */
+    public void awaitRoom() throws InterruptedException {
+        lock.lock();
+        try {
+            while (!closed && queue.size() >= MAX_BACKLOG) {
+                room.await(1, TimeUnit.SECONDS);
+            }
+        } finally {
+            lock.unlock();
+        }
     }
 
     /** Queues an index without content (a configuration or metadata entry of the log). */
@@ -249,6 +270,7 @@ public final class ApplyScheduler implements AutoCloseable {
         ApplyItem head;
         while ((head = queue.peekFirst()) != null && head.isMarker() && head.term <= resolvedTerm) {
             queue.removeFirst();
+            room.signalAll();
             advanceWatermark(head);
         }
         if (head == null) {
@@ -474,6 +496,7 @@ public final class ApplyScheduler implements AutoCloseable {
 
     private void finish(ApplyItem item, ApplyResult result) {
         ApplyItem removed = queue.pollFirst();
+        room.signalAll();
         if (removed != item) {
             throw new IllegalStateException("entry " + item.index + " committed while " + removed + " is first");
         }
@@ -583,6 +606,7 @@ public final class ApplyScheduler implements AutoCloseable {
         List<ApplyTransaction> open = new ArrayList<>();
         locked(() -> {
             closed = true;
+            room.signalAll();
             for (ApplyItem item : queue) {
                 if (item.state == State.EXECUTED) {
                     open.add(item.transaction);

@@ -12,6 +12,7 @@ import io.fluxdb.engine.spi.ClusterException;
 import io.fluxdb.replication.statemachine.ApplyScheduler.Watermark;
 import io.fluxdb.replication.testing.TestEngine;
 import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
 import java.util.List;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executors;
@@ -160,6 +161,33 @@ class ApplySchedulerTest {
         assertThat(scheduler.failure()).isEmpty();
         assertThat(engine.value("during")).contains("3");
         assertThat(engine.appliedLog()).containsKeys(1L, 2L, 3L);
+    }
+
+    @Test
+    void aFullBacklogHoldsTheFeederBackUntilEntriesAreApplied() throws Exception {
+        scheduler.enqueueMarker(1, 0);
+        engine.loseConnection();
+        long last = ApplyScheduler.MAX_BACKLOG;
+        for (long index = 1; index <= last; index++) {
+            scheduler.awaitRoom();
+            scheduler.enqueueEntry(1, index, envelope(0, transaction(PEER, "put k" + index + " 1")), false);
+        }
+        CompletableFuture<Void> feeder = CompletableFuture.runAsync(() -> {
+            try {
+                scheduler.awaitRoom();
+            } catch (InterruptedException e) {
+                throw new IllegalStateException(e);
+            }
+            scheduler.enqueueEntry(1, last + 1, envelope(0, transaction(PEER, "put beyond 1")), false);
+        });
+        Thread.sleep(500);
+        assertThat(feeder).as("the feeder waits while the backlog is full").isNotDone();
+        assertThat(scheduler.backlog()).isEqualTo(ApplyScheduler.MAX_BACKLOG);
+
+        engine.reconnect();
+        feeder.get(30, java.util.concurrent.TimeUnit.SECONDS);
+        awaitApplied(last + 1);
+        assertThat(engine.value("beyond")).contains("1");
     }
 
     @Test

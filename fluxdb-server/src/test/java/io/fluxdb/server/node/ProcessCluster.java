@@ -24,7 +24,8 @@ import java.util.OptionalInt;
  */
 final class ProcessCluster implements AutoCloseable {
     static final String SECRET = "crash-test-cluster-secret-0123456789";
-    static final Duration START_TIMEOUT = Duration.ofSeconds(60);
+    /** Generous: three JVMs and three engines start at once on what may be two busy cores. */
+    static final Duration START_TIMEOUT = Duration.ofSeconds(180);
 
     private final Path dir;
     private final int base;

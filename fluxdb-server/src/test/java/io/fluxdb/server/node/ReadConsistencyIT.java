@@ -107,6 +107,44 @@ class ReadConsistencyIT {
 
     @Test
     @Order(4)
+    void aCommitTokenFromTheLeaderMakesAReadOnAnotherNodeWaitForThatWrite() throws Exception {
+        long token;
+        try (Connection writer = cluster.connectRoot(leader); Statement s = writer.createStatement()) {
+            assertThat(value(s, "SELECT @@fluxdb_last_commit")).isZero();
+            try (Connection lock = cluster.engineConnection(follower); Statement locking = lock.createStatement();
+                    Connection reader = cluster.connectRoot(follower); Statement read = reader.createStatement()) {
+                lock.setAutoCommit(false);
+                locking.executeQuery("SELECT * FROM app.kv WHERE k = 1 FOR UPDATE").close();
+                assertThat(s.executeUpdate("UPDATE kv SET v = 11 WHERE k = 1")).isEqualTo(1);
+                try (ResultSet rs = s.executeQuery("SELECT @@session.fluxdb_last_commit")) {
+                    rs.next();
+                    token = rs.getLong(1);
+                    assertThat(rs.getMetaData().getColumnLabel(1)).isEqualTo("@@session.fluxdb_last_commit");
+                }
+                assertThat(token).isPositive();
+
+                try (ResultSet rs = read.executeQuery("SELECT @@fluxdb_consistency")) {
+                    rs.next();
+                    assertThat(rs.getString(1)).isEqualTo("session");
+                }
+                // This session wrote nothing: without the token its reads do not wait.
+                assertThat(value(read, "SELECT v FROM kv WHERE k = 1")).isEqualTo(7);
+                read.execute("SET @@session.fluxdb_read_after = " + token);
+                CompletableFuture<Integer> after = CompletableFuture.supplyAsync(() -> value(read,
+                        "SELECT v FROM kv WHERE k = 1"));
+                Thread.sleep(1_500);
+                assertThat(after).as("a read after the token waits for that write").isNotDone();
+                lock.rollback();
+                assertThat(after.get(20, TimeUnit.SECONDS)).isEqualTo(11);
+                assertThatThrownBy(() -> read.execute("SET @@session.fluxdb_last_commit = 1"))
+                        .isInstanceOf(SQLException.class)
+                        .satisfies(e -> assertThat(((SQLException) e).getErrorCode()).isEqualTo(1238));
+            }
+        }
+    }
+
+    @Test
+    @Order(5)
     void withoutAMajorityStrongReadsFailInBoundedTimeAndEventualReadsAreServed() throws Exception {
         int survivor = follower;
         for (int i = 0; i < cluster.size(); i++) {

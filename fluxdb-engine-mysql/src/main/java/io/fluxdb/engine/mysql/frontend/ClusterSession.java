@@ -101,8 +101,8 @@ final class ClusterSession {
     private Xa xa;
     /** The session's server-side prepared statements. */
     private final PreparedStatements prepared = new PreparedStatements();
-    /** The session's read consistency ({@code SET @@session.fluxdb_consistency}). */
-    private ReadConsistency consistency;
+    /** The session's read consistency and commit token (the fluxdb_ session variables). */
+    private final OperatorVariables variables;
 
     ClusterSession(ClientSession session, ClusterSupport support) {
         this.session = requireNonNull(session, "session is null");
@@ -111,7 +111,7 @@ final class ClusterSession {
         this.gate = support.gate();
         this.books = support.books();
         this.blocking = support.blocking();
-        this.consistency = support.consistency();
+        this.variables = new OperatorVariables(support.consistency());
     }
 
     /** Whether the engine connection holds state that must not go back to the pool (an open XA transaction). */
@@ -155,34 +155,20 @@ final class ClusterSession {
             // Classified as the engine will read it: in the session's character set and SQL mode.
             Classification c = support.classifier().classify(ByteBuffer.wrap(payload, 1, payload.length - 1), parse);
             String sql = new String(payload, 1, payload.length - 1, UTF_8);
-            if (c.assignments().stream().anyMatch(ClusterSession::choosesConsistency)) {
-                chooseConsistency(c);
+            if (OperatorVariables.assignsOne(c)) {
+                variables.set(c).ifPresentOrElse(this::fail, () -> reply(session.state().statusFlags()));
+                return;
+            }
+            Optional<String> answer = variables.selectRewrite(sql, session.lastCommitIndex());
+            if (answer.isPresent()) {
+                byte[] query = ("\u0003" + answer.get()).getBytes(UTF_8);
+                session.relay(new Packet(0, Unpooled.wrappedBuffer(query)), relay -> { }, null);
                 return;
             }
             boolean write = c.kind() == StatementKind.WRITE || c.kind() == StatementKind.DDL;
-            ReadConsistency level = ReadConsistency.hint(sql).orElse(consistency);
+            ReadConsistency level = ReadConsistency.hint(sql).orElse(variables.consistency());
             unpinClock(write, () -> readBarrier(c.kind(), level, () -> route(payload, sql, c)));
         });
-    }
-
-    private static boolean choosesConsistency(io.fluxdb.engine.spi.VariableAssignment a) {
-        return a.scope() == io.fluxdb.engine.spi.VariableAssignment.Scope.SESSION
-                && a.name().equalsIgnoreCase(ReadConsistency.VARIABLE);
-    }
-
-    /** {@code SET @@session.fluxdb_consistency = ...}: the operator's own variable, which the engine does not know. */
-    private void chooseConsistency(Classification c) {
-        if (c.assignments().size() != 1 || c.multiStatement()) {
-            fail(notSupported("setting " + ReadConsistency.VARIABLE + " together with other variables; set it alone"));
-            return;
-        }
-        try {
-            consistency = ReadConsistency.parse(c.assignments().getFirst().value());
-        } catch (IllegalArgumentException e) {
-            fail(new ErrPacket(1231, "42000", e.getMessage()));
-            return;
-        }
-        reply(session.state().statusFlags());
     }
 
     /** Runs {@code then} once a read may run here at {@code level}; other statements run at once. */
@@ -191,7 +177,8 @@ final class ClusterSession {
             then.run();
             return;
         }
-        CompletableFuture<Void> ready = ReadBarrier.before(cluster, level, session.lastCommitIndex());
+        CompletableFuture<Void> ready = ReadBarrier.before(cluster, level,
+                Math.max(session.lastCommitIndex(), variables.readAfter()));
         if (ready.isDone() && !ready.isCompletedExceptionally()) {
             then.run();
             return;
@@ -385,7 +372,7 @@ final class ClusterSession {
                 }
                 return;
             }
-            readBarrier(StatementKind.READ, consistency,
+            readBarrier(StatementKind.READ, variables.consistency(),
                     () -> relayPreparedRead(new Packet(0, Unpooled.wrappedBuffer(payload))));
         }));
     }
@@ -515,6 +502,11 @@ final class ClusterSession {
         relay(payload, c, (relay, error) -> {
             // The classifier saw no write, but the engine refused one (a stored function called from a SELECT):
             // run the statement again as a write. The refused attempt changed nothing.
+            if ("PREPARE".equals(c.keyword())) {
+                // PREPARE of a write: EXECUTE is refused in a cluster, so say so now.
+                fail(notSupported(EXECUTE_REFUSAL));
+                return;
+            }
             log.debug("conn={} - engine refused a write the classifier missed; replicating it", session.connectionId());
             boolean autocommit = ServerStatus.has(session.state().statusFlags(), ServerStatus.SERVER_STATUS_AUTOCOMMIT);
             write(payload, sql, c, xa == null && autocommit);
@@ -1055,6 +1047,11 @@ final class ClusterSession {
         if (c.temporaryTable()) {
             return Optional.of(notSupported("temporary tables in a cluster"));
         }
+        if ("EXECUTE".equals(c.keyword())) {
+            // The text names a statement prepared in the session (or built from a string): followers have neither,
+            // and what it runs cannot be checked.
+            return Optional.of(notSupported(EXECUTE_REFUSAL));
+        }
         if ("LOAD".equals(c.keyword()) && !c.determinism().contains(Determinism.LOCAL_INFILE)
                 && !c.determinism().contains(Determinism.SERVER_FILE)) {
             return Optional.of(notSupported("this form of LOAD in a cluster; use LOAD DATA LOCAL INFILE or INSERT"));
@@ -1070,6 +1067,10 @@ final class ClusterSession {
         }
         return Optional.empty();
     }
+
+    private static final String EXECUTE_REFUSAL = "PREPARE of a write, EXECUTE and EXECUTE IMMEDIATE in a cluster;"
+            + " send the statement itself, or prepare it with the binary protocol (COM_STMT_PREPARE, e.g."
+            + " useServerPrepStmts=true)";
 
     private static ErrPacket notSupported(String what) {
         return new ErrPacket(ER_NOT_SUPPORTED_YET, "42000", "FluxDB doesn't yet support '" + what + "'");

@@ -45,9 +45,9 @@ import java.util.concurrent.TimeUnit;
  */
 public final class MySqlFrontEndFactory implements FrontEnd {
     static final Set<String> OPTIONS = Set.of("max-connections", "idle-timeout", "max-packet-size", "local-infile",
-            "tls-cert", "tls-key", "tls-dir", "connect-timeout", "io-threads", "default-database", "consistency",
+            "tls-cert", "tls-key", "tls-dir", "connect-timeout", "io-threads", "default-database",
             "max-logins-per-address", "login-packet-size", "packet-timeout", "engine-connections",
-            "engine-tls", "engine-tls-ca");
+            "engine-tls", "engine-tls-ca", "consistency");
     /**
      * Engine logins in progress at once. Enough to keep a remote engine's round trips overlapped
      * (64 logins of three round trips each), few enough that a burst of clients never has the engine

@@ -1,0 +1,45 @@
+package io.fluxdb.engine.mysql.frontend;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.fluxdb.engine.mysql.sql.MySqlStatementClassifier;
+import io.fluxdb.engine.spi.Classification;
+import io.fluxdb.protocol.message.server.ErrPacket;
+import org.junit.jupiter.api.Test;
+
+class OperatorVariablesTest {
+    private final MySqlStatementClassifier classifier = new MySqlStatementClassifier();
+    private final OperatorVariables variables = new OperatorVariables(ReadConsistency.SESSION);
+
+    private Classification classify(String sql) {
+        return classifier.classify(sql);
+    }
+
+    @Test
+    void setsTheConsistencyAndACommitTokenAndRefusesTheReadOnlyOne() {
+        assertThat(OperatorVariables.assignsOne(classify("SET @@session.fluxdb_consistency = 'strong'"))).isTrue();
+        assertThat(OperatorVariables.assignsOne(classify("SET @fluxdb_consistency = 1"))).isFalse();
+        assertThat(variables.set(classify("SET SESSION fluxdb_consistency = EVENTUAL"))).isEmpty();
+        assertThat(variables.consistency()).isEqualTo(ReadConsistency.EVENTUAL);
+        assertThat(variables.set(classify("SET fluxdb_read_after = 42"))).isEmpty();
+        assertThat(variables.readAfter()).isEqualTo(42);
+        assertThat(variables.set(classify("SET fluxdb_last_commit = 1"))).get().extracting(ErrPacket::errorCode)
+                .isEqualTo(1238);
+        assertThat(variables.set(classify("SET fluxdb_read_after = 'soon'"))).get().extracting(ErrPacket::errorCode)
+                .isEqualTo(1231);
+        assertThat(variables.set(classify("SET fluxdb_nonsense = 1"))).get().extracting(ErrPacket::errorCode)
+                .isEqualTo(1193);
+        assertThat(variables.readAfter()).isEqualTo(42);
+    }
+
+    @Test
+    void aSelectOfOneVariableIsAnsweredFromALiteralNamedAsMariaDbNamesTheColumn() {
+        assertThat(variables.selectRewrite("SELECT @@fluxdb_last_commit", 17))
+                .contains("SELECT 17 AS `@@fluxdb_last_commit`");
+        assertThat(variables.selectRewrite(" select @@SESSION . fluxdb_consistency ;", 0))
+                .contains("SELECT 'session' AS `@@SESSION.fluxdb_consistency`");
+        assertThat(variables.selectRewrite("SELECT @@fluxdb_last_commit, 1", 17)).isEmpty();
+        assertThat(variables.selectRewrite("SELECT @@fluxdb_unknown", 17)).isEmpty();
+        assertThat(variables.selectRewrite("SELECT @@version", 17)).isEmpty();
+    }
+}
