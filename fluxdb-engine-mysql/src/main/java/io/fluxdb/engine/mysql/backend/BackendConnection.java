@@ -20,6 +20,8 @@ public final class BackendConnection {
     private final String serverVersion;
     private volatile ResponseListener listener;
     private volatile boolean broken;
+    /** Set once when the pool stops counting this connection, so that a second discard cannot uncount another. */
+    private final java.util.concurrent.atomic.AtomicBoolean uncounted = new java.util.concurrent.atomic.AtomicBoolean();
     private volatile long idleSinceNanos = System.nanoTime();
     /** The session's collation now: the login's, or the one a SET NAMES of the pool chose on reuse. */
     private volatile int collation;
@@ -127,6 +129,11 @@ public final class BackendConnection {
 
     public boolean isUsable() {
         return !broken && channel.isActive();
+    }
+
+    /** True the first time only: the pool uncounts a connection once, however many paths discard it. */
+    boolean uncount() {
+        return uncounted.compareAndSet(false, true);
     }
 
     public ChannelFuture close() {

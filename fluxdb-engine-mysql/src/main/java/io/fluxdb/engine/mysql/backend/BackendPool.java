@@ -242,7 +242,9 @@ public final class BackendPool implements AutoCloseable {
     /** Closes a connection that must not be reused (broken, or its session state is unknown). */
     public void discard(BackendConnection connection) {
         connection.close();
-        total.decrementAndGet();
+        if (connection.uncount()) {
+            total.decrementAndGet();
+        }
     }
 
     /** Closes connections idle for longer than {@code maxIdle}; called periodically. */

@@ -115,6 +115,11 @@ final class ChangeUser implements Exchange {
     }
 
     private void onBackend(String user, String database, String okInfo, BackendConnection backend, Throwable error) {
+        if (error == null && !ctx.channel().isActive()) {
+            // The client left while the engine login ran: the session gave its connections back already.
+            services.backends().release(backend);
+            return;
+        }
         if (error != null) {
             Throwable cause = error instanceof CompletionException ? error.getCause() : error;
             if (cause instanceof BackendLoginException e) {
