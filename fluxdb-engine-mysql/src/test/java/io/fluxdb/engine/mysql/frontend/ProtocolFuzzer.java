@@ -236,8 +236,8 @@ final class ProtocolFuzzer {
     }
 
     /**
-     * Waits for the answer. A command-phase input may rightly get none (COM_STMT_CLOSE expects no reply): after a
-     * second without one, a COM_PING follows, and the session must answer that (or close) within the hang limit.
+     * Waits for the answer. A command-phase input may rightly get none (COM_STMT_CLOSE expects no reply): then
+     * COM_PINGs follow ({@link #readOrPing}), and the session must answer (or close) within the hang limit.
      */
     private void await(RawClient client, Mode mode, long i, boolean compressed) throws IOException {
         InputStream in = client.input();
@@ -248,17 +248,7 @@ final class ProtocolFuzzer {
                 client.socket().setSoTimeout((int) HANG.toMillis());
                 n = in.read(buf);
             } else {
-                client.socket().setSoTimeout(1000);
-                try {
-                    n = in.read(buf);
-                } catch (SocketTimeoutException quiet) {
-                    byte[] ping = RawClient.frame(0, new byte[] {0x0e});
-                    OutputStream out = client.socket().getOutputStream();
-                    out.write(compressed ? FuzzInputs.stored(ping, 0) : ping);
-                    out.flush();
-                    client.socket().setSoTimeout((int) HANG.toMillis() - 1000);
-                    n = in.read(buf);
-                }
+                n = readOrPing(client, in, buf, compressed);
             }
         } catch (SocketTimeoutException e) {
             hangs.increment();
@@ -278,6 +268,28 @@ final class ProtocolFuzzer {
             }
         } catch (SocketTimeoutException e) {
             // Quiet: the operator waits for the client, as it should after answering.
+        }
+    }
+
+    /**
+     * Reads an answer; after a second of silence sends COM_PING, and after another second a second one: the first
+     * may only complete a partial packet of the input (into a command that rightly gets no reply), the second is then
+     * a command of its own. Throws SocketTimeoutException if nothing comes within the hang limit.
+     */
+    private static int readOrPing(RawClient client, InputStream in, byte[] buf, boolean compressed) throws IOException {
+        OutputStream out = client.socket().getOutputStream();
+        byte[] ping = RawClient.frame(0, new byte[] {0x0e});
+        for (int pings = 0; ; pings++) {
+            client.socket().setSoTimeout(pings < 2 ? 1000 : (int) HANG.toMillis() - 2000);
+            try {
+                return in.read(buf);
+            } catch (SocketTimeoutException quiet) {
+                if (pings == 2) {
+                    throw quiet;
+                }
+                out.write(compressed ? FuzzInputs.stored(ping, 0) : ping);
+                out.flush();
+            }
         }
     }
 
