@@ -268,6 +268,8 @@ final class ProtocolFuzzer {
             }
         } catch (SocketTimeoutException e) {
             // Quiet: the operator waits for the client, as it should after answering.
+        } catch (IOException e) {
+            // Reset after its answer: the input is counted as answered already.
         }
     }
 
