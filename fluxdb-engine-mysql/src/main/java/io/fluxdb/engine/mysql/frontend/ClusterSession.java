@@ -150,8 +150,7 @@ final class ClusterSession {
             // Classified as the engine will read it: in the session's character set and SQL mode.
             Classification c = support.classifier().classify(ByteBuffer.wrap(payload, 1, payload.length - 1), parse);
             String sql = new String(payload, 1, payload.length - 1, UTF_8);
-            boolean write = c.kind() == StatementKind.WRITE || c.kind() == StatementKind.DDL;
-            unpinClock(write, () -> route(payload, sql, c));
+            unpinClock(keepsClock(c), () -> route(payload, sql, c));
         });
     }
 
@@ -185,7 +184,8 @@ final class ClusterSession {
                     + " SELECT @@session.sql_mode, @@session.character_set_client");
         }
         Xa open = xa;
-        boolean check = open != null && (open.readUnchecked || open.rowWrites < 0);
+        // after a read the classifier did not check; the baseline it is compared with was taken before that read
+        boolean check = open != null && open.readUnchecked;
         if (check) {
             prologue.add(ROW_WRITES);
         }
@@ -206,9 +206,27 @@ final class ClusterSession {
         });
     }
 
-    /** A clock pinned for the previous write is released before anything but another write. */
-    private void unpinClock(boolean write, Runnable then) {
-        if (!clockPinned || write) {
+    /**
+     * Statements that may run with the clock a previous write pinned: writes pin it again, and BEGIN, COMMIT and
+     * ROLLBACK show the client no time (opening an XA transaction releases the clock in the same round trip).
+     */
+    private static boolean keepsClock(Classification c) {
+        if (c == null) {
+            return false;
+        }
+        return switch (c.kind()) {
+            case WRITE, DDL -> true;
+            case TRANSACTION -> !c.multiStatement() && switch (c.transaction()) {
+                case BEGIN, COMMIT, ROLLBACK -> true;
+                default -> false;
+            };
+            default -> false;
+        };
+    }
+
+    /** A clock pinned for the previous write is released before anything but the statements that keep it. */
+    private void unpinClock(boolean keep, Runnable then) {
+        if (!clockPinned || keep) {
             then.run();
             return;
         }
@@ -234,6 +252,29 @@ final class ClusterSession {
         }
         open.rowWrites = rowWrites;
         open.readUnchecked = false;
+    }
+
+    /**
+     * Marks the transaction as running a statement the classifier took for a read, after taking the baseline of row
+     * writes it is checked against when the baseline is unknown (a write ran since the last one). Writes never need
+     * one, so a transaction of writes only never reads the count.
+     */
+    private void uncheckedRead(Runnable then) {
+        Xa open = xa;
+        if (open == null) {
+            then.run();
+            return;
+        }
+        if (open.rowWrites >= 0) {
+            open.readUnchecked = true;
+            then.run();
+            return;
+        }
+        engine(List.of(ROW_WRITES), outcomes -> {
+            open.rowWrites = Long.parseLong(outcomes.getFirst().text(0));
+            open.readUnchecked = true;
+            then.run();
+        });
     }
 
     private static final String ROW_WRITES = "SELECT SUM(VARIABLE_VALUE) FROM information_schema.SESSION_STATUS"
@@ -308,8 +349,7 @@ final class ClusterSession {
         byte[] payload = ByteBufUtil.getBytes(packet.content());
         packet.release();
         Classification c = decoded == null ? null : decoded.statement().classification;
-        boolean write = c != null && (c.kind() == StatementKind.WRITE || c.kind() == StatementKind.DDL);
-        prologue(() -> unpinClock(write, () -> {
+        prologue(() -> unpinClock(keepsClock(c), () -> {
             ClusterRole role = cluster.role();
             if (c != null && role.isLeader() && c.kind() == StatementKind.TRANSACTION && !needsLeader(c)) {
                 // BEGIN, COMMIT, ROLLBACK, SET autocommit prepared on the server (sysbench does that): they open and
@@ -341,10 +381,7 @@ final class ClusterSession {
 
     /** A prepared statement taken for a read; the engine's read-only refusal is the net under that judgement. */
     private void relayPreparedRead(Packet packet) {
-        if (xa != null) {
-            xa.readUnchecked = true;
-        }
-        session.relay(packet, relay -> {}, new ResponseRelay.ErrorInterceptor() {
+        uncheckedRead(() -> session.relay(packet, relay -> {}, new ResponseRelay.ErrorInterceptor() {
             @Override
             public boolean intercept(int errorCode) {
                 return errorCode == ER_CANT_EXECUTE_IN_READ_ONLY_TRANSACTION;
@@ -354,7 +391,7 @@ final class ClusterSession {
             public void intercepted(ResponseRelay relay, ErrPacket error) {
                 fail(cluster.role().isLeader() ? preparedWriteError() : followerError(cluster.role()));
             }
-        });
+        }));
     }
 
     private static ErrPacket preparedWriteError() {
@@ -413,7 +450,7 @@ final class ClusterSession {
                 if (xa == null && !autocommit && c.kind() != StatementKind.SESSION && c.kind() != StatementKind.EMPTY) {
                     // With autocommit off every statement opens a transaction: make it an XA transaction now,
                     // so a write later in it can be prepared.
-                    startXa(status -> relayOnLeader(payload, sql, c));
+                    startXa(true, status -> relayOnLeader(payload, sql, c));
                 } else {
                     relayOnLeader(payload, sql, c);
                 }
@@ -423,7 +460,7 @@ final class ClusterSession {
 
     private void transaction(byte[] payload, String sql, Classification c, TransactionEffect effect) {
         switch (effect) {
-            case BEGIN -> finishThen(() -> startXa(status -> reply(okStatus(status))));
+            case BEGIN -> finishThen(() -> startXa(true, status -> reply(okStatus(status))));
             case BEGIN_READ_ONLY, AUTOCOMMIT_ON -> finishThen(() -> relay(payload, c, (ReadOnlyRefusal) null));
             case COMMIT -> {
                 if (xa == null) {
@@ -454,16 +491,13 @@ final class ClusterSession {
 
     /** A read, session statement or admin statement on the leader; a refused write gets its second chance. */
     private void relayOnLeader(byte[] payload, String sql, Classification c) {
-        if (xa != null) {
-            xa.readUnchecked = true;
-        }
-        relay(payload, c, (relay, error) -> {
+        uncheckedRead(() -> relay(payload, c, (relay, error) -> {
             // The classifier saw no write, but the engine refused one (a stored function called from a SELECT):
             // run the statement again as a write. The refused attempt changed nothing.
             log.debug("conn={} - engine refused a write the classifier missed; replicating it", session.connectionId());
             boolean autocommit = ServerStatus.has(session.state().statusFlags(), ServerStatus.SERVER_STATUS_AUTOCOMMIT);
             write(payload, sql, c, xa == null && autocommit);
-        });
+        }));
     }
 
     // ---------------------------------------------------------------------------------------------------------
@@ -488,7 +522,7 @@ final class ClusterSession {
     private void write(WriteSource source, boolean wrap) {
         Classification c = source.c();
         if (xa == null) {
-            startXa(status -> write(source, wrap));
+            startXa(false, status -> write(source, wrap));
             return;
         }
         Xa open = xa;
@@ -605,21 +639,46 @@ final class ClusterSession {
         }
     }
 
-    /** Opens an XA transaction; READ WRITE, and REPEATABLE READ at least, since replay is only exact there. */
-    private void startXa(IntConsumer then) {
+    /**
+     * Opens an XA transaction; READ WRITE, and REPEATABLE READ at least, since replay is only exact there. In one
+     * round trip: it starts at the session's isolation level, and is ended and started again at REPEATABLE READ in
+     * the rare case that level turns out weaker.
+     *
+     * @param baseline whether to read the session's row-write count too (for a transaction that may read first)
+     */
+    private void startXa(boolean baseline, IntConsumer then) {
         long term = cluster.role().term();
         String id = books.newTransactionId(term);
-        engine(List.of("SELECT @@session.tx_isolation"), first -> {
-            String isolation = first.getFirst().text(0);
-            boolean weak = "READ-COMMITTED".equals(isolation) || "READ-UNCOMMITTED".equals(isolation);
-            List<String> start = List.of(weak ? "SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ WRITE"
-                    : "SET TRANSACTION READ WRITE", "XA START " + quoted(id), ROW_WRITES);
-            engine(start, outcomes -> {
-                xa = new Xa(id, term);
-                xa.rowWrites = Long.parseLong(outcomes.getLast().text(0));
-                then.accept(outcomes.get(1).statusFlags());
-            });
+        List<String> start = new ArrayList<>(5);
+        if (clockPinned) {
+            // folded in here rather than sent before BEGIN on its own
+            start.add("SET timestamp = DEFAULT");
+        }
+        int first = start.size();
+        start.addAll(List.of("SELECT @@session.tx_isolation", "SET TRANSACTION READ WRITE", "XA START " + quoted(id)));
+        if (baseline) {
+            start.add(ROW_WRITES);
+        }
+        engine(start, outcomes -> {
+            clockPinned = false;
+            String isolation = outcomes.get(first).text(0);
+            if ("READ-COMMITTED".equals(isolation) || "READ-UNCOMMITTED".equals(isolation)) {
+                String retry = books.newTransactionId(term);
+                engine(List.of("XA END " + quoted(id), "XA ROLLBACK " + quoted(id),
+                        "SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ WRITE", "XA START " + quoted(retry),
+                        ROW_WRITES), again -> started(retry, term, again.getLast(), again.get(3).statusFlags(), then));
+                return;
+            }
+            started(id, term, baseline ? outcomes.getLast() : null, outcomes.get(first + 2).statusFlags(), then);
         });
+    }
+
+    private void started(String id, long term, Outcome rowWrites, int status, IntConsumer then) {
+        xa = new Xa(id, term);
+        if (rowWrites != null) {
+            xa.rowWrites = Long.parseLong(rowWrites.text(0));
+        }
+        then.accept(status);
     }
 
     /** Ends an open XA transaction as COMMIT does, then runs {@code then} (implicit commit before DDL, BEGIN ...). */
