@@ -318,6 +318,11 @@ public final class RaftCluster implements Cluster, AutoCloseable {
     }
 
     @Override
+    public int maxEntryBytes() {
+        return config.tuning().maxEntryBytes();
+    }
+
+    @Override
     public long appliedIndex() {
         return Math.max(0, scheduler().watermark().index());
     }

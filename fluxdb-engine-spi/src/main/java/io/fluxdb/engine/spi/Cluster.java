@@ -68,4 +68,12 @@ public interface Cluster {
 
     /** The highest index this node has applied. */
     long appliedIndex();
+
+    /**
+     * The largest log entry, in encoded bytes, that {@link #submit} accepts; a larger one fails with
+     * {@link IllegalArgumentException} and is never appended.
+     */
+    default int maxEntryBytes() {
+        return Integer.MAX_VALUE;
+    }
 }

@@ -50,7 +50,7 @@ public record LogEntryContent(
         if (statements.isEmpty()) {
             throw new IllegalArgumentException("statements: [] (expected: at least one)");
         }
-        if (kind == EntryKind.IMPLICIT_COMMIT && statements.size() != 1) {
+        if (kind != EntryKind.TRANSACTION && statements.size() != 1) {
             throw new IllegalArgumentException("statements: " + statements.size()
                     + " (expected: exactly one in an " + kind + " entry)");
         }

@@ -21,13 +21,27 @@ import java.util.TreeMap;
  *     {@code SET timestamp}), so NOW(), CURRENT_TIMESTAMP and column defaults agree per statement
  * @param userVariables user variables the statement reads, with the values they held on the leader, by name
  *     without the {@code @}; replay assigns these values, never the expressions that produced them
+ * @param localInfile the file the client sent for the statement ({@code LOAD DATA LOCAL INFILE}): replay loads
+ *     these bytes, never a file of the follower's host
  */
 public record ReplayHints(OptionalLong insertId, OptionalLong lastInsertId, Optional<RandSeed> randSeed,
-        OptionalLong timestampMicros, Map<String, BoundValue> userVariables) {
+        OptionalLong timestampMicros, Map<String, BoundValue> userVariables, Optional<BoundValue.Bytes> localInfile) {
 
     /** No hints: a statement that is deterministic by itself. */
     public static final ReplayHints NONE = new ReplayHints(OptionalLong.empty(), OptionalLong.empty(), Optional.empty(),
             OptionalLong.empty(), Map.of());
+
+    /** Hints of a statement that reads no file from the client. */
+    public ReplayHints(OptionalLong insertId, OptionalLong lastInsertId, Optional<RandSeed> randSeed,
+            OptionalLong timestampMicros, Map<String, BoundValue> userVariables) {
+        this(insertId, lastInsertId, randSeed, timestampMicros, userVariables, Optional.empty());
+    }
+
+    /** These hints with the file the client sent for the statement. */
+    public ReplayHints withLocalInfile(byte[] contents) {
+        return new ReplayHints(insertId, lastInsertId, randSeed, timestampMicros, userVariables,
+                Optional.of(new BoundValue.Bytes(contents)));
+    }
 
     /**
      * The two seeds of MySQL's RAND() generator ({@code @@rand_seed1}, {@code @@rand_seed2}).
@@ -41,6 +55,7 @@ public record ReplayHints(OptionalLong insertId, OptionalLong lastInsertId, Opti
         requireNonNull(randSeed, "randSeed is null");
         requireNonNull(timestampMicros, "timestampMicros is null");
         requireNonNull(userVariables, "userVariables is null");
+        requireNonNull(localInfile, "localInfile is null");
         if (timestampMicros.isPresent() && timestampMicros.getAsLong() < 0) {
             throw new IllegalArgumentException("timestampMicros: " + timestampMicros.getAsLong() + " (expected: >= 0)");
         }

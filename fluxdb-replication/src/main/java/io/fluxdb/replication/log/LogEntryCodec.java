@@ -26,17 +26,24 @@ import java.util.zip.CRC32C;
  * {@link IllegalStateException}. A node that meets one must stop: skipping or guessing would make its data differ.
  */
 public final class LogEntryCodec {
-    /** The format version this code writes. */
+    /** The format version of entries that need nothing newer (version 1 readers can apply them). */
     public static final int VERSION = 1;
+    /**
+     * Version 2 adds the bytes of a LOAD DATA LOCAL INFILE file to a statement's hints, and the CHECKSUM kind; written
+     * only for entries that use them.
+     */
+    public static final int VERSION_2 = 2;
 
     static final int KIND_TRANSACTION = 1;
     static final int KIND_IMPLICIT_COMMIT = 2;
+    static final int KIND_CHECKSUM = 3;
 
     private static final int HINT_INSERT_ID = 1;
     private static final int HINT_LAST_INSERT_ID = 1 << 1;
     private static final int HINT_RAND_SEED = 1 << 2;
     private static final int HINT_TIMESTAMP = 1 << 3;
-    private static final int HINT_ALL = HINT_INSERT_ID | HINT_LAST_INSERT_ID | HINT_RAND_SEED | HINT_TIMESTAMP;
+    private static final int HINT_V1 = HINT_INSERT_ID | HINT_LAST_INSERT_ID | HINT_RAND_SEED | HINT_TIMESTAMP;
+    private static final int HINT_LOCAL_INFILE = 1 << 4;
 
     private static final int SESSION_FOREIGN_KEY_CHECKS = 1;
     private static final int SESSION_UNIQUE_CHECKS = 1 << 1;
@@ -56,8 +63,15 @@ public final class LogEntryCodec {
         requireNonNull(envelope, "envelope is null");
         LogEntryContent content = envelope.content();
         EntryWriter out = new EntryWriter(256);
-        out.u8(VERSION);
-        out.u8(content.kind() == EntryKind.TRANSACTION ? KIND_TRANSACTION : KIND_IMPLICIT_COMMIT);
+        // The lowest version that can hold the entry, so that nodes that read only version 1 apply every other entry.
+        boolean needsTwo = content.kind() == EntryKind.CHECKSUM
+                || content.statements().stream().anyMatch(s -> s.hints().localInfile().isPresent());
+        out.u8(needsTwo ? VERSION_2 : VERSION);
+        out.u8(switch (content.kind()) {
+            case TRANSACTION -> KIND_TRANSACTION;
+            case IMPLICIT_COMMIT -> KIND_IMPLICIT_COMMIT;
+            case CHECKSUM -> KIND_CHECKSUM;
+        });
         out.i64(envelope.lastCommitted());
         out.i64(content.timestampMicros());
         out.string(content.originNodeId());
@@ -85,9 +99,10 @@ public final class LogEntryCodec {
                     + (2 + CHECKSUM_BYTES) + ")");
         }
         int version = in.get(0) & 0xFF;
-        if (version != VERSION) {
-            throw new IllegalStateException("log entry version: " + version + " (expected: " + VERSION
-                    + "); a newer node wrote it, or it is corrupt: upgrade this node before it applies the log");
+        if (version != VERSION && version != VERSION_2) {
+            throw new IllegalStateException("log entry version: " + version + " (expected: " + VERSION + " or "
+                    + VERSION_2 + "); a newer node wrote it, or it is corrupt: upgrade this node before it"
+                    + " applies the log");
         }
         int bodyLength = in.remaining() - CHECKSUM_BYTES;
         CRC32C crc = new CRC32C();
@@ -99,7 +114,7 @@ public final class LogEntryCodec {
         }
         EntryReader reader = new EntryReader(in.slice(0, bodyLength));
         try {
-            EntryEnvelope envelope = readBody(reader);
+            EntryEnvelope envelope = readBody(reader, version);
             if (reader.remaining() != 0) {
                 throw reader.corrupt(reader.remaining() + " trailing bytes");
             }
@@ -110,14 +125,21 @@ public final class LogEntryCodec {
         }
     }
 
-    private static EntryEnvelope readBody(EntryReader in) {
+    private static EntryEnvelope readBody(EntryReader in, int version) {
         in.u8("version");
         int kindCode = in.u8("kind");
         EntryKind kind = switch (kindCode) {
             case KIND_TRANSACTION -> EntryKind.TRANSACTION;
             case KIND_IMPLICIT_COMMIT -> EntryKind.IMPLICIT_COMMIT;
-            default -> throw in.corrupt("kind: " + kindCode + " (expected: " + KIND_TRANSACTION + " or "
-                    + KIND_IMPLICIT_COMMIT + ")");
+            case KIND_CHECKSUM -> {
+                if (version < VERSION_2) {
+                    throw in.corrupt("kind: " + kindCode + " (expected: " + KIND_TRANSACTION + " or "
+                            + KIND_IMPLICIT_COMMIT + " in version " + version + ")");
+                }
+                yield EntryKind.CHECKSUM;
+            }
+            default -> throw in.corrupt("kind: " + kindCode + " (expected: " + KIND_TRANSACTION + ", "
+                    + KIND_IMPLICIT_COMMIT + " or " + KIND_CHECKSUM + ")");
         };
         long lastCommitted = in.i64("lastCommitted");
         long timestampMicros = in.i64("timestampMicros");
@@ -129,7 +151,7 @@ public final class LogEntryCodec {
         int count = in.count("statement count", 1);
         List<ReplicatedStatement> statements = new ArrayList<>(count);
         for (int i = 0; i < count; i++) {
-            statements.add(readStatement(in, "statement " + i));
+            statements.add(readStatement(in, "statement " + i, version));
         }
         LogEntryContent content = new LogEntryContent(kind, timestampMicros, originNodeId, originSessionId, session,
                 account, originTransaction, statements);
@@ -195,14 +217,14 @@ public final class LogEntryCodec {
         }
     }
 
-    private static ReplicatedStatement readStatement(EntryReader in, String field) {
+    private static ReplicatedStatement readStatement(EntryReader in, String field, int version) {
         String sql = in.string(field + " sql");
         int count = in.count(field + " parameter count", 1);
         List<BoundValue> parameters = new ArrayList<>(count);
         for (int i = 0; i < count; i++) {
             parameters.add(BoundValueCodec.read(in, field + " parameter " + i));
         }
-        ReplayHints hints = readHints(in, field);
+        ReplayHints hints = readHints(in, field, version);
         OptionalLong affectedRows = in.bool(field + " affectedRows present")
                 ? OptionalLong.of(in.i64(field + " affectedRows")) : OptionalLong.empty();
         return new ReplicatedStatement(sql, parameters, hints, affectedRows);
@@ -212,7 +234,8 @@ public final class LogEntryCodec {
         int flags = (hints.insertId().isPresent() ? HINT_INSERT_ID : 0)
                 | (hints.lastInsertId().isPresent() ? HINT_LAST_INSERT_ID : 0)
                 | (hints.randSeed().isPresent() ? HINT_RAND_SEED : 0)
-                | (hints.timestampMicros().isPresent() ? HINT_TIMESTAMP : 0);
+                | (hints.timestampMicros().isPresent() ? HINT_TIMESTAMP : 0)
+                | (hints.localInfile().isPresent() ? HINT_LOCAL_INFILE : 0);
         out.u8(flags);
         hints.insertId().ifPresent(out::i64);
         hints.lastInsertId().ifPresent(out::i64);
@@ -226,12 +249,15 @@ public final class LogEntryCodec {
             out.string(name);
             BoundValueCodec.write(out, value);
         });
+        hints.localInfile().ifPresent(file -> out.bytes(file.value()));
     }
 
-    private static ReplayHints readHints(EntryReader in, String field) {
+    private static ReplayHints readHints(EntryReader in, String field, int version) {
         int flags = in.u8(field + " hint flags");
-        if ((flags & ~HINT_ALL) != 0) {
-            throw in.corrupt(field + " hint flags: 0x" + Integer.toHexString(flags) + " (expected: bits 0-3 only)");
+        int known = version >= VERSION_2 ? HINT_V1 | HINT_LOCAL_INFILE : HINT_V1;
+        if ((flags & ~known) != 0) {
+            throw in.corrupt(field + " hint flags: 0x" + Integer.toHexString(flags) + " (expected: bits 0-"
+                    + (Integer.bitCount(known) - 1) + " only in version " + version + ")");
         }
         OptionalLong insertId = (flags & HINT_INSERT_ID) != 0
                 ? OptionalLong.of(in.i64(field + " insertId")) : OptionalLong.empty();
@@ -250,7 +276,9 @@ public final class LogEntryCodec {
             previous = requireIncreasing(in, field + " user variable", previous, name);
             variables.put(name, BoundValueCodec.read(in, field + " user variable '" + name + "'"));
         }
-        return new ReplayHints(insertId, lastInsertId, randSeed, timestamp, variables);
+        Optional<BoundValue.Bytes> localInfile = (flags & HINT_LOCAL_INFILE) != 0
+                ? Optional.of(new BoundValue.Bytes(in.bytes(field + " localInfile"))) : Optional.empty();
+        return new ReplayHints(insertId, lastInsertId, randSeed, timestamp, variables, localInfile);
     }
 
     /** Maps are written in key order, so one entry has exactly one encoding and a repeated key is corruption. */

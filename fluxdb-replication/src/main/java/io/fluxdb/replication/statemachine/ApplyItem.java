@@ -44,9 +44,9 @@ final class ApplyItem {
         return envelope == null;
     }
 
-    /** Whether it must run with nothing else in flight: statements that commit implicitly, and conflict retries. */
+    /** Whether it must run with nothing else in flight: statements that commit implicitly, checksums, conflict retries. */
     boolean runsAlone() {
-        return serial || envelope.content().kind() == EntryKind.IMPLICIT_COMMIT;
+        return serial || envelope.content().kind() != EntryKind.TRANSACTION;
     }
 
     /** The index up to which every entry must have committed before this one may execute. */

@@ -36,8 +36,8 @@ import org.slf4j.LoggerFactory;
  * <ul>
  *   <li>an entry executes once every index up to its {@link EntryEnvelope#lastCommitted()} has committed here;
  *   <li>commits happen in log order, so the applied watermark is contiguous;
- *   <li>an {@code IMPLICIT_COMMIT} entry, and an entry that ran into a lock of a concurrent one, runs alone: after
- *       every entry before it has committed and with nothing after it in flight;
+ *   <li>an {@code IMPLICIT_COMMIT} or {@code CHECKSUM} entry, and an entry that ran into a lock of a concurrent one,
+ *       runs alone: after every entry before it has committed and with nothing after it in flight;
  *   <li>an entry this node submitted in this run waits until its front end has settled it;
  *   <li>before the first entry of a newer term, {@link Engine#resolveOrphans} settles what older terms left open;
  *   <li>an exception from the engine stops applying for good: no entry is ever skipped.

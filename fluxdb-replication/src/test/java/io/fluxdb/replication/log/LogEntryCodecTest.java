@@ -148,11 +148,56 @@ class LogEntryCodecTest {
     @Test
     void anUnknownVersionIsRefusedWithAClearMessage() {
         byte[] bytes = LogEntryCodec.encode(new EntryEnvelope(1, minimalEntry()));
-        bytes[0] = 2;
+        bytes[0] = 3;
         assertThatThrownBy(() -> LogEntryCodec.decode(ByteBuffer.wrap(resealed(bytes))))
                 .isInstanceOf(IllegalStateException.class)
-                .hasMessageContaining("log entry version: 2 (expected: 1)")
+                .hasMessageContaining("log entry version: 3 (expected: 1 or 2)")
                 .hasMessageContaining("upgrade this node");
+    }
+
+    /** An entry with a LOAD DATA LOCAL INFILE file is version 2; every other entry stays version 1. */
+    static LogEntryContent entryWithFile(byte[] file) {
+        ReplayHints hints = new ReplayHints(OptionalLong.empty(), OptionalLong.empty(), Optional.empty(),
+                OptionalLong.of(5), Map.of()).withLocalInfile(file);
+        return new LogEntryContent(EntryKind.TRANSACTION, 1, "n", 1, session(), Optional.empty(), Optional.empty(),
+                List.of(ReplicatedStatement.of("INSERT INTO t VALUES (1)"), new ReplicatedStatement(
+                        "LOAD DATA LOCAL INFILE 'f' INTO TABLE t", List.of(), hints, OptionalLong.of(2))));
+    }
+
+    @Test
+    void aLocalInfileFileMakesTheEntryVersionTwoAndSurvivesTheRoundTrip() {
+        byte[] file = "1,a\n2,b\n\0\u00ff".getBytes(java.nio.charset.StandardCharsets.ISO_8859_1);
+        EntryEnvelope withFile = new EntryEnvelope(4, entryWithFile(file));
+        byte[] bytes = LogEntryCodec.encode(withFile);
+        assertThat(bytes[0]).isEqualTo((byte) LogEntryCodec.VERSION_2);
+        EntryEnvelope decoded = LogEntryCodec.decode(ByteBuffer.wrap(bytes));
+        assertThat(decoded).isEqualTo(withFile);
+        assertThat(decoded.content().statements().get(1).hints().localInfile().orElseThrow().value()).isEqualTo(file);
+        assertThat(decoded.content().statements().get(0).hints().localInfile()).isEmpty();
+        assertThat(LogEntryCodec.encode(new EntryEnvelope(1, fullEntry()))[0]).isEqualTo((byte) LogEntryCodec.VERSION);
+    }
+
+    @Test
+    void aChecksumEntryIsVersionTwoAndAVersionOneChecksumIsRefused() {
+        LogEntryContent checksum = new LogEntryContent(EntryKind.CHECKSUM, 9, "n", 1, session(), Optional.empty(),
+                Optional.empty(), List.of(ReplicatedStatement.of("CALL fluxdb.checksum()")));
+        byte[] bytes = LogEntryCodec.encode(new EntryEnvelope(8, checksum));
+        assertThat(bytes[0]).isEqualTo((byte) LogEntryCodec.VERSION_2);
+        assertThat(roundTrip(new EntryEnvelope(8, checksum)).content()).isEqualTo(checksum);
+        bytes[0] = (byte) LogEntryCodec.VERSION;
+        assertThatThrownBy(() -> LogEntryCodec.decode(ByteBuffer.wrap(resealed(bytes))))
+                .isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("kind: 3");
+    }
+
+    @Test
+    void aFileInAVersionOneEntryIsRefused() {
+        byte[] bytes = LogEntryCodec.encode(new EntryEnvelope(4, entryWithFile(new byte[] {1, 2, 3})));
+        bytes[0] = (byte) LogEntryCodec.VERSION;
+        assertThatThrownBy(() -> LogEntryCodec.decode(ByteBuffer.wrap(resealed(bytes))))
+                .isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("hint flags: 0x18")
+                .hasMessageContaining("only in version 1");
     }
 
     @Test

@@ -79,6 +79,11 @@ class ClusterIT {
         try (Connection c = cluster.connect(leader, "app", "app-password"); Statement s = c.createStatement()) {
             s.execute("ALTER TABLE accounts ADD COLUMN flag TINYINT NOT NULL DEFAULT 1");
             s.executeUpdate("UPDATE accounts SET flag = 2 WHERE balance > 50");
+            // The client's file travels in the log: followers load the same bytes (no file of theirs is read).
+            s.unwrap(org.mariadb.jdbc.Statement.class).setLocalInfileInputStream(new java.io.ByteArrayInputStream(
+                    "loaded-1,7.50,\\N\nloaded-2,8.25,from a file\n".getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+            assertThat(s.executeUpdate("LOAD DATA LOCAL INFILE 'accounts.tsv' INTO TABLE accounts"
+                    + " FIELDS TERMINATED BY ',' (owner, balance, note)")).isEqualTo(2);
         }
         cluster.awaitConverged();
         Map<String, Long> expected = cluster.checksums(leader);
@@ -192,6 +197,68 @@ class ClusterIT {
         }
         assertThat(rows(oldLeader, "SELECT COUNT(*) FROM app.accounts WHERE owner = 'after-failover'"))
                 .isEqualTo(20);
+    }
+
+    @Test
+    @Order(4)
+    void theChecksumCommandComparesEveryNodeAtOneLogIndexAndNamesATableThatDiffers() throws Exception {
+        int leader = cluster.awaitLeader();
+        try (Connection c = cluster.connectRoot(leader); Statement s = c.createStatement()) {
+            s.execute("CREATE USER 'checker'@'%' IDENTIFIED BY 'checker-password'");
+            s.execute("GRANT SELECT ON fluxdb.* TO 'checker'@'%'");
+            s.execute("GRANT SELECT ON app.* TO 'checker'@'%'");
+        }
+        // Writes keep coming while the check runs: the figures still describe one point of the log on every node.
+        ExecutorService load = Executors.newSingleThreadExecutor();
+        Future<Integer> writes = load.submit(() -> writeMix(leader, 9, 30));
+        String[] command = checksumCommand();
+        Checked agree = checksum(command);
+        assertThat(writes.get()).isEqualTo(30);
+        load.shutdown();
+        assertThat(agree.exitCode()).as(agree.output()).isZero();
+        // app.accounts and app.audit, on every node
+        assertThat(agree.output()).contains("2 tables, same as").contains("result: all nodes agree");
+
+        // A row changed behind the cluster's back, on one follower's engine: the check names the table.
+        int follower = (leader + 1) % cluster.size();
+        try (Connection c = cluster.engineConnection(follower); Statement s = c.createStatement()) {
+            s.executeUpdate("UPDATE app.audit SET token = 'tampered' ORDER BY id LIMIT 1");
+        }
+        Checked differ = checksum(command);
+        assertThat(differ.exitCode()).as(differ.output()).isEqualTo(1);
+        assertThat(differ.output()).contains("DIFFERENT: app.audit").contains("result: the nodes differ");
+
+        // A follower refuses the call itself and names the leader.
+        try (Connection c = cluster.connect(follower, "checker", "checker-password"); Statement s = c.createStatement()) {
+            assertThatThrownBy(() -> s.executeQuery("CALL fluxdb.checksum()")).isInstanceOf(SQLException.class)
+                    .satisfies(e -> assertThat(((SQLException) e).getErrorCode()).isEqualTo(1290));
+        }
+        // An account that may not read the fluxdb schema gets the engine's own refusal.
+        try (Connection c = cluster.connect(leader, "app", "app-password"); Statement s = c.createStatement()) {
+            assertThatThrownBy(() -> s.executeQuery("CALL fluxdb.checksum()")).isInstanceOf(SQLException.class)
+                    .satisfies(e -> assertThat(((SQLException) e).getErrorCode()).isEqualTo(1142));
+        }
+    }
+
+    private record Checked(int exitCode, String output) {
+    }
+
+    private static String[] checksumCommand() {
+        List<String> nodes = new ArrayList<>();
+        for (int i = 0; i < cluster.size(); i++) {
+            nodes.add("127.0.0.1:" + cluster.node(i).clientAddress().getPort());
+        }
+        return new String[] {"checksum", "--nodes", String.join(",", nodes), "--user", "checker", "--password",
+            "checker-password", "--timeout", "PT30S"};
+    }
+
+    private static Checked checksum(String[] command) {
+        java.io.StringWriter out = new java.io.StringWriter();
+        picocli.CommandLine line = io.fluxdb.server.Main.commandLine(Map.of());
+        line.setOut(new java.io.PrintWriter(out, true));
+        line.setErr(new java.io.PrintWriter(out, true));
+        int exit = line.execute(command);
+        return new Checked(exit, out.toString());
     }
 
     private static long rows(int node, String sql) throws SQLException {

@@ -82,7 +82,8 @@ final class TestCluster implements AutoCloseable {
                 "INIT_DB_NAME", "app",
                 "CLUSTER_SECRET", SECRET,
                 "PEERS", String.join(",", peers),
-                "WHITELIST", "127.0.0.1");
+                "WHITELIST", "127.0.0.1",
+                "LOCAL_INFILE", "true");
         AtomicReference<NodeConfig> parsed = new AtomicReference<>();
         NodeLauncher capture = config -> {
             parsed.set(config);
@@ -167,7 +168,7 @@ final class TestCluster implements AutoCloseable {
     /** A client connection to node {@code i}'s operator. */
     Connection connect(int i, String user, String password) throws SQLException {
         return DriverManager.getConnection("jdbc:mariadb://127.0.0.1:" + nodes[i].clientAddress().getPort()
-                + "/app?sslMode=disable", user, password);
+                + "/app?sslMode=disable&allowLocalInfile=true", user, password);
     }
 
     Connection connectRoot(int i) throws SQLException {

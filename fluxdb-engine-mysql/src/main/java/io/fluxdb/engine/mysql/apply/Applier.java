@@ -103,6 +103,9 @@ public final class Applier implements AutoCloseable {
         if (entry.kind() == EntryKind.IMPLICIT_COMMIT) {
             return ddl.apply(index, entry);
         }
+        if (entry.kind() == EntryKind.CHECKSUM) {
+            return withConnection("recording checksums at index " + index, c -> ChecksumRecord.apply(c, index));
+        }
         for (int attempt = 1; ; attempt++) {
             boolean last = attempt == SERIAL_ATTEMPTS;
             try (EntryTransaction t = new EntryTransaction(this, index, entry, serialLockWaitSeconds, last)) {
@@ -121,8 +124,8 @@ public final class Applier implements AutoCloseable {
      * See {@link io.fluxdb.engine.spi.Engine#beginApply}: statements wait at most {@code apply-lock-wait-timeout} for
      * a row lock before {@link ApplyTransaction#execute()} throws {@link io.fluxdb.engine.spi.ApplyConflictException}.
      *
-     * @throws IllegalArgumentException for an {@link EntryKind#IMPLICIT_COMMIT} entry, which goes through {@link
-     *     #apply}
+     * @throws IllegalArgumentException for an {@link EntryKind#IMPLICIT_COMMIT} or {@link EntryKind#CHECKSUM} entry,
+     *     which goes through {@link #apply}
      */
     public ApplyTransaction beginApply(long index, LogEntryContent entry) {
         checkIndex(index);

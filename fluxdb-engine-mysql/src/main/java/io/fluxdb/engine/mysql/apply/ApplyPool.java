@@ -104,7 +104,9 @@ final class ApplyPool implements AutoCloseable {
         hikari.setPoolName(name);
         // Like the admin pool: the engine is local and usually has no TLS.
         hikari.setJdbcUrl("jdbc:mariadb://" + config.host() + ":" + config.port()
-                + "/?sslMode=disable&useAffectedRows=true&useServerPrepStmts=true");
+                + "/?sslMode=disable&useAffectedRows=true&useServerPrepStmts=true"
+                // LOAD DATA LOCAL INFILE entries: replay sends the file from the entry (StatementReplay.load)
+                + "&allowLocalInfile=true");
         hikari.setUsername(config.adminUser());
         hikari.setPassword(config.adminPassword());
         hikari.setMaximumPoolSize(maximum);

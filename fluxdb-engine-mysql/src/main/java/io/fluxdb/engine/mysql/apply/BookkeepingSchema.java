@@ -46,7 +46,13 @@ final class BookkeepingSchema {
                     + " state ENUM('started','executed','orphan') NOT NULL,"
                     + " fingerprint BINARY(32) NOT NULL,"
                     + " created_at TIMESTAMP(6) NOT NULL DEFAULT CURRENT_TIMESTAMP(6)"
-                    + ") ENGINE=InnoDB COMMENT='DDL statements about to run, with the catalog fingerprint before them'"));
+                    + ") ENGINE=InnoDB COMMENT='DDL statements about to run, with the catalog fingerprint before them'"),
+            List.of("CREATE TABLE IF NOT EXISTS " + ChecksumRecord.TABLE + " ("
+                    + " idx BIGINT UNSIGNED NOT NULL,"
+                    + " table_name VARCHAR(192) NOT NULL,"
+                    + " checksum VARCHAR(64) NOT NULL,"
+                    + " PRIMARY KEY (idx, table_name)"
+                    + ") ENGINE=InnoDB COMMENT='checksums of every table when this engine applied a CHECKSUM entry'"));
 
     /** The version this FluxDB writes. */
     static final int VERSION = STEPS.size();

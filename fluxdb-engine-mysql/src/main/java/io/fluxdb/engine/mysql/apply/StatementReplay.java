@@ -4,6 +4,7 @@ import io.fluxdb.engine.spi.BoundValue;
 import io.fluxdb.engine.spi.LogEntryContent;
 import io.fluxdb.engine.spi.ReplayHints;
 import io.fluxdb.engine.spi.ReplicatedStatement;
+import java.io.ByteArrayInputStream;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
@@ -73,7 +74,9 @@ final class StatementReplay {
                 }
                 String sql = entry.account().map(account -> DefinerClause.apply(statement.sql(), account))
                         .orElse(statement.sql());
-                affected.add(execute(c, sql, statement.parameters()));
+                affected.add(hints.localInfile().isPresent()
+                        ? load(c, sql, hints.localInfile().get().value())
+                        : execute(c, sql, statement.parameters()));
             } catch (SQLException e) {
                 throw new StatementFailure(i, e);
             }
@@ -133,6 +136,18 @@ final class StatementReplay {
                 BoundValues.bind(p, i + 1, parameters.get(i));
             }
             return drain(p, p.execute());
+        }
+    }
+
+    /**
+     * LOAD DATA LOCAL INFILE with the bytes the leader's client sent: the driver answers the engine's request for the
+     * file with them, whatever file name the statement gives, so no file of this host is ever read.
+     */
+    private static long load(Connection c, String sql, byte[] file) throws SQLException {
+        try (Statement s = c.createStatement()) {
+            s.setEscapeProcessing(false);
+            s.unwrap(org.mariadb.jdbc.Statement.class).setLocalInfileInputStream(new ByteArrayInputStream(file));
+            return drain(s, s.execute(sql));
         }
     }
 

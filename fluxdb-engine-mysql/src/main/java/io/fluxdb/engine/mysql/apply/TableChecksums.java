@@ -50,15 +50,23 @@ final class TableChecksums {
             try {
                 Watermark watermark = new Watermark();
                 AppliedLog.load(c, watermark);
-                TreeMap<String, String> tables = new TreeMap<>();
-                for (Map.Entry<String, Table> table : tables(s).entrySet()) {
-                    tables.put(table.getKey(), checksum(s, table.getValue()));
-                }
-                return new EngineChecksum(watermark.value(), tables);
+                return new EngineChecksum(watermark.value(), inTransaction(s));
             } finally {
                 s.execute("ROLLBACK");
             }
         }
+    }
+
+    /**
+     * The checksum of every user table as the open transaction sees it; the session must read times in UTC (see the
+     * class comment).
+     */
+    static TreeMap<String, String> inTransaction(Statement s) throws SQLException {
+        TreeMap<String, String> tables = new TreeMap<>();
+        for (Map.Entry<String, Table> table : tables(s).entrySet()) {
+            tables.put(table.getKey(), checksum(s, table.getValue()));
+        }
+        return tables;
     }
 
     /** A table as a quoted name for SQL and its columns in order. */

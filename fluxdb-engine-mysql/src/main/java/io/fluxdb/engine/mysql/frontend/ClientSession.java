@@ -247,7 +247,14 @@ public final class ClientSession extends ChannelInboundHandlerAdapter {
     /** Like {@link #forward}, with an engine error the caller may take over before the client sees it. */
     void relay(Packet packet, java.util.function.Consumer<ResponseRelay> onSuccess,
             ResponseRelay.ErrorInterceptor interceptor) {
-        ResponseRelay relay = new ResponseRelay(this, ctx, backend, packet, capabilities, onSuccess, interceptor);
+        relay(packet, onSuccess, interceptor, InfileForwarder.forwarding());
+    }
+
+    /** Like {@link #relay(Packet, java.util.function.Consumer, ResponseRelay.ErrorInterceptor)}, keeping a file. */
+    void relay(Packet packet, java.util.function.Consumer<ResponseRelay> onSuccess,
+            ResponseRelay.ErrorInterceptor interceptor, InfileForwarder infile) {
+        ResponseRelay relay = new ResponseRelay(this, ctx, backend, packet, capabilities, onSuccess, interceptor,
+                infile);
         begin(relay);
         relay.start();
     }

@@ -63,6 +63,8 @@ final class ClusterSession {
     private static final int ER_NOT_SUPPORTED_YET = 1235;
     private static final int ER_BINLOG_UNSAFE_STATEMENT = 1592;
     private static final int ER_LOCK_DEADLOCK = 1213;
+    /** MySQL's "transaction larger than max_binlog_cache_size": the closest error for an entry the log refuses. */
+    private static final int ER_TRANS_CACHE_FULL = 1197;
 
     /** An XA transaction the session has open on the leader, and the log entry it is building. */
     private static final class Xa {
@@ -435,6 +437,10 @@ final class ClusterSession {
             }
             return;
         }
+        if (c.kind() == StatementKind.WRITE && "CALL".equals(c.keyword()) && isChecksumCall(sql)) {
+            checksum(c);
+            return;
+        }
         Optional<ErrPacket> refusal = refusal(sql, c);
         if (refusal.isPresent()) {
             fail(refusal.get());
@@ -567,9 +573,13 @@ final class ClusterSession {
             }
             Packet command = new Packet(0, Unpooled.wrappedBuffer(source.command()));
             boolean foundRows = (session.capabilities() & CapabilityFlags.CLIENT_FOUND_ROWS) != 0;
+            // LOAD DATA LOCAL INFILE: the file the client sends travels in the entry, and followers load its bytes.
+            boolean keepsFile = c.determinism().contains(Determinism.LOCAL_INFILE);
+            InfileForwarder infile = keepsFile ? InfileForwarder.keeping(cluster.maxEntryBytes())
+                    : InfileForwarder.forwarding();
             if (wrap) {
                 HeldResponse held = new HeldResponse(session.context(), session.backend(), command,
-                        session.backendCapabilities(), response -> {
+                        session.backendCapabilities(), infile, response -> {
                     if (response.failure() != null) {
                         session.backendLost(response.failure(), false);
                         return;
@@ -581,8 +591,14 @@ final class ClusterSession {
                         });
                         return;
                     }
-                    open.statements.add(statement(text, parameters, c, context, micros, seed,
-                            response.tracker().lastInsertId(), affectedRows(response.tracker(), foundRows, c, text)));
+                    if (infile.overflowed()) {
+                        response.discard();
+                        rollbackXa(status -> fail(fileTooLarge()));
+                        return;
+                    }
+                    open.statements.add(withFile(statement(text, parameters, c, context, micros, seed,
+                            response.tracker().lastInsertId(), affectedRows(response.tracker(), foundRows, c, text)),
+                            keepsFile, infile));
                     open.rowWrites = -1;
                     commitXa(status -> {
                         response.release(true);
@@ -595,9 +611,15 @@ final class ClusterSession {
                 open.rowWrites = -1;
                 session.relay(command, relay -> {
                     session.statementSucceeded(c);
-                    open.statements.add(statement(text, parameters, c, context, micros, seed,
-                            relay.tracker().lastInsertId(), affectedRows(relay.tracker(), foundRows, c, text)));
-                }, null);
+                    if (infile.overflowed()) {
+                        // The client has its OK already; the transaction cannot commit.
+                        open.unreplicable = fileTooLarge().message();
+                        return;
+                    }
+                    open.statements.add(withFile(statement(text, parameters, c, context, micros, seed,
+                            relay.tracker().lastInsertId(), affectedRows(relay.tracker(), foundRows, c, text)),
+                            keepsFile, infile));
+                }, null, infile);
             }
         });
     }
@@ -613,7 +635,7 @@ final class ClusterSession {
             return -1;
         }
         boolean countsAgree = switch (c.keyword()) {
-            case "DELETE", "REPLACE" -> true;
+            case "DELETE", "REPLACE", "LOAD" -> true;
             case "INSERT" -> !sql.toUpperCase(java.util.Locale.ROOT).contains("DUPLICATE");
             default -> false;
         };
@@ -629,6 +651,18 @@ final class ClusterSession {
                 seed, OptionalLong.of(micros), context.userVariables());
         return new ReplicatedStatement(text, parameters, hints,
                 affectedRows >= 0 ? OptionalLong.of(affectedRows) : OptionalLong.empty());
+    }
+
+    private static ReplicatedStatement withFile(ReplicatedStatement statement, boolean keepsFile,
+            InfileForwarder infile) {
+        return keepsFile ? new ReplicatedStatement(statement.sql(), statement.parameters(),
+                statement.hints().withLocalInfile(infile.contents()), statement.affectedRows()) : statement;
+    }
+
+    private ErrPacket fileTooLarge() {
+        return new ErrPacket(ER_TRANS_CACHE_FULL, "HY000", "The file of LOAD DATA LOCAL INFILE is larger than a"
+                + " replicated transaction may be (" + cluster.maxEntryBytes() + " bytes); the statement was rolled"
+                + " back. Load the data in smaller files");
     }
 
     private void abortWrite(boolean wrap, ErrPacket error) {
@@ -765,6 +799,15 @@ final class ClusterSession {
                 });
                 return;
             }
+            if (cause instanceof IllegalArgumentException) {
+                // The log refused the entry before appending it (too large): certainly not in the log.
+                engine(List.of("XA ROLLBACK " + quoted(open.id)), outcomes -> {
+                    onFailure.run();
+                    fail(new ErrPacket(ER_TRANS_CACHE_FULL, "HY000", "The transaction is too large to replicate ("
+                            + cause.getMessage() + "); it was rolled back. Split it into smaller transactions"));
+                });
+                return;
+            }
             // The entry may or may not be in the log. The transaction stays prepared in the engine until the log
             // decides; the client must not hear "failed" for a write that may still commit.
             log.warn("conn={} - outcome of transaction {} unknown ({}); closing the client connection",
@@ -815,7 +858,8 @@ final class ClusterSession {
      */
     static final java.time.Duration DDL_BARRIER_WAIT = java.time.Duration.ofSeconds(10);
 
-    private void ddl(byte[] payload, String sql, Classification c) {
+    /** Runs {@code then} on the event loop once this session holds the write barrier alone, or fails with 1205. */
+    private void exclusively(Runnable then) {
         CompletableFuture<Void> barrier = gate.acquireExclusive();
         java.util.concurrent.ScheduledFuture<?> timeout = session.context().executor().schedule(() -> {
             if (gate.cancel(barrier)) {
@@ -826,6 +870,12 @@ final class ClusterSession {
         }, DDL_BARRIER_WAIT.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
         barrier.thenRunAsync(() -> {
             timeout.cancel(false);
+            then.run();
+        }, session.context().executor());
+    }
+
+    private void ddl(byte[] payload, String sql, Classification c) {
+        exclusively(() -> {
             long micros = nowMicros();
             String id = books.newTransactionId(cluster.role().term());
             List<String> before = List.of(
@@ -849,7 +899,7 @@ final class ClusterSession {
                 session.begin(held);
                 held.start();
             }, session.context().executor());
-        }, session.context().executor());
+        });
     }
 
     private void ddlRan(HeldResponse response, String id, String text, Classification c, WriteContext context,
@@ -901,6 +951,64 @@ final class ClusterSession {
     }
 
     // ---------------------------------------------------------------------------------------------------------
+    // CALL fluxdb.checksum(): a consistency check through the log
+
+    /** The statement that asks every node for checksums of its tables at one log index (see ClusterChecksums). */
+    static boolean isChecksumCall(String sql) {
+        return CHECKSUM_CALL.matcher(sql).matches();
+    }
+
+    private static final java.util.regex.Pattern CHECKSUM_CALL = java.util.regex.Pattern.compile(
+            "\\s*CALL\\s+`?fluxdb`?\\s*\\.\\s*`?checksum`?\\s*(\\(\\s*\\))?\\s*;?\\s*",
+            java.util.regex.Pattern.CASE_INSENSITIVE);
+
+    /**
+     * Appends a CHECKSUM entry under the exclusive write barrier, so the leader's engine holds exactly the entries
+     * before it when it applies it, as every follower does; then answers with the leader's checksums. The client's
+     * own engine connection must be allowed to read {@code fluxdb.checksums}, which is where every node keeps them.
+     */
+    private void checksum(Classification c) {
+        if (xa != null) {
+            fail(notSupported("CALL fluxdb.checksum() inside a transaction"));
+            return;
+        }
+        engine(List.of("SELECT 1 FROM fluxdb.checksums LIMIT 0",
+                "SET STATEMENT character_set_results = utf8mb4 FOR " + WriteContext.query(List.of())),
+                outcomes -> exclusively(() -> {
+                    WriteContext context = WriteContext.parse(outcomes.getLast(), List.of());
+                    long micros = nowMicros();
+                    LogEntryContent entry = new LogEntryContent(EntryKind.CHECKSUM, micros, cluster.localNodeId(),
+                            session.connectionId(), context.session(), Optional.of(context.account()),
+                            Optional.empty(), List.of(ReplicatedStatement.of("CALL fluxdb.checksum()")));
+                    cluster.submit(entry)
+                            .thenCompose(result -> {
+                                cluster.settle(result.index(), true);
+                                return cluster.awaitApplied(result.index(), CHECKSUM_WAIT)
+                                        .thenApply(applied -> result.index());
+                            })
+                            .whenCompleteAsync((index, failure) -> {
+                                gate.releaseExclusive();
+                                if (failure != null) {
+                                    Throwable cause = failure instanceof CompletionException ? failure.getCause()
+                                            : failure;
+                                    fail(new ErrPacket(1105, "HY000", "FluxDB: the checksum entry failed: "
+                                            + cause.getMessage()));
+                                    return;
+                                }
+                                session.committed(index);
+                                byte[] query = ("\u0003SELECT idx AS log_index, table_name, checksum FROM "
+                                        + "fluxdb.checksums WHERE idx = " + index + " ORDER BY table_name")
+                                        .getBytes(UTF_8);
+                                session.relay(new Packet(0, Unpooled.wrappedBuffer(query)),
+                                        relay -> session.statementSucceeded(c), null);
+                            }, session.context().executor());
+                }));
+    }
+
+    /** How long the leader waits for its own engine to record the checksums. */
+    private static final java.time.Duration CHECKSUM_WAIT = java.time.Duration.ofSeconds(60);
+
+    // ---------------------------------------------------------------------------------------------------------
     // What the cluster refuses
 
     /** Statements that must run on the leader: writes, DDL, locking reads, table locks, XA. */
@@ -945,8 +1053,9 @@ final class ClusterSession {
         if (c.temporaryTable()) {
             return Optional.of(notSupported("temporary tables in a cluster"));
         }
-        if ("LOAD".equals(c.keyword())) {
-            return Optional.of(notSupported("LOAD DATA in a cluster; use INSERT"));
+        if ("LOAD".equals(c.keyword()) && !c.determinism().contains(Determinism.LOCAL_INFILE)
+                && !c.determinism().contains(Determinism.SERVER_FILE)) {
+            return Optional.of(notSupported("this form of LOAD in a cluster; use LOAD DATA LOCAL INFILE or INSERT"));
         }
         for (Determinism d : c.determinism()) {
             // CREATE without a DEFINER: the entry carries the leader's account, which replay names as the DEFINER.

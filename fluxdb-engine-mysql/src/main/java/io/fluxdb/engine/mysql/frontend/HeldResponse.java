@@ -27,11 +27,19 @@ final class HeldResponse implements ResponseListener, Exchange {
     /** Packets in arrival order, and for each whether it ends a result (an OK or EOF carrying status flags). */
     private final List<Packet> packets = new ArrayList<>();
     private final List<Boolean> endsResult = new ArrayList<>();
+    private final InfileForwarder infile;
     private Throwable failure;
     private boolean done;
 
     HeldResponse(ChannelHandlerContext client, BackendConnection backend, Packet command, long capabilities,
             Consumer<HeldResponse> onComplete) {
+        this(client, backend, command, capabilities, InfileForwarder.forwarding(), onComplete);
+    }
+
+    /** With {@code infile}, which forwards (and may keep) the file of a LOAD DATA LOCAL INFILE. */
+    HeldResponse(ChannelHandlerContext client, BackendConnection backend, Packet command, long capabilities,
+            InfileForwarder infile, Consumer<HeldResponse> onComplete) {
+        this.infile = infile;
         this.client = client;
         this.backend = backend;
         this.command = command;
@@ -57,6 +65,13 @@ final class HeldResponse implements ResponseListener, Exchange {
         } catch (RuntimeException e) {
             packet.release();
             onBackendFailure(e);
+            return;
+        }
+        if (tracker.awaitingLocalInfile()) {
+            // The engine asks for the client's file: that request cannot wait for the commit. It is no result, so
+            // the packets held before it (none, for one statement) keep their order.
+            infile.requested(packet);
+            client.writeAndFlush(packet);
             return;
         }
         packets.add(packet);
@@ -138,13 +153,20 @@ final class HeldResponse implements ResponseListener, Exchange {
         payload.setShortLE(statusAt, status & ~ServerStatus.SERVER_STATUS_IN_TRANS);
     }
 
+    /** The file the client sent for a LOAD DATA LOCAL INFILE, as far as it was kept. */
+    InfileForwarder infile() {
+        return infile;
+    }
+
     @Override
     public boolean wantsClientData() {
-        return false;
+        return tracker.awaitingLocalInfile();
     }
 
     @Override
     public void clientData(Packet packet) {
-        packet.release();
+        if (infile.forward(packet, backend)) {
+            tracker.clientSent();
+        }
     }
 }

@@ -3,7 +3,6 @@ package io.fluxdb.engine.mysql.frontend;
 import io.fluxdb.engine.mysql.backend.BackendConnection;
 import io.fluxdb.engine.mysql.backend.ResponseListener;
 import io.fluxdb.protocol.codec.Packet;
-import io.fluxdb.protocol.codec.PacketFrameDecoder;
 import io.fluxdb.protocol.codec.ResponseTracker;
 import io.fluxdb.protocol.message.server.ErrPacket;
 import io.netty.buffer.ByteBuf;
@@ -38,18 +37,18 @@ final class ResponseRelay implements ResponseListener, Exchange {
     private final ResponseTracker tracker;
     private final Consumer<ResponseRelay> onSuccess;
     private final ErrorInterceptor interceptor;
+    private final InfileForwarder infile;
     private boolean started;
     private boolean done;
-    /** The sequence id the engine expects on the next packet of LOCAL INFILE contents. */
-    private int infileSequenceId;
 
     ResponseRelay(ClientSession session, ChannelHandlerContext client, BackendConnection backend, Packet command,
             long capabilities, Consumer<ResponseRelay> onSuccess) {
-        this(session, client, backend, command, capabilities, onSuccess, null);
+        this(session, client, backend, command, capabilities, onSuccess, null, InfileForwarder.forwarding());
     }
 
     ResponseRelay(ClientSession session, ChannelHandlerContext client, BackendConnection backend, Packet command,
-            long capabilities, Consumer<ResponseRelay> onSuccess, ErrorInterceptor interceptor) {
+            long capabilities, Consumer<ResponseRelay> onSuccess, ErrorInterceptor interceptor,
+            InfileForwarder infile) {
         this.session = session;
         this.client = client;
         this.backend = backend;
@@ -59,6 +58,12 @@ final class ResponseRelay implements ResponseListener, Exchange {
         this.tracker = ResponseTracker.forCommand(payload.getUnsignedByte(payload.readerIndex()), capabilities);
         this.onSuccess = onSuccess;
         this.interceptor = interceptor;
+        this.infile = infile;
+    }
+
+    /** The file the client sent for a LOAD DATA LOCAL INFILE, as far as it was kept. */
+    InfileForwarder infile() {
+        return infile;
     }
 
     /** What the engine's response said so far (affected rows, insert id, status). */
@@ -93,7 +98,7 @@ final class ResponseRelay implements ResponseListener, Exchange {
         started = true;
         boolean complete = tracker.feed(packet.content());
         if (tracker.awaitingLocalInfile()) {
-            infileSequenceId = (packet.lastSequenceId() + 1) & 0xFF;
+            infile.requested(packet);
         }
         client.write(packet);
         if (!client.channel().isWritable()) {
@@ -135,24 +140,13 @@ final class ResponseRelay implements ResponseListener, Exchange {
         return tracker.awaitingLocalInfile();
     }
 
-    /**
-     * Forwards a packet of file contents from the client to the engine, numbered as the engine
-     * expects: following its LOCAL INFILE request. Over the compressed protocol libmariadb numbers
-     * these packets from the compressed sequence instead, which the engine (speaking uncompressed to
-     * the operator) would refuse as out of order when the request followed other results.
-     */
+    /** Forwards a packet of file contents from the client to the engine (see {@link InfileForwarder}). */
     @Override
     public void clientData(Packet packet) {
-        ByteBuf contents = packet.content();
         // The contents end with an empty packet; then the engine answers OK or ERR.
-        if (!contents.isReadable()) {
+        if (infile.forward(packet, backend)) {
             tracker.clientSent();
         }
-        Packet numbered = new Packet(infileSequenceId, contents);
-        // The encoder splits a payload into packets of at most 2^24 - 1 bytes, each with the next id.
-        infileSequenceId = (infileSequenceId + contents.readableBytes() / PacketFrameDecoder.MAX_PHYSICAL_PAYLOAD + 1)
-                & 0xFF;
-        backend.sendMore(numbered);
     }
 
     @Override

@@ -99,6 +99,21 @@ class ApplyDeterminismIT {
     }
 
     @Test
+    void loadDataLocalInfileLoadsTheLeadersFileBytesNotAFileOfTheFollower() throws SQLException {
+        onBoth("CREATE TABLE loaded (id INT PRIMARY KEY, name VARCHAR(20), at DATETIME(6) DEFAULT CURRENT_TIMESTAMP(6))");
+        // The file name exists on no host: replay must load the entry's bytes, not look for a file.
+        String load = "LOAD DATA LOCAL INFILE '/nonexistent/fluxdb-rows.csv' INTO TABLE loaded"
+                + " FIELDS TERMINATED BY ',' (id, name)";
+        byte[] file = "1,alpha\n2,beta\n3,gamma\n2,duplicate\n".getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        LogEntryContent entry = new LeaderRun(leader).load(load, file).entry();
+
+        // LOCAL makes duplicates warnings, as IGNORE does: three rows, on both.
+        assertThat(entry.statements().getFirst().affectedRows()).hasValue(3);
+        assertThat(applyToB(entry)).isEqualTo(new ApplyResult.Applied(index.get(), List.of(3L)));
+        assertSameRows("SELECT id, name, at FROM loaded ORDER BY id");
+    }
+
+    @Test
     void clockIsTheLeadersPerStatementForNowAndColumnDefaults() throws SQLException {
         onBoth("CREATE TABLE clock (id INT PRIMARY KEY, created DATETIME(6) DEFAULT CURRENT_TIMESTAMP(6),"
                 + " updated TIMESTAMP(6) NULL DEFAULT NULL ON UPDATE CURRENT_TIMESTAMP(6), note VARCHAR(60))");

@@ -89,6 +89,25 @@ final class LeaderRun {
         return this;
     }
 
+    /**
+     * Runs LOAD DATA LOCAL INFILE with {@code file} as the client's file, and records the bytes in the statement's
+     * hints, as the leader's front end does.
+     */
+    LeaderRun load(String sql, byte[] file) throws SQLException {
+        micros += 1_000_000;
+        long affected;
+        try (Statement s = c.createStatement()) {
+            s.execute("SET timestamp = " + Sql.seconds(micros));
+            s.unwrap(org.mariadb.jdbc.Statement.class).setLocalInfileInputStream(
+                    new java.io.ByteArrayInputStream(file));
+            affected = s.executeLargeUpdate(sql);
+        }
+        ReplayHints hints = new ReplayHints(OptionalLong.empty(), OptionalLong.empty(), Optional.empty(),
+                OptionalLong.of(micros), Map.of()).withLocalInfile(file);
+        statements.add(new ReplicatedStatement(sql, List.of(), hints, OptionalLong.of(affected)));
+        return this;
+    }
+
     /** Binds the leader's parameter values with plain JDBC setters. */
     interface Binder {
         void bind(PreparedStatement p) throws SQLException;

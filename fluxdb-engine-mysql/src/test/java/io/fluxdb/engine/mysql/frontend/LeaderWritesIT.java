@@ -115,6 +115,72 @@ class LeaderWritesIT {
     }
 
     @Test
+    void loadDataLocalInfileCarriesTheClientsFileInTheEntry() throws Exception {
+        byte[] file = "10,alpha\n11,beta\n12,gamma\n".getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        String load = "LOAD DATA LOCAL INFILE 'rows.csv' INTO TABLE t FIELDS TERMINATED BY ',' (id, u)";
+        try (TestOperator withInfile = TestOperator.start(engine, java.util.Map.of("local-infile", "true"), cluster);
+                Connection c = DriverManager.getConnection(withInfile.jdbcUrl("appdb", "allowLocalInfile=true"),
+                        "app", "app-password")) {
+            int before = cluster.log().size();
+            assertThat(load(c, load, file)).isEqualTo(3);
+            assertThat(cluster.log()).hasSize(before + 1);
+            ReplicatedStatement logged = cluster.last().entry().statements().getFirst();
+            assertThat(logged.sql()).isEqualTo(load);
+            assertThat(logged.hints().localInfile()).contains(new BoundValue.Bytes(file));
+            assertThat(logged.affectedRows()).hasValue(3);
+
+            // In an explicit transaction: one entry at COMMIT, with the file.
+            c.setAutoCommit(false);
+            assertThat(load(c, load.replace("rows.csv", "more.csv"),
+                    "20,delta\n".getBytes(java.nio.charset.StandardCharsets.UTF_8))).isEqualTo(1);
+            c.commit();
+            assertThat(cluster.log()).hasSize(before + 2);
+            assertThat(cluster.last().entry().statements().getFirst().hints().localInfile()).isPresent();
+        }
+        assertThat(count("SELECT COUNT(*) FROM appdb.t WHERE id IN (10, 11, 12, 20)")).isEqualTo(4);
+        assertThat(preparedTransactions()).isEmpty();
+    }
+
+    @Test
+    void loadDataLocalInfileLargerThanALogEntryIsRolledBackWithAClearError() throws Exception {
+        byte[] file = "1,x\n".repeat(500).getBytes(java.nio.charset.StandardCharsets.UTF_8); // 2,000 bytes
+        String load = "LOAD DATA LOCAL INFILE 'big.csv' IGNORE INTO TABLE t FIELDS TERMINATED BY ',' (id, u)";
+        cluster.maxEntryBytes(1_000);
+        try (TestOperator withInfile = TestOperator.start(engine, java.util.Map.of("local-infile", "true"), cluster);
+                Connection c = DriverManager.getConnection(withInfile.jdbcUrl("appdb", "allowLocalInfile=true"),
+                        "app", "app-password")) {
+            int before = cluster.log().size();
+            assertThatThrownBy(() -> load(c, load, file)).isInstanceOf(SQLException.class)
+                    .satisfies(e -> assertThat(((SQLException) e).getErrorCode()).isEqualTo(1197))
+                    .hasMessageContaining("larger than a replicated transaction may be");
+            // A transaction whose entry the log refuses is rolled back too.
+            byte[] small = "30,a\n".getBytes(java.nio.charset.StandardCharsets.UTF_8);
+            cluster.maxEntryBytes(80);
+            assertThatThrownBy(() -> load(c, load.replace("big.csv", "x".repeat(60) + ".csv"), small))
+                    .isInstanceOf(SQLException.class)
+                    .satisfies(e -> assertThat(((SQLException) e).getErrorCode()).isEqualTo(1197))
+                    .hasMessageContaining("too large to replicate");
+            // The session goes on.
+            try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery("SELECT COUNT(*) FROM t")) {
+                rs.next();
+                assertThat(rs.getLong(1)).isZero();
+            }
+            assertThat(cluster.log()).hasSize(before);
+        } finally {
+            cluster.maxEntryBytes(Integer.MAX_VALUE);
+        }
+        assertThat(preparedTransactions()).isEmpty();
+    }
+
+    private static long load(Connection c, String sql, byte[] file) throws SQLException {
+        try (Statement s = c.createStatement()) {
+            s.unwrap(org.mariadb.jdbc.Statement.class).setLocalInfileInputStream(
+                    new java.io.ByteArrayInputStream(file));
+            return s.executeLargeUpdate(sql);
+        }
+    }
+
+    @Test
     void autocommitWriteLooksAsFromMariaDbDirectly() throws Exception {
         try (RawClient client = RawClient.login(operator.port(), "app", "app-password")) {
             client.query("USE appdb");

@@ -30,6 +30,7 @@ public final class ScriptedCluster implements Cluster {
     private final Map<Long, Boolean> settled = new ConcurrentHashMap<>();
     private volatile ClusterRole role = new ClusterRole(NodeRole.LEADER, 3, Optional.of("test"), Optional.empty());
     private volatile ClusterException.Reason nextFailure;
+    private volatile int maxEntryBytes = Integer.MAX_VALUE;
 
     @Override
     public String localNodeId() {
@@ -55,8 +56,24 @@ public final class ScriptedCluster implements Cluster {
         nextFailure = reason;
     }
 
+    /** Entries larger than {@code bytes} (counting their statements' text and files) are refused, as the log does. */
+    public void maxEntryBytes(int bytes) {
+        maxEntryBytes = bytes;
+    }
+
+    @Override
+    public int maxEntryBytes() {
+        return maxEntryBytes;
+    }
+
     @Override
     public synchronized CompletableFuture<CommitResult> submit(LogEntryContent entry) {
+        long size = entry.statements().stream().mapToLong(s -> s.sql().length()
+                + s.hints().localInfile().map(f -> f.value().length).orElse(0)).sum();
+        if (size > maxEntryBytes) {
+            return CompletableFuture.failedFuture(new IllegalArgumentException("log entry: " + size
+                    + " bytes (expected: <= " + maxEntryBytes + ")"));
+        }
         ClusterException.Reason failure = nextFailure;
         if (failure != null) {
             nextFailure = null;

@@ -58,6 +58,11 @@ public final class TestOperator implements AutoCloseable {
         return start(db, Map.of(), ClientAdmission.ALLOW_ALL, cluster);
     }
 
+    /** Like {@link #start(MariaDbProcess, Cluster)}, with front-end options. */
+    public static TestOperator start(MariaDbProcess db, Map<String, String> options, Cluster cluster) {
+        return start(db, options, ClientAdmission.ALLOW_ALL, cluster);
+    }
+
     private static TestOperator start(MariaDbProcess db, Map<String, String> options, ClientAdmission admission,
             Cluster cluster) {
         MySqlEngine engine = (MySqlEngine) new MySqlEngineFactory().create(
