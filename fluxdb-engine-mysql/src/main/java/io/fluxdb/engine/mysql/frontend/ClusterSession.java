@@ -526,9 +526,20 @@ final class ClusterSession {
     }
 
     private void write(WriteSource source, boolean wrap) {
-        Classification c = source.c();
         if (xa == null) {
-            startXa(false, status -> write(source, wrap));
+            // The write barrier first, then XA START and the write's context in one round trip.
+            gate.acquireShared().thenRunAsync(() -> {
+                if (xa != null) {
+                    gate.releaseShared();
+                    write(source, wrap);
+                    return;
+                }
+                WritePlan plan = WritePlan.of(source.c(), nowMicros());
+                startXa(false, plan.before(), gate::releaseShared, (status, extra) -> {
+                    xa.gateHeld = true;
+                    run(xa, source, wrap, plan, extra);
+                });
+            }, session.context().executor());
             return;
         }
         Xa open = xa;
@@ -544,84 +555,104 @@ final class ClusterSession {
             }, session.context().executor());
             return;
         }
-        List<String> variables = c.userVariablesRead();
-        long micros = nowMicros();
-        Optional<ReplayHints.RandSeed> seed = c.determinism().contains(Determinism.NEEDS_RAND_SEED)
-                ? Optional.of(new ReplayHints.RandSeed(randomSeed(), randomSeed())) : Optional.empty();
-        List<String> before = new ArrayList<>(2);
-        before.add("SET STATEMENT character_set_results = utf8mb4 FOR " + WriteContext.query(variables));
-        before.add(pin(micros, seed));
-        engine(before, outcomes -> {
-            WriteContext context = WriteContext.parse(outcomes.getFirst(), variables);
-            clockPinned = true;
-            Charset charset = Charsets.forName(context.session().characterSetClient());
-            String text = Charsets.decode(source.text(), source.textOffset(), charset);
-            List<BoundValue> parameters = source.execution() == null ? List.of() : source.execution().bound(charset);
-            if (text == null || parameters == null) {
-                abortWrite(wrap, new ErrPacket(1300, "HY000", "Invalid " + context.session().characterSetClient()
-                        + " character string in the statement or its parameters; FluxDB cannot replicate it"));
-                return;
-            }
-            if (open.context == null) {
-                open.context = context;
-            } else if (!open.context.session().equals(context.session())) {
-                // The session changed variables inside the transaction: replay the change at this point.
-                SessionChange.statements(open.context.session(), context.session())
-                        .forEach(change -> open.statements.add(ReplicatedStatement.of(change)));
-                open.context = new WriteContext(context.session(), context.lastInsertId(), Map.of(),
-                        open.context.account(), open.context.isolation());
-            }
-            Packet command = new Packet(0, Unpooled.wrappedBuffer(source.command()));
-            boolean foundRows = (session.capabilities() & CapabilityFlags.CLIENT_FOUND_ROWS) != 0;
-            // LOAD DATA LOCAL INFILE: the file the client sends travels in the entry, and followers load its bytes.
-            boolean keepsFile = c.determinism().contains(Determinism.LOCAL_INFILE);
-            InfileForwarder infile = keepsFile ? InfileForwarder.keeping(cluster.maxEntryBytes())
-                    : InfileForwarder.forwarding();
-            if (wrap) {
-                HeldResponse held = new HeldResponse(session.context(), session.backend(), command,
-                        session.backendCapabilities(), infile, response -> {
-                    if (response.failure() != null) {
-                        session.backendLost(response.failure(), false);
-                        return;
-                    }
-                    if (response.tracker().endedInError()) {
-                        rollbackXa(status -> {
-                            response.release(true);
-                            session.commandComplete(status & ~ServerStatus.SERVER_STATUS_IN_TRANS);
-                        });
-                        return;
-                    }
-                    if (infile.overflowed()) {
-                        response.discard();
-                        rollbackXa(status -> fail(fileTooLarge()));
-                        return;
-                    }
-                    open.statements.add(withFile(statement(text, parameters, c, context, micros, seed,
-                            response.tracker().lastInsertId(), affectedRows(response.tracker(), foundRows, c, text)),
-                            keepsFile, infile));
-                    open.rowWrites = -1;
-                    commitXa(status -> {
+        WritePlan plan = WritePlan.of(source.c(), nowMicros());
+        engine(plan.before(), outcomes -> run(open, source, wrap, plan, outcomes));
+    }
+
+    /**
+     * What a write reads and pins right before it runs: its context (the user variables it reads among it), the
+     * clock and the RAND() seeds.
+     */
+    private record WritePlan(List<String> variables, long micros, Optional<ReplayHints.RandSeed> seed) {
+
+        static WritePlan of(Classification c, long micros) {
+            Optional<ReplayHints.RandSeed> seed = c.determinism().contains(Determinism.NEEDS_RAND_SEED)
+                    ? Optional.of(new ReplayHints.RandSeed(randomSeed(), randomSeed())) : Optional.empty();
+            return new WritePlan(c.userVariablesRead(), micros, seed);
+        }
+
+        /** The statements, in this order: the context query, the pin. */
+        List<String> before() {
+            return List.of("SET STATEMENT character_set_results = utf8mb4 FOR " + WriteContext.query(variables),
+                    pin(micros, seed));
+        }
+    }
+
+    /** Runs the client's write once its context was read ({@code outcomes} of {@link WritePlan#before()}). */
+    private void run(Xa open, WriteSource source, boolean wrap, WritePlan plan, List<Outcome> outcomes) {
+        Classification c = source.c();
+        List<String> variables = plan.variables();
+        long micros = plan.micros();
+        Optional<ReplayHints.RandSeed> seed = plan.seed();
+        WriteContext context = WriteContext.parse(outcomes.getFirst(), variables);
+        clockPinned = true;
+        Charset charset = Charsets.forName(context.session().characterSetClient());
+        String text = Charsets.decode(source.text(), source.textOffset(), charset);
+        List<BoundValue> parameters = source.execution() == null ? List.of() : source.execution().bound(charset);
+        if (text == null || parameters == null) {
+            abortWrite(wrap, new ErrPacket(1300, "HY000", "Invalid " + context.session().characterSetClient()
+                    + " character string in the statement or its parameters; FluxDB cannot replicate it"));
+            return;
+        }
+        if (open.context == null) {
+            open.context = context;
+        } else if (!open.context.session().equals(context.session())) {
+            // The session changed variables inside the transaction: replay the change at this point.
+            SessionChange.statements(open.context.session(), context.session())
+                    .forEach(change -> open.statements.add(ReplicatedStatement.of(change)));
+            open.context = new WriteContext(context.session(), context.lastInsertId(), Map.of(),
+                    open.context.account(), open.context.isolation());
+        }
+        Packet command = new Packet(0, Unpooled.wrappedBuffer(source.command()));
+        boolean foundRows = (session.capabilities() & CapabilityFlags.CLIENT_FOUND_ROWS) != 0;
+        // LOAD DATA LOCAL INFILE: the file the client sends travels in the entry, and followers load its bytes.
+        boolean keepsFile = c.determinism().contains(Determinism.LOCAL_INFILE);
+        InfileForwarder infile = keepsFile ? InfileForwarder.keeping(cluster.maxEntryBytes())
+                : InfileForwarder.forwarding();
+        if (wrap) {
+            HeldResponse held = new HeldResponse(session.context(), session.backend(), command,
+                    session.backendCapabilities(), infile, response -> {
+                if (response.failure() != null) {
+                    session.backendLost(response.failure(), false);
+                    return;
+                }
+                if (response.tracker().endedInError()) {
+                    rollbackXa(status -> {
                         response.release(true);
                         session.commandComplete(status & ~ServerStatus.SERVER_STATUS_IN_TRANS);
-                    }, response::discard);
-                });
-                session.begin(held);
-                held.start();
-            } else {
+                    });
+                    return;
+                }
+                if (infile.overflowed()) {
+                    response.discard();
+                    rollbackXa(status -> fail(fileTooLarge()));
+                    return;
+                }
+                open.statements.add(withFile(statement(text, parameters, c, context, micros, seed,
+                        response.tracker().lastInsertId(), affectedRows(response.tracker(), foundRows, c, text)),
+                        keepsFile, infile));
                 open.rowWrites = -1;
-                session.relay(command, relay -> {
-                    session.statementSucceeded(c);
-                    if (infile.overflowed()) {
-                        // The client has its OK already; the transaction cannot commit.
-                        open.unreplicable = fileTooLarge().message();
-                        return;
-                    }
-                    open.statements.add(withFile(statement(text, parameters, c, context, micros, seed,
-                            relay.tracker().lastInsertId(), affectedRows(relay.tracker(), foundRows, c, text)),
-                            keepsFile, infile));
-                }, null, infile);
-            }
-        });
+                commitXa(status -> {
+                    response.release(true);
+                    session.commandComplete(status & ~ServerStatus.SERVER_STATUS_IN_TRANS);
+                }, response::discard);
+            });
+            session.begin(held);
+            held.start();
+        } else {
+            open.rowWrites = -1;
+            session.relay(command, relay -> {
+                session.statementSucceeded(c);
+                if (infile.overflowed()) {
+                    // The client has its OK already; the transaction cannot commit.
+                    open.unreplicable = fileTooLarge().message();
+                    return;
+                }
+                open.statements.add(withFile(statement(text, parameters, c, context, micros, seed,
+                        relay.tracker().lastInsertId(), affectedRows(relay.tracker(), foundRows, c, text)),
+                        keepsFile, infile));
+            }, null, infile);
+        }
     }
 
     /**
@@ -681,9 +712,23 @@ final class ClusterSession {
      * @param baseline whether to read the session's row-write count too (for a transaction that may read first)
      */
     private void startXa(boolean baseline, IntConsumer then) {
+        startXa(baseline, List.of(), () -> {}, (status, extra) -> then.accept(status));
+    }
+
+    /** What runs once the XA transaction is open: its status flags and the outcomes of the extra statements. */
+    @FunctionalInterface
+    private interface XaStarted {
+        void accept(int status, List<Outcome> extra);
+    }
+
+    /**
+     * {@link #startXa(boolean, IntConsumer)} with {@code extra} statements run in the same batch right after XA
+     * START; {@code onFailure} runs when the batch fails (the transaction is then not open).
+     */
+    private void startXa(boolean baseline, List<String> extra, Runnable onFailure, XaStarted then) {
         long term = cluster.role().term();
         String id = books.newTransactionId(term);
-        List<String> start = new ArrayList<>(5);
+        List<String> start = new ArrayList<>(5 + extra.size());
         if (clockPinned) {
             // folded in here rather than sent before BEGIN on its own
             start.add("SET timestamp = DEFAULT");
@@ -693,26 +738,32 @@ final class ClusterSession {
         if (baseline) {
             start.add(ROW_WRITES);
         }
-        engine(start, outcomes -> {
+        start.addAll(extra);
+        engine(start, onFailure, outcomes -> {
             clockPinned = false;
             String isolation = outcomes.get(first).text(0);
             if ("READ-COMMITTED".equals(isolation) || "READ-UNCOMMITTED".equals(isolation)) {
                 String retry = books.newTransactionId(term);
-                engine(List.of("XA END " + quoted(id), "XA ROLLBACK " + quoted(id),
+                List<String> again = new ArrayList<>(List.of("XA END " + quoted(id), "XA ROLLBACK " + quoted(id),
                         "SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ WRITE", "XA START " + quoted(retry),
-                        ROW_WRITES), again -> started(retry, term, again.getLast(), again.get(3).statusFlags(), then));
+                        ROW_WRITES));
+                again.addAll(extra);
+                engine(again, onFailure, retried -> started(retry, term, retried.get(4), retried.get(3).statusFlags(),
+                        retried.subList(retried.size() - extra.size(), retried.size()), then));
                 return;
             }
-            started(id, term, baseline ? outcomes.getLast() : null, outcomes.get(first + 2).statusFlags(), then);
+            started(id, term, baseline ? outcomes.get(first + 3) : null, outcomes.get(first + 2).statusFlags(),
+                    outcomes.subList(outcomes.size() - extra.size(), outcomes.size()), then);
         });
     }
 
-    private void started(String id, long term, Outcome rowWrites, int status, IntConsumer then) {
+    private void started(String id, long term, Outcome rowWrites, int status, List<Outcome> extra,
+            XaStarted then) {
         xa = new Xa(id, term);
         if (rowWrites != null) {
             xa.rowWrites = Long.parseLong(rowWrites.text(0));
         }
-        then.accept(status);
+        then.accept(status, extra);
     }
 
     /** Ends an open XA transaction as COMMIT does, then runs {@code then} (implicit commit before DDL, BEGIN ...). */
@@ -1115,8 +1166,14 @@ final class ClusterSession {
 
     /** Runs operator statements, then {@code then} on the event loop; an engine error fails the command. */
     private void engine(List<String> statements, java.util.function.Consumer<List<Outcome>> then) {
+        engine(statements, () -> {}, then);
+    }
+
+    /** {@link #engine(List, java.util.function.Consumer)}; {@code onFailure} runs first when the statements fail. */
+    private void engine(List<String> statements, Runnable onFailure, java.util.function.Consumer<List<Outcome>> then) {
         EngineStatements.runAll(session.backend(), statements).whenCompleteAsync((outcomes, failure) -> {
             if (failure != null) {
+                onFailure.run();
                 engineFailure(failure);
                 return;
             }
