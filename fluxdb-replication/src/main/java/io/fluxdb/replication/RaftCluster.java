@@ -36,12 +36,14 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 import org.apache.ratis.proto.RaftProtos.CommitInfoProto;
 import org.apache.ratis.protocol.ClientId;
+import org.apache.ratis.protocol.LeaderElectionManagementRequest;
 import org.apache.ratis.protocol.Message;
 import org.apache.ratis.protocol.RaftClientReply;
 import org.apache.ratis.protocol.RaftClientRequest;
 import org.apache.ratis.protocol.RaftGroup;
 import org.apache.ratis.protocol.RaftGroupId;
 import org.apache.ratis.protocol.RaftPeerId;
+import org.apache.ratis.protocol.TransferLeadershipRequest;
 import org.apache.ratis.protocol.exceptions.AlreadyClosedException;
 import org.apache.ratis.protocol.exceptions.NotLeaderException;
 import org.apache.ratis.server.DivisionInfo;
@@ -80,6 +82,10 @@ public final class RaftCluster implements Cluster, AutoCloseable {
     private final ExecutorService callbacks;
     private final AtomicLong readCalls = new AtomicLong();
     private final ClientId readClientId = ClientId.randomId();
+    /** Whether the engine failure that makes this node step back from leadership is in effect. */
+    private final java.util.concurrent.atomic.AtomicBoolean engineFailed = new java.util.concurrent.atomic.AtomicBoolean();
+    /** How long a leadership transfer may take before a leader whose engine failed tries again. */
+    private static final Duration YIELD_TIMEOUT = Duration.ofSeconds(5);
     private final Object changes = new Object();
     private volatile boolean closed;
 
@@ -416,6 +422,74 @@ public final class RaftCluster implements Cluster, AutoCloseable {
         synchronized (changes) {
             changes.notifyAll();
         }
+        boolean failed;
+        try {
+            failed = scheduler().failure().isPresent();
+        } catch (IllegalStateException e) {
+            return; // the state machine is not initialized yet
+        }
+        if (!closed && engineFailed.compareAndSet(!failed, failed)) {
+            timer.execute(failed ? this::yieldLeadership : this::rejoinElections);
+        }
+    }
+
+    /**
+     * This node's engine failed: the node can neither run writes nor apply the log, so it must not lead. It stops
+     * standing in elections (it still votes) and, while it leads, hands leadership to the most up-to-date peer, again
+     * every few seconds until that works or the engine answers again.
+     */
+    private void yieldLeadership() {
+        if (closed || !engineFailed.get()) {
+            return;
+        }
+        try {
+            server.leaderElectionManagementAsync(LeaderElectionManagementRequest.newPause(readClientId, localPeerId,
+                    groupId, readCalls.incrementAndGet()));
+            DivisionInfo info = info();
+            Optional<RaftPeerId> successor = mostUpToDatePeer();
+            if (info != null && info.isLeader() && successor.isPresent()) {
+                log.warn("{} - its engine failed: handing leadership to {}; this node stands in no election until"
+                        + " its engine answers again", config.localNodeId(), successor.get());
+                server.transferLeadershipAsync(new TransferLeadershipRequest(readClientId, localPeerId, groupId,
+                        readCalls.incrementAndGet(), successor.get(), YIELD_TIMEOUT.toMillis()));
+            } else {
+                log.warn("{} - its engine failed: this node stands in no election until its engine answers again",
+                        config.localNodeId());
+            }
+        } catch (IOException | RuntimeException e) {
+            log.warn("{} - could not step back from leadership: {}", config.localNodeId(), e.toString());
+        }
+        timer.schedule(() -> {
+            DivisionInfo info = info();
+            if (engineFailed.get() && info != null && info.isLeader()) {
+                yieldLeadership();
+            }
+        }, YIELD_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+    }
+
+    private void rejoinElections() {
+        if (closed || engineFailed.get()) {
+            return;
+        }
+        try {
+            server.leaderElectionManagementAsync(LeaderElectionManagementRequest.newResume(readClientId, localPeerId,
+                    groupId, readCalls.incrementAndGet()));
+            log.info("{} - its engine answers again; this node stands in elections again", config.localNodeId());
+        } catch (RuntimeException e) {
+            log.warn("{} - could not rejoin elections: {}", config.localNodeId(), e.toString());
+        }
+    }
+
+    /** The peer whose commit index, as this node last heard it, is highest. */
+    private Optional<RaftPeerId> mostUpToDatePeer() {
+        RaftServer.Division division = division();
+        if (division == null) {
+            return Optional.empty();
+        }
+        return division.getCommitInfos().stream()
+                .filter(info -> !info.getServer().getId().toStringUtf8().equals(config.localNodeId()))
+                .max(java.util.Comparator.comparingLong(CommitInfoProto::getCommitIndex))
+                .map(info -> RaftPeerId.valueOf(info.getServer().getId()));
     }
 
     /** Leader, ready in Ratis' sense, caught up on every earlier term, and applying. */

@@ -28,6 +28,11 @@ import java.util.zip.Inflater;
  * @see <a href="https://dev.mysql.com/doc/dev/mysql-server/latest/page_protocol_basic_compression_packet.html">Compressed Packet</a>
  */
 public class CompressedPacketDecoder extends ByteToMessageDecoder {
+    /** Whether part of a compressed packet has been received and the rest is still awaited. */
+    public boolean holdsPartialPacket() {
+        return internalBuffer().isReadable();
+    }
+
     /** 3-byte compressed length, compressed sequence id, 3-byte uncompressed length. */
     public static final int HEADER_LENGTH = 7;
 

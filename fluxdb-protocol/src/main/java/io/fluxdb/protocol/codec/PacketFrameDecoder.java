@@ -7,6 +7,7 @@ import io.netty.channel.ChannelHandlerContext;
 import io.netty.handler.codec.LengthFieldBasedFrameDecoder;
 import java.nio.ByteOrder;
 import java.util.List;
+import java.util.function.IntPredicate;
 
 /**
  * Splits the inbound byte stream into logical MySQL packets: a 3-byte little-endian payload length,
@@ -30,7 +31,8 @@ public class PacketFrameDecoder extends LengthFieldBasedFrameDecoder {
 
     private static final int MAX_COMPONENTS = 1024;
 
-    private final long maxPayloadLength;
+    private long maxPayloadLength;
+    private IntPredicate firstSequenceIds = id -> true;
     private CompositeByteBuf pending;
     private int pendingFirstSequenceId;
     private int pendingLastSequenceId;
@@ -56,6 +58,32 @@ public class PacketFrameDecoder extends LengthFieldBasedFrameDecoder {
     }
 
     /**
+     * Changes the largest logical payload accepted from the next header on: a server accepts only
+     * small packets before the client has authenticated, and its full limit after.
+     */
+    public void maxPayloadLength(long maxPayloadLength) {
+        if (maxPayloadLength < 0) {
+            throw new IllegalArgumentException("maxPayloadLength: " + maxPayloadLength + " (expected: >= 0)");
+        }
+        this.maxPayloadLength = maxPayloadLength;
+    }
+
+    /**
+     * Checks the sequence id of each new logical packet on its header, before its payload is awaited:
+     * a packet whose id {@code accepted} refuses fails with {@link PacketsOutOfOrderException}, as the
+     * server refuses it (it reads the header first), so a client cannot make the connection wait for
+     * the body of a packet that is already wrong. Continuations are checked as before.
+     */
+    public void firstSequenceIds(IntPredicate accepted) {
+        this.firstSequenceIds = java.util.Objects.requireNonNull(accepted, "accepted is null");
+    }
+
+    /** Whether part of a packet has been received and the rest is still awaited. */
+    public boolean holdsPartialPacket() {
+        return pending != null || (!bad && internalBuffer().isReadable());
+    }
+
+    /**
      * Stops decoding after the packet being delivered now, and re-injects the bytes that follow it at
      * the head of the pipeline once the current read has been handled. Call it from a handler that
      * has just inserted an {@code SslHandler} before this decoder (see {@link TlsUpgrade}), so bytes
@@ -77,6 +105,10 @@ public class PacketFrameDecoder extends LengthFieldBasedFrameDecoder {
     @Override
     protected long getUnadjustedFrameLength(ByteBuf buf, int offset, int length, ByteOrder order) {
         int physical = buf.getUnsignedMediumLE(offset);
+        // Called once the 3 length bytes are in; the id follows, and is checked as soon as it is.
+        if (pending == null && buf.writerIndex() > offset + 3 && !firstSequenceIds.test(buf.getUnsignedByte(offset + 3))) {
+            throw new PacketsOutOfOrderException(buf.getUnsignedByte(offset + 3));
+        }
         long logical = (pending == null ? 0 : pending.readableBytes()) + (long) physical;
         // Checked on the header, before the payload is awaited or accumulated.
         if (logical > maxPayloadLength) {

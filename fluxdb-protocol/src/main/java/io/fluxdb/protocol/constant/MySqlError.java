@@ -20,6 +20,7 @@ public enum MySqlError {
     ER_KILL_DENIED_ERROR(1095, "HY000", "You are not owner of thread %s"),
     ER_UNKNOWN_ERROR(1105, "HY000", "%s"),
     ER_NET_PACKET_TOO_LARGE(1153, "08S01", "Got a packet bigger than 'max_allowed_packet' bytes"),
+    ER_NET_PACKETS_OUT_OF_ORDER(1156, "08S01", "Got packets out of order"),
     ER_NET_READ_ERROR(1158, "08S01", "Got an error reading communication packets"),
     ER_NET_READ_INTERRUPTED(1159, "08S01", "Got timeout reading communication packets"),
     ER_NET_WRITE_INTERRUPTED(1161, "08S01", "Got timeout writing communication packets"),

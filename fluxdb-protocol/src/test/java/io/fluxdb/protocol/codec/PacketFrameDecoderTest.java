@@ -51,6 +51,34 @@ class PacketFrameDecoderTest {
     }
 
     @Test
+    void aFirstSequenceIdRefusedOnTheHeaderEvenWhenItArrivesAlone() {
+        PacketFrameDecoder decoder = new PacketFrameDecoder();
+        decoder.firstSequenceIds(id -> id == 0);
+        EmbeddedChannel ch = new EmbeddedChannel(decoder);
+        // The length arrives first, the id (7) on its own: refused then, before any of the 16 MiB body.
+        assertThat(ch.writeInbound(Unpooled.wrappedBuffer(new byte[] {(byte) 0xfe, (byte) 0xff, (byte) 0xff}))).isFalse();
+        assertThatThrownBy(() -> ch.writeInbound(Unpooled.wrappedBuffer(new byte[] {7})))
+                .isInstanceOf(PacketsOutOfOrderException.class)
+                .hasMessageContaining("sequence id: 7");
+        ch.finishAndReleaseAll();
+    }
+
+    @Test
+    void theLimitCanBeLoweredAndRaised() {
+        PacketFrameDecoder decoder = new PacketFrameDecoder(1024);
+        EmbeddedChannel ch = new EmbeddedChannel(decoder);
+        decoder.maxPayloadLength(1 << 20);
+        byte[] payload = new byte[4096];
+        assertThat(ch.writeInbound(Unpooled.wrappedBuffer(new byte[] {0, 0x10, 0, 0}), Unpooled.wrappedBuffer(payload)))
+                .isTrue();
+        assertPacket(ch, 0, 0, payload);
+        decoder.maxPayloadLength(1024);
+        assertThatThrownBy(() -> ch.writeInbound(Unpooled.wrappedBuffer(new byte[] {0, 0x10, 0, 0})))
+                .isInstanceOf(PacketTooLargeException.class);
+        ch.finishAndReleaseAll();
+    }
+
+    @Test
     void byteByByteDelivery() {
         EmbeddedChannel ch = new EmbeddedChannel(new PacketFrameDecoder());
         ByteBuf in = Fixtures.load("handshake-v10");

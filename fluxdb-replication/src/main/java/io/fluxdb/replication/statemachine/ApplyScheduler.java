@@ -7,6 +7,7 @@ import io.fluxdb.engine.spi.ApplyResult;
 import io.fluxdb.engine.spi.ApplyTransaction;
 import io.fluxdb.engine.spi.ClusterException;
 import io.fluxdb.engine.spi.Engine;
+import io.fluxdb.engine.spi.EngineHealth;
 import io.fluxdb.replication.log.EntryEnvelope;
 import io.fluxdb.replication.statemachine.ApplyItem.State;
 import java.time.Duration;
@@ -40,7 +41,9 @@ import org.slf4j.LoggerFactory;
  *       runs alone: after every entry before it has committed and with nothing after it in flight;
  *   <li>an entry this node submitted in this run waits until its front end has settled it;
  *   <li>before the first entry of a newer term, {@link Engine#resolveOrphans} settles what older terms left open;
- *   <li>an exception from the engine stops applying for good: no entry is ever skipped.
+ *   <li>an exception from the engine, or a failed health check, pauses applying until the engine answers again;
+ *       then every entry not yet applied runs again (the engine's applied log says what is done): no entry is ever
+ *       skipped or applied twice.
  * </ul>
  *
  * <p>Entries are fed in log order by one thread ({@link #enqueueEntry}, {@link #enqueueMarker}); that thread never
@@ -69,10 +72,13 @@ public final class ApplyScheduler implements AutoCloseable {
     private final AppliedWaiters waiters;
     private final long skipThrough;
     private final ReentrantLock lock = new ReentrantLock();
+    /** Signalled when the queue shrinks or the scheduler closes. */
+    private final java.util.concurrent.locks.Condition room = lock.newCondition();
     private final AtomicBoolean changed = new AtomicBoolean();
     private final ArrayDeque<ApplyItem> queue = new ArrayDeque<>();
     private final Map<Long, ApplyItem> awaitingSettle = new HashMap<>();
     private final List<String> divergences = new ArrayList<>();
+    private final Thread health;
 
     private volatile Watermark watermark;
     private volatile Throwable failure;
@@ -80,6 +86,11 @@ public final class ApplyScheduler implements AutoCloseable {
     private long resolvedTerm;
     private boolean termCheckRunning;
     private int active;
+    /**
+     * Counts engine recoveries: a worker started before the last one reports to nobody, since every entry it held was
+     * queued again (what it may have committed meanwhile is found applied when the entry runs again).
+     */
+    private long epoch;
     private volatile boolean closed;
 
     /**
@@ -105,6 +116,7 @@ public final class ApplyScheduler implements AutoCloseable {
         this.skipThrough = Math.max(start.index(), engine.lastAppliedIndex());
         this.waiters = new AppliedWaiters(start.index(), requireNonNull(callbacks, "callbacks is null"));
         this.workers = Executors.newThreadPerTaskExecutor(Thread.ofVirtual().name("fluxdb-apply-", 0).factory());
+        this.health = Thread.ofVirtual().name("fluxdb-engine-health").start(this::watchHealth);
     }
 
     /**
@@ -119,6 +131,25 @@ public final class ApplyScheduler implements AutoCloseable {
             throw new IllegalStateException("entry " + index + ": a log entry with content at index < 1");
         }
         enqueue(new ApplyItem(index, term, envelope), local);
+    }
+
+    /** How many entries may wait here; beyond it {@link #awaitRoom} holds the log's apply thread back. */
+    static final int MAX_BACKLOG = 4096;
+
+    /**
+     * Blocks while {@link #MAX_BACKLOG} entries wait to be applied, so a node that applies slower than the log commits
+     * (or whose engine is down) holds a bounded number of entries in memory; the others wait in the log on disk. Call
+     * it before {@link #enqueueEntry}, from the thread that feeds the entries.
+     */
+    public void awaitRoom() throws InterruptedException {
+        lock.lock();
+        try {
+            while (!closed && queue.size() >= MAX_BACKLOG) {
+                room.await(1, TimeUnit.SECONDS);
+            }
+        } finally {
+            lock.unlock();
+        }
     }
 
     /** Queues an index without content (a configuration or metadata entry of the log). */
@@ -213,7 +244,7 @@ public final class ApplyScheduler implements AutoCloseable {
         }
     }
 
-    /** The engine failure that stopped applying, if any. */
+    /** The engine failure that paused applying, if it is still in effect. */
     public Optional<Throwable> failure() {
         return Optional.ofNullable(failure);
     }
@@ -247,6 +278,7 @@ public final class ApplyScheduler implements AutoCloseable {
         ApplyItem head;
         while ((head = queue.peekFirst()) != null && head.isMarker() && head.term <= resolvedTerm) {
             queue.removeFirst();
+            room.signalAll();
             advanceWatermark(head);
         }
         if (head == null) {
@@ -297,7 +329,8 @@ public final class ApplyScheduler implements AutoCloseable {
             }
             item.state = State.RUNNING;
             active++;
-            workers.execute(() -> execute(item));
+            long started = epoch;
+            workers.execute(() -> execute(item, started));
         }
     }
 
@@ -305,24 +338,27 @@ public final class ApplyScheduler implements AutoCloseable {
         item.state = State.FINISHING;
         ApplyTransaction transaction = item.transaction;
         item.transaction = null;
-        workers.execute(() -> commit(item, transaction));
+        long started = epoch;
+        workers.execute(() -> commit(item, transaction, started));
     }
 
     private void startAlone(ApplyItem item) {
         item.state = State.RUNNING;
         active++;
-        workers.execute(() -> applyAlone(item));
+        long started = epoch;
+        workers.execute(() -> applyAlone(item, started));
     }
 
     private void startTermCheck(long term) {
         termCheckRunning = true;
         active++;
-        workers.execute(() -> resolveOrphans(term));
+        long started = epoch;
+        workers.execute(() -> resolveOrphans(term, started));
     }
 
     // ---- workers
 
-    private void execute(ApplyItem item) {
+    private void execute(ApplyItem item, long started) {
         ApplyTransaction transaction = null;
         ApplyResult result;
         try {
@@ -330,7 +366,7 @@ public final class ApplyScheduler implements AutoCloseable {
             result = transaction.execute();
         } catch (ApplyConflictException e) {
             Throwable closeFailure = closeQuietly(transaction);
-            locked(() -> {
+            lockedIn(started, () -> {
                 requeue(item, closeFailure);
                 if (closeFailure == null) {
                     conflict(item, e);
@@ -340,12 +376,12 @@ public final class ApplyScheduler implements AutoCloseable {
             return;
         } catch (Throwable t) {
             closeQuietly(transaction);
-            locked(() -> fail(item, t));
+            lockedIn(started, () -> fail(item, t));
             return;
         }
         ApplyTransaction executed = transaction;
         boolean keep = locked(() -> {
-            if (closed || item.abortRequested) {
+            if (closed || item.abortRequested || failure != null || started != epoch) {
                 item.state = State.FINISHING;
                 return false;
             }
@@ -356,27 +392,27 @@ public final class ApplyScheduler implements AutoCloseable {
             return true;
         });
         if (!keep) {
-            rollBackForRetry(item, executed);
+            rollBackForRetry(item, executed, started);
         }
     }
 
-    private void commit(ApplyItem item, ApplyTransaction transaction) {
+    private void commit(ApplyItem item, ApplyTransaction transaction, long started) {
         try {
             transaction.commit();
             transaction.close();
         } catch (Throwable t) {
             closeQuietly(transaction);
-            locked(() -> fail(item, t));
+            lockedIn(started, () -> fail(item, t));
             return;
         }
-        locked(() -> {
+        lockedIn(started, () -> {
             active--;
             finish(item, item.result);
             pump();
         });
     }
 
-    private void applyAlone(ApplyItem item) {
+    private void applyAlone(ApplyItem item, long started) {
         ApplyResult result = null;
         for (int attempt = 1; result == null; attempt++) {
             try {
@@ -393,12 +429,12 @@ public final class ApplyScheduler implements AutoCloseable {
                 }
                 pause(Math.min(MAX_CONFLICT_BACKOFF.toMillis(), 10L << Math.min(attempt, 10)));
             } catch (Throwable t) {
-                locked(() -> fail(item, t));
+                lockedIn(started, () -> fail(item, t));
                 return;
             }
         }
         ApplyResult applied = result;
-        locked(() -> {
+        lockedIn(started, () -> {
             active--;
             item.serial = false;
             finish(item, applied);
@@ -406,15 +442,15 @@ public final class ApplyScheduler implements AutoCloseable {
         });
     }
 
-    private void resolveOrphans(long term) {
+    private void resolveOrphans(long term, long started) {
         List<String> differences;
         try {
             differences = engine.resolveOrphans(localNodeId, term);
         } catch (Throwable t) {
-            locked(() -> fail(null, t));
+            lockedIn(started, () -> fail(null, t));
             return;
         }
-        locked(() -> {
+        lockedIn(started, () -> {
             termCheckRunning = false;
             active--;
             resolvedTerm = Math.max(resolvedTerm, term);
@@ -424,9 +460,9 @@ public final class ApplyScheduler implements AutoCloseable {
         });
     }
 
-    private void rollBackForRetry(ApplyItem item, ApplyTransaction transaction) {
+    private void rollBackForRetry(ApplyItem item, ApplyTransaction transaction, long started) {
         Throwable closeFailure = closeQuietly(transaction);
-        locked(() -> {
+        lockedIn(started, () -> {
             requeue(item, closeFailure);
             pump();
         });
@@ -460,13 +496,15 @@ public final class ApplyScheduler implements AutoCloseable {
                 ApplyTransaction transaction = other.transaction;
                 other.transaction = null;
                 other.result = null;
-                workers.execute(() -> rollBackForRetry(other, transaction));
+                long started = epoch;
+                workers.execute(() -> rollBackForRetry(other, transaction, started));
             }
         }
     }
 
     private void finish(ApplyItem item, ApplyResult result) {
         ApplyItem removed = queue.pollFirst();
+        room.signalAll();
         if (removed != item) {
             throw new IllegalStateException("entry " + item.index + " committed while " + removed + " is first");
         }
@@ -495,8 +533,8 @@ public final class ApplyScheduler implements AutoCloseable {
         }
         failure = cause;
         changed.set(true);
-        log.error("entry {} - the engine failed; this node stops applying the log until it is restarted",
-                item == null ? "-" : item.index, cause);
+        log.error("entry {} - the engine failed; applying pauses until it answers again (checked every {} ms)",
+                item == null ? "-" : item.index, HEALTH_INTERVAL.toMillis(), cause);
         for (ApplyItem other : queue) {
             if (other.state == State.EXECUTED) {
                 ApplyTransaction transaction = other.transaction;
@@ -507,11 +545,76 @@ public final class ApplyScheduler implements AutoCloseable {
         }
     }
 
+    /** How often the engine is asked whether it answers. */
+    static final Duration HEALTH_INTERVAL = Duration.ofSeconds(1);
+
+    /**
+     * Watches the engine on its own thread (a check may block for seconds): an engine that stops answering fails
+     * applying even when no entry arrives, so a leader learns it cannot write and steps back; once it answers again,
+     * applying resumes.
+     */
+    private void watchHealth() {
+        int downChecks = 0;
+        while (!closed) {
+            try {
+                Thread.sleep(HEALTH_INTERVAL.toMillis());
+            } catch (InterruptedException e) {
+                return;
+            }
+            EngineHealth health;
+            try {
+                health = engine.health();
+            } catch (RuntimeException e) {
+                health = EngineHealth.down(String.valueOf(e.getMessage()));
+            }
+            boolean down = health.status() == EngineHealth.Status.DOWN;
+            if (down && failure == null) {
+                String detail = health.detail();
+                locked(() -> fail(null, new IllegalStateException("the engine does not answer: " + detail)));
+            } else if (down && ++downChecks % 30 == 0) {
+                log.warn("the engine still does not answer after {} checks: {}", downChecks, health.detail());
+            } else if (!down && failure != null) {
+                downChecks = 0;
+                locked(this::recover);
+            }
+        }
+    }
+
+    /**
+     * The engine answers again: every entry not yet applied runs again from the start. The engine's own record of
+     * applied indexes decides what is already done, so an entry whose commit reached the engine before the failure
+     * is found applied, not applied twice.
+     */
+    private void recover() {
+        if (closed || failure == null) {
+            return;
+        }
+        epoch++;
+        for (ApplyItem item : queue) {
+            if (item.transaction != null) {
+                ApplyTransaction open = item.transaction;
+                workers.execute(() -> closeQuietly(open));
+            }
+            item.transaction = null;
+            item.result = null;
+            item.abortRequested = false;
+            item.state = State.QUEUED;
+        }
+        active = 0;
+        termCheckRunning = false;
+        failure = null;
+        changed.set(true);
+        ApplyItem first = queue.peekFirst();
+        log.info("the engine answers again; applying resumes{}", first == null ? "" : " at entry " + first.index);
+        pump();
+    }
+
     @Override
     public void close() {
         List<ApplyTransaction> open = new ArrayList<>();
         locked(() -> {
             closed = true;
+            room.signalAll();
             for (ApplyItem item : queue) {
                 if (item.state == State.EXECUTED) {
                     open.add(item.transaction);
@@ -520,6 +623,7 @@ public final class ApplyScheduler implements AutoCloseable {
                 }
             }
         });
+        health.interrupt();
         open.forEach(ApplyScheduler::closeQuietly);
         waiters.failAll(new ClusterException(ClusterException.Reason.SHUTDOWN, "the node is shutting down"));
         workers.shutdown();
@@ -538,6 +642,15 @@ public final class ApplyScheduler implements AutoCloseable {
         locked(() -> {
             action.run();
             return null;
+        });
+    }
+
+    /** Runs {@code action} under the lock unless the engine recovered since the worker of {@code started} began. */
+    private void lockedIn(long started, Runnable action) {
+        locked(() -> {
+            if (started == epoch) {
+                action.run();
+            }
         });
     }
 

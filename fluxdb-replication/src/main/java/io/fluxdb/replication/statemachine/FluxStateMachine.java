@@ -171,6 +171,12 @@ public final class FluxStateMachine extends BaseStateMachine {
             awaitPeersCommitted(entry.getIndex());
             throw corrupt;
         }
+        try {
+            scheduler().awaitRoom();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt(); // Ratis is closing: the entry stays in the log
+            return CompletableFuture.failedFuture(e);
+        }
         Runnable tellSubmitter = content.getClientId().equals(localClientId)
                 ? submissions.committed(content.getCallId(), entry.getTerm(), entry.getIndex()) : null;
         scheduler().enqueueEntry(entry.getTerm(), entry.getIndex(), envelope, tellSubmitter != null);

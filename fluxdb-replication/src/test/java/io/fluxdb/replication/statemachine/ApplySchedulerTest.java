@@ -12,6 +12,7 @@ import io.fluxdb.engine.spi.ClusterException;
 import io.fluxdb.replication.statemachine.ApplyScheduler.Watermark;
 import io.fluxdb.replication.testing.TestEngine;
 import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
 import java.util.List;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executors;
@@ -142,6 +143,62 @@ class ApplySchedulerTest {
         awaitApplied(3);
         assertThat(scheduler.divergence()).hasValueSatisfying(reason -> assertThat(reason)
                 .contains("entry 2: statement 0 changed 3 rows here but 5 on the leader").contains("and 1 more"));
+    }
+
+    @Test
+    void anEngineThatAnswersAgainResumesApplyingWhereItStopped() throws Exception {
+        scheduler.enqueueMarker(1, 0);
+        scheduler.enqueueEntry(1, 1, envelope(0, transaction(PEER, "put before 1")), false);
+        awaitApplied(1);
+        engine.loseConnection();
+        scheduler.enqueueEntry(1, 2, envelope(1, transaction(PEER, "put during 2")), false);
+        scheduler.enqueueEntry(1, 3, envelope(1, transaction(PEER, "put during 3")), false);
+        await().atMost(Duration.ofSeconds(5)).until(() -> scheduler.failure().isPresent());
+        assertThat(scheduler.watermark().index()).isEqualTo(1);
+
+        engine.reconnect();
+        awaitApplied(3);
+        assertThat(scheduler.failure()).isEmpty();
+        assertThat(engine.value("during")).contains("3");
+        assertThat(engine.appliedLog()).containsKeys(1L, 2L, 3L);
+    }
+
+    @Test
+    void aFullBacklogHoldsTheFeederBackUntilEntriesAreApplied() throws Exception {
+        scheduler.enqueueMarker(1, 0);
+        engine.loseConnection();
+        long last = ApplyScheduler.MAX_BACKLOG;
+        for (long index = 1; index <= last; index++) {
+            scheduler.awaitRoom();
+            scheduler.enqueueEntry(1, index, envelope(0, transaction(PEER, "put k" + index + " 1")), false);
+        }
+        CompletableFuture<Void> feeder = CompletableFuture.runAsync(() -> {
+            try {
+                scheduler.awaitRoom();
+            } catch (InterruptedException e) {
+                throw new IllegalStateException(e);
+            }
+            scheduler.enqueueEntry(1, last + 1, envelope(0, transaction(PEER, "put beyond 1")), false);
+        });
+        Thread.sleep(500);
+        assertThat(feeder).as("the feeder waits while the backlog is full").isNotDone();
+        assertThat(scheduler.backlog()).isEqualTo(ApplyScheduler.MAX_BACKLOG);
+
+        engine.reconnect();
+        feeder.get(30, java.util.concurrent.TimeUnit.SECONDS);
+        awaitApplied(last + 1);
+        assertThat(engine.value("beyond")).contains("1");
+    }
+
+    @Test
+    void anEngineThatStopsAnsweringFailsApplyingWithoutAnEntry() {
+        scheduler.enqueueMarker(1, 0);
+        engine.loseConnection();
+        await().atMost(Duration.ofSeconds(5)).until(() -> scheduler.failure().isPresent());
+        assertThat(scheduler.failure()).hasValueSatisfying(t -> assertThat(t)
+                .hasMessageContaining("the engine does not answer: engine connection lost"));
+        engine.reconnect();
+        await().atMost(Duration.ofSeconds(5)).until(() -> scheduler.failure().isEmpty());
     }
 
     @Test

@@ -154,14 +154,27 @@ public final class TestEngine implements Engine {
     public void start() {
     }
 
+    private volatile boolean connectionLost;
+
+    /** The engine stops answering, as when its server crashed: every apply fails and the health check says DOWN. */
+    public void loseConnection() {
+        connectionLost = true;
+    }
+
+    /** The engine's server is back. */
+    public void reconnect() {
+        connectionLost = false;
+    }
+
     @Override
     public EngineInfo info() {
         throw new UnsupportedOperationException("not used by replication");
     }
 
+    /** Down once a "crash" statement broke the connection: this engine never comes back. */
     @Override
     public EngineHealth health() {
-        throw new UnsupportedOperationException("not used by replication");
+        return connectionLost ? EngineHealth.down("engine connection lost") : EngineHealth.up();
     }
 
     @Override
@@ -184,6 +197,9 @@ public final class TestEngine implements Engine {
     @Override
     public ApplyTransaction beginApply(long index, LogEntryContent entry) {
         calls.computeIfAbsent(index, i -> new AtomicInteger()).incrementAndGet();
+        if (connectionLost) {
+            throw new IllegalStateException("engine connection lost");
+        }
         return new Transaction(index, entry);
     }
 
@@ -281,7 +297,10 @@ public final class TestEngine implements Engine {
                             return result = new ApplyResult.Failed(index, i, 1062, "23000",
                                     "Duplicate entry 'x' for key 'PRIMARY'");
                         }
-                        case "crash" -> throw new IllegalStateException("engine connection lost");
+                        case "crash" -> {
+                            connectionLost = true;
+                            throw new IllegalStateException("engine connection lost");
+                        }
                         default -> throw new IllegalArgumentException("unknown test statement: " + words[0]);
                     }
                 }

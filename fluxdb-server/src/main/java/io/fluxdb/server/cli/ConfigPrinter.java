@@ -51,6 +51,7 @@ final class ConfigPrinter implements NodeLauncher, DevLauncher {
         lines.add("DB_INIT_PASS=" + c.engine().password());
         lines.add("INIT_DB_NAME=" + c.engine().initDatabase());
         lines.add("SELECT_INIT_DB=" + c.engine().selectInitDatabase());
+        lines.add("ENGINE_WAIT=" + (c.engine().startWait().isZero() ? "0" : duration(c.engine().startWait())));
         lines.add("BIND_ADDRESS=" + c.listen().bindAddress().getHostAddress());
         lines.add("EXT_DB_PORT=" + c.listen().clientPort());
         lines.add("API_LISTEN_PORT=" + c.listen().apiListenPort());

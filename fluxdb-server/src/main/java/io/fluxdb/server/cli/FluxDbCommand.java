@@ -18,7 +18,8 @@ import picocli.CommandLine.Spec;
         mixinStandardHelpOptions = true,
         versionProvider = ManifestVersionProvider.class,
         description = "A shared, replicated MySQL: point any MySQL client at any node.",
-        subcommands = {RunCommand.class, DevCommand.class, ChecksumCommand.class, VersionCommand.class})
+        subcommands = {RunCommand.class, DevCommand.class, StatusCommand.class, ChecksumCommand.class,
+            VersionCommand.class})
 public final class FluxDbCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;

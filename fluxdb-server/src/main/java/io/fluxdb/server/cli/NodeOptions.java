@@ -54,6 +54,11 @@ final class NodeOptions {
             description = "Select the --init-db database for clients that name none (env SELECT_INIT_DB; default true).")
     String selectInitDb;
 
+    @Option(names = "--engine-wait", paramLabel = "DURATION",
+            description = "How long to wait at start for the engine to accept connections, e.g. 30s, 10m; 0 tries once"
+                    + " (env ENGINE_WAIT; default 5m).")
+    String engineWait;
+
     @Option(names = "--port", paramLabel = "PORT", description = "MySQL port for applications (env EXT_DB_PORT; default 3307).")
     String port;
 
@@ -158,6 +163,7 @@ final class NodeOptions {
         Secret password = r.get(DB_INIT_PASS, dbPassword, Secret::new, new Secret(""));
         String initDatabase = r.get(INIT_DB_NAME, initDb, ConfigValues::parseDatabaseName, EngineConfig.DEFAULT_INIT_DATABASE);
         Boolean selectInit = r.get(SELECT_INIT_DB, selectInitDb, ConfigValues::parseBoolean, true);
+        Duration startWait = r.get(ENGINE_WAIT, engineWait, NodeOptions::parseWait, EngineConfig.DEFAULT_START_WAIT);
 
         InetAddress bind = r.get(BIND_ADDRESS, bindAddress, ConfigValues::parseBindAddress, anyIpv4());
         Integer clientPort = r.get(EXT_DB_PORT, port, ConfigValues::parseListenPort, ListenConfig.DEFAULT_CLIENT_PORT);
@@ -195,7 +201,7 @@ final class NodeOptions {
 
         r.throwIfProblems();
         return new NodeConfig(
-                new EngineConfig(engineName, endpoint, user, password, initDatabase, selectInit),
+                new EngineConfig(engineName, endpoint, user, password, initDatabase, selectInit, startWait),
                 new ListenConfig(bind, clientPort, apiListen, apiAdvertised, raft, ui),
                 new ClusterConfig(app, peerList, secret, fluxos, readConsistency, bootstrap),
                 new AccessConfig(new AddressMatcher(allowed), clientApp, masterOnly),
@@ -239,6 +245,11 @@ final class NodeOptions {
         problem(r, TLS_KEY, keyProblem);
         boolean usable = cert != null && key != null && certProblem == null && keyProblem == null;
         return usable ? Optional.of(new TlsConfig(cert, key)) : Optional.empty();
+    }
+
+    /** A duration, or 0 for no wait at all. */
+    private static Duration parseWait(String text) {
+        return text.strip().equals("0") ? Duration.ZERO : ConfigValues.parseDuration(text);
     }
 
     private static long parsePacketSize(String text) {

@@ -17,6 +17,7 @@ public enum Setting {
     DB_INIT_PASS("--db-password"),
     INIT_DB_NAME("--init-db"),
     SELECT_INIT_DB("--select-init-db"),
+    ENGINE_WAIT("--engine-wait"),
     /**
      * The original listened on {@code EXT_DB_PORT} only. It documented {@code DB_PORT} for the
      * same port but never read it, so a deployment that sets {@code DB_PORT} listens where the

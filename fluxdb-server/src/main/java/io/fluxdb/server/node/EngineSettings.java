@@ -35,6 +35,7 @@ final class EngineSettings {
         options.put("connect-timeout", proxy.connectTimeout().toString());
         options.put("io-threads", Integer.toString(proxy.ioThreads()));
         options.put("tls-dir", config.dataDir().resolve("tls").toString());
+        options.put("consistency", config.cluster().consistency().toString());
         if (config.engine().selectInitDatabase()) {
             options.put("default-database", config.engine().initDatabase());
         }

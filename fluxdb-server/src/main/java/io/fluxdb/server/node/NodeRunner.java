@@ -57,6 +57,8 @@ public final class NodeRunner implements NodeLauncher, DevLauncher {
                 out.println("  mysql -h127.0.0.1 -P" + node.clientAddress().getPort() + " -uroot "
                         + config.nodes().getFirst().engine().initDatabase() + role);
             }
+            out.println("Status (JSON): " + String.join(" ", nodes.stream().map(n -> "http://127.0.0.1:"
+                    + n.statusAddress().getPort() + "/status").toList()));
             if (nodes.size() > 1) {
                 out.println("Writes go to the leader (" + leader + "); followers refuse them and name the leader"
                         + " (writing through followers is not yet built). Reads work on every node.");

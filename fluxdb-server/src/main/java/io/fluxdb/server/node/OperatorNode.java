@@ -2,39 +2,51 @@ package io.fluxdb.server.node;
 
 import static java.util.Objects.requireNonNull;
 
+import io.fluxdb.api.StatusServer;
 import io.fluxdb.engine.spi.Cluster;
 import io.fluxdb.engine.spi.Engine;
 import io.fluxdb.engine.spi.EngineInfo;
-import io.fluxdb.engine.spi.Engines;
 import io.fluxdb.engine.spi.FrontEnd;
 import io.fluxdb.engine.spi.FrontEndContext;
 import io.fluxdb.replication.RaftCluster;
 import io.fluxdb.replication.RaftClusterConfig;
+import io.fluxdb.replication.RaftMember;
 import io.fluxdb.replication.RaftTuning;
 import io.fluxdb.replication.SingleNodeCluster;
 import io.fluxdb.server.config.NodeConfig;
 import java.net.InetSocketAddress;
+import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.Deque;
+import java.util.List;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * One running FluxDB node. Starts top to bottom in dependency order (engine, cluster, client
- * front end) and stops in reverse, closing the client listener first.
+ * front end, status endpoint) and stops in reverse.
  */
 public final class OperatorNode implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(OperatorNode.class);
+
+    /** How often the status endpoint asks every peer for its status, and how long it waits for one. */
+    static final Duration PEER_STATUS_INTERVAL = Duration.ofSeconds(5);
+    static final Duration PEER_STATUS_TIMEOUT = Duration.ofSeconds(2);
+    /** How often FluxOS is asked while a new cluster waits for its instances (the original waited 10 s). */
+    static final Duration DISCOVERY_POLL_INTERVAL = Duration.ofSeconds(2);
 
     private final Deque<AutoCloseable> running = new ArrayDeque<>();
     private final EngineInfo engineInfo;
     private final InetSocketAddress clientAddress;
     private final Cluster cluster;
+    private final InetSocketAddress statusAddress;
 
-    private OperatorNode(EngineInfo engineInfo, InetSocketAddress clientAddress, Cluster cluster) {
+    private OperatorNode(EngineInfo engineInfo, InetSocketAddress clientAddress, Cluster cluster,
+            InetSocketAddress statusAddress) {
         this.engineInfo = engineInfo;
         this.clientAddress = clientAddress;
         this.cluster = cluster;
+        this.statusAddress = statusAddress;
     }
 
     /** Starts a node in front of the engine its configuration names. */
@@ -52,18 +64,17 @@ public final class OperatorNode implements AutoCloseable {
     }
 
     /** Like {@link #start(NodeConfig, boolean)}, with the replicated log's timeouts (tests shorten elections). */
-    public static OperatorNode start(NodeConfig config, boolean managedEngine, RaftTuning tuning) throws Exception {
-        requireNonNull(config, "config is null");
+    public static OperatorNode start(NodeConfig given, boolean managedEngine, RaftTuning tuning) throws Exception {
+        requireNonNull(given, "given is null");
         requireNonNull(tuning, "tuning is null");
+        // On Flux the peers come from FluxOS: this waits until the app has its instances (see FluxOsBootstrap)
+        NodeConfig config = given.cluster().appName().isPresent() && given.cluster().peers().isEmpty()
+                ? FluxOsBootstrap.resolve(given, DISCOVERY_POLL_INTERVAL) : given;
         Deque<AutoCloseable> started = new ArrayDeque<>();
         try {
-            if (config.cluster().appName().isPresent() && config.cluster().peers().isEmpty()) {
-                throw new IllegalStateException("DB_APPNAME: finding the other nodes through FluxOS is not yet built;"
-                        + " list them in PEERS (host:apiPort, the same list on every node) instead");
-            }
-            Engine engine = Engines.load(config.engine().engine(), EngineSettings.engineConfig(config, managedEngine));
+            Engine engine = EngineStarter.start(config.engine().engine(), EngineSettings.engineConfig(config, managedEngine),
+                    config.engine().endpoint(), config.engine().startWait(), !managedEngine);
             started.push(engine);
-            engine.start();
             EngineInfo info = engine.info();
             log.info("engine {} {} at {}", info.productName(), info.version(), config.engine().endpoint());
 
@@ -83,13 +94,31 @@ public final class OperatorNode implements AutoCloseable {
                     EngineSettings.frontEndOptions(config), new WhitelistAdmission(config.access(), cluster)));
             started.push(handle);
 
-            OperatorNode node = new OperatorNode(info, handle.localAddress(), cluster);
+            StatusServer status = StatusServer.start(new InetSocketAddress(config.listen().bindAddress(),
+                    config.listen().uiPort()), statusProvider(config, cluster, engine, handle.localAddress()),
+                    PEER_STATUS_INTERVAL, PEER_STATUS_TIMEOUT);
+            started.push(status);
+
+            OperatorNode node = new OperatorNode(info, handle.localAddress(), cluster, status.address());
             node.running.addAll(started);
             return node;
         } catch (Exception | Error e) {
             closeAll(started, e);
             throw e;
         }
+    }
+
+    /** What {@code GET /status} reports: this node from its cluster and engine, and every other member. */
+    private static NodeStatusProvider statusProvider(NodeConfig config, Cluster cluster, Engine engine,
+            InetSocketAddress clientAddress) {
+        if (!config.cluster().isMultiNode()) {
+            return new NodeStatusProvider(cluster, engine, clientAddress.getHostString(), List.of(), 0);
+        }
+        ClusterMembers members = ClusterMembers.of(config);
+        RaftMember self = members.members().stream().filter(m -> m.id().equals(members.localNodeId()))
+                .findFirst().orElseThrow();
+        return new NodeStatusProvider(cluster, engine, self.raftAddress().getHostString(), members.members(),
+                config.listen().uiPort() - config.listen().raftPort());
     }
 
     /** The replicated log of a cluster: PEERS name the other nodes, Raft state lives in the data directory. */
@@ -109,6 +138,11 @@ public final class OperatorNode implements AutoCloseable {
     /** Where clients connect. */
     public InetSocketAddress clientAddress() {
         return clientAddress;
+    }
+
+    /** Where {@code GET /status} and the master probe are served (UI_PORT). */
+    public InetSocketAddress statusAddress() {
+        return statusAddress;
     }
 
     public EngineInfo engineInfo() {

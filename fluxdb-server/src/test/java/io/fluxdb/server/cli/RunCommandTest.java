@@ -63,6 +63,7 @@ class RunCommandTest {
         assertThat(c.engine().password()).isEqualTo(new Secret(""));
         assertThat(c.engine().initDatabase()).isEqualTo("test_db");
         assertThat(c.engine().selectInitDatabase()).isTrue();
+        assertThat(c.engine().startWait()).isEqualTo(java.time.Duration.ofMinutes(5));
         assertThat(c.listen().bindAddress().getHostAddress()).isEqualTo("0.0.0.0");
         assertThat(c.listen().clientPort()).isEqualTo(3307);
         assertThat(c.listen().apiListenPort()).isEqualTo(7071);
@@ -503,7 +504,8 @@ class RunCommandTest {
     @Test
     void printedValuesReadBackToTheSameConfiguration() {
         Map<String, String> env = Map.of("IDLE_TIMEOUT", "1h30m500ms", "MAX_PACKET_SIZE", "1536k", "WHITELIST", "10.0.0.0/8,::1",
-                "DB_COMPONENT_NAME", "[2001:db8::1]:3310", "CONNECT_TIMEOUT", "2m", "IO_THREADS", "8", "SELECT_INIT_DB", "false");
+                "DB_COMPONENT_NAME", "[2001:db8::1]:3310", "CONNECT_TIMEOUT", "2m", "IO_THREADS", "8", "SELECT_INIT_DB", "false",
+                "ENGINE_WAIT", "2m30s");
         NodeConfig first = parse(env);
         Map<String, String> printed = new HashMap<>();
         for (String line : ConfigPrinter.lines(first)) {
@@ -527,6 +529,15 @@ class RunCommandTest {
         for (io.fluxdb.server.config.Setting setting : io.fluxdb.server.config.Setting.values()) {
             assertThat(out.toString()).as(setting.name()).contains(setting.flag()).contains(setting.name());
         }
+    }
+
+    @Test
+    void engineWaitTakesADurationOrZero() {
+        assertThat(parse(Map.of("ENGINE_WAIT", "90s")).engine().startWait()).isEqualTo(java.time.Duration.ofSeconds(90));
+        assertThat(parse(Map.of("ENGINE_WAIT", "0")).engine().startWait()).isZero();
+        assertThat(parse(Map.of(), "--engine-wait", "15m").engine().startWait()).isEqualTo(java.time.Duration.ofMinutes(15));
+        assertThat(problems(Map.of("ENGINE_WAIT", "soon"))).singleElement().asString().startsWith("ENGINE_WAIT / --engine-wait:");
+        assertThat(ConfigPrinter.lines(parse(Map.of("ENGINE_WAIT", "0")))).contains("ENGINE_WAIT=0");
     }
 
     @Test

@@ -161,8 +161,9 @@ class OperatorNodeIT {
         NodeConfig config = parse(Map.of("DB_COMPONENT_NAME", "127.0.0.1:" + closedPort),
                 "run", "--data-dir", dataDir.toString(), "--port", Integer.toString(freePort()),
                 "--ui-port", Integer.toString(freePort()), "--api-listen-port", Integer.toString(freePort()),
-                "--raft-port", Integer.toString(freePort()));
+                "--raft-port", Integer.toString(freePort()), "--engine-wait", "0");
         assertThatThrownBy(() -> OperatorNode.start(config))
-                .hasMessageContaining("cannot use the engine at 127.0.0.1:" + closedPort);
+                .hasMessageContaining("the engine at 127.0.0.1:" + closedPort + " is not reachable")
+                .hasMessageContaining("ENGINE_WAIT=0");
     }
 }

@@ -11,20 +11,15 @@ import io.fluxdb.server.cli.NodeLauncher;
 import io.fluxdb.server.config.NodeConfig;
 import io.fluxdb.testkit.MariaDbProcess;
 import java.io.IOException;
-import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
-import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.sql.Statement;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.TreeMap;
-import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicReference;
 
 /**
@@ -50,7 +45,7 @@ final class TestCluster implements AutoCloseable {
     static TestCluster start(int size) throws Exception {
         TestCluster cluster = new TestCluster(size, Files.createTempDirectory("fluxdb-cluster"));
         try {
-            int base = freeBlock(size);
+            int base = PortBlock.freeBlock(size);
             for (int i = 0; i < size; i++) {
                 cluster.engines.add(MariaDbProcess.builder().start());
             }
@@ -72,7 +67,7 @@ final class TestCluster implements AutoCloseable {
         List<String> peers = new ArrayList<>();
         for (int other = 0; other < size; other++) {
             if (other != i) {
-                peers.add("127.0.0.1:" + (base + 100 + other));
+                peers.add("127.0.0.1:" + (base + PortBlock.API + other));
             }
         }
         MariaDbProcess engine = engines.get(i);
@@ -91,8 +86,10 @@ final class TestCluster implements AutoCloseable {
         };
         DevLauncher unused = config -> 1;
         int exit = Main.commandLine(env, capture, unused).execute("run", "--bind-address", "127.0.0.1",
-                "--port", Integer.toString(base + i), "--api-listen-port", Integer.toString(base + 100 + i),
-                "--raft-port", Integer.toString(base + 200 + i), "--ui-port", Integer.toString(base + 300 + i),
+                "--port", Integer.toString(base + i),
+                "--api-listen-port", Integer.toString(base + PortBlock.API + i),
+                "--raft-port", Integer.toString(base + PortBlock.RAFT + i),
+                "--ui-port", Integer.toString(base + PortBlock.UI + i),
                 "--data-dir", dataDir.resolve("node-" + i).toString());
         assertThat(exit).as("configuration of node " + i).isZero();
         return parsed.get();
@@ -183,24 +180,9 @@ final class TestCluster implements AutoCloseable {
 
     /** CHECKSUM TABLE of every user table of the node's engine, by name. */
     Map<String, Long> checksums(int i) throws SQLException {
-        Map<String, Long> sums = new TreeMap<>();
-        try (Connection c = engineConnection(i); Statement s = c.createStatement()) {
-            List<String> tables = new ArrayList<>();
-            try (ResultSet rs = s.executeQuery("SELECT CONCAT('`', TABLE_SCHEMA, '`.`', TABLE_NAME, '`')"
-                    + " FROM information_schema.TABLES WHERE TABLE_TYPE = 'BASE TABLE' AND TABLE_SCHEMA NOT IN"
-                    + " ('mysql', 'sys', 'information_schema', 'performance_schema', 'fluxdb')")) {
-                while (rs.next()) {
-                    tables.add(rs.getString(1));
-                }
-            }
-            for (String table : tables) {
-                try (ResultSet rs = s.executeQuery("CHECKSUM TABLE " + table + " EXTENDED")) {
-                    rs.next();
-                    sums.put(table, rs.getLong(2));
-                }
-            }
+        try (Connection c = engineConnection(i)) {
+            return EngineChecksums.of(c);
         }
-        return sums;
     }
 
     @Override
@@ -220,29 +202,5 @@ final class TestCluster implements AutoCloseable {
         } catch (IOException e) {
             // a temporary directory left behind is harmless
         }
-    }
-
-    /** A base port whose client, API, Raft and UI blocks (base + 0/100/200/300 + i) are all free now. */
-    private static int freeBlock(int size) throws IOException {
-        for (int attempt = 0; attempt < 50; attempt++) {
-            int base = ThreadLocalRandom.current().nextInt(20_000, 40_000);
-            if (allFree(base, size)) {
-                return base;
-            }
-        }
-        throw new IOException("no free block of ports found");
-    }
-
-    private static boolean allFree(int base, int size) {
-        for (int block = 0; block < 4; block++) {
-            for (int i = 0; i < size; i++) {
-                try (ServerSocket s = new ServerSocket(base + block * 100 + i)) {
-                    s.setReuseAddress(true);
-                } catch (IOException e) {
-                    return false;
-                }
-            }
-        }
-        return true;
     }
 }

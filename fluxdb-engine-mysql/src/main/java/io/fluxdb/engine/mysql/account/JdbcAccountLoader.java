@@ -18,8 +18,10 @@ import javax.sql.DataSource;
 public final class JdbcAccountLoader implements Callable<List<Account>> {
     static final String MARIADB_QUERY = "SELECT User, Host, JSON_VALUE(Priv, '$.plugin'),"
             + " JSON_VALUE(Priv, '$.authentication_string'),"
-            + " IF(JSON_VALUE(Priv, '$.account_locked') = 'true', 'Y', 'N') FROM mysql.global_priv";
-    static final String MYSQL_QUERY = "SELECT User, Host, plugin, authentication_string, account_locked FROM mysql.user";
+            + " IF(JSON_VALUE(Priv, '$.account_locked') = 'true', 'Y', 'N'), JSON_VALUE(Priv, '$.ssl_type')"
+            + " FROM mysql.global_priv";
+    static final String MYSQL_QUERY = "SELECT User, Host, plugin, authentication_string, account_locked, ssl_type"
+            + " FROM mysql.user";
 
     private final DataSource admin;
 
@@ -46,7 +48,8 @@ public final class JdbcAccountLoader implements Callable<List<Account>> {
                         new HostPattern(rs.getString(2)),
                         plugin == null || plugin.isEmpty() ? "mysql_native_password" : plugin,
                         nullToEmpty(rs.getString(4)),
-                        "Y".equalsIgnoreCase(rs.getString(5))));
+                        "Y".equalsIgnoreCase(rs.getString(5)),
+                        TlsRequirement.parse(rs.getString(6))));
             }
         }
         return accounts;

@@ -21,10 +21,13 @@ public final class BackendConnection {
     private volatile ResponseListener listener;
     private volatile boolean broken;
     private volatile long idleSinceNanos = System.nanoTime();
+    /** The session's collation now: the login's, or the one a SET NAMES of the pool chose on reuse. */
+    private volatile int collation;
 
     BackendConnection(Channel channel, BackendKey key, long threadId, String serverVersion) {
         this.channel = requireNonNull(channel, "channel is null");
         this.key = requireNonNull(key, "key is null");
+        this.collation = key.collation();
         this.threadId = threadId;
         this.serverVersion = requireNonNull(serverVersion, "serverVersion is null");
     }
@@ -36,6 +39,15 @@ public final class BackendConnection {
 
     public BackendKey key() {
         return key;
+    }
+
+    /** The collation id of the engine session now (character_set_client, _connection and _results). */
+    public int collation() {
+        return collation;
+    }
+
+    void collation(int id) {
+        collation = id;
     }
 
     /** The engine's thread id for this connection (what {@code KILL} on the engine takes). */

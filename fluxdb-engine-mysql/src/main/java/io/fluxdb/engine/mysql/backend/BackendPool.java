@@ -24,6 +24,13 @@ import org.slf4j.LoggerFactory;
  * idle past {@code validateAfter} are pinged before reuse, those logged in with a database select it
  * again before reuse, and the total is bounded. New logins to the engine run at most
  * {@code maxLoginsInFlight} at a time (see {@link LoginGate}).
+ *
+ * <p>Idle connections never lock clients out of the engine. The bound ({@code maxTotal}) is set below
+ * the engine's {@code max_connections}; a login that needs room when the pool is at its bound closes
+ * the connection idle the longest, whatever its key; and an engine that answers a login with 1040
+ * (too many connections: someone else took them) gets one idle connection back and the login one more
+ * try. Connections are shared across character sets where the engine allows it ({@link CharsetSwitch}),
+ * so the keys are few: a user, the capabilities that change the framing, and a database.
  */
 public final class BackendPool implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(BackendPool.class);
@@ -31,6 +38,9 @@ public final class BackendPool implements AutoCloseable {
     private static final byte[] COM_RESET_CONNECTION = {(byte) CommandType.COM_RESET_CONNECTION};
     /** Every account may select information_schema. */
     private static final byte[] PARKED = initDb("information_schema");
+    private static final int TOO_MANY_CONNECTIONS = 1040;
+    /** The collation of a pool key whose connections take any switchable collation. */
+    private static final int SHARED_COLLATION = -1;
 
     private final BackendConnector connector;
     private final int maxTotal;
@@ -40,11 +50,19 @@ public final class BackendPool implements AutoCloseable {
     private final Map<BackendKey, Deque<BackendConnection>> idle = new ConcurrentHashMap<>();
     private final AtomicInteger total = new AtomicInteger();
     private final LoginGate logins;
+    private final CharsetSwitch charsets;
     private volatile boolean closed;
 
     public BackendPool(BackendConnector connector, int maxTotal, int maxIdlePerKey, Duration maxIdle, Duration validateAfter,
             int maxLoginsInFlight) {
+        this(connector, maxTotal, maxIdlePerKey, maxIdle, validateAfter, maxLoginsInFlight, CharsetSwitch.NONE);
+    }
+
+    /** @param charsets how a reused connection takes a client's character set; {@link CharsetSwitch#NONE} keys by it */
+    public BackendPool(BackendConnector connector, int maxTotal, int maxIdlePerKey, Duration maxIdle, Duration validateAfter,
+            int maxLoginsInFlight, CharsetSwitch charsets) {
         this.connector = requireNonNull(connector, "connector is null");
+        this.charsets = requireNonNull(charsets, "charsets is null");
         if (maxTotal < 1) {
             throw new IllegalArgumentException("maxTotal: " + maxTotal + " (expected: >= 1)");
         }
@@ -65,7 +83,7 @@ public final class BackendPool implements AutoCloseable {
         if (closed) {
             return CompletableFuture.failedFuture(new IllegalStateException("backend pool is closed"));
         }
-        Deque<BackendConnection> queue = idle.get(key);
+        Deque<BackendConnection> queue = idle.get(poolKey(key));
         BackendConnection candidate;
         while (queue != null && (candidate = takeIdle(queue, eventLoop)) != null) {
             long idleNanos = System.nanoTime() - candidate.idleSinceNanos();
@@ -73,34 +91,110 @@ public final class BackendPool implements AutoCloseable {
                 discard(candidate);
                 continue;
             }
-            if (idleNanos < validateAfterNanos && key.database().isEmpty()) {
-                return CompletableFuture.completedFuture(candidate);
-            }
-            // A connection logged in with a database selects it again before reuse: the database may have
-            // been dropped or recreated with another character set since (the engine caches
-            // @@collation_database per connection), and a new login would see it as it is now. The same
-            // round trip proves the connection alive, so it replaces the ping.
-            BackendConnection pinged = candidate;
+            BackendConnection taken = candidate;
+            return reuse(taken, key, idleNanos).thenCompose(ready -> {
+                if (ready) {
+                    return CompletableFuture.completedFuture(taken);
+                }
+                discard(taken);
+                return borrow(key, credential, eventLoop);
+            });
+        }
+        return login(key, credential, eventLoop, true);
+    }
+
+    /**
+     * Readies an idle connection for {@code key}; completes with false if it failed (the caller discards it). A
+     * connection logged in with a database selects it again before reuse: the database may have been dropped or
+     * recreated with another character set since (the engine caches @@collation_database per connection), and a new
+     * login would see it as it is now. That round trip proves the connection alive, so it replaces the ping.
+     */
+    private CompletableFuture<Boolean> reuse(BackendConnection candidate, BackendKey key, long idleNanos) {
+        CompletableFuture<Boolean> alive;
+        if (idleNanos < validateAfterNanos && key.database().isEmpty()) {
+            alive = CompletableFuture.completedFuture(true);
+        } else {
             byte[] check = key.database().isEmpty() ? COM_PING : initDb(key.database());
-            return pinged.simpleCommand(check).handle((ok, error) -> isOk(ok, error))
-                    .thenCompose(alive -> {
-                        if (alive) {
-                            return CompletableFuture.completedFuture(pinged);
-                        }
-                        discard(pinged);
-                        return borrow(key, credential, eventLoop);
-                    });
+            alive = candidate.simpleCommand(check).handle(BackendPool::isOk);
         }
-        if (total.incrementAndGet() > maxTotal) {
-            total.decrementAndGet();
-            return CompletableFuture.failedFuture(new BackendLoginException(1040, "08004",
-                    "Too many connections (the operator's backend pool is at its limit of " + maxTotal + ")"));
+        if (candidate.collation() == key.collation()) {
+            return alive;
         }
-        return logins.submit(() -> connector.connect(key, credential, eventLoop)).whenComplete((c, error) -> {
-            if (error != null) {
-                total.decrementAndGet();
+        byte[] setNames = charsets.to(key.collation()).orElseThrow();
+        return alive.thenCompose(ok -> !ok ? CompletableFuture.completedFuture(false)
+                : candidate.simpleCommand(setNames).handle(BackendPool::isOk).thenApply(switched -> {
+                    if (switched) {
+                        candidate.collation(key.collation());
+                    }
+                    return switched;
+                }));
+    }
+
+    /** A new login, after making room if the pool is at its bound; retried once if the engine itself is full. */
+    private CompletableFuture<BackendConnection> login(BackendKey key, Credential credential, EventLoop eventLoop,
+            boolean mayRetry) {
+        if (!reserve()) {
+            return CompletableFuture.failedFuture(new BackendLoginException(TOO_MANY_CONNECTIONS, "08004",
+                    "Too many connections (the operator's engine connections are all in use, at their limit of " + maxTotal + ")"));
+        }
+        CompletableFuture<BackendConnection> attempt = logins.submit(() -> connector.connect(key, credential, eventLoop));
+        return attempt.handle((c, error) -> {
+            if (error == null) {
+                return CompletableFuture.completedFuture(c);
             }
-        });
+            total.decrementAndGet();
+            Throwable cause = error instanceof java.util.concurrent.CompletionException ? error.getCause() : error;
+            if (mayRetry && cause instanceof BackendLoginException e && e.errorCode() == TOO_MANY_CONNECTIONS
+                    && evictOldestIdle()) {
+                log.info("engine refused a login with 1040 (too many connections): closed an idle pooled connection; "
+                        + "retrying once");
+                return login(key, credential, eventLoop, false);
+            }
+            return CompletableFuture.<BackendConnection>failedFuture(cause);
+        }).thenCompose(f -> f);
+    }
+
+    /** Counts a new connection in, closing idle ones to make room; false if every connection is in use. */
+    private boolean reserve() {
+        while (true) {
+            int n = total.get();
+            if (n < maxTotal) {
+                if (total.compareAndSet(n, n + 1)) {
+                    return true;
+                }
+            } else if (!evictOldestIdle()) {
+                return false;
+            }
+        }
+    }
+
+    /** Closes the connection idle the longest, of any key; false if none is idle. */
+    private boolean evictOldestIdle() {
+        while (true) {
+            Deque<BackendConnection> oldestQueue = null;
+            BackendConnection oldest = null;
+            for (Deque<BackendConnection> queue : idle.values()) {
+                BackendConnection last = queue.peekLast();
+                if (last != null && (oldest == null || last.idleSinceNanos() - oldest.idleSinceNanos() < 0)) {
+                    oldest = last;
+                    oldestQueue = queue;
+                }
+            }
+            if (oldest == null) {
+                return false;
+            }
+            if (oldestQueue.removeLastOccurrence(oldest)) {
+                discard(oldest);
+                return true;
+            }
+            // Taken by a borrower meanwhile: look again.
+        }
+    }
+
+    /** Where connections for {@code key} wait: without the collation when a SET NAMES can give them any. */
+    private BackendKey poolKey(BackendKey key) {
+        return charsets.switchable(key.collation())
+                ? new BackendKey(key.user(), key.capabilities(), SHARED_COLLATION, key.database()) : key;
     }
 
     /**
@@ -133,7 +227,9 @@ public final class BackendPool implements AutoCloseable {
                     : CompletableFuture.completedFuture(false));
         }
         reset.thenAccept(ok -> {
-            Deque<BackendConnection> queue = idle.computeIfAbsent(connection.key(), k -> new ConcurrentLinkedDeque<>());
+            // COM_RESET_CONNECTION gave the session back the login's character set.
+            connection.collation(connection.key().collation());
+            Deque<BackendConnection> queue = idle.computeIfAbsent(poolKey(connection.key()), k -> new ConcurrentLinkedDeque<>());
             if (ok && !closed && queue.size() < maxIdlePerKey) {
                 connection.idle();
                 queue.offerFirst(connection);
@@ -169,6 +265,11 @@ public final class BackendPool implements AutoCloseable {
     /** New logins to the engine waiting for one in progress to end. */
     public int waitingLogins() {
         return logins.waiting();
+    }
+
+    /** The most connections the pool holds at once. */
+    public int maxTotal() {
+        return maxTotal;
     }
 
     public int idleConnections() {

@@ -12,6 +12,7 @@ import io.fluxdb.protocol.client.MySqlClientConnector;
 import io.fluxdb.protocol.client.MySqlServerException;
 import io.fluxdb.protocol.client.TlsMode;
 import io.fluxdb.protocol.codec.PacketFrameDecoder;
+import io.fluxdb.protocol.constant.CapabilityFlags;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.ConnectTimeoutException;
@@ -38,21 +39,33 @@ public final class MySqlBackendConnector implements BackendConnector {
     private final Transport transport;
     private final InetSocketAddress engine;
     private final Duration loginTimeout;
+    private final EngineTls tls;
 
     /** @param transport the transport of the event loops that {@link #connect} is given */
     public MySqlBackendConnector(Transport transport, String host, int port) {
-        this(transport, host, port, DEFAULT_LOGIN_TIMEOUT);
+        this(transport, host, port, DEFAULT_LOGIN_TIMEOUT, EngineTls.DEFAULT);
     }
 
     /** @param loginTimeout the longest a login may take, from the TCP connect to the engine's OK packet */
     public MySqlBackendConnector(Transport transport, String host, int port, Duration loginTimeout) {
+        this(transport, host, port, loginTimeout, EngineTls.DEFAULT);
+    }
+
+    /** @param tls when and how connections to the engine use TLS */
+    public MySqlBackendConnector(Transport transport, String host, int port, Duration loginTimeout, EngineTls tls) {
         this.transport = requireNonNull(transport, "transport is null");
         this.engine = InetSocketAddress.createUnresolved(requireNonNull(host, "host is null"), port);
         this.loginTimeout = requireNonNull(loginTimeout, "loginTimeout is null");
+        this.tls = requireNonNull(tls, "tls is null");
     }
 
     @Override
     public CompletableFuture<BackendConnection> connect(BackendKey key, Credential credential, EventLoop eventLoop) {
+        boolean useTls = tls.uses(key);
+        if (!useTls && CapabilityFlags.has(key.capabilities(), CapabilityFlags.CLIENT_SSL)) {
+            return CompletableFuture.failedFuture(new BackendLoginException(1045, "28000", "Access denied for user '"
+                    + key.user() + "': the account requires TLS, and the operator's TLS to the engine is off (ENGINE_TLS)"));
+        }
         Bootstrap bootstrap = new Bootstrap()
                 .group(eventLoop)
                 .channel(transport.channel())
@@ -61,7 +74,7 @@ public final class MySqlBackendConnector implements BackendConnector {
         ClientHandshakeOptions options = new ClientHandshakeOptions(key.user(), key.database(), key.capabilities(),
                 key.collation(), 1 << 30, ATTRIBUTES,
                 plugin -> AuthPlugins.client(plugin, credential, ClientAuthOptions.DEFAULT),
-                TlsMode.DISABLED, null);
+                useTls ? TlsMode.REQUIRED : TlsMode.DISABLED, useTls ? tls.context() : null);
         CompletableFuture<BackendConnection> result = new CompletableFuture<>();
         InetSocketAddress remote = new InetSocketAddress(engine.getHostString(), engine.getPort());
         Future<?> login = MySqlClientConnector.connect(bootstrap, remote, options, PacketFrameDecoder.DEFAULT_MAX_PAYLOAD)

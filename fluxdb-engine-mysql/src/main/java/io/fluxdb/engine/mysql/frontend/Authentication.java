@@ -3,6 +3,7 @@ package io.fluxdb.engine.mysql.frontend;
 import static java.util.Objects.requireNonNull;
 
 import io.fluxdb.engine.mysql.account.Account;
+import io.fluxdb.engine.mysql.account.TlsRequirement;
 import io.fluxdb.protocol.FluxException;
 import io.fluxdb.protocol.auth.AuthException;
 import io.fluxdb.protocol.auth.AuthOutcome;
@@ -34,7 +35,8 @@ final class Authentication {
      * Authenticated: log in to the engine as {@code user} with {@code credential}. {@code plugin} is the
      * one the client authenticated with, after any switch.
      */
-    record Authenticated(String user, String plugin, Credential credential, byte[] moreDataBeforeOk) implements Step {}
+    record Authenticated(String user, String plugin, Credential credential, byte[] moreDataBeforeOk, boolean engineTls)
+            implements Step {}
 
     /** Send AuthMoreData with {@code data} and feed the reply to {@link #next}. */
     record SendMoreData(byte[] data) implements Step {}
@@ -51,6 +53,7 @@ final class Authentication {
     private final boolean secure;
     private boolean passwordGiven;
     private StoredAccount account;
+    private TlsRequirement tlsRequirement = TlsRequirement.NONE;
     private ServerAuthConfig config;
     private ServerAuthenticator authenticator;
     private boolean switched;
@@ -90,6 +93,7 @@ final class Authentication {
             return denied("account is locked");
         }
         Account a = account.get();
+        this.tlsRequirement = a.tls();
         this.account = new StoredAccount(a.user(), a.plugin(), a.authenticationString());
         this.config = services.auth();
         try {
@@ -122,12 +126,32 @@ final class Authentication {
             return denied(e.getMessage());
         }
         return switch (outcome) {
-            case AuthOutcome.Success s ->
-                    new Authenticated(user, authenticator.pluginName(), s.backendCredential(), s.moreDataBeforeOk());
+            case AuthOutcome.Success s -> accepted(s);
             case AuthOutcome.Failure f -> denied(f.reason());
             case AuthOutcome.MoreData m -> new SendMoreData(m.data());
             case AuthOutcome.SwitchPlugin s -> switchTo(s);
         };
+    }
+
+    /**
+     * The password was right; the account's TLS requirement decides. A client without TLS is refused as MariaDB
+     * refuses it (1045). {@code REQUIRE SSL} is met by TLS on the client's leg and passed on by TLS on the engine's.
+     * {@code REQUIRE X509} (or SUBJECT, ISSUER, CIPHER) asks the engine to check a client certificate that only the
+     * client holds: a proxy cannot show it, so such an account is refused with an error that says so.
+     */
+    private Step accepted(AuthOutcome.Success s) {
+        if (tlsRequirement != TlsRequirement.NONE && !secure) {
+            return denied("account requires TLS (REQUIRE " + (tlsRequirement == TlsRequirement.ANY ? "SSL" : tlsRequirement)
+                    + ") and the client did not use it");
+        }
+        if (tlsRequirement == TlsRequirement.X509 || tlsRequirement == TlsRequirement.SPECIFIED) {
+            log.info("user={} host={} - refused: the account requires a client certificate", user, address.getHostAddress());
+            return new Denied(new FluxException(MySqlError.ER_NOT_SUPPORTED_YET, "accounts that REQUIRE X509, SUBJECT,"
+                    + " ISSUER or CIPHER: the engine checks the client's certificate, which an operator in between cannot"
+                    + " present; use REQUIRE SSL"));
+        }
+        return new Authenticated(user, authenticator.pluginName(), s.backendCredential(), s.moreDataBeforeOk(),
+                tlsRequirement == TlsRequirement.ANY);
     }
 
     /**

@@ -6,11 +6,11 @@ import io.fluxdb.engine.mysql.backend.BackendLoginException;
 import io.fluxdb.protocol.FluxException;
 import io.fluxdb.protocol.auth.NativePassword;
 import io.fluxdb.protocol.codec.Packet;
+import io.fluxdb.protocol.constant.CapabilityFlags;
 import io.fluxdb.protocol.constant.MySqlError;
 import io.fluxdb.protocol.constant.ServerStatus;
 import io.fluxdb.protocol.message.client.ComChangeUser;
 import io.netty.buffer.ByteBufUtil;
-import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
@@ -77,21 +77,23 @@ final class ChangeUser implements Exchange {
         switch (step) {
             case Authentication.Denied d -> fail(d.error());
             case Authentication.SendMoreData m -> {
-                awaitingAuthData = true;
-                ctx.writeAndFlush(Replies.authMoreData(ctx.alloc(), ++sequenceId, m.data()));
+                ctx.writeAndFlush(Replies.authMoreData(ctx.alloc(), nextSequenceId(), m.data()));
+                awaitClientData();
             }
             case Authentication.SwitchPlugin s -> {
-                awaitingAuthData = true;
-                ctx.writeAndFlush(Replies.authSwitch(ctx.alloc(), ++sequenceId, s.plugin(), s.data()));
+                ctx.writeAndFlush(Replies.authSwitch(ctx.alloc(), nextSequenceId(), s.plugin(), s.data()));
+                awaitClientData();
             }
             case Authentication.Authenticated a -> {
                 if (a.moreDataBeforeOk().length > 0) {
-                    ctx.write(Replies.authMoreData(ctx.alloc(), ++sequenceId, a.moreDataBeforeOk()));
+                    ctx.write(Replies.authMoreData(ctx.alloc(), nextSequenceId(), a.moreDataBeforeOk()));
                 }
                 String database = request.database() == null ? "" : request.database();
                 BackendKey current = session.backendKey();
-                int collation = request.charset() > 0 ? request.charset() : current.collation();
-                BackendKey key = new BackendKey(a.user(), current.capabilities(), collation, database);
+                int collation = request.charset() > 0 ? request.charset() : session.backend().collation();
+                long capabilities = (current.capabilities() & ~CapabilityFlags.CLIENT_SSL)
+                        | (a.engineTls() ? CapabilityFlags.CLIENT_SSL : 0);
+                BackendKey key = new BackendKey(a.user(), capabilities, collation, database);
                 // As MariaDB 11.4, which re-sends the proof here: Connector/C checks it again after a change of user.
                 String okInfo = TlsProof.okInfo(ctx.pipeline(), session.scramble(), a.plugin(), a.credential());
                 services.backends().borrow(key, a.credential(), ctx.channel().eventLoop())
@@ -101,12 +103,23 @@ final class ChangeUser implements Exchange {
         }
     }
 
+    private void awaitClientData() {
+        awaitingAuthData = true;
+        session.clientDataWanted();
+    }
+
+    /** The id of the next packet sent: the exchange continues from the client's last id, wrapping at 256. */
+    private int nextSequenceId() {
+        sequenceId = (sequenceId + 1) & 0xFF;
+        return sequenceId;
+    }
+
     private void onBackend(String user, String database, String okInfo, BackendConnection backend, Throwable error) {
         if (error != null) {
             Throwable cause = error instanceof CompletionException ? error.getCause() : error;
             if (cause instanceof BackendLoginException e) {
-                ctx.writeAndFlush(Replies.error(ctx.alloc(), ++sequenceId, session.capabilities(), e.errorCode(),
-                        e.sqlState(), e.getMessage())).addListener(ChannelFutureListener.CLOSE);
+                Replies.writeAndClose(ctx, Replies.error(ctx.alloc(), nextSequenceId(), session.capabilities(),
+                        e.errorCode(), e.sqlState(), e.getMessage()));
             } else {
                 fail(new FluxException(MySqlError.ER_UNKNOWN_ERROR,
                         "FluxDB cannot reach its database engine: " + cause.getMessage()));
@@ -114,13 +127,12 @@ final class ChangeUser implements Exchange {
             return;
         }
         session.changedUser(user, backend, database);
-        ctx.writeAndFlush(Replies.ok(ctx.alloc(), ++sequenceId, session.capabilities(),
+        ctx.writeAndFlush(Replies.ok(ctx.alloc(), nextSequenceId(), session.capabilities(),
                 ServerStatus.SERVER_STATUS_AUTOCOMMIT, okInfo));
         session.commandComplete(ServerStatus.SERVER_STATUS_AUTOCOMMIT);
     }
 
     private void fail(FluxException error) {
-        ctx.writeAndFlush(Replies.error(ctx.alloc(), ++sequenceId, session.capabilities(), error))
-                .addListener(ChannelFutureListener.CLOSE);
+        Replies.writeAndClose(ctx, Replies.error(ctx.alloc(), nextSequenceId(), session.capabilities(), error));
     }
 }

@@ -10,10 +10,11 @@ import io.fluxdb.protocol.FluxException;
 import io.fluxdb.protocol.ProtocolException;
 import io.fluxdb.protocol.codec.CompressionUpgrade;
 import io.fluxdb.protocol.codec.Packet;
+import io.fluxdb.protocol.codec.PacketFrameDecoder;
 import io.fluxdb.protocol.codec.PacketTooLargeException;
+import io.fluxdb.protocol.codec.PacketsOutOfOrderException;
 import io.fluxdb.protocol.constant.MySqlError;
 import io.netty.buffer.ByteBuf;
-import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.handler.timeout.IdleStateEvent;
@@ -57,6 +58,8 @@ public final class ClientSession extends ChannelInboundHandlerAdapter {
     private long lastCommitIndex;
     private int lastErrorCode;
     private boolean closeWhenIdle;
+    /** Closed by the operator while a command ran: the engine may still be answering it. */
+    private boolean closedMidCommand;
     private long idleSinceNanos = System.nanoTime();
 
     ClientSession(FrontEndServices services, long connectionId, long capabilities, byte[] scramble, boolean secure,
@@ -91,6 +94,13 @@ public final class ClientSession extends ChannelInboundHandlerAdapter {
     public void handlerAdded(ChannelHandlerContext ctx) {
         this.ctx = ctx;
         services.registry().register(this);
+        // Every command starts at sequence id 0 (MariaDB answers 1156 to one that does not, even to a command that
+        // expects no reply); only data the running exchange asked for (auth data, LOCAL INFILE contents) continues
+        // an exchange. Checked on the header, so a wrong packet is refused before its body is awaited.
+        PacketFrameDecoder frames = ctx.pipeline().get(PacketFrameDecoder.class);
+        if (frames != null) {
+            frames.firstSequenceIds(id -> id == 0 || (exchange != null && exchange.wantsClientData()));
+        }
     }
 
     @Override
@@ -310,6 +320,20 @@ public final class ClientSession extends ChannelInboundHandlerAdapter {
         return backend.key().capabilities();
     }
 
+    /**
+     * The running exchange now waits for data from the client (auth data after an auth switch, LOCAL INFILE
+     * contents). A packet the client pipelined before it saw the request is, by the protocol, that data: hand it
+     * over, and read on so the rest can arrive, or the exchange and the client would wait for each other.
+     */
+    void clientDataWanted() {
+        Packet next = queued.poll();
+        if (next != null) {
+            exchange.clientData(next);
+        } else if (phase != Phase.CLOSED) {
+            ctx.channel().config().setAutoRead(true);
+        }
+    }
+
     /** Called by the relay on the session's event loop when the engine's response is complete. */
     void commandComplete(int statusFlags) {
         state.status(statusFlags);
@@ -331,7 +355,8 @@ public final class ClientSession extends ChannelInboundHandlerAdapter {
 
     /** The backend connection broke while a command ran: the client cannot know its outcome. */
     void backendLost(Throwable cause, boolean responseStarted) {
-        log.info("conn={} - engine connection lost: {}", connectionId, cause.toString());
+        // Mostly the engine closing on a client's malformed command, which any logged-in client can repeat: throttled.
+        services.badInputLog().info(log, "conn={} - engine connection lost: {}", connectionId, cause.toString());
         backend.markBroken();
         if (!responseStarted) {
             reply(Replies.error(ctx.alloc(), 1, capabilities, MySqlError.ER_UNKNOWN_ERROR.code(), "08S01",
@@ -438,9 +463,10 @@ public final class ClientSession extends ChannelInboundHandlerAdapter {
             }
             return;
         }
+        closedMidCommand = phase == Phase.RUNNING;
         phase = Phase.CLOSED;
         if (last != null) {
-            ctx.writeAndFlush(last).addListener(ChannelFutureListener.CLOSE);
+            Replies.writeAndClose(ctx, last);
         } else {
             ctx.close();
         }
@@ -488,7 +514,7 @@ public final class ClientSession extends ChannelInboundHandlerAdapter {
 
     @Override
     public void channelInactive(ChannelHandlerContext ctx) {
-        boolean midResponse = phase == Phase.RUNNING;
+        boolean midResponse = phase == Phase.RUNNING || closedMidCommand;
         phase = Phase.CLOSED;
         Packet p;
         while ((p = queued.poll()) != null) {
@@ -511,8 +537,11 @@ public final class ClientSession extends ChannelInboundHandlerAdapter {
 
     @Override
     public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
-        if (cause instanceof ProtocolException) {
-            log.info("conn={} - protocol error: {}", connectionId, cause.getMessage());
+        if (BadTls.is(cause)) {
+            services.badInputLog().info(log, "conn={} - TLS failed: {}", connectionId, BadTls.describe(cause));
+            closeWith(null);
+        } else if (cause instanceof ProtocolException) {
+            services.badInputLog().info(log, "conn={} - protocol error: {}", connectionId, cause.getMessage());
             closeWith(Replies.error(ctx.alloc(), 0, capabilities, errorFor(cause)));
         } else if (cause instanceof IOException) {
             log.debug("conn={} - {}", connectionId, cause.toString());
@@ -527,6 +556,12 @@ public final class ClientSession extends ChannelInboundHandlerAdapter {
     static FluxException errorFor(Throwable cause) {
         if (cause instanceof PacketTooLargeException) {
             return new FluxException(MySqlError.ER_NET_PACKET_TOO_LARGE);
+        }
+        if (cause instanceof PacketsOutOfOrderException) {
+            return new FluxException(MySqlError.ER_NET_PACKETS_OUT_OF_ORDER);
+        }
+        if (cause instanceof PartialPacketTimeout.Expired) {
+            return new FluxException(MySqlError.ER_NET_READ_INTERRUPTED);
         }
         return new FluxException(MySqlError.ER_NET_READ_ERROR);
     }

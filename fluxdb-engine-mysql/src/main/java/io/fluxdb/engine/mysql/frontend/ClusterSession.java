@@ -101,6 +101,8 @@ final class ClusterSession {
     private Xa xa;
     /** The session's server-side prepared statements. */
     private final PreparedStatements prepared = new PreparedStatements();
+    /** The session's read consistency ({@code SET @@session.fluxdb_consistency}). */
+    private ReadConsistency consistency;
 
     ClusterSession(ClientSession session, ClusterSupport support) {
         this.session = requireNonNull(session, "session is null");
@@ -109,6 +111,7 @@ final class ClusterSession {
         this.gate = support.gate();
         this.books = support.books();
         this.blocking = support.blocking();
+        this.consistency = support.consistency();
     }
 
     /** Whether the engine connection holds state that must not go back to the pool (an open XA transaction). */
@@ -152,8 +155,53 @@ final class ClusterSession {
             // Classified as the engine will read it: in the session's character set and SQL mode.
             Classification c = support.classifier().classify(ByteBuffer.wrap(payload, 1, payload.length - 1), parse);
             String sql = new String(payload, 1, payload.length - 1, UTF_8);
-            unpinClock(keepsClock(c), () -> route(payload, sql, c));
+            if (c.assignments().stream().anyMatch(ClusterSession::choosesConsistency)) {
+                chooseConsistency(c);
+                return;
+            }
+            ReadConsistency level = ReadConsistency.hint(sql).orElse(consistency);
+            unpinClock(keepsClock(c), () -> readBarrier(c.kind(), level, () -> route(payload, sql, c)));
         });
+    }
+
+    private static boolean choosesConsistency(io.fluxdb.engine.spi.VariableAssignment a) {
+        return a.scope() == io.fluxdb.engine.spi.VariableAssignment.Scope.SESSION
+                && a.name().equalsIgnoreCase(ReadConsistency.VARIABLE);
+    }
+
+    /** {@code SET @@session.fluxdb_consistency = ...}: the operator's own variable, which the engine does not know. */
+    private void chooseConsistency(Classification c) {
+        if (c.assignments().size() != 1 || c.multiStatement()) {
+            fail(notSupported("setting " + ReadConsistency.VARIABLE + " together with other variables; set it alone"));
+            return;
+        }
+        try {
+            consistency = ReadConsistency.parse(c.assignments().getFirst().value());
+        } catch (IllegalArgumentException e) {
+            fail(new ErrPacket(1231, "42000", e.getMessage()));
+            return;
+        }
+        reply(session.state().statusFlags());
+    }
+
+    /** Runs {@code then} once a read may run here at {@code level}; other statements run at once. */
+    private void readBarrier(StatementKind kind, ReadConsistency level, Runnable then) {
+        if (kind != StatementKind.READ) {
+            then.run();
+            return;
+        }
+        CompletableFuture<Void> ready = ReadBarrier.before(cluster, level, session.lastCommitIndex());
+        if (ready.isDone() && !ready.isCompletedExceptionally()) {
+            then.run();
+            return;
+        }
+        ready.whenCompleteAsync((applied, failure) -> {
+            if (failure != null) {
+                fail(ReadBarrier.error(level, failure));
+            } else {
+                then.run();
+            }
+        }, session.context().executor());
     }
 
     /** The session's text-reading context changes with SET NAMES, SET CHARACTER SET and SET sql_mode. */
@@ -377,7 +425,8 @@ final class ClusterSession {
                 }
                 return;
             }
-            relayPreparedRead(new Packet(0, Unpooled.wrappedBuffer(payload)));
+            readBarrier(StatementKind.READ, consistency,
+                    () -> relayPreparedRead(new Packet(0, Unpooled.wrappedBuffer(payload))));
         }));
     }
 
@@ -909,7 +958,12 @@ final class ClusterSession {
      */
     static final java.time.Duration DDL_BARRIER_WAIT = java.time.Duration.ofSeconds(10);
 
-    /** Runs {@code then} on the event loop once this session holds the write barrier alone, or fails with 1205. */
+    /**
+     * Runs {@code then} on the event loop once this session holds the write barrier alone, or fails with 1205; or with
+     * 1290 if this node no longer leads by then. DDL changes the engine before its entry is appended and cannot be
+     * undone, so it must not run on a node deposed while it waited for the barrier (the transactions it waited for
+     * were in flight when leadership was lost, and failed with it): its statement would exist on this node only.
+     */
     private void exclusively(Runnable then) {
         CompletableFuture<Void> barrier = gate.acquireExclusive();
         java.util.concurrent.ScheduledFuture<?> timeout = session.context().executor().schedule(() -> {
@@ -921,6 +975,13 @@ final class ClusterSession {
         }, DDL_BARRIER_WAIT.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
         barrier.thenRunAsync(() -> {
             timeout.cancel(false);
+            if (!cluster.role().isLeader()) {
+                gate.releaseExclusive();
+                fail(new ErrPacket(ER_OPTION_PREVENTS_STATEMENT, "HY000", "This FluxDB node stopped being the leader"
+                        + " before the statement ran; nothing changed. Retry on the leader" + leaderHint(cluster.role())
+                        + "."));
+                return;
+            }
             then.run();
         }, session.context().executor());
     }

@@ -15,9 +15,10 @@ import java.util.concurrent.Executor;
  * @param clock the leader's write timestamps
  * @param blocking where blocking engine work runs (never on an event loop)
  * @param classifier reads prepared statements' text
+ * @param consistency the read consistency of a session that does not choose one
  */
 record ClusterSupport(Cluster cluster, WriteGate gate, LeaderBookkeeping books, LeaderClock clock, Executor blocking,
-        StatementClassifier classifier) {
+        StatementClassifier classifier, ReadConsistency consistency) {
     ClusterSupport {
         requireNonNull(cluster, "cluster is null");
         requireNonNull(gate, "gate is null");
@@ -25,5 +26,6 @@ record ClusterSupport(Cluster cluster, WriteGate gate, LeaderBookkeeping books, 
         requireNonNull(clock, "clock is null");
         requireNonNull(blocking, "blocking is null");
         requireNonNull(classifier, "classifier is null");
+        requireNonNull(consistency, "consistency is null");
     }
 }

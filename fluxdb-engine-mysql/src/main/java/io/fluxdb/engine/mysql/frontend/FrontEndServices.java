@@ -21,7 +21,9 @@ record FrontEndServices(
         StatementClassifier classifier,
         ClientAdmission access,
         Executor blocking,
-        Optional<ClusterSupport> cluster) {
+        Optional<ClusterSupport> cluster,
+        PendingLogins pendingLogins,
+        LogThrottle badInputLog) {
 
     FrontEndServices {
         requireNonNull(config, "config is null");
@@ -34,5 +36,7 @@ record FrontEndServices(
         requireNonNull(access, "access is null");
         requireNonNull(blocking, "blocking is null");
         requireNonNull(cluster, "cluster is null");
+        requireNonNull(pendingLogins, "pendingLogins is null");
+        requireNonNull(badInputLog, "badInputLog is null");
     }
 }

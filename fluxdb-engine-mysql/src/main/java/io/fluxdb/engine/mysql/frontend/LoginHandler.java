@@ -13,6 +13,7 @@ import io.fluxdb.protocol.codec.Packet;
 import io.fluxdb.protocol.codec.PacketFrameDecoder;
 import io.fluxdb.protocol.codec.TlsUpgrade;
 import io.fluxdb.protocol.codec.PacketTooLargeException;
+import io.fluxdb.protocol.codec.PacketsOutOfOrderException;
 import io.fluxdb.protocol.constant.MySqlError;
 import io.fluxdb.protocol.constant.ServerStatus;
 import io.fluxdb.protocol.message.client.HandshakeResponse41;
@@ -21,9 +22,9 @@ import io.fluxdb.protocol.message.server.HandshakeV10;
 import io.fluxdb.protocol.auth.NativePassword;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufUtil;
-import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.handler.ssl.SslHandler;
 import io.netty.util.ReferenceCountUtil;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -73,6 +74,8 @@ final class LoginHandler extends ChannelInboundHandlerAdapter {
     private Authentication authentication;
     private ScheduledFuture<?> deadline;
     private boolean slotTaken;
+    /** Counted in {@link PendingLogins} until the login ends, either way. */
+    private InetAddress pendingFrom;
 
     LoginHandler(FrontEndServices services) {
         this.services = services;
@@ -101,10 +104,31 @@ final class LoginHandler extends ChannelInboundHandlerAdapter {
             refuse(ctx, 0, MySqlError.ER_HOST_NOT_PRIVILEGED, address.getHostAddress(), refusal.get());
             return;
         }
+        if (!services.pendingLogins().tryAcquire(address)) {
+            services.badInputLog().info(log, "conn={} - refused {}: {} connections from it are already logging in",
+                    connectionId, address.getHostAddress(), services.pendingLogins().maxPerAddress());
+            phase = Phase.DONE;
+            writeAndClose(ctx, Replies.error(ctx.alloc(), 0, CLIENT_PROTOCOL_41, MySqlError.ER_CON_COUNT_ERROR.code(),
+                    MySqlError.ER_CON_COUNT_ERROR.sqlState(), "Too many connections from " + address.getHostAddress()
+                            + " still logging in (at most " + services.pendingLogins().maxPerAddress() + ")"));
+            return;
+        }
+        pendingFrom = address;
+        // Every packet of the connection phase continues the exchange (the handshake went out as 0); a packet
+        // out of order is refused on its header, as the server does, before its body is awaited.
+        PacketFrameDecoder frames = ctx.pipeline().get(PacketFrameDecoder.class);
+        frames.firstSequenceIds(id -> id == ((lastSequenceId + 1) & 0xFF));
         long timeoutMs = services.config().connectTimeout().toMillis();
         deadline = ctx.executor().schedule(() -> {
             if (phase != Phase.DONE && ctx.channel().isActive()) {
-                refuse(ctx, lastSequenceId + 1, MySqlError.ER_HANDSHAKE_ERROR);
+                SslHandler tls = ctx.pipeline().get(SslHandler.class);
+                if (tls != null && !tls.handshakeFuture().isDone()) {
+                    // Mid TLS handshake no packet can be sent (it would wait for the handshake): just close.
+                    phase = Phase.DONE;
+                    ctx.close();
+                } else {
+                    refuse(ctx, lastSequenceId + 1, MySqlError.ER_HANDSHAKE_ERROR);
+                }
             }
         }, timeoutMs, TimeUnit.MILLISECONDS);
         HandshakeV10 handshake = new HandshakeV10(
@@ -211,8 +235,9 @@ final class LoginHandler extends ChannelInboundHandlerAdapter {
 
     private void loginToEngine(ChannelHandlerContext ctx, Authentication.Authenticated auth, String database,
             boolean byDefault) {
+        // CLIENT_SSL on the engine leg: the account requires TLS, so the operator's login must use it too.
         long backendCapabilities = (capabilities & ~PER_LEG) | CLIENT_PROTOCOL_41 | CLIENT_SECURE_CONNECTION
-                | CLIENT_PLUGIN_AUTH;
+                | CLIENT_PLUGIN_AUTH | (auth.engineTls() ? CLIENT_SSL : 0);
         BackendKey key = new BackendKey(auth.user(), backendCapabilities, response.characterSet(), database);
         String okInfo = TlsProof.okInfo(ctx.pipeline(), scramble, auth.plugin(), auth.credential());
         services.backends().borrow(key, auth.credential(), ctx.channel().eventLoop())
@@ -256,12 +281,16 @@ final class LoginHandler extends ChannelInboundHandlerAdapter {
         if (deadline != null) {
             deadline.cancel(false);
         }
+        endPendingLogin();
+        // Authenticated: from now on the client may send packets up to the configured limit.
+        ctx.pipeline().get(PacketFrameDecoder.class).maxPayloadLength(services.config().maxPacketBytes());
+        ctx.pipeline().addAfter("idle", PartialPacketTimeout.NAME, new PartialPacketTimeout(services.config().packetTimeout()));
         ClientSession session = new ClientSession(services, connectionId, capabilities, scramble, secure,
                 clientAddress(ctx), response.user(), backend, new SessionState(database,
                         has(capabilities, CLIENT_MULTI_STATEMENTS)));
         ctx.pipeline().replace(this, "session", session);
         slotTaken = false; // the session owns the slot now
-        ctx.writeAndFlush(Replies.ok(ctx.alloc(), lastSequenceId + 1, capabilities, ServerStatus.SERVER_STATUS_AUTOCOMMIT,
+        ctx.writeAndFlush(Replies.ok(ctx.alloc(), (lastSequenceId + 1) & 0xFF, capabilities, ServerStatus.SERVER_STATUS_AUTOCOMMIT,
                 okInfo));
         if (has(capabilities, CLIENT_COMPRESS)) {
             // The OK went out plain; everything after it travels compressed, both ways.
@@ -279,12 +308,34 @@ final class LoginHandler extends ChannelInboundHandlerAdapter {
             slotTaken = false;
             services.registry().releaseSlot();
         }
+        endPendingLogin();
         ctx.fireChannelInactive();
+    }
+
+    private void endPendingLogin() {
+        if (pendingFrom != null) {
+            services.pendingLogins().release(pendingFrom);
+            pendingFrom = null;
+        }
     }
 
     @Override
     public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
-        if (cause instanceof ProtocolException) {
+        if (phase == Phase.DONE && !ctx.channel().isActive()) {
+            return;
+        }
+        if (BadTls.is(cause)) {
+            // A client that asked for TLS and then sent something else: its fault, not ours. One line, no trace,
+            // and few of them, since every connection can provoke one.
+            services.badInputLog().info(log, "conn={} - TLS from {} failed: {}", connectionId,
+                    clientAddress(ctx).getHostAddress(), BadTls.describe(cause));
+            phase = Phase.DONE;
+            ctx.close();
+        } else if (cause instanceof PacketsOutOfOrderException) {
+            log.debug("conn={} - bad handshake: {}", connectionId, cause.getMessage());
+            // As MariaDB answers a handshake response out of order: 1156 with the id it expected.
+            refuse(ctx, lastSequenceId + 1, MySqlError.ER_NET_PACKETS_OUT_OF_ORDER);
+        } else if (cause instanceof ProtocolException) {
             log.debug("conn={} - bad handshake: {}", connectionId, cause.getMessage());
             // As the server says for a malformed handshake response (sql_acl.cc): Bad handshake, unless it was too large.
             refuse(ctx, lastSequenceId + 1, cause instanceof PacketTooLargeException
@@ -312,15 +363,18 @@ final class LoginHandler extends ChannelInboundHandlerAdapter {
     }
 
     private static void writeAndClose(ChannelHandlerContext ctx, Packet packet) {
-        ctx.writeAndFlush(packet).addListener(ChannelFutureListener.CLOSE);
+        Replies.writeAndClose(ctx, packet);
     }
 
     static InetAddress clientAddress(ChannelHandlerContext ctx) {
         return ((InetSocketAddress) ctx.channel().remoteAddress()).getAddress();
     }
 
-    /** Exposed for the pipeline: the frame decoder's limit comes from the configuration. */
+    /**
+     * Exposed for the pipeline. Before authentication only packets of the size a login needs are accepted (a larger
+     * declared length is refused on its header); the login raises the limit to the configured one.
+     */
     static PacketFrameDecoder frameDecoder(ProxyConfig config) {
-        return new PacketFrameDecoder(config.maxPacketBytes());
+        return new PacketFrameDecoder(Math.min(config.loginPacketBytes(), config.maxPacketBytes()));
     }
 }

@@ -6,6 +6,8 @@ import io.fluxdb.engine.mysql.MySqlEngine;
 import io.fluxdb.engine.mysql.account.AccountDirectory;
 import io.fluxdb.engine.mysql.account.JdbcAccountLoader;
 import io.fluxdb.engine.mysql.backend.BackendPool;
+import io.fluxdb.engine.mysql.backend.CharsetSwitch;
+import io.fluxdb.engine.mysql.backend.EngineTls;
 import io.fluxdb.engine.mysql.backend.MySqlBackendConnector;
 import io.fluxdb.engine.mysql.transport.Transport;
 import io.fluxdb.engine.spi.FrontEnd;
@@ -18,6 +20,7 @@ import io.netty.handler.ssl.SslContext;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
+import java.sql.SQLException;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Map;
@@ -34,11 +37,17 @@ import java.util.concurrent.TimeUnit;
  * <p>Options: {@code max-connections}, {@code idle-timeout} (ISO-8601 duration), {@code max-packet-size}
  * (bytes), {@code local-infile} (true/false), {@code tls-cert} and {@code tls-key} (PEM files), {@code tls-dir}
  * (where a self-signed certificate is generated and kept when no certificate is configured), {@code default-database}
- * (selected at login for a client that names none; by default none).
+ * (selected at login for a client that names none; by default none), {@code max-logins-per-address},
+ * {@code login-packet-size} (bytes) and {@code packet-timeout} (ISO-8601 duration), see {@link ProxyConfig};
+ * {@code engine-connections}, the most connections the operator holds to the engine (0 or absent: the engine's
+ * {@code max_connections} less a reserve, see {@link EngineConnections}); {@code engine-tls} ({@code auto}, {@code on}
+ * or {@code off}, see {@link EngineTls}) and {@code engine-tls-ca} (a PEM file that verifies the engine's certificate).
  */
 public final class MySqlFrontEndFactory implements FrontEnd {
     static final Set<String> OPTIONS = Set.of("max-connections", "idle-timeout", "max-packet-size", "local-infile",
-            "tls-cert", "tls-key", "tls-dir", "connect-timeout", "io-threads", "default-database");
+            "tls-cert", "tls-key", "tls-dir", "connect-timeout", "io-threads", "default-database",
+            "max-logins-per-address", "login-packet-size", "packet-timeout", "engine-connections",
+            "engine-tls", "engine-tls-ca", "consistency");
     /**
      * Engine logins in progress at once. Enough to keep a remote engine's round trips overlapped
      * (64 logins of three round trips each), few enough that a burst of clients never has the engine
@@ -71,7 +80,10 @@ public final class MySqlFrontEndFactory implements FrontEnd {
                 Optional.of(tls(options)),
                 defaults.shutdownGrace(),
                 defaults.versionSuffix(),
-                options.getOrDefault("default-database", defaults.defaultDatabase()));
+                options.getOrDefault("default-database", defaults.defaultDatabase()),
+                intOption(options, "max-logins-per-address", defaults.maxLoginsPerAddress()),
+                Optional.ofNullable(options.get("login-packet-size")).map(Long::parseLong).orElse(defaults.loginPacketBytes()),
+                Optional.ofNullable(options.get("packet-timeout")).map(Duration::parse).orElse(defaults.packetTimeout()));
 
         config.tls().ifPresent(TlsWarmUp::run);
         EngineProfile profile = EngineProbe.probe(engine.config().host(), engine.config().port(), Duration.ofSeconds(10));
@@ -87,13 +99,27 @@ public final class MySqlFrontEndFactory implements FrontEnd {
             t.setDaemon(true);
             return t;
         });
-        BackendPool pool = new BackendPool(new MySqlBackendConnector(transport, engine.config().host(), engine.config().port()),
-                config.maxConnections() + 16, 64, Duration.ofMinutes(5), Duration.ofSeconds(2), MAX_ENGINE_LOGINS_IN_FLIGHT);
+        int engineConnections = intOption(options, "engine-connections", 0);
+        CharsetSwitch charsets;
+        try {
+            if (engineConnections == 0) {
+                engineConnections = EngineConnections.defaultBound(engine.admin());
+            }
+            charsets = EngineConnections.charsets(engine.admin());
+        } catch (SQLException e) {
+            throw new IOException("cannot read the engine's max_connections and collations: " + e.getMessage(), e);
+        }
+        EngineTls engineTls = EngineTls.of(EngineTls.Mode.parse(options.getOrDefault("engine-tls", "auto")),
+                Optional.ofNullable(options.get("engine-tls-ca")).map(Path::of));
+        BackendPool pool = new BackendPool(new MySqlBackendConnector(transport, engine.config().host(), engine.config().port(),
+                MySqlBackendConnector.DEFAULT_LOGIN_TIMEOUT, engineTls),
+                engineConnections, 64, Duration.ofMinutes(5), Duration.ofSeconds(2), MAX_ENGINE_LOGINS_IN_FLIGHT, charsets);
         maintenance.scheduleWithFixedDelay(pool::evictIdle, 30, 30, TimeUnit.SECONDS);
         FrontEndServices services = new FrontEndServices(config, profile, new SessionRegistry(config.maxConnections()),
                 pool, new AccountDirectory(new JdbcAccountLoader(engine.admin()), Duration.ofSeconds(30), Clock.systemUTC()),
                 new ServerAuthConfig(RsaKeyPair.generate(), new CachingSha2Cache(10_000)),
-                engine.classifier(), context.admission(), blocking, clusterSupport(context, blocking));
+                engine.classifier(), context.admission(), blocking, clusterSupport(context, blocking),
+                new PendingLogins(config.maxLoginsPerAddress()), new LogThrottle(Duration.ofSeconds(10)));
         MySqlFrontEnd frontEnd = new MySqlFrontEnd(services, transport, workers);
         InetSocketAddress bound;
         try {
@@ -125,9 +151,10 @@ public final class MySqlFrontEndFactory implements FrontEnd {
         if (!context.cluster().replicated()) {
             return Optional.empty();
         }
+        ReadConsistency consistency = ReadConsistency.parse(context.options().getOrDefault("consistency", "session"));
         return Optional.of(new ClusterSupport(context.cluster(), new WriteGate(),
                 new EngineLeaderBookkeeping(engine, context.cluster().localNodeId()), new LeaderClock(Clock.systemUTC()),
-                blocking, engine.classifier()));
+                blocking, engine.classifier(), consistency));
     }
 
     private static SslContext tls(Map<String, String> options) throws IOException {

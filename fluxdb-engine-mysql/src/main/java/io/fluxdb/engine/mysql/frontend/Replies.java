@@ -15,6 +15,23 @@ import io.netty.buffer.ByteBufAllocator;
 final class Replies {
     private Replies() {}
 
+    /** How long a last packet may take to go out before the connection is closed without it. */
+    private static final long LAST_WRITE_MILLIS = 2000;
+
+    /**
+     * Writes a last packet and closes. A client that stopped reading (its receive window full) would keep the write,
+     * and so the connection, pending for ever: it is closed after {@value #LAST_WRITE_MILLIS} ms regardless.
+     */
+    static void writeAndClose(io.netty.channel.ChannelHandlerContext ctx, Packet last) {
+        io.netty.channel.ChannelFuture write = ctx.writeAndFlush(last);
+        write.addListener(io.netty.channel.ChannelFutureListener.CLOSE);
+        if (!write.isDone()) {
+            ctx.executor().schedule(() -> {
+                ctx.close();
+            }, LAST_WRITE_MILLIS, java.util.concurrent.TimeUnit.MILLISECONDS);
+        }
+    }
+
     static Packet handshake(ByteBufAllocator alloc, HandshakeV10 handshake) {
         ByteBuf out = alloc.buffer(128);
         handshake.encode(out, handshake.capabilities());

@@ -97,10 +97,15 @@ final class ResponseRelay implements ResponseListener, Exchange {
         }
         started = true;
         boolean complete = tracker.feed(packet.content());
-        if (tracker.awaitingLocalInfile()) {
+        boolean infileRequested = tracker.awaitingLocalInfile();
+        if (infileRequested) {
             infile.requested(packet);
         }
         client.write(packet);
+        if (infileRequested) {
+            client.flush();
+            onEventLoop(session::clientDataWanted);
+        }
         if (!client.channel().isWritable()) {
             backend.channel().config().setAutoRead(false);
         }

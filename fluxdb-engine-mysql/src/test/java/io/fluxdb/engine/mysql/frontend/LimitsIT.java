@@ -87,7 +87,9 @@ class LimitsIT {
         // One burst: every client connects and logs in at the same moment, and every session stays open. Each
         // login opens an engine connection too, so on a slow machine the last ones wait their turn for a while:
         // the connect timeout is raised so that the test measures that they all get in, not how fast.
-        Map<String, String> options = Map.of("max-connections", Integer.toString(MANY), "connect-timeout", "PT3M");
+        // All from the loopback and all logging in at once: this address may hold every one of them in login.
+        Map<String, String> options = Map.of("max-connections", Integer.toString(MANY), "connect-timeout", "PT3M",
+                "max-logins-per-address", Integer.toString(MANY));
         try (TestOperator operator = TestOperator.start(db, options);
                 ExecutorService threads = Executors.newVirtualThreadPerTaskExecutor()) {
             CountDownLatch go = new CountDownLatch(1);

@@ -125,7 +125,15 @@ final class RawClient implements AutoCloseable {
 
     /** Opens a socket to {@code port} on the loopback; connecting and each read time out after {@code timeout}. */
     static RawClient connect(int port, Duration timeout) throws IOException {
+        return connect(port, timeout, null);
+    }
+
+    /** Like {@link #connect(int, Duration)}, from {@code source} (another loopback address), or any if null. */
+    static RawClient connect(int port, Duration timeout, java.net.InetAddress source) throws IOException {
         Socket socket = new Socket();
+        if (source != null) {
+            socket.bind(new InetSocketAddress(source, 0));
+        }
         socket.setTcpNoDelay(true);
         socket.setSoTimeout((int) timeout.toMillis());
         socket.connect(new InetSocketAddress("127.0.0.1", port), (int) timeout.toMillis());
@@ -170,6 +178,13 @@ final class RawClient implements AutoCloseable {
     RawPacket authenticateOverTls(String user, String password) throws IOException {
         readHandshake();
         long caps = CAPABILITIES | CLIENT_SSL;
+        startTls(caps);
+        write(2, handshakeResponsePayload(user, password, null, caps));
+        return readPacket();
+    }
+
+    /** After {@link #readHandshake}: sends SSLRequest (id 1) with {@code caps} and continues over TLS, trusting any certificate. */
+    void startTls(long caps) throws IOException {
         write(1, encode(b -> new SslRequest(caps, 1 << 24, 45).encode(b, caps)));
         SSLSocket tls;
         try {
@@ -185,8 +200,6 @@ final class RawClient implements AutoCloseable {
         socket = tls;
         in = tls.getInputStream();
         out = tls.getOutputStream();
-        write(2, handshakeResponsePayload(user, password, null, caps));
-        return readPacket();
     }
 
     /** The certificate the server presented in {@link #authenticateOverTls}. */
@@ -200,9 +213,21 @@ final class RawClient implements AutoCloseable {
     }
 
     private byte[] handshakeResponsePayload(String user, String password, String database, long capabilities) {
+        return handshakeResponsePayload(user, password, database, capabilities, 45);
+    }
+
+    /** Like {@link #authenticate}, with more capabilities than {@link #CAPABILITIES} and a collation id of its own. */
+    RawPacket authenticate(String user, String password, long extraCapabilities, int collation) throws IOException {
+        readHandshake();
+        write(1, handshakeResponsePayload(user, password, null, CAPABILITIES | extraCapabilities, collation));
+        return readPacket();
+    }
+
+    private byte[] handshakeResponsePayload(String user, String password, String database, long capabilities,
+            int collation) {
         long caps = capabilities | (database == null ? 0 : CLIENT_CONNECT_WITH_DB);
         byte[] auth = NativePassword.response(password.getBytes(UTF_8), handshake().scramble());
-        HandshakeResponse41 response = new HandshakeResponse41(caps, 1 << 24, 45, user, auth, database,
+        HandshakeResponse41 response = new HandshakeResponse41(caps, 1 << 24, collation, user, auth, database,
                 NativePassword.NAME, Map.of());
         return encode(b -> response.encode(b, caps));
     }
@@ -407,6 +432,16 @@ final class RawClient implements AutoCloseable {
                 socket.setSoTimeout(saved);
             }
         }
+    }
+
+    /** The stream from the server (through TLS once {@link #authenticateOverTls} ran), for raw reads. */
+    InputStream input() {
+        return in;
+    }
+
+    /** The socket the client reads from and writes to (a TLS socket after {@link #authenticateOverTls}). */
+    Socket socket() {
+        return socket;
     }
 
     /** Sends COM_QUIT (no reply) and closes. */

@@ -1,0 +1,106 @@
+package io.fluxdb.server.node;
+
+import static java.util.Objects.requireNonNull;
+
+import io.fluxdb.api.EngineStatus;
+import io.fluxdb.api.LocalStatus;
+import io.fluxdb.api.PeerEndpoint;
+import io.fluxdb.api.StatusProvider;
+import io.fluxdb.engine.spi.Cluster;
+import io.fluxdb.engine.spi.ClusterRole;
+import io.fluxdb.engine.spi.Engine;
+import io.fluxdb.engine.spi.EngineHealth;
+import io.fluxdb.replication.RaftCluster;
+import io.fluxdb.replication.RaftClusterStatus;
+import io.fluxdb.replication.RaftMember;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.OptionalLong;
+
+/**
+ * The status endpoint's view of this node, read from its cluster (role, leader, indexes, divergence) and its engine
+ * (health, checked at most every {@link #HEALTH_TTL} so that polling {@code /status} costs the engine little).
+ */
+final class NodeStatusProvider implements StatusProvider {
+    static final Duration HEALTH_TTL = Duration.ofSeconds(2);
+    private static final Path PROC_UPTIME = Path.of("/proc/uptime");
+
+    private final Cluster cluster;
+    private final Engine engine;
+    private final String localIp;
+    private final List<PeerEndpoint> peers;
+    private EngineHealth health;
+    private long healthCheckedAt;
+
+    /**
+     * @param members the Raft group, empty for a node that runs alone
+     * @param uiOffset a peer's UI port minus its Raft port: peers use this node's port layout (see
+     *     {@link ClusterMembers})
+     */
+    NodeStatusProvider(Cluster cluster, Engine engine, String localIp, List<RaftMember> members, int uiOffset) {
+        this.cluster = requireNonNull(cluster, "cluster is null");
+        this.engine = requireNonNull(engine, "engine is null");
+        this.localIp = requireNonNull(localIp, "localIp is null");
+        List<PeerEndpoint> list = new ArrayList<>();
+        for (RaftMember member : members) {
+            if (member.id().equals(cluster.localNodeId())) continue;
+            String host = member.raftAddress().getHostString();
+            int uiPort = member.raftAddress().getPort() + uiOffset;
+            list.add(PeerEndpoint.of(host, URI.create("http://" + (host.indexOf(':') >= 0 ? "[" + host + "]" : host)
+                    + ":" + uiPort + "/status")));
+        }
+        this.peers = List.copyOf(list);
+    }
+
+    @Override
+    public LocalStatus local() {
+        ClusterRole role = cluster.role();
+        long commitIndex = cluster.appliedIndex();
+        Optional<String> failure = Optional.empty();
+        if (cluster instanceof RaftCluster raft) {
+            RaftClusterStatus status = raft.status();
+            commitIndex = Math.max(status.commitIndex(), status.appliedIndex());
+            failure = status.failure();
+        }
+        Optional<String> leaderIp = role.leaderClientAddress().map(InetSocketAddress::getHostString);
+        if (role.isLeader()) {
+            leaderIp = Optional.of(localIp);
+        }
+        EngineHealth engineHealth = health();
+        return new LocalStatus(cluster.localNodeId(), localIp, role.role().name(), role.term(), role.leaderId(),
+                leaderIp, cluster.appliedIndex(), commitIndex,
+                new EngineStatus(engineHealth.status().name(), engineHealth.detail()), cluster.divergence(), failure,
+                osUptime());
+    }
+
+    @Override
+    public List<PeerEndpoint> peers() {
+        return peers;
+    }
+
+    private synchronized EngineHealth health() {
+        long now = System.nanoTime();
+        if (health == null || now - healthCheckedAt > HEALTH_TTL.toNanos()) {
+            health = engine.health();
+            healthCheckedAt = now;
+        }
+        return health;
+    }
+
+    /** This machine's uptime in seconds, where Linux tells it. */
+    private static OptionalLong osUptime() {
+        try {
+            String first = Files.readString(PROC_UPTIME).strip().split("\\s+")[0];
+            return OptionalLong.of((long) Double.parseDouble(first));
+        } catch (IOException | RuntimeException e) {
+            return OptionalLong.empty(); // not Linux, or no /proc: the status says "unknown"
+        }
+    }
+}

@@ -1,0 +1,408 @@
+package io.fluxdb.server.node;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.fluxdb.server.node.WriteLedger.Outcome;
+import io.fluxdb.server.node.WriteLedger.SideStep;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.Set;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Disabled;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.Timeout;
+
+/**
+ * Three operators as separate processes, each in front of its own MariaDB, under a steady load of concurrent writers
+ * through whichever node leads, while nodes are killed (SIGKILL, sometimes with their engine), paused (SIGSTOP for
+ * longer than the election timeout) and halted inside the DDL crash window, then started again on their data. In the
+ * end every node must hold the same data: every acknowledged write, no refused write, each write whose outcome the
+ * client never learned either everywhere or nowhere, and nothing applied twice. Then a node with another cluster
+ * secret must fail to take a member's place.
+ *
+ * <p>The faults and the writers' choices come from one seed, printed at the start; {@code -Dfluxdb.crash.seed=N}
+ * runs the same schedule again (timing still varies: the assertions hold for every interleaving).
+ * {@code -Dfluxdb.test.keepLogs=true} keeps every node's log in the printed directory.
+ */
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class ClusterCrashIT {
+    private static final int WRITERS = 4;
+    private static final String FINAL = "final-";
+
+    private static ProcessCluster cluster;
+    private static long seed;
+
+    /** What happens to a node in one round. A killed or halted node is started again on its data right after. */
+    enum Fault {
+        KILL_LEADER, KILL_LEADER_AND_ENGINE, PAUSE_LEADER, PAUSE_FOLLOWER,
+        /** A follower is started with the apply hook that halts it after a DDL statement ran, before it is recorded. */
+        HALT_AFTER_DDL,
+        /** The same before the statement ran, and its engine is killed too. */
+        HALT_BEFORE_DDL_AND_KILL_ENGINE;
+
+        boolean hitsLeader() {
+            return name().contains("LEADER");
+        }
+    }
+
+    @BeforeAll
+    @Timeout(180)
+    static void start() throws Exception {
+        seed = Long.getLong("fluxdb.crash.seed", System.nanoTime());
+        System.out.println("ClusterCrashIT seed " + seed + " (-Dfluxdb.crash.seed=" + seed + " repeats it)");
+        cluster = ProcessCluster.start(3);
+        System.out.println("ClusterCrashIT nodes log to " + cluster.directory());
+        int leader = cluster.awaitLeader(Duration.ofSeconds(60));
+        try (Connection c = cluster.connect(leader, Duration.ofSeconds(30)); Statement s = c.createStatement()) {
+            s.execute(RowWriter.SCHEMA);
+            s.execute(RowWriter.COUNTERS);
+            for (int w = 0; w < WRITERS; w++) {
+                s.execute("INSERT INTO counters (writer, n) VALUES (" + w + ", 0)");
+            }
+        }
+    }
+
+    @AfterAll
+    static void stop() {
+        if (cluster != null) {
+            cluster.close();
+        }
+    }
+
+    @Test
+    @Order(1)
+    @Timeout(240)
+    void crashesAndPausesUnderLoadLoseNoAcknowledgedWriteAndApplyNothingTwice() throws Exception {
+        List<Fault> faults = new ArrayList<>(List.of(Fault.values()));
+        Collections.shuffle(faults, new Random(seed));
+        runUnderFaults("a", faults, true);
+    }
+
+    /**
+     * The leader's own DDL crash window: the leader runs a DDL statement on its engine before the statement's entry
+     * is appended (so that the engine checks the client's privileges), and a leader killed or paused between the two
+     * keeps a schema change that no other node gets. The node reports it (DIVERGED, from resolveOrphans) but cannot
+     * repair it. Closing the window needs the entry appended before the statement runs, with followers applying it
+     * under the client's privileges.
+     */
+    @Test
+    @Order(3)
+    @Timeout(240)
+    @Disabled("known bug: a leader killed or paused while its DDL statement runs keeps a change the log never gets"
+            + " (docs/design/replication.md, 'The leader's own DDL')")
+    void theLeaderKilledOrPausedWhileItsDdlRunsDoesNotDiverge() throws Exception {
+        runUnderFaults("b", List.of(Fault.KILL_LEADER, Fault.PAUSE_LEADER, Fault.KILL_LEADER, Fault.PAUSE_LEADER,
+                Fault.KILL_LEADER_AND_ENGINE, Fault.PAUSE_LEADER), false);
+    }
+
+    /**
+     * Runs the writers of {@code run} while {@code faults} happen in turn, then checks every node against what the
+     * writers were told. With {@code holdDdl}, no DDL statement is in flight while a node is hit and restarted (a
+     * restart can cost the leader its leadership on two busy cores), except while a node armed to halt in the DDL
+     * window applies: the leader's own DDL window is the known bug of the disabled test.
+     */
+    private static void runUnderFaults(String run, List<Fault> faults, boolean holdDdl)
+            throws Exception {
+        long started = System.nanoTime();
+        Random random = new Random(seed + run.hashCode());
+        WriteLedger ledger = new WriteLedger();
+        AtomicInteger leaderHint = new AtomicInteger(cluster.awaitLeader(Duration.ofSeconds(30)));
+        List<LeaderClient> clients = new ArrayList<>();
+        for (int w = 0; w < WRITERS; w++) {
+            clients.add(new RowWriter(run, w, cluster, ledger, seed + w, leaderHint));
+        }
+        SideTableWriter ddl = new SideTableWriter(run, cluster, ledger, seed + WRITERS, leaderHint);
+        clients.add(ddl);
+        List<Thread> threads = new ArrayList<>();
+        for (LeaderClient client : clients) {
+            threads.add(Thread.ofPlatform().name("writer-" + threads.size()).start(client));
+        }
+        List<String> done = new ArrayList<>();
+        try {
+            for (Fault fault : faults) {
+                Thread.sleep(1000 + random.nextInt(2000));
+                SideTableWriter held = holdDdl ? ddl : null;
+                if (held != null) {
+                    held.hold();
+                }
+                try {
+                    done.add(inject(fault, random, held));
+                } finally {
+                    if (held != null) {
+                        held.release();
+                    }
+                }
+                System.out.println("ClusterCrashIT " + done.getLast() + "; " + ledger.summary());
+            }
+            Thread.sleep(1000);
+        } finally {
+            clients.forEach(LeaderClient::stop);
+            for (Thread thread : threads) {
+                thread.join(Duration.ofSeconds(40));
+                assertThat(thread.isAlive()).as(thread.getName() + " still running").isFalse();
+            }
+        }
+        String finalToken = finalWrite(ledger);
+        List<NodeData> nodes = awaitConverged(finalToken, Duration.ofSeconds(90));
+        System.out.printf("ClusterCrashIT faults %s; %s; converged at index %d; %.1f s%n", done, ledger.summary(),
+                nodes.getFirst().lastApplied(), (System.nanoTime() - started) / 1e9);
+
+        assertNoNodeReportedAProblem();
+        assertThat(ledger.rows(Outcome.OK)).as("acknowledged inserts").hasSizeGreaterThan(100);
+        for (int i = 0; i < nodes.size(); i++) {
+            NodeData node = nodes.get(i);
+            String name = "node " + i;
+            assertThat(node.tokens()).as(name + ": acknowledged inserts").containsAll(ledger.rows(Outcome.OK));
+            assertThat(node.updatedBy()).as(name + ": acknowledged updates").containsAll(ledger.updates(Outcome.OK));
+            assertThat(node.tokens()).as(name + ": refused inserts").doesNotContainAnyElementsOf(
+                    ledger.rows(Outcome.REFUSED));
+            assertThat(node.updatedBy()).as(name + ": refused updates").doesNotContainAnyElementsOf(
+                    ledger.updates(Outcome.REFUSED));
+            assertThat(node.duplicates()).as(name + ": writes applied twice").isEmpty();
+            assertThat(node.badCounts()).as(name + ": updates or transactions applied twice or in part").isEmpty();
+            assertThat(node.applied().values()).as(name + ": entries that failed here (all succeeded on the leader)")
+                    .allMatch(code -> code == 0);
+            assertThat(node.leftovers()).as(name + ": bookkeeping left after applying everything").isEmpty();
+            assertSideTables(name, node, ledger.side());
+        }
+        NodeData first = nodes.getFirst();
+        long floor = nodes.stream().mapToLong(NodeData::floor).max().orElseThrow();
+        for (int i = 1; i < nodes.size(); i++) {
+            NodeData node = nodes.get(i);
+            String name = "node " + i + " against node 0";
+            // Unknown outcomes: on every node or on none, as is everything else.
+            assertThat(node.tokens()).as(name + ": inserts").isEqualTo(first.tokens());
+            assertThat(node.updatedBy()).as(name + ": updates").isEqualTo(first.updatedBy());
+            assertThat(node.columns()).as(name + ": tables and columns").isEqualTo(first.columns());
+            assertThat(node.sideRows()).as(name + ": side tables' rows").isEqualTo(first.sideRows());
+            assertThat(node.checksums()).as(name + ": CHECKSUM TABLE").isEqualTo(first.checksums());
+            assertThat(node.applied().tailMap(floor + 1)).as(name + ": applied log indexes")
+                    .isEqualTo(first.applied().tailMap(floor + 1));
+        }
+    }
+
+    @Test
+    @Order(2)
+    @Timeout(180)
+    void aNodeWithAnotherSecretCannotTakeAMembersPlace() throws Exception {
+        int leader = cluster.awaitLeader(Duration.ofSeconds(60));
+        int slot = (leader + 1) % cluster.size();
+        cluster.node(slot).kill();
+        Map<Integer, Long> offsets = new LinkedHashMap<>();
+        for (int i = 0; i < cluster.size(); i++) {
+            offsets.put(i, cluster.node(i).logSize());
+        }
+        ProcessCluster.Stranger impostor = cluster.stranger("impostor", slot, "another-secret-0123456789abcdef");
+        impostor.operator().start();
+        impostor.operator().awaitReady(ProcessCluster.START_TIMEOUT);
+
+        // The two members left are a majority: they keep accepting writes while the impostor sits at the address.
+        try (Connection c = cluster.connect(cluster.awaitLeader(Duration.ofSeconds(30)), Duration.ofSeconds(30));
+                Statement s = c.createStatement()) {
+            for (int i = 0; i < 20; i++) {
+                s.execute("INSERT INTO items (token, writer, kind) VALUES ('impostor-time-" + i + "', -1, 'i')");
+            }
+        }
+        long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+        while (!refusalLogged(offsets, leader) && System.nanoTime() < deadline) {
+            Thread.sleep(200);
+        }
+        assertThat(refusalLogged(offsets, leader)).as("the members log that they refused the impostor:\n"
+                + cluster.logTails(20)).isTrue();
+        assertThat(impostor.operator().log()).as("the impostor logs that its peers refused it")
+                .contains("raft port - refused a connection");
+        try (Connection c = DriverManager.getConnection(impostor.engine().jdbcUrl(""), "root",
+                impostor.engine().rootPassword());
+                Statement s = c.createStatement();
+                var rs = s.executeQuery("SELECT COUNT(*) FROM information_schema.TABLES WHERE TABLE_SCHEMA = 'app'")) {
+            rs.next();
+            assertThat(rs.getLong(1)).as("tables the impostor's engine received").isZero();
+        }
+        try (Connection c = DriverManager.getConnection("jdbc:mariadb://127.0.0.1:"
+                + cluster.clientPort(slot) + "/app?sslMode=disable&socketTimeout=30000", "root",
+                impostor.engine().rootPassword()); Statement s = c.createStatement()) {
+            assertThatThrownBy(() -> s.execute("CREATE TABLE items (id INT)"))
+                    .as("the impostor never leads").isInstanceOfSatisfying(SQLException.class,
+                            e -> assertThat(e.getErrorCode()).isEqualTo(1290));
+        }
+        impostor.operator().kill();
+
+        cluster.node(slot).start();
+        cluster.node(slot).awaitReady(ProcessCluster.START_TIMEOUT);
+        List<NodeData> nodes = awaitConverged(finalWrite(new WriteLedger()), Duration.ofSeconds(60));
+        for (NodeData node : nodes) {
+            assertThat(node.checksums()).isEqualTo(nodes.getFirst().checksums());
+            assertThat(node.tokens()).contains("impostor-time-19");
+        }
+        assertNoNodeReportedAProblem();
+    }
+
+    private static boolean refusalLogged(Map<Integer, Long> offsets, int leader) {
+        return cluster.node(leader).logSince(offsets.get(leader)).contains("raft port - refused a connection");
+    }
+
+    /** Runs one fault on a node and brings the node back; says what it did. */
+    private static String inject(Fault fault, Random random, SideTableWriter heldDdl) throws Exception {
+        int leader = cluster.awaitLeader(Duration.ofSeconds(60));
+        int follower = (leader + 1 + random.nextInt(cluster.size() - 1)) % cluster.size();
+        int victim = fault.hitsLeader() ? leader : follower;
+        OperatorProcess node = cluster.node(victim);
+        Duration down = Duration.ofMillis(500 + random.nextInt(2000));
+        String role = victim == leader ? "leader" : "follower";
+        switch (fault) {
+            case KILL_LEADER -> {
+                node.kill();
+                Thread.sleep(down);
+                node.start();
+            }
+            case KILL_LEADER_AND_ENGINE -> {
+                node.kill();
+                cluster.engine(victim).kill();
+                Thread.sleep(down);
+                cluster.engine(victim).start();
+                node.start();
+            }
+            case PAUSE_LEADER, PAUSE_FOLLOWER -> {
+                // Longer than the longest election timeout (2 s): the others elect a leader or count it gone.
+                down = Duration.ofMillis(2500 + random.nextInt(1500));
+                node.pause();
+                Thread.sleep(down);
+                node.resume();
+                return fault + " " + role + " node-" + victim + " for " + down.toMillis() + " ms";
+            }
+            case HALT_AFTER_DDL, HALT_BEFORE_DDL_AND_KILL_ENGINE -> {
+                String point = fault == Fault.HALT_AFTER_DDL ? "after-ddl" : "before-ddl";
+                node.kill();
+                node.start("-Dfluxdb.apply.haltAt=" + point);
+                node.awaitReadyOrExit(ProcessCluster.START_TIMEOUT);
+                if (heldDdl != null) {
+                    heldDdl.release();
+                }
+                int status = node.awaitExit(Duration.ofSeconds(60));
+                if (heldDdl != null) {
+                    heldDdl.hold();
+                }
+                assertThat(status).as(node + " halted " + point + " while applying a DDL entry:\n"
+                        + OperatorProcess.tail(node.log(), 30)).isEqualTo(137);
+                if (fault == Fault.HALT_BEFORE_DDL_AND_KILL_ENGINE) {
+                    cluster.engine(victim).kill();
+                    cluster.engine(victim).start();
+                }
+                node.start();
+            }
+        }
+        node.awaitReady(ProcessCluster.START_TIMEOUT);
+        return fault + " " + role + " node-" + victim + " down " + down.toMillis() + " ms";
+    }
+
+    /** One more insert through the leader, retried until it is acknowledged; its token. */
+    private static String finalWrite(WriteLedger ledger) throws Exception {
+        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+        for (int attempt = 0; ; attempt++) {
+            String token = FINAL + System.nanoTime();
+            try (Connection c = cluster.connect(cluster.awaitLeader(Duration.ofSeconds(60)), Duration.ofSeconds(30));
+                    Statement s = c.createStatement()) {
+                s.execute("INSERT INTO items (token, writer, kind) VALUES ('" + token + "', -1, 'f')");
+                ledger.row(token, Outcome.OK);
+                return token;
+            } catch (SQLException e) {
+                ledger.row(token, Outcome.UNKNOWN);
+                if (System.nanoTime() > deadline) {
+                    throw new AssertionError("no write acknowledged after " + attempt + " attempts:\n"
+                            + cluster.logTails(30), e);
+                }
+                Thread.sleep(500);
+            }
+        }
+    }
+
+    /**
+     * Waits until every node holds {@code token} and has recorded the same log indexes (nothing is written after the
+     * token, so they then hold everything); what each node's engine holds then.
+     */
+    private static List<NodeData> awaitConverged(String token, Duration timeout) throws Exception {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (true) {
+            List<NodeData> nodes = new ArrayList<>();
+            for (int i = 0; i < cluster.size(); i++) {
+                try (Connection c = cluster.engineConnection(i)) {
+                    nodes.add(NodeData.read(c));
+                }
+            }
+            boolean converged = nodes.stream().allMatch(n -> n.tokens().contains(token))
+                    && nodes.stream().map(NodeData::lastApplied).distinct().count() == 1;
+            if (converged) {
+                return nodes;
+            }
+            if (System.nanoTime() > deadline) {
+                StringBuilder state = new StringBuilder();
+                for (int i = 0; i < nodes.size(); i++) {
+                    state.append("\n  node ").append(i).append(": applied up to ").append(nodes.get(i).lastApplied())
+                            .append(", holds ").append(token).append(": ").append(nodes.get(i).tokens().contains(token));
+                }
+                throw new AssertionError("the nodes did not converge within " + timeout + ":" + state + "\n"
+                        + cluster.logTails(40));
+            }
+            Thread.sleep(300);
+        }
+    }
+
+    /** No node logged a divergence, an engine failure, or a DDL statement that ran outside the log. */
+    private static void assertNoNodeReportedAProblem() {
+        for (int i = 0; i < cluster.size(); i++) {
+            List<String> problems = new ArrayList<>();
+            for (String line : cluster.node(i).log().split("\n")) {
+                if (line.contains("DIVERGED") || line.contains("the engine failed")
+                        || line.contains("could not be appended to the log") || line.contains("Exception in thread")) {
+                    problems.add(line);
+                }
+            }
+            assertThat(problems).as("problems node " + i + " reported").isEmpty();
+        }
+    }
+
+    /** Each side table is as its steps' outcomes say: absent after a refused CREATE or an acknowledged DROP, etc. */
+    private static void assertSideTables(String name, NodeData node, List<SideStep> steps) {
+        Map<String, Map<String, Outcome>> tables = new LinkedHashMap<>();
+        for (SideStep step : steps) {
+            tables.computeIfAbsent(step.table(), t -> new LinkedHashMap<>()).put(step.step(), step.outcome());
+        }
+        Set<String> present = new HashSet<>(node.sideRows().keySet());
+        for (Map.Entry<String, Map<String, Outcome>> table : tables.entrySet()) {
+            Map<String, Outcome> outcomes = table.getValue();
+            String what = name + ": " + table.getKey() + " after " + outcomes;
+            Outcome create = outcomes.get("create");
+            Outcome drop = outcomes.get("drop");
+            if (create == Outcome.REFUSED || drop == Outcome.OK) {
+                assertThat(present).as(what).doesNotContain(table.getKey());
+            } else if (create == Outcome.OK && drop != Outcome.UNKNOWN) {
+                assertThat(present).as(what).contains(table.getKey());
+                assertThat(node.columns().get(table.getKey())).as(what)
+                        .isEqualTo(outcomes.get("alter") == Outcome.OK ? "id,token,extra" : outcomes.get("alter")
+                                == Outcome.UNKNOWN ? node.columns().get(table.getKey()) : "id,token");
+                Outcome insert = outcomes.get("insert");
+                if (insert == Outcome.OK) {
+                    assertThat(node.sideRows().get(table.getKey())).as(what).hasSize(1);
+                } else if (insert == Outcome.REFUSED) {
+                    assertThat(node.sideRows().get(table.getKey())).as(what).isEmpty();
+                }
+            }
+        }
+    }
+}

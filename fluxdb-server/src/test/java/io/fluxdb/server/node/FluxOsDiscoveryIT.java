@@ -1,0 +1,239 @@
+package io.fluxdb.server.node;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.fluxdb.api.ClusterStatusEntry;
+import io.fluxdb.api.StatusClient;
+import io.fluxdb.api.StatusReport;
+import io.fluxdb.server.Main;
+import io.fluxdb.server.cli.DevLauncher;
+import io.fluxdb.server.cli.NodeLauncher;
+import io.fluxdb.server.config.NodeConfig;
+import io.fluxdb.testkit.FluxOsEmulator;
+import io.fluxdb.testkit.FluxOsEmulator.Mode;
+import io.fluxdb.testkit.MariaDbProcess;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Three nodes of one Flux app, each on its own loopback address with the same port numbers, as Flux instances are,
+ * find each other through a FluxOS API emulator: they wait until the app specification's three instances are
+ * listed (through a spell of garbage from the API), then form one cluster with the same group on every node. The
+ * whole cluster then restarts on its stored group while FluxOS fails.
+ */
+@Timeout(300)
+class FluxOsDiscoveryIT {
+    static final String APP = "fluxdbtest";
+    static final String[] IPS = {"127.0.0.2", "127.0.0.3", "127.0.0.4"};
+
+    @TempDir
+    Path dataDir;
+
+    private final List<MariaDbProcess> engines = new ArrayList<>();
+    private final List<CompletableFuture<OperatorNode>> nodes = new ArrayList<>();
+    private FluxOsEmulator fluxos;
+
+    @AfterEach
+    void stop() {
+        for (CompletableFuture<OperatorNode> node : nodes) {
+            node.cancel(true);
+            if (node.isDone() && !node.isCompletedExceptionally()) {
+                node.join().close();
+            }
+        }
+        engines.forEach(MariaDbProcess::close);
+        if (fluxos != null) {
+            fluxos.close();
+        }
+    }
+
+    private NodeConfig config(int i, int base) {
+        MariaDbProcess engine = engines.get(i);
+        Map<String, String> env = new HashMap<>(Map.of(
+                "DB_COMPONENT_NAME", engine.host() + ":" + engine.port(),
+                "DB_INIT_PASS", engine.rootPassword(),
+                "INIT_DB_NAME", "app",
+                "CLUSTER_SECRET", TestCluster.SECRET,
+                "DB_APPNAME", APP,
+                "FLUXOS_API", fluxos.baseUrl().toString(),
+                "BIND_ADDRESS", IPS[i],
+                "WHITELIST", "127.0.0.0/8"));
+        AtomicReference<NodeConfig> parsed = new AtomicReference<>();
+        NodeLauncher capture = config -> {
+            parsed.set(config);
+            return 0;
+        };
+        DevLauncher unused = config -> 1;
+        assertThat(Main.commandLine(env, capture, unused).execute("run", "--port", Integer.toString(base),
+                "--api-listen-port", Integer.toString(base + 1), "--raft-port", Integer.toString(base + 2),
+                "--ui-port", Integer.toString(base + 3), "--data-dir", dataDir.resolve("node-" + i).toString()))
+                .as("configuration of node " + i).isZero();
+        return parsed.get();
+    }
+
+    @Test
+    void threeInstancesFormOneClusterOnceTheAppSpecificationsInstancesAreListed() throws Exception {
+        fluxos = FluxOsEmulator.start();
+        fluxos.setInstances(APP, 3);
+        fluxos.setLocations(APP, "127.0.0.3:16127", "127.0.0.2");
+        for (int i = 0; i < IPS.length; i++) {
+            engines.add(MariaDbProcess.builder().start());
+        }
+        int base = freeBlock();
+        List<NodeConfig> configs = new ArrayList<>();
+        for (int i = 0; i < IPS.length; i++) {
+            configs.add(config(i, base));
+        }
+        configs.forEach(config -> nodes.add(startAsync(config)));
+
+        // two of three instances listed, then an API answering garbage: every node keeps waiting
+        await().atMost(Duration.ofSeconds(60)).until(() -> fluxos.requestCount("/apps/location/" + APP) >= 6);
+        fluxos.setMode(Mode.GARBAGE);
+        int before = fluxos.requestCount("/apps/location/" + APP);
+        await().atMost(Duration.ofSeconds(60)).until(() -> fluxos.requestCount("/apps/location/" + APP) >= before + 3);
+        assertThat(nodes).noneMatch(CompletableFuture::isDone);
+
+        fluxos.setMode(Mode.NORMAL);
+        fluxos.setLocations(APP, "127.0.0.3:16127", "127.0.0.2", "127.0.0.4:16187");
+        List<OperatorNode> started = new ArrayList<>();
+        for (CompletableFuture<OperatorNode> node : nodes) {
+            started.add(node.get(120, TimeUnit.SECONDS));
+        }
+
+        // one group, written down on every node
+        String group = Files.readString(dataDir.resolve("node-0").resolve(FluxOsBootstrap.GROUP_FILE));
+        assertThat(group).contains("127.0.0.2:", "127.0.0.3:", "127.0.0.4:");
+        for (int i = 1; i < IPS.length; i++) {
+            assertThat(Files.readString(dataDir.resolve("node-" + i).resolve(FluxOsBootstrap.GROUP_FILE))).isEqualTo(group);
+        }
+
+        // one leader, named by every node, every node seeing the other two
+        int leader = awaitLeader(started);
+        String leaderId = started.get(leader).cluster().localNodeId();
+        try (Connection c = connect(started.get(leader), engines.get(leader)); Statement s = c.createStatement()) {
+            s.execute("CREATE TABLE discovered (id INT PRIMARY KEY)");
+            s.execute("INSERT INTO discovered VALUES (1), (2), (3)");
+        }
+        StatusClient status = new StatusClient(Duration.ofSeconds(5));
+        await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> {
+            for (int i = 0; i < IPS.length; i++) {
+                InetSocketAddress ui = started.get(i).statusAddress();
+                StatusReport report = status.fetch(URI.create("http://" + ui.getHostString() + ":" + ui.getPort() + "/status"));
+                assertThat(report.ip()).isEqualTo(IPS[i]);
+                assertThat(report.leaderId()).isEqualTo(leaderId);
+                assertThat(report.masterIP()).isEqualTo(IPS[leader]);
+                assertThat(report.clusterStatus()).extracting(ClusterStatusEntry::ip).containsExactlyInAnyOrder(IPS);
+                assertThat(report.clusterStatus()).allSatisfy(e -> assertThat(e.active()).isTrue());
+            }
+        });
+        for (int i = 0; i < IPS.length; i++) {
+            long target = started.get(leader).cluster().appliedIndex();
+            started.get(i).cluster().awaitApplied(target, Duration.ofSeconds(30)).join();
+            try (Connection c = DriverManager.getConnection(engines.get(i).jdbcUrl("app"), "root", engines.get(i).rootPassword());
+                    Statement s = c.createStatement();
+                    ResultSet rs = s.executeQuery("SELECT COUNT(*) FROM discovered")) {
+                assertThat(rs.next()).isTrue();
+                assertThat(rs.getInt(1)).as("rows on node " + i).isEqualTo(3);
+            }
+        }
+
+        // the whole cluster restarts while FluxOS fails: every node takes its stored group, and they elect again
+        for (OperatorNode node : started) {
+            node.close();
+        }
+        nodes.clear();
+        fluxos.setMode(Mode.FAIL);
+        int requests = fluxos.requestCount("/apps/location/" + APP);
+        configs.forEach(config -> nodes.add(startAsync(config)));
+        List<OperatorNode> restarted = new ArrayList<>();
+        for (CompletableFuture<OperatorNode> node : nodes) {
+            restarted.add(node.get(120, TimeUnit.SECONDS));
+        }
+        int newLeader = awaitLeader(restarted);
+        try (Connection c = connect(restarted.get(newLeader), engines.get(newLeader)); Statement s = c.createStatement()) {
+            s.execute("INSERT INTO discovered VALUES (4)");
+            try (ResultSet rs = s.executeQuery("SELECT COUNT(*) FROM discovered")) {
+                assertThat(rs.next()).isTrue();
+                assertThat(rs.getInt(1)).isEqualTo(4);
+            }
+        }
+        assertThat(fluxos.requestCount("/apps/location/" + APP)).as("FluxOS asked at restart").isEqualTo(requests);
+    }
+
+    private static CompletableFuture<OperatorNode> startAsync(NodeConfig config) {
+        return CompletableFuture.supplyAsync(() -> {
+            try {
+                return OperatorNode.start(config, false, TestCluster.FAST);
+            } catch (Exception e) {
+                throw new CompletionException(e);
+            }
+        });
+    }
+
+    private static int awaitLeader(List<OperatorNode> nodes) {
+        AtomicReference<Integer> leader = new AtomicReference<>();
+        await().atMost(Duration.ofSeconds(30)).until(() -> {
+            for (int i = 0; i < nodes.size(); i++) {
+                if (nodes.get(i).cluster().role().isLeader()) {
+                    leader.set(i);
+                    return true;
+                }
+            }
+            return false;
+        });
+        return leader.get();
+    }
+
+    private static Connection connect(OperatorNode node, MariaDbProcess engine) throws Exception {
+        return DriverManager.getConnection("jdbc:mariadb://" + node.clientAddress().getHostString() + ":"
+                + node.clientAddress().getPort() + "/app?sslMode=disable", "root", engine.rootPassword());
+    }
+
+    /** A base port whose four ports are free on every node's address. */
+    private static int freeBlock() throws IOException {
+        for (int attempt = 0; attempt < 50; attempt++) {
+            int base = ThreadLocalRandom.current().nextInt(20_000, 40_000);
+            if (allFree(base)) {
+                return base;
+            }
+        }
+        throw new IOException("no free block of ports found");
+    }
+
+    private static boolean allFree(int base) {
+        for (String ip : IPS) {
+            for (int port = base; port < base + 4; port++) {
+                try (ServerSocket s = new ServerSocket(port, 1, InetAddress.getByName(ip))) {
+                    s.setReuseAddress(true);
+                } catch (IOException e) {
+                    return false;
+                }
+            }
+        }
+        return true;
+    }
+}

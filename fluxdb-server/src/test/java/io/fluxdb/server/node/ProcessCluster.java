@@ -1,0 +1,216 @@
+package io.fluxdb.server.node;
+
+import io.fluxdb.testkit.MariaDbProcess;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.OptionalInt;
+
+/**
+ * A FluxDB cluster of operator processes: node {@code i} is a child JVM ({@link OperatorProcess}) in front of its own
+ * MariaDB ({@link MariaDbProcess}, run by this JVM), configured by environment variables ({@code PEERS},
+ * {@code CLUSTER_SECRET}, {@code FLUXDB_DATA_DIR}, ports) with the port layout of {@link PortBlock}. Unlike
+ * {@link TestCluster}, a node can be killed with SIGKILL, paused with SIGSTOP, and started again on its data.
+ */
+final class ProcessCluster implements AutoCloseable {
+    static final String SECRET = "crash-test-cluster-secret-0123456789";
+    /** Generous: three JVMs and three engines start at once on what may be two busy cores. */
+    static final Duration START_TIMEOUT = Duration.ofSeconds(180);
+
+    private final Path dir;
+    private final int base;
+    private final int size;
+    private final List<MariaDbProcess> engines = new ArrayList<>();
+    private final List<OperatorProcess> nodes = new ArrayList<>();
+    private final List<OperatorProcess> strangers = new ArrayList<>();
+    private final List<MariaDbProcess> strangerEngines = new ArrayList<>();
+
+    private ProcessCluster(Path dir, int base, int size) {
+        this.dir = dir;
+        this.base = base;
+        this.size = size;
+    }
+
+    /** Starts {@code size} engines and their operators and waits until a leader accepts writes. */
+    static ProcessCluster start(int size) throws Exception {
+        ProcessCluster cluster = new ProcessCluster(Files.createTempDirectory("fluxdb-processes"),
+                PortBlock.freeBlock(size), size);
+        try {
+            for (int i = 0; i < size; i++) {
+                cluster.engines.add(MariaDbProcess.builder().maxConnections(200).start());
+            }
+            for (int i = 0; i < size; i++) {
+                cluster.nodes.add(cluster.operator("node-" + i, i, cluster.engines.get(i), SECRET,
+                        cluster.dir.resolve("node-" + i)));
+                cluster.nodes.get(i).start();
+            }
+            for (OperatorProcess node : cluster.nodes) {
+                node.awaitReady(START_TIMEOUT);
+            }
+            cluster.awaitLeader(Duration.ofSeconds(60));
+            return cluster;
+        } catch (Exception | Error e) {
+            cluster.close();
+            throw e;
+        }
+    }
+
+    /** An operator with another engine and data directory that takes slot {@code slot}'s ports; not started. */
+    record Stranger(OperatorProcess operator, MariaDbProcess engine) {
+    }
+
+    /**
+     * A stranger in slot {@code slot} (its ports, and PEERS naming every other node) with {@code secret}, in front of
+     * a fresh engine of its own; stopped with the cluster.
+     */
+    Stranger stranger(String name, int slot, String secret) {
+        MariaDbProcess engine = MariaDbProcess.builder().start();
+        strangerEngines.add(engine);
+        OperatorProcess operator = operator(name, slot, engine, secret, dir.resolve(name));
+        strangers.add(operator);
+        return new Stranger(operator, engine);
+    }
+
+    private OperatorProcess operator(String name, int slot, MariaDbProcess engine, String secret, Path dataDir) {
+        List<String> peers = new ArrayList<>();
+        for (int other = 0; other < size; other++) {
+            if (other != slot) {
+                peers.add("127.0.0.1:" + (base + PortBlock.API + other));
+            }
+        }
+        Map<String, String> env = new HashMap<>();
+        env.put("DB_COMPONENT_NAME", engine.host() + ":" + engine.port());
+        env.put("DB_INIT_PASS", engine.rootPassword());
+        env.put("INIT_DB_NAME", "app");
+        env.put("CLUSTER_SECRET", secret);
+        env.put("PEERS", String.join(",", peers));
+        env.put("WHITELIST", "127.0.0.1");
+        env.put("BIND_ADDRESS", "127.0.0.1");
+        env.put("EXT_DB_PORT", Integer.toString(base + slot));
+        env.put("API_LISTEN_PORT", Integer.toString(base + PortBlock.API + slot));
+        env.put("RAFT_PORT", Integer.toString(base + PortBlock.RAFT + slot));
+        env.put("UI_PORT", Integer.toString(base + PortBlock.UI + slot));
+        env.put("FLUXDB_DATA_DIR", dataDir.toString());
+        return new OperatorProcess(name, env, dir.resolve(name + ".log"));
+    }
+
+    int size() {
+        return size;
+    }
+
+    Path directory() {
+        return dir;
+    }
+
+    OperatorProcess node(int i) {
+        return nodes.get(i);
+    }
+
+    MariaDbProcess engine(int i) {
+        return engines.get(i);
+    }
+
+    int clientPort(int i) {
+        return base + i;
+    }
+
+    /** The node whose client port this is, or -1. */
+    int nodeOfClientPort(int port) {
+        int i = port - base;
+        return i >= 0 && i < size ? i : -1;
+    }
+
+    /** A client connection to node {@code i}'s operator, as root; reads wait at most {@code socketTimeout}. */
+    Connection connect(int i, Duration socketTimeout) throws SQLException {
+        return DriverManager.getConnection("jdbc:mariadb://127.0.0.1:" + clientPort(i) + "/app?sslMode=disable"
+                + "&connectTimeout=2000&socketTimeout=" + socketTimeout.toMillis(), "root",
+                engines.get(i).rootPassword());
+    }
+
+    /** A connection straight to node {@code i}'s engine, bypassing the operator. */
+    Connection engineConnection(int i) throws SQLException {
+        MariaDbProcess engine = engines.get(i);
+        return DriverManager.getConnection(engine.jdbcUrl(""), "root", engine.rootPassword());
+    }
+
+    /**
+     * The node that leads and accepts writes now, if any: the one whose operator runs a locking read (which only the
+     * leader does; a follower refuses it with ERROR 1290 and writes nothing to the log).
+     */
+    OptionalInt leader() {
+        for (int i = 0; i < size; i++) {
+            if (!nodes.get(i).isRunning()) {
+                continue;
+            }
+            try (Connection c = connect(i, Duration.ofSeconds(5)); Statement s = c.createStatement()) {
+                s.executeQuery("SELECT 1 FOR UPDATE").close();
+                return OptionalInt.of(i);
+            } catch (SQLException e) {
+                // not the leader, or not reachable right now
+            }
+        }
+        return OptionalInt.empty();
+    }
+
+    int awaitLeader(Duration timeout) throws InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (true) {
+            OptionalInt leader = leader();
+            if (leader.isPresent()) {
+                return leader.getAsInt();
+            }
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("no leader within " + timeout + ":\n" + logTails(30));
+            }
+            Thread.sleep(200);
+        }
+    }
+
+    /** The last lines of every node's log, for failure messages. */
+    String logTails(int lines) {
+        StringBuilder out = new StringBuilder();
+        for (OperatorProcess node : nodes) {
+            out.append("---- ").append(node).append('\n').append(OperatorProcess.tail(node.log(), lines)).append('\n');
+        }
+        return out.toString();
+    }
+
+    @Override
+    public void close() {
+        List<OperatorProcess> all = new ArrayList<>(nodes);
+        all.addAll(strangers);
+        for (OperatorProcess node : all) {
+            try {
+                node.kill();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+        List<MariaDbProcess> allEngines = new ArrayList<>(engines);
+        allEngines.addAll(strangerEngines);
+        for (MariaDbProcess engine : allEngines) {
+            engine.close();
+        }
+        if (!Boolean.getBoolean("fluxdb.test.keepLogs")) {
+            deleteQuietly(dir);
+        }
+    }
+
+    private static void deleteQuietly(Path dir) {
+        try (var paths = Files.walk(dir)) {
+            paths.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        } catch (IOException e) {
+            // a temporary directory left behind is harmless
+        }
+    }
+}

@@ -1,0 +1,144 @@
+package io.fluxdb.server.node;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.Timeout;
+
+/**
+ * Read consistency on a follower whose apply is held back by a row lock taken directly on its engine: an eventual
+ * read answers at once with the old row, a strong read (chosen per session or by a comment) waits until the
+ * follower has applied the leader's write, and without a majority a strong read fails in bounded time while an
+ * eventual one is still served.
+ */
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+@Timeout(300)
+class ReadConsistencyIT {
+    private static TestCluster cluster;
+    private static int leader;
+    private static int follower;
+
+    @BeforeAll
+    static void start() throws Exception {
+        cluster = TestCluster.start(3);
+        leader = cluster.awaitLeader();
+        follower = (leader + 1) % cluster.size();
+        try (Connection c = cluster.connectRoot(leader); Statement s = c.createStatement()) {
+            s.execute("CREATE TABLE kv (k INT PRIMARY KEY, v INT)");
+            s.execute("INSERT INTO kv VALUES (1, 0), (2, 0)");
+        }
+        cluster.awaitConverged();
+    }
+
+    @AfterAll
+    static void stop() {
+        if (cluster != null) {
+            cluster.close();
+        }
+    }
+
+    @Test
+    @Order(1)
+    void aStrongReadWaitsForTheLeadersLatestWriteAndAnEventualReadDoesNot() throws Exception {
+        try (Connection lock = cluster.engineConnection(follower); Statement locking = lock.createStatement();
+                Connection reader = cluster.connectRoot(follower); Statement read = reader.createStatement()) {
+            lock.setAutoCommit(false);
+            locking.executeQuery("SELECT * FROM app.kv WHERE k = 1 FOR UPDATE").close();
+            update(1, 7); // acknowledged by the leader and a majority; this follower cannot apply it yet
+
+            read.execute("SET @@session.fluxdb_consistency = 'eventual'");
+            assertThat(value(read, "SELECT v FROM kv WHERE k = 1")).isZero();
+
+            read.execute("SET @@session.fluxdb_consistency = 'strong'");
+            CompletableFuture<Integer> strong = CompletableFuture.supplyAsync(() -> value(read,
+                    "SELECT v FROM kv WHERE k = 1"));
+            Thread.sleep(1_500);
+            assertThat(strong).as("a strong read must wait for the write").isNotDone();
+            lock.rollback();
+            assertThat(strong.get(20, TimeUnit.SECONDS)).isEqualTo(7);
+        }
+    }
+
+    @Test
+    @Order(2)
+    void aCommentChoosesTheLevelForOneStatement() throws Exception {
+        try (Connection lock = cluster.engineConnection(follower); Statement locking = lock.createStatement();
+                Connection reader = cluster.connectRoot(follower); Statement read = reader.createStatement()) {
+            read.execute("SET SESSION fluxdb_consistency = eventual");
+            lock.setAutoCommit(false);
+            locking.executeQuery("SELECT * FROM app.kv WHERE k = 2 FOR UPDATE").close();
+            update(2, 9);
+            assertThat(value(read, "SELECT v FROM kv WHERE k = 2")).isZero();
+            CompletableFuture<Integer> strong = CompletableFuture.supplyAsync(() -> value(read,
+                    "/* fluxdb_consistency=strong */ SELECT v FROM kv WHERE k = 2"));
+            Thread.sleep(1_500);
+            assertThat(strong).isNotDone();
+            lock.rollback();
+            assertThat(strong.get(20, TimeUnit.SECONDS)).isEqualTo(9);
+        }
+    }
+
+    @Test
+    @Order(3)
+    void anUnknownLevelIsRefusedAndChangesNothing() throws Exception {
+        try (Connection reader = cluster.connectRoot(follower); Statement read = reader.createStatement()) {
+            assertThatThrownBy(() -> read.execute("SET @@session.fluxdb_consistency = 'linearizable'"))
+                    .isInstanceOf(SQLException.class)
+                    .satisfies(e -> assertThat(((SQLException) e).getErrorCode()).isEqualTo(1231))
+                    .hasMessageContaining("expected: session, eventual or strong");
+            assertThatThrownBy(() -> read.execute("SET fluxdb_consistency = 'strong', sql_mode = ''"))
+                    .isInstanceOf(SQLException.class)
+                    .satisfies(e -> assertThat(((SQLException) e).getErrorCode()).isEqualTo(1235));
+            assertThat(value(read, "SELECT v FROM kv WHERE k = 1")).isEqualTo(7);
+        }
+    }
+
+    @Test
+    @Order(4)
+    void withoutAMajorityStrongReadsFailInBoundedTimeAndEventualReadsAreServed() throws Exception {
+        int survivor = follower;
+        for (int i = 0; i < cluster.size(); i++) {
+            if (i != survivor) {
+                cluster.stopNode(i);
+            }
+        }
+        try (Connection reader = cluster.connectRoot(survivor); Statement read = reader.createStatement()) {
+            read.execute("SET @@session.fluxdb_consistency = 'eventual'");
+            assertThat(value(read, "SELECT v FROM kv WHERE k = 2")).isEqualTo(9);
+            read.execute("SET @@session.fluxdb_consistency = 'strong'");
+            long started = System.nanoTime();
+            assertThatThrownBy(() -> read.executeQuery("SELECT v FROM kv WHERE k = 2"))
+                    .isInstanceOf(SQLException.class)
+                    .satisfies(e -> assertThat(((SQLException) e).getErrorCode()).isEqualTo(1205))
+                    .hasMessageContaining("strong read could not be served");
+            assertThat(TimeUnit.NANOSECONDS.toSeconds(System.nanoTime() - started)).isLessThan(20);
+        }
+    }
+
+    private static void update(int key, int value) throws SQLException {
+        try (Connection c = cluster.connectRoot(leader); Statement s = c.createStatement()) {
+            assertThat(s.executeUpdate("UPDATE kv SET v = " + value + " WHERE k = " + key)).isEqualTo(1);
+        }
+    }
+
+    private static int value(Statement s, String sql) {
+        try (ResultSet rs = s.executeQuery(sql)) {
+            rs.next();
+            return rs.getInt(1);
+        } catch (SQLException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}
