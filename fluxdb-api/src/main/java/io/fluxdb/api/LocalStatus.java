@@ -20,10 +20,12 @@ import java.util.OptionalLong;
  * @param divergence why this node's data differs from the leader's, if it does
  * @param failure why this node stopped applying its log, if it did
  * @param osUptimeSeconds this machine's uptime, if known
+ * @param staticIp whether this node's address is static, where discovery knows
  */
 public record LocalStatus(String nodeId, String ip, String role, long term, Optional<String> leaderId,
         Optional<String> leaderIp, long appliedIndex, long commitIndex, EngineStatus engine,
-        Optional<String> divergence, Optional<String> failure, OptionalLong osUptimeSeconds) {
+        Optional<String> divergence, Optional<String> failure, OptionalLong osUptimeSeconds,
+        Optional<Boolean> staticIp) {
 
     public LocalStatus {
         requireNonNull(nodeId, "nodeId is null");
@@ -35,6 +37,7 @@ public record LocalStatus(String nodeId, String ip, String role, long term, Opti
         requireNonNull(divergence, "divergence is null");
         requireNonNull(failure, "failure is null");
         requireNonNull(osUptimeSeconds, "osUptimeSeconds is null");
+        requireNonNull(staticIp, "staticIp is null");
     }
 
     public boolean isLeader() {

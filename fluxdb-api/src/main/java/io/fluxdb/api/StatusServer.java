@@ -107,7 +107,7 @@ public final class StatusServer implements AutoCloseable {
     public StatusReport report() {
         LocalStatus local = provider.local();
         List<ClusterStatusEntry> cluster = new ArrayList<>();
-        cluster.add(new ClusterStatusEntry(local.ip(), true, local.appliedIndex(), false,
+        cluster.add(new ClusterStatusEntry(local.ip(), true, local.appliedIndex(), local.staticIp().orElse(false),
                 local.osUptimeSeconds().orElse(0), local.leaderIp().orElse(null)));
         for (PeerEndpoint peer : provider.peers()) {
             PeerStatusPoller.Observation seen = peers.observation(peer);

@@ -51,7 +51,8 @@ class StatusServerTest {
     static LocalStatus status(String ip, String role, long applied, long commit, String leaderIp, EngineStatus engine,
             Optional<String> divergence) {
         return new LocalStatus("node-" + ip, ip, role, 3, Optional.ofNullable(leaderIp).map(l -> "node-" + l),
-                Optional.ofNullable(leaderIp), applied, commit, engine, divergence, Optional.empty(), OptionalLong.of(1234));
+                Optional.ofNullable(leaderIp), applied, commit, engine, divergence, Optional.empty(), OptionalLong.of(1234),
+                Optional.empty());
     }
 
     @AfterEach

@@ -64,7 +64,13 @@ public enum Determinism {
      * (for example {@code SET sql_mode = @saved}), and what follows depends on it: the following statements cannot be
      * read the way the engine will read them.
      */
-    AMBIGUOUS_TEXT(false);
+    AMBIGUOUS_TEXT(false),
+    /**
+     * A routine, trigger or event whose body runs SQL built at run time ({@code PREPARE ... FROM}, {@code EXECUTE},
+     * {@code EXECUTE IMMEDIATE}): what that SQL does cannot be read when the body is defined, so whether every node
+     * gets the same result cannot be told.
+     */
+    DYNAMIC_SQL(false);
 
     private final boolean fixable;
 

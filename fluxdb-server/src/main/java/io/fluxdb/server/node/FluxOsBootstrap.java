@@ -74,10 +74,7 @@ final class FluxOsBootstrap {
     }
 
     private static List<HostPort> decide(NodeConfig config, String app, Duration pollInterval) throws InterruptedException {
-        int apiPort = config.listen().apiAdvertisedPort() != 0 ? config.listen().apiAdvertisedPort()
-                : config.listen().apiListenPort();
-        FluxOsClient client = FluxOsClient.create(config.cluster().fluxosApi().toString(), API_TIMEOUT, RetryPolicy.DEFAULT);
-        FluxOsPeerSource source = new FluxOsPeerSource(client, app, apiPort);
+        FluxOsPeerSource source = peerSource(config);
         int expected = expected(config, source, app, pollInterval);
         DiscoveryService discovery = new DiscoveryService(source, pollInterval);
         long nextProgress = 0;
@@ -100,6 +97,14 @@ final class FluxOsBootstrap {
             }
             Thread.sleep(pollInterval);
         }
+    }
+
+    /** The app's instances as FluxOS lists them, each on this node's internal API port (as peers reach it). */
+    static FluxOsPeerSource peerSource(NodeConfig config) {
+        int apiPort = config.listen().apiAdvertisedPort() != 0 ? config.listen().apiAdvertisedPort()
+                : config.listen().apiListenPort();
+        FluxOsClient client = FluxOsClient.create(config.cluster().fluxosApi().toString(), API_TIMEOUT, RetryPolicy.DEFAULT);
+        return new FluxOsPeerSource(client, config.cluster().appName().orElseThrow(), apiPort);
     }
 
     /** BOOTSTRAP_EXPECT, else the app specification's instances (asked until FluxOS answers). */

@@ -6,6 +6,7 @@ import io.fluxdb.api.EngineStatus;
 import io.fluxdb.api.LocalStatus;
 import io.fluxdb.api.PeerEndpoint;
 import io.fluxdb.api.StatusProvider;
+import io.fluxdb.discovery.Peer;
 import io.fluxdb.engine.spi.Cluster;
 import io.fluxdb.engine.spi.ClusterRole;
 import io.fluxdb.engine.spi.Engine;
@@ -21,8 +22,10 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalLong;
+import java.util.function.Supplier;
 
 /**
  * The status endpoint's view of this node, read from its cluster (role, leader, indexes, divergence) and its engine
@@ -36,6 +39,7 @@ final class NodeStatusProvider implements StatusProvider {
     private final Engine engine;
     private final String localIp;
     private final List<PeerEndpoint> peers;
+    private final Supplier<Map<String, Peer>> discovered;
     private EngineHealth health;
     private long healthCheckedAt;
 
@@ -43,8 +47,10 @@ final class NodeStatusProvider implements StatusProvider {
      * @param members the Raft group, empty for a node that runs alone
      * @param uiOffset a peer's UI port minus its Raft port: peers use this node's port layout (see
      *     {@link ClusterMembers})
+     * @param discovered what discovery last said about each node, by address (static IP, uptime); empty without
      */
-    NodeStatusProvider(Cluster cluster, Engine engine, String localIp, List<RaftMember> members, int uiOffset) {
+    NodeStatusProvider(Cluster cluster, Engine engine, String localIp, List<RaftMember> members, int uiOffset,
+            Supplier<Map<String, Peer>> discovered) {
         this.cluster = requireNonNull(cluster, "cluster is null");
         this.engine = requireNonNull(engine, "engine is null");
         this.localIp = requireNonNull(localIp, "localIp is null");
@@ -57,6 +63,7 @@ final class NodeStatusProvider implements StatusProvider {
                     + ":" + uiPort + "/status")));
         }
         this.peers = List.copyOf(list);
+        this.discovered = requireNonNull(discovered, "discovered is null");
     }
 
     @Override
@@ -74,15 +81,22 @@ final class NodeStatusProvider implements StatusProvider {
             leaderIp = Optional.of(localIp);
         }
         EngineHealth engineHealth = health();
+        Optional<Peer> self = Optional.ofNullable(discovered.get().get(localIp));
         return new LocalStatus(cluster.localNodeId(), localIp, role.role().name(), role.term(), role.leaderId(),
                 leaderIp, cluster.appliedIndex(), commitIndex,
                 new EngineStatus(engineHealth.status().name(), engineHealth.detail()), cluster.divergence(), failure,
-                osUptime());
+                self.map(Peer::osUptimeSeconds).filter(OptionalLong::isPresent).orElseGet(NodeStatusProvider::osUptime),
+                self.flatMap(Peer::staticIp));
     }
 
     @Override
     public List<PeerEndpoint> peers() {
-        return peers;
+        Map<String, Peer> facts = discovered.get();
+        if (facts.isEmpty()) return peers;
+        return peers.stream().map(p -> {
+            Peer known = facts.get(p.ip());
+            return known == null ? p : new PeerEndpoint(p.ip(), p.statusUrl(), known.staticIp(), known.osUptimeSeconds());
+        }).toList();
     }
 
     private synchronized EngineHealth health() {

@@ -3,6 +3,7 @@ package io.fluxdb.server.node;
 import static java.util.Objects.requireNonNull;
 
 import io.fluxdb.api.StatusServer;
+import io.fluxdb.discovery.Peer;
 import io.fluxdb.engine.spi.Cluster;
 import io.fluxdb.engine.spi.Engine;
 import io.fluxdb.engine.spi.EngineInfo;
@@ -19,6 +20,8 @@ import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.List;
+import java.util.Map;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -94,8 +97,14 @@ public final class OperatorNode implements AutoCloseable {
                     EngineSettings.frontEndOptions(config), new WhitelistAdmission(config.access(), cluster)));
             started.push(handle);
 
+            Supplier<Map<String, Peer>> discovered = Map::of;
+            if (config.cluster().appName().isPresent()) {
+                FluxOsWatcher watcher = FluxOsWatcher.start(config);
+                started.push(watcher);
+                discovered = watcher::facts;
+            }
             StatusServer status = StatusServer.start(new InetSocketAddress(config.listen().bindAddress(),
-                    config.listen().uiPort()), statusProvider(config, cluster, engine, handle.localAddress()),
+                    config.listen().uiPort()), statusProvider(config, cluster, engine, handle.localAddress(), discovered),
                     PEER_STATUS_INTERVAL, PEER_STATUS_TIMEOUT);
             started.push(status);
 
@@ -110,15 +119,15 @@ public final class OperatorNode implements AutoCloseable {
 
     /** What {@code GET /status} reports: this node from its cluster and engine, and every other member. */
     private static NodeStatusProvider statusProvider(NodeConfig config, Cluster cluster, Engine engine,
-            InetSocketAddress clientAddress) {
+            InetSocketAddress clientAddress, Supplier<Map<String, Peer>> discovered) {
         if (!config.cluster().isMultiNode()) {
-            return new NodeStatusProvider(cluster, engine, clientAddress.getHostString(), List.of(), 0);
+            return new NodeStatusProvider(cluster, engine, clientAddress.getHostString(), List.of(), 0, discovered);
         }
         ClusterMembers members = ClusterMembers.of(config);
         RaftMember self = members.members().stream().filter(m -> m.id().equals(members.localNodeId()))
                 .findFirst().orElseThrow();
         return new NodeStatusProvider(cluster, engine, self.raftAddress().getHostString(), members.members(),
-                config.listen().uiPort() - config.listen().raftPort());
+                config.listen().uiPort() - config.listen().raftPort(), discovered);
     }
 
     /** The replicated log of a cluster: PEERS name the other nodes, Raft state lives in the data directory. */

@@ -45,10 +45,11 @@ final class TestCluster implements AutoCloseable {
     static TestCluster start(int size) throws Exception {
         TestCluster cluster = new TestCluster(size, Files.createTempDirectory("fluxdb-cluster"));
         try {
-            int base = PortBlock.freeBlock(size);
             for (int i = 0; i < size; i++) {
                 cluster.engines.add(MariaDbProcess.builder().start());
             }
+            // chosen once the engines hold their ports, so that none of them can take one of the block's
+            int base = PortBlock.freeBlock(size);
             for (int i = 0; i < size; i++) {
                 cluster.configs.add(cluster.config(i, base, size));
             }

@@ -549,6 +549,11 @@ final class ClusterSession {
         uncheckedRead(() -> relay(payload, c, (relay, error) -> {
             // The classifier saw no write, but the engine refused one (a stored function called from a SELECT):
             // run the statement again as a write. The refused attempt changed nothing.
+            if ("PREPARE".equals(c.keyword())) {
+                // PREPARE of a write: EXECUTE is refused in a cluster, so say so now.
+                fail(notSupported(EXECUTE_REFUSAL));
+                return;
+            }
             log.debug("conn={} - engine refused a write the classifier missed; replicating it", session.connectionId());
             boolean autocommit = ServerStatus.has(session.state().statusFlags(), ServerStatus.SERVER_STATUS_AUTOCOMMIT);
             write(payload, sql, c, xa == null && autocommit);
@@ -1165,6 +1170,11 @@ final class ClusterSession {
         if (c.temporaryTable()) {
             return Optional.of(notSupported("temporary tables in a cluster"));
         }
+        if ("EXECUTE".equals(c.keyword())) {
+            // The text names a statement prepared in the session (or built from a string): followers have neither,
+            // and what it runs cannot be checked.
+            return Optional.of(notSupported(EXECUTE_REFUSAL));
+        }
         if ("LOAD".equals(c.keyword()) && !c.determinism().contains(Determinism.LOCAL_INFILE)
                 && !c.determinism().contains(Determinism.SERVER_FILE)) {
             return Optional.of(notSupported("this form of LOAD in a cluster; use LOAD DATA LOCAL INFILE or INSERT"));
@@ -1180,6 +1190,10 @@ final class ClusterSession {
         }
         return Optional.empty();
     }
+
+    private static final String EXECUTE_REFUSAL = "PREPARE of a write, EXECUTE and EXECUTE IMMEDIATE in a cluster;"
+            + " send the statement itself, or prepare it with the binary protocol (COM_STMT_PREPARE, e.g."
+            + " useServerPrepStmts=true)";
 
     private static ErrPacket notSupported(String what) {
         return new ErrPacket(ER_NOT_SUPPORTED_YET, "42000", "FluxDB doesn't yet support '" + what + "'");

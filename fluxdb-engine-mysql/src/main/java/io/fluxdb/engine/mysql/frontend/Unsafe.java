@@ -34,6 +34,8 @@ final class Unsafe {
                     + " key";
             case AMBIGUOUS_TEXT -> "the text changes the SQL mode or character set to a value it does not tell, so"
                     + " the statements after it cannot be read exactly. Send them separately";
+            case DYNAMIC_SQL -> "the body builds SQL at run time (PREPARE, EXECUTE IMMEDIATE), so FluxDB cannot tell"
+                    + " whether it gives the same result on every node. Write the statements in the body itself";
             default -> determinism.name() + " cannot be replicated exactly";
         };
     }

@@ -107,6 +107,9 @@ final class StatementAnalyzer {
         Set<String> assigned = new LinkedHashSet<>();
         if (definesProgram) {
             flags.remove(Determinism.USER_VARIABLES);
+            if (facts.dynamicSql) {
+                flags.add(Determinism.DYNAMIC_SQL);
+            }
         } else {
             for (Map.Entry<String, Integer> e : facts.userVariableReads.entrySet()) {
                 if (e.getValue() > assignedTargets.getOrDefault(e.getKey(), 0)) {

@@ -113,6 +113,8 @@ final class StatementFacts {
     boolean orderedAtTop;
     /** A system variable of {@link #NODE_VARIABLES}; matters in statements that are replicated. */
     boolean readsNodeVariable;
+    /** PREPARE or EXECUTE: SQL built at run time; matters in the body of a routine, trigger or event. */
+    boolean dynamicSql;
     /** Occurrences of each user variable in a reading position, by lower-case name, in order of first use. */
     final Map<String, Integer> userVariableReads = new LinkedHashMap<>();
     /** User variables assigned with {@code :=} or {@code INTO}, lower case, in order. */
@@ -211,6 +213,9 @@ final class StatementFacts {
                 } else if (is(text, s, e, "VALUE") && is(text, prevStart, prevEnd, "PREVIOUS")) {
                     facts.determinism.add(Determinism.SEQUENCE);
                 }
+            }
+            if (is(text, s, e, "PREPARE") || is(text, s, e, "EXECUTE")) {
+                facts.dynamicSql = true;
             }
             intoList = is(text, s, e, "INTO");
             if (prevType == SqlLexer.PUNCT && text.charAt(prevStart) == '.' && reading.mode().oracle()) {

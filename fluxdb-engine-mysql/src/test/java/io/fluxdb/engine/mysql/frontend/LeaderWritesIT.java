@@ -181,6 +181,37 @@ class LeaderWritesIT {
     }
 
     @Test
+    void aRoutineThatBuildsSqlAtRunTimeIsRefusedWhenDefined() throws Exception {
+        int before = cluster.log().size();
+        try (Connection c = app(); Statement s = c.createStatement()) {
+            assertThatThrownBy(() -> s.execute("CREATE PROCEDURE dyn() BEGIN EXECUTE IMMEDIATE"
+                    + " CONCAT('INSERT INTO t (u) VALUES (', 'UUID())'); END"))
+                    .isInstanceOf(SQLException.class)
+                    .satisfies(e -> assertThat(((SQLException) e).getErrorCode()).isEqualTo(1592))
+                    .hasMessageContaining("builds SQL at run time");
+        }
+        assertThat(count("SELECT COUNT(*) FROM information_schema.ROUTINES WHERE ROUTINE_NAME = 'dyn'")).isZero();
+        assertThat(cluster.log()).hasSize(before);
+    }
+
+    @Test
+    void sqlLevelExecuteIsRefusedBecauseFollowersCannotReplayIt() throws Exception {
+        int before = cluster.log().size();
+        try (Connection c = app(); Statement s = c.createStatement()) {
+            s.execute("PREPARE sel FROM 'SELECT COUNT(*) FROM t'"); // a read: prepared on the engine as usual
+            for (String statement : List.of("PREPARE ins FROM 'INSERT INTO t (u) VALUES (UUID())'", "EXECUTE sel",
+                    "EXECUTE IMMEDIATE 'INSERT INTO t (u) VALUES (UUID())'")) {
+                assertThatThrownBy(() -> s.execute(statement)).as(statement)
+                        .isInstanceOf(SQLException.class)
+                        .satisfies(e -> assertThat(((SQLException) e).getErrorCode()).isEqualTo(1235))
+                        .hasMessageContaining("EXECUTE and EXECUTE IMMEDIATE in a cluster");
+            }
+        }
+        assertThat(count("SELECT COUNT(*) FROM appdb.t")).isZero();
+        assertThat(cluster.log()).hasSize(before);
+    }
+
+    @Test
     void autocommitWriteLooksAsFromMariaDbDirectly() throws Exception {
         try (RawClient client = RawClient.login(operator.port(), "app", "app-password")) {
             client.query("USE appdb");
