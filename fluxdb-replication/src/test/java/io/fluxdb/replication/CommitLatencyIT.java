@@ -31,9 +31,12 @@ class CommitLatencyIT {
 
     @Test
     void measuresSingleAndPipelinedCommitLatency() throws Exception {
-        try (TestCluster cluster = TestCluster.start(directory, 3)) {
+        // the snapshot interval of a real cluster: the tests' short one would add a snapshot every 20 entries
+        try (TestCluster cluster = TestCluster.start(directory, 3,
+                TestCluster.TUNING.withSnapshotInterval(RaftTuning.DEFAULT.snapshotInterval()))) {
             Node leader = cluster.awaitLeader();
-            run(cluster, leader, "warm-up", 300, 16);
+            // long enough for the JIT to compile the hot path; a young JVM spends most of its CPU compiling
+            run(cluster, leader, "warm-up", 2000, 16);
             long[] single = run(cluster, leader, "one at a time", 300, 1);
             long[] sixteen = run(cluster, leader, "16 in flight", 1500, 16);
             long[] sixtyFour = run(cluster, leader, "64 in flight", 1500, 64);

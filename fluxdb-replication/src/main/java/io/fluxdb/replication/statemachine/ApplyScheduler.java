@@ -175,7 +175,11 @@ public final class ApplyScheduler implements AutoCloseable {
             if (local) {
                 item.awaitingSettle = true;
                 awaitingSettle.put(item.index, item);
-                timer.schedule(() -> settleTimedOut(item.index), settleTimeout.toMillis(), TimeUnit.MILLISECONDS);
+                // the task holds the index only, and the settle cancels it: a write does not stay reachable from the
+                // timer's queue for the whole timeout
+                long index = item.index;
+                item.settleTimeout = timer.schedule(() -> settleTimedOut(index), settleTimeout.toMillis(),
+                        TimeUnit.MILLISECONDS);
             }
             pump();
         });
@@ -190,6 +194,10 @@ public final class ApplyScheduler implements AutoCloseable {
                 return;
             }
             item.awaitingSettle = false;
+            if (item.settleTimeout != null) {
+                item.settleTimeout.cancel(false);
+                item.settleTimeout = null;
+            }
             log.debug("entry {} - settled by its front end (committed: {})", index, committed);
             pump();
         });

@@ -43,6 +43,9 @@ import org.slf4j.LoggerFactory;
 public final class FluxStateMachine extends BaseStateMachine {
     private static final Logger log = LoggerFactory.getLogger(FluxStateMachine.class);
 
+    /** How long a leader that stops at an unreadable entry waits for its peers to hear that it committed. */
+    private static final java.time.Duration PEERS_COMMITTED_WAIT = java.time.Duration.ofSeconds(2);
+
     private final Engine engine;
     private final String localNodeId;
     private final ApplySettings settings;
@@ -165,6 +168,7 @@ public final class FluxStateMachine extends BaseStateMachine {
                     + entry.getTerm() + "): " + e.getMessage() + "; this node stops", e);
             fatal = corrupt;
             onChange.run();
+            awaitPeersCommitted(entry.getIndex());
             throw corrupt;
         }
         try {
@@ -181,6 +185,26 @@ public final class FluxStateMachine extends BaseStateMachine {
             tellSubmitter.run();
         }
         return CompletableFuture.completedFuture(Message.EMPTY);
+    }
+
+    /**
+     * On the leader, before it stops at an entry it cannot read: waits a moment until every peer has heard that the
+     * entry committed, so that each of them stops at it too rather than wait for a leader that is gone. (Nothing else
+     * tells them: the log carries no commit-index entries, see RaftSetup.)
+     */
+    private void awaitPeersCommitted(long index) {
+        long deadline = System.nanoTime() + PEERS_COMMITTED_WAIT.toNanos();
+        try {
+            RaftServer.Division division = getServer().join().getDivision(getGroupId());
+            while (division.getInfo().isLeader() && System.nanoTime() < deadline
+                    && division.getCommitInfos().stream().anyMatch(c -> c.getCommitIndex() < index)) {
+                Thread.sleep(10);
+            }
+        } catch (IOException | RuntimeException e) {
+            log.debug("{} - could not wait for the peers' commit index: {}", localNodeId, e.toString());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 
     @Override

@@ -208,6 +208,7 @@ class ClusterIT {
             s.execute("GRANT SELECT ON fluxdb.* TO 'checker'@'%'");
             s.execute("GRANT SELECT ON app.* TO 'checker'@'%'");
         }
+        cluster.awaitConverged(); // the account must exist on every node the command logs in to
         // Writes keep coming while the check runs: the figures still describe one point of the log on every node.
         ExecutorService load = Executors.newSingleThreadExecutor();
         Future<Integer> writes = load.submit(() -> writeMix(leader, 9, 30));

@@ -165,9 +165,8 @@ final class ClusterSession {
                 session.relay(new Packet(0, Unpooled.wrappedBuffer(query)), relay -> { }, null);
                 return;
             }
-            boolean write = c.kind() == StatementKind.WRITE || c.kind() == StatementKind.DDL;
             ReadConsistency level = ReadConsistency.hint(sql).orElse(variables.consistency());
-            unpinClock(write, () -> readBarrier(c.kind(), level, () -> route(payload, sql, c)));
+            unpinClock(keepsClock(c), () -> readBarrier(c.kind(), level, () -> route(payload, sql, c)));
         });
     }
 
@@ -222,7 +221,8 @@ final class ClusterSession {
                     + " SELECT @@session.sql_mode, @@session.character_set_client");
         }
         Xa open = xa;
-        boolean check = open != null && (open.readUnchecked || open.rowWrites < 0);
+        // after a read the classifier did not check; the baseline it is compared with was taken before that read
+        boolean check = open != null && open.readUnchecked;
         if (check) {
             prologue.add(ROW_WRITES);
         }
@@ -243,9 +243,27 @@ final class ClusterSession {
         });
     }
 
-    /** A clock pinned for the previous write is released before anything but another write. */
-    private void unpinClock(boolean write, Runnable then) {
-        if (!clockPinned || write) {
+    /**
+     * Statements that may run with the clock a previous write pinned: writes pin it again, and BEGIN, COMMIT and
+     * ROLLBACK show the client no time (opening an XA transaction releases the clock in the same round trip).
+     */
+    private static boolean keepsClock(Classification c) {
+        if (c == null) {
+            return false;
+        }
+        return switch (c.kind()) {
+            case WRITE, DDL -> true;
+            case TRANSACTION -> !c.multiStatement() && switch (c.transaction()) {
+                case BEGIN, COMMIT, ROLLBACK -> true;
+                default -> false;
+            };
+            default -> false;
+        };
+    }
+
+    /** A clock pinned for the previous write is released before anything but the statements that keep it. */
+    private void unpinClock(boolean keep, Runnable then) {
+        if (!clockPinned || keep) {
             then.run();
             return;
         }
@@ -271,6 +289,29 @@ final class ClusterSession {
         }
         open.rowWrites = rowWrites;
         open.readUnchecked = false;
+    }
+
+    /**
+     * Marks the transaction as running a statement the classifier took for a read, after taking the baseline of row
+     * writes it is checked against when the baseline is unknown (a write ran since the last one). Writes never need
+     * one, so a transaction of writes only never reads the count.
+     */
+    private void uncheckedRead(Runnable then) {
+        Xa open = xa;
+        if (open == null) {
+            then.run();
+            return;
+        }
+        if (open.rowWrites >= 0) {
+            open.readUnchecked = true;
+            then.run();
+            return;
+        }
+        engine(List.of(ROW_WRITES), outcomes -> {
+            open.rowWrites = Long.parseLong(outcomes.getFirst().text(0));
+            open.readUnchecked = true;
+            then.run();
+        });
     }
 
     private static final String ROW_WRITES = "SELECT SUM(VARIABLE_VALUE) FROM information_schema.SESSION_STATUS"
@@ -345,8 +386,7 @@ final class ClusterSession {
         byte[] payload = ByteBufUtil.getBytes(packet.content());
         packet.release();
         Classification c = decoded == null ? null : decoded.statement().classification;
-        boolean write = c != null && (c.kind() == StatementKind.WRITE || c.kind() == StatementKind.DDL);
-        prologue(() -> unpinClock(write, () -> {
+        prologue(() -> unpinClock(keepsClock(c), () -> {
             ClusterRole role = cluster.role();
             if (c != null && role.isLeader() && c.kind() == StatementKind.TRANSACTION && !needsLeader(c)) {
                 // BEGIN, COMMIT, ROLLBACK, SET autocommit prepared on the server (sysbench does that): they open and
@@ -379,10 +419,7 @@ final class ClusterSession {
 
     /** A prepared statement taken for a read; the engine's read-only refusal is the net under that judgement. */
     private void relayPreparedRead(Packet packet) {
-        if (xa != null) {
-            xa.readUnchecked = true;
-        }
-        session.relay(packet, relay -> {}, new ResponseRelay.ErrorInterceptor() {
+        uncheckedRead(() -> session.relay(packet, relay -> {}, new ResponseRelay.ErrorInterceptor() {
             @Override
             public boolean intercept(int errorCode) {
                 return errorCode == ER_CANT_EXECUTE_IN_READ_ONLY_TRANSACTION;
@@ -392,7 +429,7 @@ final class ClusterSession {
             public void intercepted(ResponseRelay relay, ErrPacket error) {
                 fail(cluster.role().isLeader() ? preparedWriteError() : followerError(cluster.role()));
             }
-        });
+        }));
     }
 
     private static ErrPacket preparedWriteError() {
@@ -455,7 +492,7 @@ final class ClusterSession {
                 if (xa == null && !autocommit && c.kind() != StatementKind.SESSION && c.kind() != StatementKind.EMPTY) {
                     // With autocommit off every statement opens a transaction: make it an XA transaction now,
                     // so a write later in it can be prepared.
-                    startXa(status -> relayOnLeader(payload, sql, c));
+                    startXa(true, status -> relayOnLeader(payload, sql, c));
                 } else {
                     relayOnLeader(payload, sql, c);
                 }
@@ -465,7 +502,7 @@ final class ClusterSession {
 
     private void transaction(byte[] payload, String sql, Classification c, TransactionEffect effect) {
         switch (effect) {
-            case BEGIN -> finishThen(() -> startXa(status -> reply(okStatus(status))));
+            case BEGIN -> finishThen(() -> startXa(true, status -> reply(okStatus(status))));
             case BEGIN_READ_ONLY, AUTOCOMMIT_ON -> finishThen(() -> relay(payload, c, (ReadOnlyRefusal) null));
             case COMMIT -> {
                 if (xa == null) {
@@ -496,10 +533,7 @@ final class ClusterSession {
 
     /** A read, session statement or admin statement on the leader; a refused write gets its second chance. */
     private void relayOnLeader(byte[] payload, String sql, Classification c) {
-        if (xa != null) {
-            xa.readUnchecked = true;
-        }
-        relay(payload, c, (relay, error) -> {
+        uncheckedRead(() -> relay(payload, c, (relay, error) -> {
             // The classifier saw no write, but the engine refused one (a stored function called from a SELECT):
             // run the statement again as a write. The refused attempt changed nothing.
             if ("PREPARE".equals(c.keyword())) {
@@ -510,7 +544,7 @@ final class ClusterSession {
             log.debug("conn={} - engine refused a write the classifier missed; replicating it", session.connectionId());
             boolean autocommit = ServerStatus.has(session.state().statusFlags(), ServerStatus.SERVER_STATUS_AUTOCOMMIT);
             write(payload, sql, c, xa == null && autocommit);
-        });
+        }));
     }
 
     // ---------------------------------------------------------------------------------------------------------
@@ -533,9 +567,20 @@ final class ClusterSession {
     }
 
     private void write(WriteSource source, boolean wrap) {
-        Classification c = source.c();
         if (xa == null) {
-            startXa(status -> write(source, wrap));
+            // The write barrier first, then XA START and the write's context in one round trip.
+            gate.acquireShared().thenRunAsync(() -> {
+                if (xa != null) {
+                    gate.releaseShared();
+                    write(source, wrap);
+                    return;
+                }
+                WritePlan plan = WritePlan.of(source.c(), nowMicros());
+                startXa(false, plan.before(), gate::releaseShared, (status, extra) -> {
+                    xa.gateHeld = true;
+                    run(xa, source, wrap, plan, extra);
+                });
+            }, session.context().executor());
             return;
         }
         Xa open = xa;
@@ -551,84 +596,104 @@ final class ClusterSession {
             }, session.context().executor());
             return;
         }
-        List<String> variables = c.userVariablesRead();
-        long micros = nowMicros();
-        Optional<ReplayHints.RandSeed> seed = c.determinism().contains(Determinism.NEEDS_RAND_SEED)
-                ? Optional.of(new ReplayHints.RandSeed(randomSeed(), randomSeed())) : Optional.empty();
-        List<String> before = new ArrayList<>(2);
-        before.add("SET STATEMENT character_set_results = utf8mb4 FOR " + WriteContext.query(variables));
-        before.add(pin(micros, seed));
-        engine(before, outcomes -> {
-            WriteContext context = WriteContext.parse(outcomes.getFirst(), variables);
-            clockPinned = true;
-            Charset charset = Charsets.forName(context.session().characterSetClient());
-            String text = Charsets.decode(source.text(), source.textOffset(), charset);
-            List<BoundValue> parameters = source.execution() == null ? List.of() : source.execution().bound(charset);
-            if (text == null || parameters == null) {
-                abortWrite(wrap, new ErrPacket(1300, "HY000", "Invalid " + context.session().characterSetClient()
-                        + " character string in the statement or its parameters; FluxDB cannot replicate it"));
-                return;
-            }
-            if (open.context == null) {
-                open.context = context;
-            } else if (!open.context.session().equals(context.session())) {
-                // The session changed variables inside the transaction: replay the change at this point.
-                SessionChange.statements(open.context.session(), context.session())
-                        .forEach(change -> open.statements.add(ReplicatedStatement.of(change)));
-                open.context = new WriteContext(context.session(), context.lastInsertId(), Map.of(),
-                        open.context.account(), open.context.isolation());
-            }
-            Packet command = new Packet(0, Unpooled.wrappedBuffer(source.command()));
-            boolean foundRows = (session.capabilities() & CapabilityFlags.CLIENT_FOUND_ROWS) != 0;
-            // LOAD DATA LOCAL INFILE: the file the client sends travels in the entry, and followers load its bytes.
-            boolean keepsFile = c.determinism().contains(Determinism.LOCAL_INFILE);
-            InfileForwarder infile = keepsFile ? InfileForwarder.keeping(cluster.maxEntryBytes())
-                    : InfileForwarder.forwarding();
-            if (wrap) {
-                HeldResponse held = new HeldResponse(session.context(), session.backend(), command,
-                        session.backendCapabilities(), infile, response -> {
-                    if (response.failure() != null) {
-                        session.backendLost(response.failure(), false);
-                        return;
-                    }
-                    if (response.tracker().endedInError()) {
-                        rollbackXa(status -> {
-                            response.release(true);
-                            session.commandComplete(status & ~ServerStatus.SERVER_STATUS_IN_TRANS);
-                        });
-                        return;
-                    }
-                    if (infile.overflowed()) {
-                        response.discard();
-                        rollbackXa(status -> fail(fileTooLarge()));
-                        return;
-                    }
-                    open.statements.add(withFile(statement(text, parameters, c, context, micros, seed,
-                            response.tracker().lastInsertId(), affectedRows(response.tracker(), foundRows, c, text)),
-                            keepsFile, infile));
-                    open.rowWrites = -1;
-                    commitXa(status -> {
+        WritePlan plan = WritePlan.of(source.c(), nowMicros());
+        engine(plan.before(), outcomes -> run(open, source, wrap, plan, outcomes));
+    }
+
+    /**
+     * What a write reads and pins right before it runs: its context (the user variables it reads among it), the
+     * clock and the RAND() seeds.
+     */
+    private record WritePlan(List<String> variables, long micros, Optional<ReplayHints.RandSeed> seed) {
+
+        static WritePlan of(Classification c, long micros) {
+            Optional<ReplayHints.RandSeed> seed = c.determinism().contains(Determinism.NEEDS_RAND_SEED)
+                    ? Optional.of(new ReplayHints.RandSeed(randomSeed(), randomSeed())) : Optional.empty();
+            return new WritePlan(c.userVariablesRead(), micros, seed);
+        }
+
+        /** The statements, in this order: the context query, the pin. */
+        List<String> before() {
+            return List.of("SET STATEMENT character_set_results = utf8mb4 FOR " + WriteContext.query(variables),
+                    pin(micros, seed));
+        }
+    }
+
+    /** Runs the client's write once its context was read ({@code outcomes} of {@link WritePlan#before()}). */
+    private void run(Xa open, WriteSource source, boolean wrap, WritePlan plan, List<Outcome> outcomes) {
+        Classification c = source.c();
+        List<String> variables = plan.variables();
+        long micros = plan.micros();
+        Optional<ReplayHints.RandSeed> seed = plan.seed();
+        WriteContext context = WriteContext.parse(outcomes.getFirst(), variables);
+        clockPinned = true;
+        Charset charset = Charsets.forName(context.session().characterSetClient());
+        String text = Charsets.decode(source.text(), source.textOffset(), charset);
+        List<BoundValue> parameters = source.execution() == null ? List.of() : source.execution().bound(charset);
+        if (text == null || parameters == null) {
+            abortWrite(wrap, new ErrPacket(1300, "HY000", "Invalid " + context.session().characterSetClient()
+                    + " character string in the statement or its parameters; FluxDB cannot replicate it"));
+            return;
+        }
+        if (open.context == null) {
+            open.context = context;
+        } else if (!open.context.session().equals(context.session())) {
+            // The session changed variables inside the transaction: replay the change at this point.
+            SessionChange.statements(open.context.session(), context.session())
+                    .forEach(change -> open.statements.add(ReplicatedStatement.of(change)));
+            open.context = new WriteContext(context.session(), context.lastInsertId(), Map.of(),
+                    open.context.account(), open.context.isolation());
+        }
+        Packet command = new Packet(0, Unpooled.wrappedBuffer(source.command()));
+        boolean foundRows = (session.capabilities() & CapabilityFlags.CLIENT_FOUND_ROWS) != 0;
+        // LOAD DATA LOCAL INFILE: the file the client sends travels in the entry, and followers load its bytes.
+        boolean keepsFile = c.determinism().contains(Determinism.LOCAL_INFILE);
+        InfileForwarder infile = keepsFile ? InfileForwarder.keeping(cluster.maxEntryBytes())
+                : InfileForwarder.forwarding();
+        if (wrap) {
+            HeldResponse held = new HeldResponse(session.context(), session.backend(), command,
+                    session.backendCapabilities(), infile, response -> {
+                if (response.failure() != null) {
+                    session.backendLost(response.failure(), false);
+                    return;
+                }
+                if (response.tracker().endedInError()) {
+                    rollbackXa(status -> {
                         response.release(true);
                         session.commandComplete(status & ~ServerStatus.SERVER_STATUS_IN_TRANS);
-                    }, response::discard);
-                });
-                session.begin(held);
-                held.start();
-            } else {
+                    });
+                    return;
+                }
+                if (infile.overflowed()) {
+                    response.discard();
+                    rollbackXa(status -> fail(fileTooLarge()));
+                    return;
+                }
+                open.statements.add(withFile(statement(text, parameters, c, context, micros, seed,
+                        response.tracker().lastInsertId(), affectedRows(response.tracker(), foundRows, c, text)),
+                        keepsFile, infile));
                 open.rowWrites = -1;
-                session.relay(command, relay -> {
-                    session.statementSucceeded(c);
-                    if (infile.overflowed()) {
-                        // The client has its OK already; the transaction cannot commit.
-                        open.unreplicable = fileTooLarge().message();
-                        return;
-                    }
-                    open.statements.add(withFile(statement(text, parameters, c, context, micros, seed,
-                            relay.tracker().lastInsertId(), affectedRows(relay.tracker(), foundRows, c, text)),
-                            keepsFile, infile));
-                }, null, infile);
-            }
-        });
+                commitXa(status -> {
+                    response.release(true);
+                    session.commandComplete(status & ~ServerStatus.SERVER_STATUS_IN_TRANS);
+                }, response::discard);
+            });
+            session.begin(held);
+            held.start();
+        } else {
+            open.rowWrites = -1;
+            session.relay(command, relay -> {
+                session.statementSucceeded(c);
+                if (infile.overflowed()) {
+                    // The client has its OK already; the transaction cannot commit.
+                    open.unreplicable = fileTooLarge().message();
+                    return;
+                }
+                open.statements.add(withFile(statement(text, parameters, c, context, micros, seed,
+                        relay.tracker().lastInsertId(), affectedRows(relay.tracker(), foundRows, c, text)),
+                        keepsFile, infile));
+            }, null, infile);
+        }
     }
 
     /**
@@ -680,21 +745,66 @@ final class ClusterSession {
         }
     }
 
-    /** Opens an XA transaction; READ WRITE, and REPEATABLE READ at least, since replay is only exact there. */
-    private void startXa(IntConsumer then) {
+    /**
+     * Opens an XA transaction; READ WRITE, and REPEATABLE READ at least, since replay is only exact there. In one
+     * round trip: it starts at the session's isolation level, and is ended and started again at REPEATABLE READ in
+     * the rare case that level turns out weaker.
+     *
+     * @param baseline whether to read the session's row-write count too (for a transaction that may read first)
+     */
+    private void startXa(boolean baseline, IntConsumer then) {
+        startXa(baseline, List.of(), () -> {}, (status, extra) -> then.accept(status));
+    }
+
+    /** What runs once the XA transaction is open: its status flags and the outcomes of the extra statements. */
+    @FunctionalInterface
+    private interface XaStarted {
+        void accept(int status, List<Outcome> extra);
+    }
+
+    /**
+     * {@link #startXa(boolean, IntConsumer)} with {@code extra} statements run in the same batch right after XA
+     * START; {@code onFailure} runs when the batch fails (the transaction is then not open).
+     */
+    private void startXa(boolean baseline, List<String> extra, Runnable onFailure, XaStarted then) {
         long term = cluster.role().term();
         String id = books.newTransactionId(term);
-        engine(List.of("SELECT @@session.tx_isolation"), first -> {
-            String isolation = first.getFirst().text(0);
-            boolean weak = "READ-COMMITTED".equals(isolation) || "READ-UNCOMMITTED".equals(isolation);
-            List<String> start = List.of(weak ? "SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ WRITE"
-                    : "SET TRANSACTION READ WRITE", "XA START " + quoted(id), ROW_WRITES);
-            engine(start, outcomes -> {
-                xa = new Xa(id, term);
-                xa.rowWrites = Long.parseLong(outcomes.getLast().text(0));
-                then.accept(outcomes.get(1).statusFlags());
-            });
+        List<String> start = new ArrayList<>(5 + extra.size());
+        if (clockPinned) {
+            // folded in here rather than sent before BEGIN on its own
+            start.add("SET timestamp = DEFAULT");
+        }
+        int first = start.size();
+        start.addAll(List.of("SELECT @@session.tx_isolation", "SET TRANSACTION READ WRITE", "XA START " + quoted(id)));
+        if (baseline) {
+            start.add(ROW_WRITES);
+        }
+        start.addAll(extra);
+        engine(start, onFailure, outcomes -> {
+            clockPinned = false;
+            String isolation = outcomes.get(first).text(0);
+            if ("READ-COMMITTED".equals(isolation) || "READ-UNCOMMITTED".equals(isolation)) {
+                String retry = books.newTransactionId(term);
+                List<String> again = new ArrayList<>(List.of("XA END " + quoted(id), "XA ROLLBACK " + quoted(id),
+                        "SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ WRITE", "XA START " + quoted(retry),
+                        ROW_WRITES));
+                again.addAll(extra);
+                engine(again, onFailure, retried -> started(retry, term, retried.get(4), retried.get(3).statusFlags(),
+                        retried.subList(retried.size() - extra.size(), retried.size()), then));
+                return;
+            }
+            started(id, term, baseline ? outcomes.get(first + 3) : null, outcomes.get(first + 2).statusFlags(),
+                    outcomes.subList(outcomes.size() - extra.size(), outcomes.size()), then);
         });
+    }
+
+    private void started(String id, long term, Outcome rowWrites, int status, List<Outcome> extra,
+            XaStarted then) {
+        xa = new Xa(id, term);
+        if (rowWrites != null) {
+            xa.rowWrites = Long.parseLong(rowWrites.text(0));
+        }
+        then.accept(status, extra);
     }
 
     /** Ends an open XA transaction as COMMIT does, then runs {@code then} (implicit commit before DDL, BEGIN ...). */
@@ -1118,8 +1228,14 @@ final class ClusterSession {
 
     /** Runs operator statements, then {@code then} on the event loop; an engine error fails the command. */
     private void engine(List<String> statements, java.util.function.Consumer<List<Outcome>> then) {
+        engine(statements, () -> {}, then);
+    }
+
+    /** {@link #engine(List, java.util.function.Consumer)}; {@code onFailure} runs first when the statements fail. */
+    private void engine(List<String> statements, Runnable onFailure, java.util.function.Consumer<List<Outcome>> then) {
         EngineStatements.runAll(session.backend(), statements).whenCompleteAsync((outcomes, failure) -> {
             if (failure != null) {
+                onFailure.run();
                 engineFailure(failure);
                 return;
             }
