@@ -16,9 +16,10 @@ import java.util.concurrent.Executor;
  * @param blocking where blocking engine work runs (never on an event loop)
  * @param classifier reads prepared statements' text
  * @param consistency the read consistency of a session that does not choose one
+ * @param forwarding how a follower's sessions reach the leader; empty: followers refuse writes
  */
 record ClusterSupport(Cluster cluster, WriteGate gate, LeaderBookkeeping books, LeaderClock clock, Executor blocking,
-        StatementClassifier classifier, ReadConsistency consistency) {
+        StatementClassifier classifier, ReadConsistency consistency, java.util.Optional<LeaderConnector> forwarding) {
     ClusterSupport {
         requireNonNull(cluster, "cluster is null");
         requireNonNull(gate, "gate is null");
@@ -27,5 +28,6 @@ record ClusterSupport(Cluster cluster, WriteGate gate, LeaderBookkeeping books, 
         requireNonNull(blocking, "blocking is null");
         requireNonNull(classifier, "classifier is null");
         requireNonNull(consistency, "consistency is null");
+        requireNonNull(forwarding, "forwarding is null");
     }
 }

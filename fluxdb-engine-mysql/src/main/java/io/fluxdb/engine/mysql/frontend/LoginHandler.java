@@ -247,7 +247,7 @@ final class LoginHandler extends ChannelInboundHandlerAdapter {
                         // it asked; only a database the client named itself may refuse the login.
                         loginToEngine(ctx, auth, "", false);
                     } else {
-                        onBackend(ctx, backend, error, database, okInfo);
+                        onBackend(ctx, backend, error, database, okInfo, auth.credential());
                     }
                 }, ctx.executor());
     }
@@ -259,7 +259,7 @@ final class LoginHandler extends ChannelInboundHandlerAdapter {
     }
 
     private void onBackend(ChannelHandlerContext ctx, BackendConnection backend, Throwable error, String database,
-            String okInfo) {
+            String okInfo, io.fluxdb.protocol.auth.Credential credential) {
         if (error != null) {
             Throwable cause = error instanceof java.util.concurrent.CompletionException ? error.getCause() : error;
             if (cause instanceof BackendLoginException e) {
@@ -286,7 +286,7 @@ final class LoginHandler extends ChannelInboundHandlerAdapter {
         ctx.pipeline().get(PacketFrameDecoder.class).maxPayloadLength(services.config().maxPacketBytes());
         ctx.pipeline().addAfter("idle", PartialPacketTimeout.NAME, new PartialPacketTimeout(services.config().packetTimeout()));
         ClientSession session = new ClientSession(services, connectionId, capabilities, scramble, secure,
-                clientAddress(ctx), response.user(), backend, new SessionState(database,
+                clientAddress(ctx), response.user(), credential, backend, new SessionState(database,
                         has(capabilities, CLIENT_MULTI_STATEMENTS)));
         ctx.pipeline().replace(this, "session", session);
         slotTaken = false; // the session owns the slot now
