@@ -3,14 +3,13 @@ package io.fluxdb.engine.mysql.snapshot;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import static io.fluxdb.engine.mysql.apply.ApplyTesting.exec;
+import static io.fluxdb.engine.mysql.apply.ApplyTesting.rows;
+import static io.fluxdb.engine.mysql.apply.ApplyTesting.transaction;
+
 import io.fluxdb.engine.mysql.MySqlEngine;
-import io.fluxdb.engine.mysql.MySqlEngineFactory;
+import io.fluxdb.engine.mysql.apply.ApplyTesting;
 import io.fluxdb.engine.spi.ApplyResult;
-import io.fluxdb.engine.spi.EngineConfig;
-import io.fluxdb.engine.spi.EntryKind;
-import io.fluxdb.engine.spi.LogEntryContent;
-import io.fluxdb.engine.spi.ReplicatedStatement;
-import io.fluxdb.engine.spi.SessionContext;
 import io.fluxdb.testkit.MariaDbExtension;
 import io.fluxdb.testkit.MariaDbProcess;
 import java.io.ByteArrayInputStream;
@@ -21,11 +20,9 @@ import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -86,11 +83,11 @@ class DumpRoundTripIT {
                         + " SET NEW.name = UPPER(NEW.name)",
                 "CREATE EVENT shop.nightly ON SCHEDULE EVERY 1 DAY STARTS '2030-01-01 00:00:00' DISABLE"
                         + " DO DELETE FROM shop.big WHERE id < 0");
-        sourceEngine = engine(source);
-        ApplyResult applied = sourceEngine.apply(1, entry("INSERT INTO big VALUES (-1, 'from the log')"));
+        sourceEngine = ApplyTesting.engine(source, Map.of());
+        ApplyResult applied = sourceEngine.apply(1, transaction("shop", "INSERT INTO big VALUES (-1, 'from the log')"));
         assertThat(applied).isInstanceOf(ApplyResult.Applied.class);
         exec(target, "CREATE DATABASE leftover", "CREATE TABLE leftover.t (id INT)");
-        targetEngine = engine(target);
+        targetEngine = ApplyTesting.engine(target, Map.of());
     }
 
     @AfterAll
@@ -147,7 +144,7 @@ class DumpRoundTripIT {
         }
 
         // the entry the dump carries is not applied again
-        assertThat(targetEngine.apply(1, entry("INSERT INTO big VALUES (-1, 'from the log')")))
+        assertThat(targetEngine.apply(1, transaction("shop", "INSERT INTO big VALUES (-1, 'from the log')")))
                 .isInstanceOf(ApplyResult.AlreadyApplied.class);
     }
 
@@ -162,50 +159,11 @@ class DumpRoundTripIT {
                 .isInstanceOf(IOException.class).hasMessageContaining("not a FluxDB MySQL dump");
     }
 
-    private static MySqlEngine engine(MariaDbProcess db) {
-        MySqlEngine engine = (MySqlEngine) new MySqlEngineFactory().create(new EngineConfig(db.host(), db.port(),
-                "root", db.rootPassword(), Optional.empty(), Optional.empty(), Map.of()));
-        engine.start();
-        return engine;
-    }
-
-    private static LogEntryContent entry(String sql) {
-        SessionContext session = new SessionContext(Optional.of("shop"), "STRICT_TRANS_TABLES", "+00:00", "utf8mb4",
-                "utf8mb4", Optional.of("utf8mb4"), "utf8mb4_general_ci", true, true, 1, 1, Map.of());
-        return new LogEntryContent(EntryKind.TRANSACTION, 1_700_000_000_000_000L, "leader_1", 1, session,
-                Optional.of("root@localhost"), Optional.empty(), List.of(ReplicatedStatement.of(sql)));
-    }
-
     private static String allBytes() {
         StringBuilder hex = new StringBuilder();
         for (int i = 0; i < 256; i++) {
             hex.append(String.format("%02X", i));
         }
         return hex.toString();
-    }
-
-    private static void exec(MariaDbProcess db, String... statements) throws SQLException {
-        try (Connection c = DriverManager.getConnection(db.jdbcUrl(""), "root", db.rootPassword());
-                Statement s = c.createStatement()) {
-            for (String sql : statements) {
-                s.execute(sql);
-            }
-        }
-    }
-
-    private static List<String> rows(MariaDbProcess db, String sql) throws SQLException {
-        List<String> rows = new ArrayList<>();
-        try (Connection c = DriverManager.getConnection(db.jdbcUrl(""), "root", db.rootPassword());
-                Statement s = c.createStatement(); ResultSet rs = s.executeQuery(sql)) {
-            int n = rs.getMetaData().getColumnCount();
-            while (rs.next()) {
-                String[] values = new String[n];
-                for (int i = 0; i < n; i++) {
-                    values[i] = rs.getString(i + 1);
-                }
-                rows.add(String.join("|", Arrays.asList(values)));
-            }
-        }
-        return rows;
     }
 }
