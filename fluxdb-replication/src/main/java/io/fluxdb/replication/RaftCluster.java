@@ -42,7 +42,9 @@ import org.apache.ratis.protocol.RaftClientReply;
 import org.apache.ratis.protocol.RaftClientRequest;
 import org.apache.ratis.protocol.RaftGroup;
 import org.apache.ratis.protocol.RaftGroupId;
+import org.apache.ratis.protocol.RaftPeer;
 import org.apache.ratis.protocol.RaftPeerId;
+import org.apache.ratis.protocol.SetConfigurationRequest;
 import org.apache.ratis.protocol.TransferLeadershipRequest;
 import org.apache.ratis.protocol.exceptions.AlreadyClosedException;
 import org.apache.ratis.protocol.exceptions.NotLeaderException;
@@ -112,9 +114,24 @@ public final class RaftCluster implements Cluster, AutoCloseable {
      * @throws IllegalStateException if the storage holds the log of another cluster (another secret)
      */
     public static RaftCluster start(RaftClusterConfig config, Engine engine) throws IOException {
+        return start(config, engine, false);
+    }
+
+    /**
+     * Starts a node that is to join a running cluster: like {@link #start}, but this node is not in the group it
+     * starts with (the members it was told of), so it neither stands in elections nor votes until the leader adds it
+     * ({@link #addMember}, asked for over the internal API), and learns the log from the leader. A node whose stored
+     * log names it a member already (a joined node that restarts) starts as a member.
+     */
+    public static RaftCluster join(RaftClusterConfig config, Engine engine) throws IOException {
+        return start(config, engine, true);
+    }
+
+    private static RaftCluster start(RaftClusterConfig config, Engine engine, boolean joining) throws IOException {
         requireNonNull(config, "config is null");
         requireNonNull(engine, "engine is null");
-        RaftGroup group = RaftSetup.group(config, RaftGroupId.valueOf(SecretDerivation.groupId(config.secret())));
+        RaftGroup group = RaftSetup.group(config, RaftGroupId.valueOf(SecretDerivation.groupId(config.secret())),
+                !joining);
         RaftStorageCheck.Startup startup = RaftStorageCheck.check(config.storageDirectory(), group.getGroupId());
         RaftTls tls = RaftTls.forNode(config.secret(), config.localNodeId(),
                 List.of(config.localMember().raftAddress().getHostString()));
@@ -155,9 +172,10 @@ public final class RaftCluster implements Cluster, AutoCloseable {
         RaftCluster cluster = new RaftCluster(config, server, group.getGroupId(), stateMachine, submissions, timer,
                 callbacks);
         created.set(cluster);
-        log.info("{} - Raft started ({} the log) on {}, group {}, members {}", config.localNodeId(),
+        log.info("{} - Raft started ({} the log) on {}, group {}, members {}{}", config.localNodeId(),
                 startup.formatted() ? "formatted" : "recovered", config.bindAddress(), group.getGroupId(),
-                config.members().stream().map(RaftMember::id).toList());
+                cluster.members().stream().map(RaftMember::id).toList(),
+                cluster.isMember() ? "" : "; waiting to be added by the leader");
         return cluster;
     }
 
@@ -182,7 +200,7 @@ public final class RaftCluster implements Cluster, AutoCloseable {
         Optional<String> leader = Optional.ofNullable(info.getLeaderId()).map(RaftPeerId::toString)
                 .filter(id -> role == NodeRole.LEADER || !id.equals(config.localNodeId()));
         return new ClusterRole(role, term, leader,
-                leader.flatMap(config::member).map(RaftMember::clientAddress));
+                leader.flatMap(this::member).map(RaftMember::clientAddress));
     }
 
     @Override
@@ -391,6 +409,106 @@ public final class RaftCluster implements Cluster, AutoCloseable {
         return new RaftClusterStatus(config.localNodeId(), role.role(), info == null ? 0 : info.getCurrentTerm(),
                 role.leaderId(), commitIndex, scheduler.watermark().index(), peers, scheduler.backlog(),
                 scheduler.inFlight(), scheduler.divergence(), failure().map(Throwable::getMessage));
+    }
+
+    /**
+     * The voting members of the group as this node knows them now: the configuration in its log (during a change,
+     * the new one), the initial group before it has one. A member the initial group did not list is assumed to use
+     * this node's port layout (its client port as far from its Raft port as this node's is).
+     */
+    public List<RaftMember> members() {
+        RaftServer.Division division = division();
+        if (division == null) {
+            return config.members();
+        }
+        return division.getRaftConf().getCurrentPeers().stream().map(this::toMember)
+                .sorted(java.util.Comparator.comparing(RaftMember::id)).toList();
+    }
+
+    /** The member with this id now, if there is one. */
+    public Optional<RaftMember> member(String id) {
+        return members().stream().filter(m -> m.id().equals(id)).findFirst();
+    }
+
+    /** Whether this node is a voting member of the group now (a node that waits to join is not). */
+    public boolean isMember() {
+        return member(config.localNodeId()).isPresent();
+    }
+
+    /**
+     * Adds a member; only the leader can. Ratis first brings the new node's log up to date as a non-voting (staging)
+     * member, and makes it a voter only then, so a node that joins does not weaken the quorum while it catches up.
+     * Completes once the new configuration is committed; fails if another change is under way, the node did not
+     * catch up in time, or this node is not the leader.
+     */
+    public CompletableFuture<Void> addMember(RaftMember member) {
+        requireNonNull(member, "member is null");
+        return changeMembers(SetConfigurationRequest.Arguments.newBuilder()
+                .setServersInNewConf(List.of(peer(member)))
+                .setMode(SetConfigurationRequest.Mode.ADD)
+                .build());
+    }
+
+    /**
+     * Removes a member; only the leader can, and only from the configuration it reads now (another change in between
+     * makes this fail rather than undo it).
+     */
+    public CompletableFuture<Void> removeMember(String id) {
+        requireNonNull(id, "id is null");
+        List<RaftMember> now = members();
+        List<RaftPeer> remaining = now.stream().filter(m -> !m.id().equals(id)).map(RaftCluster::peer).toList();
+        if (remaining.size() == now.size()) {
+            return CompletableFuture.completedFuture(null);
+        }
+        return changeMembers(SetConfigurationRequest.Arguments.newBuilder()
+                .setServersInCurrentConf(now.stream().map(RaftCluster::peer).toList())
+                .setServersInNewConf(remaining)
+                .setMode(SetConfigurationRequest.Mode.COMPARE_AND_SET)
+                .build());
+    }
+
+    private CompletableFuture<Void> changeMembers(SetConfigurationRequest.Arguments arguments) {
+        if (closed) {
+            return CompletableFuture.failedFuture(new ClusterException(Reason.SHUTDOWN, "the node is shutting down"));
+        }
+        SetConfigurationRequest request = new SetConfigurationRequest(readClientId, localPeerId, groupId,
+                readCalls.incrementAndGet(), arguments);
+        CompletableFuture<Void> done = new CompletableFuture<>();
+        try {
+            server.setConfigurationAsync(request).whenComplete((reply, error) -> {
+                Throwable failure = error != null ? unwrap(error) : reply.isSuccess() ? null : reply.getException();
+                if (failure == null) {
+                    done.complete(null);
+                } else {
+                    done.completeExceptionally(new ClusterException(failure instanceof NotLeaderException
+                            ? Reason.NOT_LEADER : Reason.NO_QUORUM,
+                            "membership change refused: " + failure.getMessage(), failure));
+                }
+            });
+        } catch (IOException | RuntimeException e) {
+            done.completeExceptionally(new ClusterException(Reason.SHUTDOWN, "membership change: " + e.getMessage(), e));
+        }
+        return done.whenCompleteAsync((value, error) -> { }, callbacks);
+    }
+
+    private RaftMember toMember(RaftPeer peer) {
+        String id = peer.getId().toString();
+        Optional<RaftMember> initial = config.member(id);
+        if (initial.isPresent()) {
+            return initial.get();
+        }
+        String address = peer.getAddress();
+        int colon = address.lastIndexOf(':');
+        String host = address.substring(0, colon).replace("[", "").replace("]", "");
+        int raftPort = Integer.parseInt(address.substring(colon + 1));
+        RaftMember local = config.localMember();
+        int clientPort = raftPort + local.clientAddress().getPort() - local.raftAddress().getPort();
+        return new RaftMember(id, InetSocketAddress.createUnresolved(host, raftPort),
+                InetSocketAddress.createUnresolved(host, clientPort));
+    }
+
+    private static RaftPeer peer(RaftMember member) {
+        return RaftPeer.newBuilder().setId(member.id()).setAddress(member.raftHostPort()).build();
     }
 
     /** The address this node's Raft port listens on. */

@@ -22,9 +22,13 @@ final class RaftSetup {
     private RaftSetup() {
     }
 
-    /** The initial group, identical on every node: members sorted by id. */
-    static RaftGroup group(RaftClusterConfig config, RaftGroupId groupId) {
+    /**
+     * The initial group, identical on every node: members sorted by id; without this node when it is to join a
+     * running cluster rather than form one.
+     */
+    static RaftGroup group(RaftClusterConfig config, RaftGroupId groupId, boolean withSelf) {
         List<RaftPeer> peers = config.members().stream()
+                .filter(m -> withSelf || !m.id().equals(config.localNodeId()))
                 .sorted(Comparator.comparing(RaftMember::id))
                 .map(m -> RaftPeer.newBuilder().setId(m.id()).setAddress(m.raftHostPort()).build())
                 .toList();

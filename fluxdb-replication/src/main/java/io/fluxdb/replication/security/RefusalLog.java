@@ -10,7 +10,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Logs connections the Raft port refused: one WARN line each, no stack trace, and at most one line per kind of
+ * Logs connections a port of the cluster (the Raft port, the internal API) refused: one WARN line each, no stack trace, and at most one line per kind of
  * refusal per window, so that a stranger knocking in a loop cannot flood the log. Lines that were held back are
  * counted in the next line of their kind. Thread-safe.
  */
@@ -25,18 +25,32 @@ public final class RefusalLog {
         NO_MUTUAL_TLS
     }
 
+    private final String port;
     private final Duration window;
     private final LongSupplier nanoClock;
     private final Map<Kind, long[]> lastAndHeldBack = new EnumMap<>(Kind.class);
 
     public RefusalLog(Duration window, LongSupplier nanoClock) {
+        this("raft port", window, nanoClock);
+    }
+
+    /**
+     * @param port names the port in every line, e.g. {@code internal API}
+     */
+    public RefusalLog(String port, Duration window, LongSupplier nanoClock) {
+        this.port = requireNonNull(port, "port is null");
         this.window = requireNonNull(window, "window is null");
         this.nanoClock = requireNonNull(nanoClock, "nanoClock is null");
     }
 
     /** A log with a 10-second window on the system clock. */
     public static RefusalLog standard() {
-        return new RefusalLog(Duration.ofSeconds(10), System::nanoTime);
+        return standard("raft port");
+    }
+
+    /** A log for {@code port} with a 10-second window on the system clock. */
+    public static RefusalLog standard(String port) {
+        return new RefusalLog(port, Duration.ofSeconds(10), System::nanoTime);
     }
 
     /**
@@ -58,7 +72,7 @@ public final class RefusalLog {
             heldBack = state == null ? 0 : state[1];
             lastAndHeldBack.put(kind, new long[] {now, 0});
         }
-        log.warn("raft port - refused a connection ({}): {}{}", kind, oneLine(detail),
+        log.warn("{} - refused a connection ({}): {}{}", port, kind, oneLine(detail),
                 heldBack == 0 ? "" : " (" + heldBack + " more of this kind not logged)");
         return true;
     }

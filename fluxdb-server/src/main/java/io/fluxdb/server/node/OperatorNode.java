@@ -70,11 +70,16 @@ public final class OperatorNode implements AutoCloseable {
     public static OperatorNode start(NodeConfig given, boolean managedEngine, RaftTuning tuning) throws Exception {
         requireNonNull(given, "given is null");
         requireNonNull(tuning, "tuning is null");
-        // On Flux the peers come from FluxOS: this waits until the app has its instances (see FluxOsBootstrap)
-        NodeConfig config = given.cluster().appName().isPresent() && given.cluster().peers().isEmpty()
-                ? FluxOsBootstrap.resolve(given, DISCOVERY_POLL_INTERVAL) : given;
         Deque<AutoCloseable> started = new ArrayDeque<>();
         try {
+            // the internal API comes first: peers starting at the same time ask it who they are and what it runs
+            NodeInfoRoute nodeInfo = new NodeInfoRoute(given.listen());
+            if (given.cluster().isMultiNode()) {
+                started.push(InternalApi.routes(given, nodeInfo).start());
+            }
+            // On Flux the peers come from FluxOS: this waits until the app has its instances (see FluxOsBootstrap)
+            NodeConfig config = given.cluster().appName().isPresent() && given.cluster().peers().isEmpty()
+                    ? FluxOsBootstrap.resolve(given, DISCOVERY_POLL_INTERVAL) : given;
             Engine engine = EngineStarter.start(config.engine().engine(), EngineSettings.engineConfig(config, managedEngine),
                     config.engine().endpoint(), config.engine().startWait(), !managedEngine);
             started.push(engine);
@@ -85,8 +90,11 @@ public final class OperatorNode implements AutoCloseable {
             Cluster cluster;
             if (config.cluster().isMultiNode()) {
                 engine.joinCluster();
-                RaftCluster raft = RaftCluster.start(raftConfig(config, tuning), engine);
+                RaftClusterConfig raftConfig = raftConfig(config, tuning);
+                nodeInfo.address(raftConfig.localMember().raftAddress().getHostString());
+                RaftCluster raft = RaftCluster.start(raftConfig, engine);
                 started.push(raft);
+                nodeInfo.cluster(raft);
                 cluster = raft;
             } else {
                 cluster = new SingleNodeCluster("node-" + config.listen().clientPort(), listen);
