@@ -68,7 +68,8 @@ public final class MySqlBackendConnector implements BackendConnector {
                     + key.user() + "': the account requires TLS, and the operator's TLS to the engine is off (ENGINE_TLS)"));
         }
         return connect(transport, engine, key, credential, eventLoop, loginTimeout,
-                useTls ? TlsMode.REQUIRED : TlsMode.DISABLED, useTls ? tls.context() : null, ATTRIBUTES);
+                useTls ? TlsMode.REQUIRED : TlsMode.DISABLED, useTls ? tls.context() : null, ATTRIBUTES,
+                scramble -> Map.of());
     }
 
     /**
@@ -79,10 +80,12 @@ public final class MySqlBackendConnector implements BackendConnector {
      * @param loginTimeout the longest the login may take, from the TCP connect to the OK packet
      * @param tlsMode whether to use TLS; {@code sslContext} is required unless it is {@link TlsMode#DISABLED}
      * @param attributes the connection attributes sent in the handshake response
+     * @param scrambleAttributes more attributes, made from the server's scramble (a proof bound to this connection)
      */
     public static CompletableFuture<BackendConnection> connect(Transport transport, InetSocketAddress target,
             BackendKey key, Credential credential, EventLoop eventLoop, Duration loginTimeout, TlsMode tlsMode,
-            SslContext sslContext, Map<String, String> attributes) {
+            SslContext sslContext, Map<String, String> attributes,
+            java.util.function.Function<byte[], Map<String, String>> scrambleAttributes) {
         Bootstrap bootstrap = new Bootstrap()
                 .group(eventLoop)
                 .channel(transport.channel())
@@ -90,7 +93,8 @@ public final class MySqlBackendConnector implements BackendConnector {
                 .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) loginTimeout.toMillis());
         ClientHandshakeOptions options = new ClientHandshakeOptions(key.user(), key.database(), key.capabilities(),
                 key.collation(), 1 << 30, attributes,
-                plugin -> AuthPlugins.client(plugin, credential, ClientAuthOptions.DEFAULT), tlsMode, sslContext);
+                plugin -> AuthPlugins.client(plugin, credential, ClientAuthOptions.DEFAULT), tlsMode, sslContext,
+                scrambleAttributes);
         CompletableFuture<BackendConnection> result = new CompletableFuture<>();
         InetSocketAddress remote = new InetSocketAddress(target.getHostString(), target.getPort());
         Future<?> login = MySqlClientConnector.connect(bootstrap, remote, options, PacketFrameDecoder.DEFAULT_MAX_PAYLOAD)

@@ -29,14 +29,17 @@ final class LeaderConnector {
     private final Transport transport;
     private final SslContext tls;
     private final Map<String, String> attributes;
+    private final ForwardProof proof;
 
     /**
      * @param tls the client context for the leader's TLS, used whenever the leader offers it
      * @param nodeId this node's id, sent as a connection attribute so the leader's process list shows the origin
+     * @param proof signs each connection, so the leader admits it as a forwarded session
      */
-    LeaderConnector(Transport transport, SslContext tls, String nodeId) {
+    LeaderConnector(Transport transport, SslContext tls, String nodeId, ForwardProof proof) {
         this.transport = requireNonNull(transport, "transport is null");
         this.tls = requireNonNull(tls, "tls is null");
+        this.proof = requireNonNull(proof, "proof is null");
         this.attributes = Map.of("_client_name", "fluxdb", "program_name", "fluxdb-forward",
                 "fluxdb_forwarded_from", requireNonNull(nodeId, "nodeId is null"));
     }
@@ -51,6 +54,7 @@ final class LeaderConnector {
         BackendKey forwarded = new BackendKey(key.user(), key.capabilities() & ~CapabilityFlags.CLIENT_SSL,
                 key.collation(), key.database());
         return MySqlBackendConnector.connect(transport, leader, forwarded, credential, eventLoop, LOGIN_TIMEOUT,
-                TlsMode.PREFERRED, tls, attributes);
+                TlsMode.PREFERRED, tls, attributes,
+                scramble -> Map.of(ForwardProof.ATTRIBUTE, proof.sign(scramble, key.user())));
     }
 }

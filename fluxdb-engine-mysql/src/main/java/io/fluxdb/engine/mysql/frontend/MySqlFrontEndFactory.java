@@ -43,13 +43,14 @@ import java.util.concurrent.TimeUnit;
  * {@code max_connections} less a reserve, see {@link EngineConnections}); {@code engine-tls} ({@code auto}, {@code on}
  * or {@code off}, see {@link EngineTls}) and {@code engine-tls-ca} (a PEM file that verifies the engine's certificate);
  * in a replicated cluster, {@code consistency} (the default read consistency) and {@code forward-writes} ({@code true}
- * by default: a follower sends writes to the leader over a forwarded session; {@code false}: it refuses them).
+ * by default: a follower sends writes to the leader over a forwarded session; {@code false}: it refuses them) and
+ * {@code forward-key} (hex, at least 32 bytes derived from the cluster secret: without it there is no forwarding).
  */
 public final class MySqlFrontEndFactory implements FrontEnd {
     static final Set<String> OPTIONS = Set.of("max-connections", "idle-timeout", "max-packet-size", "local-infile",
             "tls-cert", "tls-key", "tls-dir", "connect-timeout", "io-threads", "default-database",
             "max-logins-per-address", "login-packet-size", "packet-timeout", "engine-connections",
-            "engine-tls", "engine-tls-ca", "consistency", "forward-writes");
+            "engine-tls", "engine-tls-ca", "consistency", "forward-writes", "forward-key");
     /**
      * Engine logins in progress at once. Enough to keep a remote engine's round trips overlapped
      * (64 logins of three round trips each), few enough that a burst of clients never has the engine
@@ -156,12 +157,17 @@ public final class MySqlFrontEndFactory implements FrontEnd {
         }
         ReadConsistency consistency = ReadConsistency.parse(context.options().getOrDefault("consistency", "session"));
         // Followers send what must run on the leader there (forwarded sessions); off, they refuse it and name the leader.
-        Optional<LeaderConnector> forwarding = Boolean.parseBoolean(context.options().getOrDefault("forward-writes", "true"))
-                ? Optional.of(new LeaderConnector(transport, EngineTls.DEFAULT.context(), context.cluster().localNodeId()))
+        // The key that proves a connection is another node's forwarded session, derived from the cluster secret.
+        Optional<ForwardProof> proof = Optional.ofNullable(context.options().get("forward-key"))
+                .map(hex -> new ForwardProof(java.util.HexFormat.of().parseHex(hex)));
+        Optional<LeaderConnector> forwarding = proof.isPresent()
+                && Boolean.parseBoolean(context.options().getOrDefault("forward-writes", "true"))
+                ? Optional.of(new LeaderConnector(transport, EngineTls.DEFAULT.context(), context.cluster().localNodeId(),
+                        proof.get()))
                 : Optional.empty();
         return Optional.of(new ClusterSupport(context.cluster(), new WriteGate(),
                 new EngineLeaderBookkeeping(engine, context.cluster().localNodeId()), new LeaderClock(Clock.systemUTC()),
-                blocking, engine.classifier(), consistency, forwarding));
+                blocking, engine.classifier(), consistency, forwarding, proof));
     }
 
     private static SslContext tls(Map<String, String> options) throws IOException {
