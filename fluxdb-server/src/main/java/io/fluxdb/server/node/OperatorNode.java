@@ -3,6 +3,7 @@ package io.fluxdb.server.node;
 import static java.util.Objects.requireNonNull;
 
 import io.fluxdb.api.StatusServer;
+import io.fluxdb.api.internal.InternalApiClient;
 import io.fluxdb.discovery.Peer;
 import io.fluxdb.engine.spi.Cluster;
 import io.fluxdb.engine.spi.Engine;
@@ -74,8 +75,9 @@ public final class OperatorNode implements AutoCloseable {
         try {
             // the internal API comes first: peers starting at the same time ask it who they are and what it runs
             NodeInfoRoute nodeInfo = new NodeInfoRoute(given.listen());
+            SnapshotRoute snapshots = new SnapshotRoute();
             if (given.cluster().isMultiNode()) {
-                started.push(InternalApi.routes(given, nodeInfo).start());
+                started.push(InternalApi.routes(given, nodeInfo, snapshots).start());
             }
             // On Flux the peers come from FluxOS: this waits until the app has its instances (see FluxOsBootstrap)
             NodeConfig config = given.cluster().appName().isPresent() && given.cluster().peers().isEmpty()
@@ -94,7 +96,11 @@ public final class OperatorNode implements AutoCloseable {
                 nodeInfo.address(raftConfig.localMember().raftAddress().getHostString());
                 RaftCluster raft = RaftCluster.start(raftConfig, engine);
                 started.push(raft);
+                InternalApiClient peers = InternalApi.client(config);
+                started.push(peers);
+                raft.snapshotSource(new PeerSnapshotSource(raft, peers, InternalApi.raftToApiOffset(config)));
                 nodeInfo.cluster(raft);
+                snapshots.cluster(raft);
                 cluster = raft;
             } else {
                 cluster = new SingleNodeCluster("node-" + config.listen().clientPort(), listen);
