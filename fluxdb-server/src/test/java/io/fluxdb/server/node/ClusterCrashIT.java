@@ -120,10 +120,7 @@ class ClusterCrashIT {
         for (int w = 0; w < WRITERS; w++) {
             clients.add(new TransferWriter("bank", w, cluster, ledger, seed + 100 + w, leaderHint));
         }
-        List<Thread> threads = new ArrayList<>();
-        for (LeaderClient client : clients) {
-            threads.add(Thread.ofPlatform().name("transfers-" + threads.size()).start(client));
-        }
+        List<Thread> threads = startAll(clients);
         java.util.concurrent.atomic.AtomicBoolean watching = new java.util.concurrent.atomic.AtomicBoolean(true);
         List<String> badTotals = java.util.Collections.synchronizedList(new ArrayList<>());
         java.util.concurrent.atomic.AtomicLong checks = new java.util.concurrent.atomic.AtomicLong();
@@ -153,14 +150,9 @@ class ClusterCrashIT {
             }
             Thread.sleep(1500);
         } finally {
-            clients.forEach(LeaderClient::stop);
-            for (Thread thread : threads) {
-                thread.join(Duration.ofSeconds(40));
-                assertThat(thread.isAlive()).as(thread.getName() + " still running").isFalse();
-            }
+            stopAll(clients, threads);
         }
-        String finalToken = finalWrite(ledger);
-        List<NodeData> nodes = awaitConverged(finalToken, Duration.ofSeconds(90));
+        List<NodeData> nodes = awaitConverged(finalWrite(ledger), Duration.ofSeconds(90));
         watching.set(false);
         watcher.join(Duration.ofSeconds(30));
         System.out.printf("ClusterCrashIT bank faults %s; %s; %d total checks%n", done, ledger.summary(), checks.get());
@@ -233,10 +225,7 @@ class ClusterCrashIT {
         }
         SideTableWriter ddl = new SideTableWriter(run, cluster, ledger, seed + WRITERS, leaderHint);
         clients.add(ddl);
-        List<Thread> threads = new ArrayList<>();
-        for (LeaderClient client : clients) {
-            threads.add(Thread.ofPlatform().name("writer-" + threads.size()).start(client));
-        }
+        List<Thread> threads = startAll(clients);
         List<String> done = new ArrayList<>();
         try {
             for (Fault fault : faults) {
@@ -256,14 +245,9 @@ class ClusterCrashIT {
             }
             Thread.sleep(1000);
         } finally {
-            clients.forEach(LeaderClient::stop);
-            for (Thread thread : threads) {
-                thread.join(Duration.ofSeconds(40));
-                assertThat(thread.isAlive()).as(thread.getName() + " still running").isFalse();
-            }
+            stopAll(clients, threads);
         }
-        String finalToken = finalWrite(ledger);
-        List<NodeData> nodes = awaitConverged(finalToken, Duration.ofSeconds(90));
+        List<NodeData> nodes = awaitConverged(finalWrite(ledger), Duration.ofSeconds(90));
         System.out.printf("ClusterCrashIT faults %s; %s; converged at index %d; %.1f s%n", done, ledger.summary(),
                 nodes.getFirst().lastApplied(), (System.nanoTime() - started) / 1e9);
 
@@ -359,6 +343,22 @@ class ClusterCrashIT {
 
     private static boolean refusalLogged(Map<Integer, Long> offsets, int leader) {
         return cluster.node(leader).logSince(offsets.get(leader)).contains("raft port - refused a connection");
+    }
+
+    private static List<Thread> startAll(List<LeaderClient> clients) {
+        List<Thread> threads = new ArrayList<>();
+        for (LeaderClient client : clients) {
+            threads.add(Thread.ofPlatform().name("writer-" + threads.size()).start(client));
+        }
+        return threads;
+    }
+
+    private static void stopAll(List<LeaderClient> clients, List<Thread> threads) throws InterruptedException {
+        clients.forEach(LeaderClient::stop);
+        for (Thread thread : threads) {
+            thread.join(Duration.ofSeconds(40));
+            assertThat(thread.isAlive()).as(thread.getName() + " still running").isFalse();
+        }
     }
 
     /** Runs one fault on a node and brings the node back; says what it did. */
