@@ -164,20 +164,23 @@ fluxdb_stop() {
 # + FLUXDB_UI_OFFSET: 300 in the layout of `fluxdb dev`, 30 in run mode's) answers 200, else the first whose write
 # succeeds (every node takes writes: followers forward them to the leader).
 fluxdb_find_writer() {
-    local i host port
-    if [ -z "${FLUXDB_LEADER:-}" ] && command -v curl >/dev/null; then
+    local i host port leader=${FLUXDB_LEADER:-}
+    local deadline=$((SECONDS + 30))
+    # An election may still run (after a kill): ask again for up to 30 s before falling back.
+    while [ -z "$leader" ] && command -v curl >/dev/null && [ "$SECONDS" -lt "$deadline" ]; do
         for i in "${!FLUXDB_CLIENTS[@]}"; do
             host=${FLUXDB_CLIENTS[i]%:*}; port=${FLUXDB_CLIENTS[i]##*:}
             if [ "$(curl -s -o /dev/null -m 3 -w '%{http_code}' "http://$host:$((port + ${FLUXDB_UI_OFFSET:-300}))/")" = 200 ]; then
-                FLUXDB_LEADER=$((i + 1))
+                leader=$((i + 1))
                 break
             fi
         done
-    fi
-    if [ -n "${FLUXDB_LEADER:-}" ]; then
-        FLUXDB_WRITER=$((FLUXDB_LEADER - 1))
+        [ -n "$leader" ] || sleep 0.5
+    done
+    if [ -n "$leader" ]; then
+        FLUXDB_WRITER=$((leader - 1))
         fluxdb_sql "${FLUXDB_CLIENTS[FLUXDB_WRITER]}" "CREATE DATABASE IF NOT EXISTS sbtest" >/dev/null 2>&1 && return 0
-        fluxdb_skip "node $FLUXDB_LEADER (${FLUXDB_CLIENTS[FLUXDB_WRITER]}) refuses writes"
+        fluxdb_skip "node $leader (${FLUXDB_CLIENTS[FLUXDB_WRITER]}) refuses writes"
         return 1
     fi
     for i in "${!FLUXDB_CLIENTS[@]}"; do
