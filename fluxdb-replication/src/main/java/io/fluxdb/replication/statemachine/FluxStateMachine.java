@@ -235,6 +235,14 @@ public final class FluxStateMachine extends BaseStateMachine {
     @Override
     public CompletableFuture<TermIndex> notifyInstallSnapshotFromLeader(RoleInfoProto roleInfo,
             TermIndex firstTermIndexInLog) {
+        long applied = scheduler == null ? RaftLog.INVALID_LOG_INDEX : scheduler.watermark().index();
+        if (firstTermIndexInLog == null || firstTermIndexInLog.getIndex() <= applied + 1) {
+            // Ratis asks every node that joins, whatever it lacks; the leader's log still holds every entry this
+            // node lacks, so "no snapshot" lets the leader send them
+            log.info("{} - the leader's log starts at {} and this node has applied up to {}: catching up from the log",
+                    localNodeId, firstTermIndexInLog, applied);
+            return CompletableFuture.completedFuture(null);
+        }
         // log entries are never purged, so a leader asks for this only if it lost log entries it must still have
         log.error("{} - the leader can no longer send log entries from index {} and asks this node to install a "
                 + "snapshot; joining from a snapshot is not yet built", localNodeId, firstTermIndexInLog);
