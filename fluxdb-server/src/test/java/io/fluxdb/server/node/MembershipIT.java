@@ -10,16 +10,11 @@ import io.fluxdb.api.internal.NodeInfo;
 import io.fluxdb.replication.RaftMember;
 import io.fluxdb.replication.security.ClusterTls;
 import io.fluxdb.replication.security.RefusalLog;
-import io.fluxdb.server.Main;
-import io.fluxdb.server.cli.DevLauncher;
-import io.fluxdb.server.cli.NodeLauncher;
 import io.fluxdb.server.config.NodeConfig;
 import io.fluxdb.testkit.FluxOsEmulator;
 import io.fluxdb.testkit.MariaDbProcess;
 import java.io.IOException;
-import java.net.InetAddress;
 import java.net.InetSocketAddress;
-import java.net.ServerSocket;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
@@ -36,10 +31,8 @@ import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.stream.Collectors;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.TrustManager;
 import okhttp3.OkHttpClient;
@@ -85,29 +78,9 @@ class MembershipIT {
         }
     }
 
-    private NodeConfig config(String ip, String engineOf) {
-        MariaDbProcess engine = engines.get(engineOf);
-        Map<String, String> env = new HashMap<>(Map.of(
-                "DB_COMPONENT_NAME", engine.host() + ":" + engine.port(),
-                "DB_INIT_PASS", engine.rootPassword(),
-                "INIT_DB_NAME", "app",
-                "CLUSTER_SECRET", TestCluster.SECRET,
-                "DB_APPNAME", APP,
-                "FLUXOS_API", fluxos.baseUrl().toString(),
-                "BIND_ADDRESS", ip,
-                "MEMBER_REMOVE_AFTER", REMOVE_AFTER,
-                "WHITELIST", "127.0.0.0/8"));
-        java.util.concurrent.atomic.AtomicReference<NodeConfig> parsed = new java.util.concurrent.atomic.AtomicReference<>();
-        NodeLauncher capture = config -> {
-            parsed.set(config);
-            return 0;
-        };
-        DevLauncher unused = config -> 1;
-        assertThat(Main.commandLine(env, capture, unused).execute("run", "--port", Integer.toString(base),
-                "--api-listen-port", Integer.toString(base + 1), "--raft-port", Integer.toString(base + 2),
-                "--ui-port", Integer.toString(base + 3), "--data-dir", dirs.get(engineOf).toString()))
-                .as("configuration of " + ip).isZero();
-        return parsed.get();
+    private NodeConfig config(String ip, String engineName) {
+        return FluxNodes.config(APP, fluxos.baseUrl().toString(), ip, engines.get(engineName), base,
+                dirs.get(engineName), Map.of("MEMBER_REMOVE_AFTER", REMOVE_AFTER));
     }
 
     private CompletableFuture<OperatorNode> startAsync(String ip, String engineName) {
@@ -131,7 +104,7 @@ class MembershipIT {
 
     @Test
     void nodesJoinWhileWritesContinueAndAMovedNodeReplacesItsOldEntry() throws Exception {
-        base = freeBlock("127.0.0.2", "127.0.0.3", "127.0.0.4", "127.0.0.5", "127.0.0.6");
+        base = FluxNodes.freeBlock("127.0.0.2", "127.0.0.3", "127.0.0.4", "127.0.0.5", "127.0.0.6");
         fluxos = FluxOsEmulator.start();
         fluxos.setInstances(APP, 3);
         fluxos.setLocations(APP, "127.0.0.2", "127.0.0.3", "127.0.0.4");
@@ -309,29 +282,5 @@ class MembershipIT {
                 Thread.currentThread().interrupt();
             }
         }
-    }
-
-    /** A base port whose four ports are free on every address. */
-    private static int freeBlock(String... ips) throws IOException {
-        for (int attempt = 0; attempt < 50; attempt++) {
-            int candidate = ThreadLocalRandom.current().nextInt(20_000, 40_000);
-            if (allFree(candidate, ips)) {
-                return candidate;
-            }
-        }
-        throw new IOException("no free block of ports found");
-    }
-
-    private static boolean allFree(int candidate, String... ips) {
-        for (String ip : ips) {
-            for (int port = candidate; port < candidate + 4; port++) {
-                try (ServerSocket s = new ServerSocket(port, 1, InetAddress.getByName(ip))) {
-                    s.setReuseAddress(true);
-                } catch (IOException e) {
-                    return false;
-                }
-            }
-        }
-        return true;
     }
 }
