@@ -393,6 +393,28 @@ public final class RaftCluster implements Cluster, AutoCloseable {
     }
 
     /** This node's replication state. */
+    /**
+     * Streams a snapshot of this node for a peer that must install one ({@code GET /v1/snapshot}): a
+     * {@link io.fluxdb.replication.snapshot.SnapshotHeader} and the engine's dump.
+     *
+     * @throws io.fluxdb.replication.snapshot.SnapshotUnavailableException if this node has not applied up to
+     *     {@code minIndex} or cannot dump now (nothing was written)
+     */
+    public void writeSnapshot(java.io.OutputStream out, long minIndex) throws IOException {
+        requireNonNull(out, "out is null");
+        stateMachine.writeSnapshot(out, minIndex);
+    }
+
+    /** Where this node fetches a snapshot when the leader tells it to install one. */
+    public void snapshotSource(io.fluxdb.replication.snapshot.SnapshotSource source) {
+        stateMachine.snapshotSource(requireNonNull(source, "source is null"));
+    }
+
+    /** Whether this node is loading a snapshot into its engine now. */
+    public boolean installingSnapshot() {
+        return stateMachine.installingSnapshot();
+    }
+
     public RaftClusterStatus status() {
         DivisionInfo info = info();
         ClusterRole role = role();

@@ -51,12 +51,16 @@ final class RaftSetup {
         // a follower asks the leader for the read index; the leader confirms it with a majority
         RaftServerConfigKeys.Read.setOption(properties, RaftServerConfigKeys.Read.Option.LINEARIZABLE);
 
-        // snapshots record the engine's applied watermark; log entries are never purged (a node that would need a
-        // purged entry must join from a snapshot, which is not built yet)
+        // Snapshots record the engine's applied watermark every snapshotInterval entries; the log is then purged up to
+        // it, whatever the other members hold (a member down for long must not make the disk fill up), keeping the
+        // last snapshotInterval entries so that a member a little behind still catches up from the log. A member that
+        // needs a purged entry is told to install a snapshot (notification only: it fetches an engine dump from a peer
+        // over the internal API, see FluxStateMachine.notifyInstallSnapshotFromLeader).
         RaftServerConfigKeys.Snapshot.setAutoTriggerEnabled(properties, true);
         RaftServerConfigKeys.Snapshot.setAutoTriggerThreshold(properties, tuning.snapshotInterval());
-        RaftServerConfigKeys.Log.setPurgeGap(properties, Integer.MAX_VALUE);
-        RaftServerConfigKeys.Log.setPurgeUptoSnapshotIndex(properties, false);
+        RaftServerConfigKeys.Log.setPurgeUptoSnapshotIndex(properties, true);
+        RaftServerConfigKeys.Log.setPurgePreservationLogNum(properties, tuning.snapshotInterval());
+        RaftServerConfigKeys.Log.setPurgeGap(properties, (int) Math.min(Integer.MAX_VALUE, tuning.snapshotInterval()));
         RaftServerConfigKeys.Log.Appender.setInstallSnapshotEnabled(properties, false);
 
         // Commit latency: by default a leader appends a metadata entry (the new commit index) to its log after every
@@ -71,8 +75,9 @@ final class RaftSetup {
         int entryLimit = tuning.maxEntryBytes() + ENTRY_OVERHEAD;
         RaftServerConfigKeys.Log.Appender.setBufferByteLimit(properties, SizeInBytes.valueOf(entryLimit));
         RaftServerConfigKeys.Log.setWriteBufferSize(properties, SizeInBytes.valueOf(entryLimit + 8));
+        // a segment holds at least two of the largest entries; purging frees whole segments
         RaftServerConfigKeys.Log.setSegmentSizeMax(properties,
-                SizeInBytes.valueOf(Math.max(32L << 20, 2L * entryLimit)));
+                SizeInBytes.valueOf(Math.max(1L << 20, 2L * entryLimit)));
         GrpcConfigKeys.setMessageSizeMax(properties, SizeInBytes.valueOf(Math.max(64 << 20, entryLimit + (1 << 20))));
         return properties;
     }

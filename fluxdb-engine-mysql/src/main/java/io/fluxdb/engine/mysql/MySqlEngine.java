@@ -7,27 +7,32 @@ import com.zaxxer.hikari.HikariDataSource;
 import io.fluxdb.engine.mysql.apply.Applier;
 import io.fluxdb.engine.mysql.apply.ApplyOptions;
 import io.fluxdb.engine.mysql.frontend.MySqlFrontEndFactory;
+import io.fluxdb.engine.mysql.snapshot.DumpLoader;
+import io.fluxdb.engine.mysql.snapshot.MySqlDump;
 import io.fluxdb.engine.mysql.sql.MySqlStatementClassifier;
 import io.fluxdb.engine.spi.ApplyResult;
 import io.fluxdb.engine.spi.ApplyTransaction;
 import io.fluxdb.engine.spi.Engine;
 import io.fluxdb.engine.spi.EngineChecksum;
 import io.fluxdb.engine.spi.EngineConfig;
+import io.fluxdb.engine.spi.EngineDump;
 import io.fluxdb.engine.spi.EngineHealth;
 import io.fluxdb.engine.spi.EngineInfo;
 import io.fluxdb.engine.spi.FrontEnd;
 import io.fluxdb.engine.spi.LogEntryContent;
 import io.fluxdb.engine.spi.StatementClassifier;
 import io.fluxdb.testkit.MariaDbProcess;
+import java.io.IOException;
 import java.io.InputStream;
-import java.io.OutputStream;
 import java.sql.Connection;
+import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -230,14 +235,35 @@ public final class MySqlEngine implements Engine {
         return applier;
     }
 
+    /** Dumps as {@link MySqlDump} does, leaving out the operator's admin account (each node has its own). */
     @Override
-    public void dump(OutputStream out) {
-        throw new UnsupportedOperationException("dump is not implemented yet");
+    public EngineDump beginDump() {
+        applier(); // started
+        Connection c;
+        try {
+            c = directConnection();
+        } catch (SQLException e) {
+            throw new IllegalStateException("cannot connect to the engine for a dump: " + e.getMessage(), e);
+        }
+        return MySqlDump.begin(c, Set.of(config.adminUser()), Applier.applyStateTables(), Applier.bookkeepingVersion());
     }
 
+    /** Loads as {@link DumpLoader} does, then reads the applied watermark the dump brought. */
     @Override
-    public void restore(InputStream in) {
-        throw new UnsupportedOperationException("restore is not implemented yet");
+    public void restore(InputStream in) throws IOException {
+        applier();
+        try (Connection c = directConnection()) {
+            new DumpLoader(c, Applier.bookkeepingVersion()).load(in);
+        } catch (SQLException e) {
+            throw new IOException("cannot connect to the engine to load a dump: " + e.getMessage(), e);
+        }
+        applier().reload();
+    }
+
+    /** A connection of its own (not pooled): a dump or a load holds it for minutes. */
+    private Connection directConnection() throws SQLException {
+        return DriverManager.getConnection("jdbc:mariadb://" + config.host() + ":" + config.port()
+                + "/?sslMode=disable&connectTimeout=10000", config.adminUser(), config.adminPassword());
     }
 
     @Override

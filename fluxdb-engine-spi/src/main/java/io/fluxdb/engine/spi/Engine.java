@@ -112,17 +112,37 @@ public interface Engine extends AutoCloseable {
     long lastAppliedIndex();
 
     /**
-     * Writes a consistent logical dump of all user data and the applied-index bookkeeping, taken inside one
-     * transaction, so that {@link #restore} on an empty node yields exactly this state. Does not close
-     * {@code out}.
+     * Takes a consistent point in all user data and the applied-index bookkeeping, inside one engine transaction, to
+     * be written out by {@link EngineDump#writeTo}. Returns quickly: what is slow (reading rows) happens in
+     * {@code writeTo}. The caller makes sure nothing is being applied while this runs, so the dump holds every entry
+     * applied before the call and none applied after it (entries the engine's own clients committed are recorded in
+     * the bookkeeping, which the dump carries).
+     *
+     * @throws UnsupportedOperationException if the engine cannot dump its data
+     * @throws IllegalStateException if the engine fails
      */
-    void dump(OutputStream out) throws IOException;
+    default EngineDump beginDump() {
+        throw new UnsupportedOperationException("this engine cannot dump its data");
+    }
+
+    /** Writes a consistent logical dump ({@link #beginDump()} then {@link EngineDump#writeTo}); does not close {@code out}. */
+    default void dump(OutputStream out) throws IOException {
+        try (EngineDump dump = beginDump()) {
+            dump.writeTo(out);
+        }
+    }
 
     /**
-     * Replaces all user data and the applied-index bookkeeping with a dump written by {@link #dump}. After it
-     * returns, {@link #lastAppliedIndex()} is the dumped node's. Does not close {@code in}.
+     * Replaces all user data and the applied-index bookkeeping with a dump written by {@link EngineDump#writeTo}.
+     * After it returns, {@link #lastAppliedIndex()} is the dumped node's. A dump that ends early (a broken
+     * connection) fails with an {@link IOException} and leaves the engine incomplete: restore again before use. Does
+     * not close {@code in}.
+     *
+     * @throws UnsupportedOperationException if the engine cannot restore a dump
      */
-    void restore(InputStream in) throws IOException;
+    default void restore(InputStream in) throws IOException {
+        throw new UnsupportedOperationException("this engine cannot restore a dump");
+    }
 
     /**
      * The front end that serves this engine's clients (for MySQL, the MySQL wire protocol), or empty when the

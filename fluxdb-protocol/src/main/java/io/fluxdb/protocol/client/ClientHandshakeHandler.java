@@ -150,6 +150,16 @@ public final class ClientHandshakeHandler extends ChannelInboundHandlerAdapter {
         return has(server, CLIENT_MYSQL) ? caps & 0xFFFF_FFFFL : caps & ~CLIENT_MYSQL;
     }
 
+    private java.util.Map<String, String> attributes() {
+        java.util.Map<String, String> extra = options.scrambleAttributes().apply(scramble.clone());
+        if (extra.isEmpty()) {
+            return options.connectAttributes();
+        }
+        java.util.Map<String, String> all = new java.util.LinkedHashMap<>(options.connectAttributes());
+        all.putAll(extra);
+        return all;
+    }
+
     private void sendResponse(ChannelHandlerContext ctx) {
         try {
             phase = Phase.AWAIT_AUTH_RESULT;
@@ -158,7 +168,7 @@ public final class ClientHandshakeHandler extends ChannelInboundHandlerAdapter {
                     options.user(), auth,
                     has(capabilities, CLIENT_CONNECT_WITH_DB) ? options.database() : null,
                     has(capabilities, CLIENT_PLUGIN_AUTH) ? authenticator.pluginName() : null,
-                    has(capabilities, CLIENT_CONNECT_ATTRS) ? options.connectAttributes() : java.util.Map.of()));
+                    has(capabilities, CLIENT_CONNECT_ATTRS) ? attributes() : java.util.Map.of()));
         } catch (RuntimeException e) {
             fail(ctx, e);
         }

@@ -20,6 +20,8 @@ import java.util.function.Function;
  *     e.g. {@code plugin -> AuthPlugins.client(plugin, password)}. It throws
  *     {@link io.fluxdb.protocol.auth.AuthException} for a plugin it cannot answer.
  * @param sslContext a client context; required unless {@code tlsMode} is {@link TlsMode#DISABLED}
+ * @param scrambleAttributes more connection attributes, made from the server's scramble once the handshake arrived
+ *     (a proof bound to this one connection); sent only with {@code connectAttributes}
  */
 public record ClientHandshakeOptions(
         String user,
@@ -30,13 +32,23 @@ public record ClientHandshakeOptions(
         Map<String, String> connectAttributes,
         Function<String, ClientAuthenticator> authenticators,
         TlsMode tlsMode,
-        SslContext sslContext) {
+        SslContext sslContext,
+        Function<byte[], Map<String, String>> scrambleAttributes) {
+
+    /** Options without attributes made from the scramble. */
+    public ClientHandshakeOptions(String user, String database, long capabilities, int characterSet, int maxPacketSize,
+            Map<String, String> connectAttributes, Function<String, ClientAuthenticator> authenticators, TlsMode tlsMode,
+            SslContext sslContext) {
+        this(user, database, capabilities, characterSet, maxPacketSize, connectAttributes, authenticators, tlsMode,
+                sslContext, scramble -> Map.of());
+    }
 
     public ClientHandshakeOptions {
         requireNonNull(user, "user is null");
         requireNonNull(connectAttributes, "connectAttributes is null");
         requireNonNull(authenticators, "authenticators is null");
         requireNonNull(tlsMode, "tlsMode is null");
+        requireNonNull(scrambleAttributes, "scrambleAttributes is null");
         if (tlsMode != TlsMode.DISABLED && sslContext == null) {
             throw new IllegalArgumentException("sslContext: null (expected: a client context for " + tlsMode + ")");
         }

@@ -31,6 +31,14 @@ public final class SecretDerivation {
         return out;
     }
 
+    /**
+     * The key a node signs its forwarded sessions with (an HMAC of the leader's scramble), so the leader admits them as
+     * coming from a member of the cluster.
+     */
+    public static byte[] forwardingKey(String secret) {
+        return derive(secret, "forwarded session proof", 32);
+    }
+
     /** The id of the cluster's Raft group: a UUID (version 8, custom) derived from the secret. */
     public static UUID groupId(String secret) {
         ByteBuffer bytes = ByteBuffer.wrap(derive(secret, "raft group id", 16));

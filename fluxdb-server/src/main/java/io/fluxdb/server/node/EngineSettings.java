@@ -2,6 +2,7 @@ package io.fluxdb.server.node;
 
 import io.fluxdb.server.config.NodeConfig;
 import io.fluxdb.server.config.ProxyConfig;
+import io.fluxdb.replication.security.SecretDerivation;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
@@ -42,6 +43,8 @@ final class EngineSettings {
         proxy.frontDoor().engineTlsCa().ifPresent(ca -> options.put("engine-tls-ca", ca.toString()));
         options.put("tls-dir", config.dataDir().resolve("tls").toString());
         options.put("consistency", config.cluster().consistency().toString());
+        config.cluster().secret().filter(secret -> !secret.isEmpty()).ifPresent(secret -> options.put("forward-key",
+                java.util.HexFormat.of().formatHex(SecretDerivation.forwardingKey(secret.value()))));
         if (config.engine().selectInitDatabase()) {
             options.put("default-database", config.engine().initDatabase());
         }

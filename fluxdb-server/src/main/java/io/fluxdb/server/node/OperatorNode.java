@@ -88,13 +88,15 @@ public final class OperatorNode implements AutoCloseable {
             Membership membership = null;
             Supplier<Optional<Set<String>>> listedHosts = Optional::empty;
             Supplier<Map<String, Peer>> discovered = Map::of;
+            SnapshotRoute snapshots = new SnapshotRoute();
+            InternalApiClient apiClient = null;
             if (multiNode) {
                 // the internal API comes first: peers starting at the same time ask it who they are and what it runs
-                InternalApiClient apiClient = InternalApi.client(given);
+                apiClient = InternalApi.client(given);
                 started.push(apiClient);
                 membership = new Membership(given.listen(), apiClient, given.cluster().memberRemoveAfter());
                 started.push(membership);
-                InternalApiServer.Builder routes = membership.routes(InternalApi.routes(given, nodeInfo));
+                InternalApiServer.Builder routes = membership.routes(InternalApi.routes(given, nodeInfo, snapshots));
                 started.push(routes.start());
                 self = SelfAddress.resolve(given, apiClient, whoAmICandidates(given), routes.instance(),
                         DISCOVERY_POLL_INTERVAL);
@@ -125,7 +127,9 @@ public final class OperatorNode implements AutoCloseable {
                 RaftClusterConfig raftConfig = raftConfig(config, self, tuning);
                 RaftCluster raft = entry.join() ? RaftCluster.join(raftConfig, engine) : RaftCluster.start(raftConfig, engine);
                 started.push(raft);
+                raft.snapshotSource(new PeerSnapshotSource(raft, apiClient, InternalApi.raftToApiOffset(config)));
                 nodeInfo.cluster(raft);
+                snapshots.cluster(raft);
                 membership.start(raft, listedHosts);
                 cluster = raft;
                 members = raft::members;

@@ -36,14 +36,21 @@ final class TestCluster implements AutoCloseable {
     private final List<NodeConfig> configs = new ArrayList<>();
     private final OperatorNode[] nodes;
     private final Path dataDir;
+    private final RaftTuning tuning;
 
-    private TestCluster(int size, Path dataDir) {
+    private TestCluster(int size, Path dataDir, RaftTuning tuning) {
         this.nodes = new OperatorNode[size];
         this.dataDir = dataDir;
+        this.tuning = tuning;
     }
 
     static TestCluster start(int size) throws Exception {
-        TestCluster cluster = new TestCluster(size, Files.createTempDirectory("fluxdb-cluster"));
+        return start(size, FAST);
+    }
+
+    /** A cluster whose log uses {@code tuning} (snapshot interval, entry size). */
+    static TestCluster start(int size, RaftTuning tuning) throws Exception {
+        TestCluster cluster = new TestCluster(size, Files.createTempDirectory("fluxdb-cluster"), tuning);
         try {
             for (int i = 0; i < size; i++) {
                 cluster.engines.add(MariaDbProcess.builder().start());
@@ -97,7 +104,7 @@ final class TestCluster implements AutoCloseable {
     }
 
     void startNode(int i) throws Exception {
-        nodes[i] = OperatorNode.start(configs.get(i), false, FAST);
+        nodes[i] = OperatorNode.start(configs.get(i), false, tuning);
     }
 
     /** Stops node {@code i}'s operator (its engine keeps running, as after an operator crash). */
@@ -106,6 +113,11 @@ final class TestCluster implements AutoCloseable {
             nodes[i].close();
             nodes[i] = null;
         }
+    }
+
+    /** Node {@code i}'s replicated log and its snapshots. */
+    Path raftDirectory(int i) {
+        return dataDir.resolve("node-" + i).resolve("raft");
     }
 
     int size() {

@@ -142,6 +142,29 @@ public final class Applier implements AutoCloseable {
         return watermark.value();
     }
 
+    /** The bookkeeping tables a dump carries, as {@code schema.table}. */
+    public static List<String> applyStateTables() {
+        return BookkeepingSchema.APPLY_STATE;
+    }
+
+    /** The version of the bookkeeping schema this FluxDB writes; a dump carries it. */
+    public static int bookkeepingVersion() {
+        return BookkeepingSchema.VERSION;
+    }
+
+    /**
+     * Reads the applied watermark again, after a dump replaced the bookkeeping. Nothing may be applied while the dump
+     * loads and until this returns.
+     */
+    public void reload() {
+        withConnection("reading the applied log", c -> {
+            AppliedLog.load(c, watermark);
+            return null;
+        });
+        prunedUpTo = watermark.value();
+        log.info("apply - reloaded at applied index {}", watermark.value());
+    }
+
     /** See {@link io.fluxdb.engine.spi.Engine#checksum}. */
     public EngineChecksum checksum() {
         return withConnection("taking checksums", TableChecksums::compute);

@@ -54,6 +54,14 @@ final class BookkeepingSchema {
                     + " PRIMARY KEY (idx, table_name)"
                     + ") ENGINE=InnoDB COMMENT='checksums of every table when this engine applied a CHECKSUM entry'"));
 
+    /**
+     * The tables that say what this engine applied, carried by a dump so that the node that loads it knows which log
+     * entries its data holds: the floor, the recorded indexes, the leader's committed transactions whose entries are
+     * still to come, the DDL intents, and the checksums recorded at CHECKSUM entries.
+     */
+    static final List<String> APPLY_STATE = List.of(APPLIED_FLOOR, APPLIED_LOG, LeaderCommits.TABLE, DDL_INTENT,
+            ChecksumRecord.TABLE);
+
     /** The version this FluxDB writes. */
     static final int VERSION = STEPS.size();
 

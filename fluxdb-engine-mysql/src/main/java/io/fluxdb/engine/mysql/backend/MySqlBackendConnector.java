@@ -14,6 +14,7 @@ import io.fluxdb.protocol.client.TlsMode;
 import io.fluxdb.protocol.codec.PacketFrameDecoder;
 import io.fluxdb.protocol.constant.CapabilityFlags;
 import io.netty.bootstrap.Bootstrap;
+import io.netty.handler.ssl.SslContext;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.ConnectTimeoutException;
 import io.netty.channel.EventLoop;
@@ -66,17 +67,36 @@ public final class MySqlBackendConnector implements BackendConnector {
             return CompletableFuture.failedFuture(new BackendLoginException(1045, "28000", "Access denied for user '"
                     + key.user() + "': the account requires TLS, and the operator's TLS to the engine is off (ENGINE_TLS)"));
         }
+        return connect(transport, engine, key, credential, eventLoop, loginTimeout,
+                useTls ? TlsMode.REQUIRED : TlsMode.DISABLED, useTls ? tls.context() : null, ATTRIBUTES,
+                scramble -> Map.of());
+    }
+
+    /**
+     * Logs in to any MySQL server (an engine, or another node's operator) as {@code key.user()}, and completes with
+     * the connection once the server's OK arrived, or with the server's refusal as a {@link BackendLoginException}.
+     *
+     * @param target where to connect (resolved when the connection is made)
+     * @param loginTimeout the longest the login may take, from the TCP connect to the OK packet
+     * @param tlsMode whether to use TLS; {@code sslContext} is required unless it is {@link TlsMode#DISABLED}
+     * @param attributes the connection attributes sent in the handshake response
+     * @param scrambleAttributes more attributes, made from the server's scramble (a proof bound to this connection)
+     */
+    public static CompletableFuture<BackendConnection> connect(Transport transport, InetSocketAddress target,
+            BackendKey key, Credential credential, EventLoop eventLoop, Duration loginTimeout, TlsMode tlsMode,
+            SslContext sslContext, Map<String, String> attributes,
+            java.util.function.Function<byte[], Map<String, String>> scrambleAttributes) {
         Bootstrap bootstrap = new Bootstrap()
                 .group(eventLoop)
                 .channel(transport.channel())
                 .option(ChannelOption.TCP_NODELAY, true)
                 .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) loginTimeout.toMillis());
         ClientHandshakeOptions options = new ClientHandshakeOptions(key.user(), key.database(), key.capabilities(),
-                key.collation(), 1 << 30, ATTRIBUTES,
-                plugin -> AuthPlugins.client(plugin, credential, ClientAuthOptions.DEFAULT),
-                useTls ? TlsMode.REQUIRED : TlsMode.DISABLED, useTls ? tls.context() : null);
+                key.collation(), 1 << 30, attributes,
+                plugin -> AuthPlugins.client(plugin, credential, ClientAuthOptions.DEFAULT), tlsMode, sslContext,
+                scrambleAttributes);
         CompletableFuture<BackendConnection> result = new CompletableFuture<>();
-        InetSocketAddress remote = new InetSocketAddress(engine.getHostString(), engine.getPort());
+        InetSocketAddress remote = new InetSocketAddress(target.getHostString(), target.getPort());
         Future<?> login = MySqlClientConnector.connect(bootstrap, remote, options, PacketFrameDecoder.DEFAULT_MAX_PAYLOAD)
                 .addListener(f -> {
                     if (f.isCancelled()) {
@@ -94,12 +114,12 @@ public final class MySqlBackendConnector implements BackendConnector {
                         result.completeExceptionally(f.cause());
                     }
                 });
-        // An engine that accepts the connection but never finishes the handshake must not hold the login (and
+        // A server that accepts the connection but never finishes the handshake must not hold the login (and
         // its place among the logins in flight) for ever.
         ScheduledFuture<?> deadline = eventLoop.schedule(() -> {
             if (login.cancel(false)) {
-                result.completeExceptionally(new ConnectTimeoutException("no login to the engine at " + engine.getHostString() + ":" + engine.getPort()
-                        + " within " + describe(loginTimeout) + " (login not finished)"));
+                result.completeExceptionally(new ConnectTimeoutException("no login to " + target.getHostString() + ":"
+                        + target.getPort() + " within " + describe(loginTimeout) + " (login not finished)"));
             }
         }, loginTimeout.toMillis(), TimeUnit.MILLISECONDS);
         result.whenComplete((c, error) -> deadline.cancel(false));

@@ -97,7 +97,7 @@ final class ChangeUser implements Exchange {
                 // As MariaDB 11.4, which re-sends the proof here: Connector/C checks it again after a change of user.
                 String okInfo = TlsProof.okInfo(ctx.pipeline(), session.scramble(), a.plugin(), a.credential());
                 services.backends().borrow(key, a.credential(), ctx.channel().eventLoop())
-                        .whenCompleteAsync((backend, e) -> onBackend(a.user(), database, okInfo, backend, e),
+                        .whenCompleteAsync((backend, e) -> onBackend(a.user(), a.credential(), database, okInfo, backend, e),
                                 ctx.executor());
             }
         }
@@ -114,7 +114,8 @@ final class ChangeUser implements Exchange {
         return sequenceId;
     }
 
-    private void onBackend(String user, String database, String okInfo, BackendConnection backend, Throwable error) {
+    private void onBackend(String user, io.fluxdb.protocol.auth.Credential credential, String database, String okInfo,
+            BackendConnection backend, Throwable error) {
         if (error == null && !ctx.channel().isActive()) {
             // The client left while the engine login ran: the session gave its connections back already.
             services.backends().release(backend);
@@ -131,7 +132,7 @@ final class ChangeUser implements Exchange {
             }
             return;
         }
-        session.changedUser(user, backend, database);
+        session.changedUser(user, credential, backend, database);
         ctx.writeAndFlush(Replies.ok(ctx.alloc(), nextSequenceId(), session.capabilities(),
                 ServerStatus.SERVER_STATUS_AUTOCOMMIT, okInfo));
         session.commandComplete(ServerStatus.SERVER_STATUS_AUTOCOMMIT);

@@ -45,6 +45,8 @@ public final class ClientSession extends ChannelInboundHandlerAdapter {
     private final boolean secure;
     private final InetAddress address;
     private String user;
+    /** What the client proved at login: the operator logs in as the client with it (engine, forwarded session). */
+    private io.fluxdb.protocol.auth.Credential credential;
     private final SessionState state;
     private final ArrayDeque<Packet> queued = new ArrayDeque<>();
     // Read by other sessions' threads (KILL), written on this session's loop (COM_CHANGE_USER).
@@ -63,8 +65,10 @@ public final class ClientSession extends ChannelInboundHandlerAdapter {
     private long idleSinceNanos = System.nanoTime();
 
     ClientSession(FrontEndServices services, long connectionId, long capabilities, byte[] scramble, boolean secure,
-            InetAddress address, String user, BackendConnection backend, SessionState state) {
+            InetAddress address, String user, io.fluxdb.protocol.auth.Credential credential, BackendConnection backend,
+            SessionState state) {
         this.services = services;
+        this.credential = credential;
         this.connectionId = connectionId;
         this.capabilities = capabilities;
         this.scramble = scramble;
@@ -263,8 +267,13 @@ public final class ClientSession extends ChannelInboundHandlerAdapter {
     /** Like {@link #relay(Packet, java.util.function.Consumer, ResponseRelay.ErrorInterceptor)}, keeping a file. */
     void relay(Packet packet, java.util.function.Consumer<ResponseRelay> onSuccess,
             ResponseRelay.ErrorInterceptor interceptor, InfileForwarder infile) {
-        ResponseRelay relay = new ResponseRelay(this, ctx, backend, packet, capabilities, onSuccess, interceptor,
-                infile);
+        relayVia(backend, packet, onSuccess, interceptor, infile);
+    }
+
+    /** Like {@link #relay}, through {@code via}: the session's engine connection or its forwarded session. */
+    void relayVia(BackendConnection via, Packet packet, java.util.function.Consumer<ResponseRelay> onSuccess,
+            ResponseRelay.ErrorInterceptor interceptor, InfileForwarder infile) {
+        ResponseRelay relay = new ResponseRelay(this, ctx, via, packet, capabilities, onSuccess, interceptor, infile);
         begin(relay);
         relay.start();
     }
@@ -355,6 +364,24 @@ public final class ClientSession extends ChannelInboundHandlerAdapter {
 
     /** The backend connection broke while a command ran: the client cannot know its outcome. */
     void backendLost(Throwable cause, boolean responseStarted) {
+        backendLost(backend, cause, responseStarted);
+    }
+
+    /**
+     * {@code which} broke while a command ran on it: the session's engine connection or its forwarded session to the
+     * leader. Either way the client cannot know the command's outcome, so it sees a lost connection.
+     */
+    void backendLost(BackendConnection which, Throwable cause, boolean responseStarted) {
+        if (which != backend) {
+            log.info("conn={} - forwarded session to the leader lost: {}", connectionId, cause.toString());
+            which.markBroken();
+            if (!responseStarted) {
+                reply(Replies.error(ctx.alloc(), 1, capabilities, MySqlError.ER_UNKNOWN_ERROR.code(), "08S01",
+                        "Lost connection to the FluxDB leader during the query; its outcome is unknown"));
+            }
+            closeWith(null);
+            return;
+        }
         // Mostly the engine closing on a client's malformed command, which any logged-in client can repeat: throttled.
         services.badInputLog().info(log, "conn={} - engine connection lost: {}", connectionId, cause.toString());
         backend.markBroken();
@@ -374,7 +401,9 @@ public final class ClientSession extends ChannelInboundHandlerAdapter {
     }
 
     /** COM_CHANGE_USER succeeded: the old backend connection goes back to the pool (reset). */
-    void changedUser(String newUser, BackendConnection replacement, String database) {
+    void changedUser(String newUser, io.fluxdb.protocol.auth.Credential newCredential, BackendConnection replacement,
+            String database) {
+        credential = newCredential;
         if (cluster != null && cluster.holdsTransaction()) {
             services.backends().discard(backend);
         } else {
@@ -394,6 +423,10 @@ public final class ClientSession extends ChannelInboundHandlerAdapter {
 
     SessionState state() {
         return state;
+    }
+
+    io.fluxdb.protocol.auth.Credential credential() {
+        return credential;
     }
 
     long capabilities() {

@@ -103,6 +103,10 @@ final class ClusterSession {
     private final PreparedStatements prepared = new PreparedStatements();
     /** The session's read consistency and commit token (the fluxdb_ session variables). */
     private final OperatorVariables variables;
+    /** The engine's warnings for the session's last write, taken before the operator's own statements cleared them. */
+    private SavedWarnings warnings;
+    /** Where a follower sends what must run on the leader; null when forwarding is off. */
+    private final ForwardedSession forwarded;
 
     ClusterSession(ClientSession session, ClusterSupport support) {
         this.session = requireNonNull(session, "session is null");
@@ -112,6 +116,8 @@ final class ClusterSession {
         this.books = support.books();
         this.blocking = support.blocking();
         this.variables = new OperatorVariables(support.consistency());
+        this.forwarded = support.forwarding().map(connector -> new ForwardedSession(session, cluster, connector))
+                .orElse(null);
     }
 
     /** Whether the engine connection holds state that must not go back to the pool (an open XA transaction). */
@@ -126,11 +132,21 @@ final class ClusterSession {
         clockPinned = false;
         prepared.clear();
         dropTransaction();
+        if (forwarded != null) {
+            forwarded.close();
+        }
     }
 
     /** The client went away. An XA transaction that was not prepared ends with its connection. */
     void closed() {
         dropTransaction();
+        SavedWarnings saved = takeWarnings();
+        if (saved != null) {
+            saved.release();
+        }
+        if (forwarded != null) {
+            forwarded.close();
+        }
     }
 
     private void dropTransaction() {
@@ -151,6 +167,22 @@ final class ClusterSession {
     void query(Packet packet) {
         byte[] payload = ByteBufUtil.getBytes(packet.content());
         packet.release();
+        SavedWarnings saved = takeWarnings();
+        String text = new String(payload, 1, payload.length - 1, UTF_8);
+        if (SavedWarnings.asks(text)) {
+            if (forwarded != null && forwarded.answersWarnings()) {
+                // The warnings are the leader's: asked there at once, before anything else could clear them.
+                session.begin(Busy.INSTANCE);
+                forwarded.query(payload, support.classifier().classify(ByteBuffer.wrap(payload, 1, payload.length - 1),
+                        parse), text, this::fail);
+            } else {
+                showWarnings(saved, payload);
+            }
+            return;
+        }
+        if (saved != null) {
+            saved.release();
+        }
         prologue(() -> {
             // Classified as the engine will read it: in the session's character set and SQL mode.
             Classification c = support.classifier().classify(ByteBuffer.wrap(payload, 1, payload.length - 1), parse);
@@ -160,6 +192,15 @@ final class ClusterSession {
                 return;
             }
             Optional<String> answer = variables.selectRewrite(sql, session.lastCommitIndex());
+            if (answer.isPresent() && forwarded != null && forwarded.tokenPending()) {
+                // The token must count the writes this session ran through the leader.
+                forwarded.fetchToken().whenCompleteAsync((index, failure) -> {
+                    Optional<String> fresh = variables.selectRewrite(sql, session.lastCommitIndex());
+                    session.relay(new Packet(0, Unpooled.wrappedBuffer(("\u0003" + fresh.orElseThrow()).getBytes(UTF_8))),
+                            relay -> { }, null);
+                }, session.context().executor());
+                return;
+            }
             if (answer.isPresent()) {
                 byte[] query = ("\u0003" + answer.get()).getBytes(UTF_8);
                 session.relay(new Packet(0, Unpooled.wrappedBuffer(query)), relay -> { }, null);
@@ -170,10 +211,38 @@ final class ClusterSession {
         });
     }
 
+    /**
+     * SHOW WARNINGS: the warnings saved for the last write, or else the engine's own, asked before any statement of
+     * the operator's (releasing the clock, say) could clear them.
+     */
+    private void showWarnings(SavedWarnings saved, byte[] payload) {
+        session.begin(Busy.INSTANCE);
+        if (saved != null) {
+            saved.replay(session.context());
+            warnings = saved;
+            session.commandComplete(session.state().statusFlags());
+            return;
+        }
+        session.relay(new Packet(0, Unpooled.wrappedBuffer(payload)), relay -> { }, null);
+    }
+
+    private SavedWarnings takeWarnings() {
+        SavedWarnings saved = warnings;
+        warnings = null;
+        return saved;
+    }
+
     /** Runs {@code then} once a read may run here at {@code level}; other statements run at once. */
     private void readBarrier(StatementKind kind, ReadConsistency level, Runnable then) {
         if (kind != StatementKind.READ) {
             then.run();
+            return;
+        }
+        if (forwarded != null && forwarded.tokenPending() && !forwarded.pinned() && level != ReadConsistency.EVENTUAL) {
+            // Writes ran on the leader since the last read: learn their log index, then wait for it here. Should the
+            // leader not answer, a strong read waits at least as long.
+            forwarded.fetchToken().whenCompleteAsync((index, failure) -> readBarrier(kind,
+                    failure == null ? level : ReadConsistency.STRONG, then), session.context().executor());
             return;
         }
         CompletableFuture<Void> ready = ReadBarrier.before(cluster, level,
@@ -322,6 +391,10 @@ final class ClusterSession {
 
     /** COM_STMT_* commands. Takes ownership of {@code packet}. */
     void preparedCommand(Packet packet, int command) {
+        SavedWarnings saved = takeWarnings();
+        if (saved != null) {
+            saved.release();
+        }
         ByteBuf content = packet.content();
         int id = content.readableBytes() >= 5 ? content.getIntLE(content.readerIndex() + 1) : -1;
         switch (command) {
@@ -349,7 +422,7 @@ final class ClusterSession {
                 PreparedStatements.Prepared p = prepared.get(id);
                 if (p != null && needsLeader(p.classification)) {
                     packet.release();
-                    fail(cluster.role().isLeader()
+                    fail(cluster.role().isLeader() || forwarded != null
                             ? notSupported("COM_STMT_BULK_EXECUTE of writes in a cluster (turn off useBulkStmts)")
                             : followerError(cluster.role()));
                     return;
@@ -366,6 +439,9 @@ final class ClusterSession {
             }
             case CommandType.COM_STMT_CLOSE -> {
                 prepared.close(id);
+                if (forwarded != null) {
+                    forwarded.closeStatement(id);
+                }
                 session.relay(packet, relay -> {}, null);
             }
             default -> session.relay(packet, relay -> {}, null);
@@ -388,6 +464,13 @@ final class ClusterSession {
         Classification c = decoded == null ? null : decoded.statement().classification;
         prologue(() -> unpinClock(keepsClock(c), () -> {
             ClusterRole role = cluster.role();
+            if (c != null && forwarded != null && (!role.isLeader() || forwarded.pinned())
+                    && forwarded.belongsOnLeader(c, "")) {
+                int localId = (payload[1] & 0xFF) | (payload[2] & 0xFF) << 8 | (payload[3] & 0xFF) << 16
+                        | (payload[4] & 0xFF) << 24;
+                forwarded.execute(payload, localId, decoded.statement().sql, c, this::fail);
+                return;
+            }
             if (c != null && role.isLeader() && c.kind() == StatementKind.TRANSACTION && !needsLeader(c)) {
                 // BEGIN, COMMIT, ROLLBACK, SET autocommit prepared on the server (sysbench does that): they open and
                 // end the replicated transaction exactly as their text forms do. Their answer is an OK either way.
@@ -459,6 +542,15 @@ final class ClusterSession {
             // Forwarded for its other effects (the isolation level); read-only mode is restored before the next
             // command.
             readOnlyApplied = false;
+        }
+        if (forwarded != null && (!role.isLeader() || forwarded.pinned())) {
+            if (forwarded.belongsOnLeader(c, sql)) {
+                forwarded.query(payload, c, sql, this::fail);
+            } else {
+                // The read-only net: a write the classifier took for a read was refused here, so it ran nowhere yet.
+                relay(payload, c, (relay, error) -> forwarded.query(payload, c, sql, this::fail));
+            }
+            return;
         }
         if (!role.isLeader()) {
             if (c.transaction() == TransactionEffect.BEGIN && c.kind() == StatementKind.TRANSACTION) {
@@ -673,10 +765,25 @@ final class ClusterSession {
                         response.tracker().lastInsertId(), affectedRows(response.tracker(), foundRows, c, text)),
                         keepsFile, infile));
                 open.rowWrites = -1;
-                commitXa(status -> {
+                Runnable commit = () -> commitXa(status -> {
                     response.release(true);
                     session.commandComplete(status & ~ServerStatus.SERVER_STATUS_IN_TRANS);
                 }, response::discard);
+                if (response.tracker().warnings() == 0) {
+                    commit.run();
+                    return;
+                }
+                // XA END, PREPARE and COMMIT clear the engine's warnings: keep them for the client's SHOW WARNINGS.
+                SavedWarnings.take(session.backend()).whenCompleteAsync((saved, failure) -> {
+                    if (failure != null) {
+                        response.discard();
+                        dropTransaction();
+                        session.backendLost(failure, false);
+                        return;
+                    }
+                    warnings = saved;
+                    commit.run();
+                }, session.context().executor());
             });
             session.begin(held);
             held.start();
@@ -1126,8 +1233,7 @@ final class ClusterSession {
 
     private static ErrPacket followerError(ClusterRole role) {
         return new ErrPacket(ER_OPTION_PREVENTS_STATEMENT, "HY000", "This FluxDB node is a follower: it cannot run"
-                + " writes, DDL or locking reads. Send them to the leader" + leaderHint(role)
-                + " (writes through followers are not yet built).");
+                + " writes, DDL or locking reads. Send them to the leader" + leaderHint(role) + ".");
     }
 
     private static String leaderHint(ClusterRole role) {
@@ -1216,6 +1322,9 @@ final class ClusterSession {
     /** A statement the engine accepted: the session remembers what it set, and how its text is read may change. */
     private void succeeded(Classification c) {
         session.statementSucceeded(c);
+        if (forwarded != null) {
+            forwarded.ranLocally(c);
+        }
         if (changesParseContext(c)) {
             parse = null;
         }

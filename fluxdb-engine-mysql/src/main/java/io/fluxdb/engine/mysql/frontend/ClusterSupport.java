@@ -16,9 +16,12 @@ import java.util.concurrent.Executor;
  * @param blocking where blocking engine work runs (never on an event loop)
  * @param classifier reads prepared statements' text
  * @param consistency the read consistency of a session that does not choose one
+ * @param forwarding how a follower's sessions reach the leader; empty: followers refuse writes
+ * @param proof checks that a connection is another node's forwarded session; empty: none is admitted as such
  */
 record ClusterSupport(Cluster cluster, WriteGate gate, LeaderBookkeeping books, LeaderClock clock, Executor blocking,
-        StatementClassifier classifier, ReadConsistency consistency) {
+        StatementClassifier classifier, ReadConsistency consistency, java.util.Optional<LeaderConnector> forwarding,
+        java.util.Optional<ForwardProof> proof) {
     ClusterSupport {
         requireNonNull(cluster, "cluster is null");
         requireNonNull(gate, "gate is null");
@@ -27,5 +30,7 @@ record ClusterSupport(Cluster cluster, WriteGate gate, LeaderBookkeeping books, 
         requireNonNull(blocking, "blocking is null");
         requireNonNull(classifier, "classifier is null");
         requireNonNull(consistency, "consistency is null");
+        requireNonNull(forwarding, "forwarding is null");
+        requireNonNull(proof, "proof is null");
     }
 }

@@ -76,6 +76,8 @@ final class LoginHandler extends ChannelInboundHandlerAdapter {
     private boolean slotTaken;
     /** Counted in {@link PendingLogins} until the login ends, either way. */
     private InetAddress pendingFrom;
+    /** Why the address rules refuse this client, unless its login proves it is a forwarded session. */
+    private String refusedUnlessForwarded;
 
     LoginHandler(FrontEndServices services) {
         this.services = services;
@@ -91,6 +93,10 @@ final class LoginHandler extends ChannelInboundHandlerAdapter {
         this.serverCapabilities = caps;
     }
 
+    private java.util.Optional<ForwardProof> forwardProof() {
+        return services.cluster().flatMap(ClusterSupport::proof);
+    }
+
     @Override
     public void channelActive(ChannelHandlerContext ctx) {
         InetAddress address = clientAddress(ctx);
@@ -101,8 +107,13 @@ final class LoginHandler extends ChannelInboundHandlerAdapter {
         slotTaken = true;
         var refusal = services.access().refusal(address);
         if (refusal.isPresent()) {
-            refuse(ctx, 0, MySqlError.ER_HOST_NOT_PRIVILEGED, address.getHostAddress(), refusal.get());
-            return;
+            if (forwardProof().isEmpty()) {
+                refuse(ctx, 0, MySqlError.ER_HOST_NOT_PRIVILEGED, address.getHostAddress(), refusal.get());
+                return;
+            }
+            // Another node's forwarded session is admitted whatever the address rules say, once its handshake
+            // response proves it; anyone else is refused then, with the same error.
+            refusedUnlessForwarded = refusal.get();
         }
         if (!services.pendingLogins().tryAcquire(address)) {
             services.badInputLog().info(log, "conn={} - refused {}: {} connections from it are already logging in",
@@ -182,6 +193,12 @@ final class LoginHandler extends ChannelInboundHandlerAdapter {
         }
         capabilities = response.capabilities() & serverCapabilities;
         InetAddress address = clientAddress(ctx);
+        if (refusedUnlessForwarded != null && !forwardProof().orElseThrow().verify(scramble, response.user(),
+                response.connectAttributes().get(ForwardProof.ATTRIBUTE))) {
+            refuse(ctx, lastSequenceId + 1, MySqlError.ER_HOST_NOT_PRIVILEGED, address.getHostAddress(),
+                    refusedUnlessForwarded);
+            return;
+        }
         authentication = new Authentication(response.user(), address, scramble, secure, response.authResponse().length > 0);
         phase = Phase.AUTHENTICATING;
         // Old drivers (Node's mysql, for one) send no CLIENT_PLUGIN_AUTH and so no plugin name: their
@@ -247,7 +264,7 @@ final class LoginHandler extends ChannelInboundHandlerAdapter {
                         // it asked; only a database the client named itself may refuse the login.
                         loginToEngine(ctx, auth, "", false);
                     } else {
-                        onBackend(ctx, backend, error, database, okInfo);
+                        onBackend(ctx, backend, error, database, okInfo, auth.credential());
                     }
                 }, ctx.executor());
     }
@@ -259,7 +276,7 @@ final class LoginHandler extends ChannelInboundHandlerAdapter {
     }
 
     private void onBackend(ChannelHandlerContext ctx, BackendConnection backend, Throwable error, String database,
-            String okInfo) {
+            String okInfo, io.fluxdb.protocol.auth.Credential credential) {
         if (error != null) {
             Throwable cause = error instanceof java.util.concurrent.CompletionException ? error.getCause() : error;
             if (cause instanceof BackendLoginException e) {
@@ -286,7 +303,7 @@ final class LoginHandler extends ChannelInboundHandlerAdapter {
         ctx.pipeline().get(PacketFrameDecoder.class).maxPayloadLength(services.config().maxPacketBytes());
         ctx.pipeline().addAfter("idle", PartialPacketTimeout.NAME, new PartialPacketTimeout(services.config().packetTimeout()));
         ClientSession session = new ClientSession(services, connectionId, capabilities, scramble, secure,
-                clientAddress(ctx), response.user(), backend, new SessionState(database,
+                clientAddress(ctx), response.user(), credential, backend, new SessionState(database,
                         has(capabilities, CLIENT_MULTI_STATEMENTS)));
         ctx.pipeline().replace(this, "session", session);
         slotTaken = false; // the session owns the slot now

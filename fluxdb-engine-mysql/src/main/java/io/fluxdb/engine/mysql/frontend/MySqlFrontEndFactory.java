@@ -41,13 +41,16 @@ import java.util.concurrent.TimeUnit;
  * {@code login-packet-size} (bytes) and {@code packet-timeout} (ISO-8601 duration), see {@link ProxyConfig};
  * {@code engine-connections}, the most connections the operator holds to the engine (0 or absent: the engine's
  * {@code max_connections} less a reserve, see {@link EngineConnections}); {@code engine-tls} ({@code auto}, {@code on}
- * or {@code off}, see {@link EngineTls}) and {@code engine-tls-ca} (a PEM file that verifies the engine's certificate).
+ * or {@code off}, see {@link EngineTls}) and {@code engine-tls-ca} (a PEM file that verifies the engine's certificate);
+ * in a replicated cluster, {@code consistency} (the default read consistency) and {@code forward-writes} ({@code true}
+ * by default: a follower sends writes to the leader over a forwarded session; {@code false}: it refuses them) and
+ * {@code forward-key} (hex, at least 32 bytes derived from the cluster secret: without it there is no forwarding).
  */
 public final class MySqlFrontEndFactory implements FrontEnd {
     static final Set<String> OPTIONS = Set.of("max-connections", "idle-timeout", "max-packet-size", "local-infile",
             "tls-cert", "tls-key", "tls-dir", "connect-timeout", "io-threads", "default-database",
             "max-logins-per-address", "login-packet-size", "packet-timeout", "engine-connections",
-            "engine-tls", "engine-tls-ca", "consistency");
+            "engine-tls", "engine-tls-ca", "consistency", "forward-writes", "forward-key");
     /**
      * Engine logins in progress at once. Enough to keep a remote engine's round trips overlapped
      * (64 logins of three round trips each), few enough that a burst of clients never has the engine
@@ -118,7 +121,7 @@ public final class MySqlFrontEndFactory implements FrontEnd {
         FrontEndServices services = new FrontEndServices(config, profile, new SessionRegistry(config.maxConnections()),
                 pool, new AccountDirectory(new JdbcAccountLoader(engine.admin()), Duration.ofSeconds(30), Clock.systemUTC()),
                 new ServerAuthConfig(RsaKeyPair.generate(), new CachingSha2Cache(10_000)),
-                engine.classifier(), context.admission(), blocking, clusterSupport(context, blocking),
+                engine.classifier(), context.admission(), blocking, clusterSupport(context, blocking, transport),
                 new PendingLogins(config.maxLoginsPerAddress()), new LogThrottle(Duration.ofSeconds(10)));
         MySqlFrontEnd frontEnd = new MySqlFrontEnd(services, transport, workers);
         InetSocketAddress bound;
@@ -147,14 +150,24 @@ public final class MySqlFrontEndFactory implements FrontEnd {
     }
 
     /** Sessions of a replicated cluster share the leader's write barrier, clock and bookkeeping. */
-    private Optional<ClusterSupport> clusterSupport(FrontEndContext context, ExecutorService blocking) {
+    private Optional<ClusterSupport> clusterSupport(FrontEndContext context, ExecutorService blocking,
+            Transport transport) {
         if (!context.cluster().replicated()) {
             return Optional.empty();
         }
         ReadConsistency consistency = ReadConsistency.parse(context.options().getOrDefault("consistency", "session"));
+        // Followers send what must run on the leader there (forwarded sessions); off, they refuse it and name the leader.
+        // The key that proves a connection is another node's forwarded session, derived from the cluster secret.
+        Optional<ForwardProof> proof = Optional.ofNullable(context.options().get("forward-key"))
+                .map(hex -> new ForwardProof(java.util.HexFormat.of().parseHex(hex)));
+        Optional<LeaderConnector> forwarding = proof.isPresent()
+                && Boolean.parseBoolean(context.options().getOrDefault("forward-writes", "true"))
+                ? Optional.of(new LeaderConnector(transport, EngineTls.DEFAULT.context(), context.cluster().localNodeId(),
+                        proof.get()))
+                : Optional.empty();
         return Optional.of(new ClusterSupport(context.cluster(), new WriteGate(),
                 new EngineLeaderBookkeeping(engine, context.cluster().localNodeId()), new LeaderClock(Clock.systemUTC()),
-                blocking, engine.classifier(), consistency));
+                blocking, engine.classifier(), consistency, forwarding, proof));
     }
 
     private static SslContext tls(Map<String, String> options) throws IOException {

@@ -134,7 +134,7 @@ final class ResponseRelay implements ResponseListener, Exchange {
         onEventLoop(() -> {
             if (!done) {
                 done = true;
-                session.backendLost(cause, started);
+                session.backendLost(backend, cause, started);
             }
         });
     }

@@ -20,11 +20,11 @@ import java.util.Map;
 import java.util.Optional;
 
 /** Engines, connections and entries for the apply integration tests. */
-final class ApplyTesting {
+public final class ApplyTesting {
     private ApplyTesting() {
     }
 
-    static MySqlEngine engine(MariaDbProcess db, Map<String, String> options) {
+    public static MySqlEngine engine(MariaDbProcess db, Map<String, String> options) {
         MySqlEngine engine = (MySqlEngine) new MySqlEngineFactory().create(new EngineConfig(db.host(), db.port(), "root",
                 db.rootPassword(), Optional.empty(), Optional.empty(), options));
         engine.start();
@@ -49,7 +49,7 @@ final class ApplyTesting {
         }
     }
 
-    static void exec(MariaDbProcess db, String... statements) throws SQLException {
+    public static void exec(MariaDbProcess db, String... statements) throws SQLException {
         try (Connection c = connect(db, "")) {
             exec(c, statements);
         }
@@ -71,7 +71,7 @@ final class ApplyTesting {
         return rows;
     }
 
-    static List<String> rows(MariaDbProcess db, String sql) throws SQLException {
+    public static List<String> rows(MariaDbProcess db, String sql) throws SQLException {
         try (Connection c = connect(db, "")) {
             return rows(c, sql);
         }
@@ -89,7 +89,7 @@ final class ApplyTesting {
     }
 
     /** A transaction entry of plain statements in {@code database}. */
-    static LogEntryContent transaction(String database, String... statements) {
+    public static LogEntryContent transaction(String database, String... statements) {
         return entry(EntryKind.TRANSACTION, database, Optional.empty(), statements);
     }
 

@@ -504,11 +504,13 @@ class LeaderWritesIT {
     }
 
     @Test
-    void followerRefusesWritesNamingTheLeaderAndTheEngineCatchesHiddenOnes() throws Exception {
+    void withoutForwardingAFollowerRefusesWritesNamingTheLeaderAndTheEngineCatchesHiddenOnes() throws Exception {
         createCountingFunction();
         cluster.follower(new InetSocketAddress("10.1.2.3", 3307));
         int before = cluster.log().size();
-        try (Connection c = app(); Statement s = c.createStatement()) {
+        try (TestOperator refusing = TestOperator.start(engine, java.util.Map.of("forward-writes", "false"), cluster);
+                Connection c = DriverManager.getConnection(refusing.jdbcUrl("appdb"), "app", "app-password");
+                Statement s = c.createStatement()) {
             assertThatThrownBy(() -> s.executeUpdate("INSERT INTO t (v) VALUES (1)"))
                     .isInstanceOfSatisfying(SQLException.class, e -> {
                         assertThat(e.getErrorCode()).isEqualTo(1290);

@@ -63,7 +63,8 @@ public final class TestOperator implements AutoCloseable {
         return start(db, options, ClientAdmission.ALLOW_ALL, cluster);
     }
 
-    private static TestOperator start(MariaDbProcess db, Map<String, String> options, ClientAdmission admission,
+    /** A front end with options, address rules and, unless null, a cluster whose consensus the test plays. */
+    public static TestOperator start(MariaDbProcess db, Map<String, String> options, ClientAdmission admission,
             Cluster cluster) {
         MySqlEngine engine = (MySqlEngine) new MySqlEngineFactory().create(
                 EngineConfig.of(db.host(), db.port(), "root", db.rootPassword()));

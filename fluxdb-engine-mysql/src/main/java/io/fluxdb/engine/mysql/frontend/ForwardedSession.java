@@ -1,0 +1,402 @@
+package io.fluxdb.engine.mysql.frontend;
+
+import static java.util.Objects.requireNonNull;
+
+import io.fluxdb.engine.mysql.backend.BackendConnection;
+import io.fluxdb.engine.mysql.backend.BackendKey;
+import io.fluxdb.engine.mysql.backend.BackendLoginException;
+import io.fluxdb.engine.spi.Classification;
+import io.fluxdb.engine.spi.Cluster;
+import io.fluxdb.engine.spi.ClusterRole;
+import io.fluxdb.engine.spi.StatementKind;
+import io.fluxdb.engine.spi.TransactionEffect;
+import io.fluxdb.engine.spi.VariableAssignment;
+import io.fluxdb.protocol.codec.Packet;
+import io.fluxdb.protocol.constant.CommandType;
+import io.fluxdb.protocol.constant.ServerStatus;
+import io.fluxdb.protocol.message.server.ErrPacket;
+import io.netty.buffer.Unpooled;
+import java.net.InetSocketAddress;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+import java.util.regex.Pattern;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A follower session's way to the leader. The statements that must run on the leader (writes, DDL, locking reads, a
+ * read-write transaction from its first statement, everything while autocommit is off, advisory locks, and statements
+ * that read the per-connection state the previous forwarded statement left) go over one MySQL connection to the
+ * leader's operator, logged in as the client's own user ({@link LeaderConnector}). The leader runs them as it runs
+ * its own clients' statements: replicated through the log, answered with its engine's own packets, which reach the
+ * client unchanged.
+ *
+ * <p>The session state the client set on the follower (database, character sets, SQL mode, time zone, other session
+ * variables, isolation, autocommit, user variables) is read from the follower's engine and brought over before a
+ * forwarded statement whenever it changed since the last time ({@link SessionTransfer}). While the forwarded session
+ * holds a transaction, locks or temporary tables, the client's session is pinned to it; statements that change the
+ * session state then run on both. Owned by the client session's event loop.
+ */
+final class ForwardedSession {
+    private static final Logger log = LoggerFactory.getLogger(ForwardedSession.class);
+    private static final int ER_OPTION_PREVENTS_STATEMENT = 1290;
+    /** How often a statement the old leader refused (it lost leadership) is retried on the new one. */
+    private static final int LEADER_RETRIES = 3;
+    private static final long LEADER_RETRY_DELAY_MS = 300;
+
+    /** Functions whose result is per-connection state left by the previous statement. */
+    private static final Pattern CONNECTION_STATE = Pattern.compile(
+            "(?is)^\\s*(?:/\\*.*?\\*/\\s*)*(SHOW\\s+(WARNINGS|ERRORS|COUNT)\\b)"
+                    + "|.*\\b(ROW_COUNT|FOUND_ROWS)\\b|.*@@(session\\.)?(warning_count|error_count)\\b");
+    /** Functions that read what the session's last write left: it ran on the leader, whatever ran since. */
+    private static final Pattern WRITE_STATE = Pattern.compile(
+            "(?is).*(\\b(LAST_INSERT_ID|LASTVAL|PREVIOUS\\s+VALUE\\s+FOR)\\b|@@(session\\.)?(identity|last_insert_id)\\b)");
+    private static final Pattern GET_LOCK = Pattern.compile("(?i)\\bGET_LOCK\\s*\\(");
+    private static final Pattern RELEASE_ALL = Pattern.compile("(?i)\\bRELEASE_ALL_LOCKS\\s*\\(");
+
+    private final ClientSession session;
+    private final Cluster cluster;
+    private final LeaderConnector connector;
+    private BackendConnection link;
+    private InetSocketAddress target;
+    /** Bumped whenever the client changes its session state on the follower. */
+    private long stateVersion;
+    private long syncedVersion = -1;
+    private Optional<String> syncedDatabase = Optional.empty();
+    /** User variables the client assigned on the follower, lower case. */
+    private final Set<String> userVariables = new LinkedHashSet<>();
+    /** The status flags of the leader's last answer on the forwarded session. */
+    private int leaderStatus = ServerStatus.SERVER_STATUS_AUTOCOMMIT;
+    private boolean lastRanOnLeader;
+    private boolean forwardedSinceToken;
+    private boolean holdsLocks;
+    private boolean temporaryTables;
+    /** The local statement id of each prepared statement forwarded, and its id on the leader. */
+    private final Map<Integer, Integer> statementIds = new HashMap<>();
+
+    ForwardedSession(ClientSession session, Cluster cluster, LeaderConnector connector) {
+        this.session = requireNonNull(session, "session is null");
+        this.cluster = requireNonNull(cluster, "cluster is null");
+        this.connector = requireNonNull(connector, "connector is null");
+    }
+
+    /**
+     * Whether the forwarded session holds state the client's next statement may depend on (a transaction, advisory
+     * locks, temporary tables): then every statement goes there, whatever this node's role.
+     */
+    boolean pinned() {
+        return link != null && (ServerStatus.has(leaderStatus, ServerStatus.SERVER_STATUS_IN_TRANS) || holdsLocks
+                || temporaryTables);
+    }
+
+    /** Whether SHOW WARNINGS is about a statement that ran on the leader. */
+    boolean answersWarnings() {
+        return link != null && (lastRanOnLeader || pinned());
+    }
+
+    /** Whether a follower sends the statement to the leader rather than to its own engine. */
+    boolean belongsOnLeader(Classification c, String sql) {
+        if (pinned() || !ServerStatus.has(session.state().statusFlags(), ServerStatus.SERVER_STATUS_AUTOCOMMIT)) {
+            // With autocommit off every statement is part of a transaction that may write: all of it runs there.
+            return true;
+        }
+        return switch (c.kind()) {
+            case WRITE, DDL, LOCKING_READ -> true;
+            case TRANSACTION -> c.transaction() == TransactionEffect.BEGIN || c.transaction() == TransactionEffect.LOCK_TABLES
+                    || "XA".equals(c.keyword());
+            default -> c.temporaryTable() || GET_LOCK.matcher(sql).find()
+                    || (lastRanOnLeader && CONNECTION_STATE.matcher(sql).find())
+                    || (link != null && WRITE_STATE.matcher(sql).find());
+        };
+    }
+
+    /** Whether a statement changes the session state a forwarded session must share. */
+    static boolean changesSession(Classification c) {
+        return c.kind() == StatementKind.SESSION || !c.assignments().isEmpty() || c.database().isPresent()
+                || !c.userVariablesAssigned().isEmpty() || c.transaction() == TransactionEffect.AUTOCOMMIT_OFF
+                || c.transaction() == TransactionEffect.AUTOCOMMIT_ON;
+    }
+
+    /** A statement ran on the follower's engine: remember what it changed. */
+    void ranLocally(Classification c) {
+        lastRanOnLeader = false;
+        if (changesSession(c)) {
+            stateVersion++;
+            remember(c);
+        }
+    }
+
+    private void remember(Classification c) {
+        for (VariableAssignment a : c.assignments()) {
+            if (a.scope() == VariableAssignment.Scope.USER) {
+                userVariables.add(a.name().toLowerCase(Locale.ROOT));
+            }
+        }
+        userVariables.addAll(c.userVariablesAssigned());
+    }
+
+    /**
+     * Statements that only change the session (SET, USE, autocommit) run on both engines when they go to the
+     * leader: the follower's engine keeps serving this session's reads, with the same settings.
+     */
+    private static boolean runsOnBoth(Classification c) {
+        return c.kind() == StatementKind.SESSION || (c.kind() == StatementKind.TRANSACTION
+                && (c.transaction() == TransactionEffect.AUTOCOMMIT_OFF || c.transaction() == TransactionEffect.AUTOCOMMIT_ON));
+    }
+
+    /** COM_INIT_DB or a reset on the follower's engine. */
+    void localStateChanged() {
+        stateVersion++;
+    }
+
+    /** Whether a read that must see this session's writes needs the commit token of forwarded statements first. */
+    boolean tokenPending() {
+        return forwardedSinceToken && link != null;
+    }
+
+    /**
+     * The log index of the last write the forwarded session committed, asked of the leader's operator (its
+     * {@code @@fluxdb_last_commit}), and recorded as the session's own, so a read that follows waits for it here.
+     */
+    CompletableFuture<Long> fetchToken() {
+        BackendConnection l = link;
+        if (l == null || !forwardedSinceToken) {
+            return CompletableFuture.completedFuture(session.lastCommitIndex());
+        }
+        return EngineStatements.runAll(l, List.of("SELECT @@fluxdb_last_commit")).thenApplyAsync(outcomes -> {
+            long index = Long.parseLong(outcomes.getFirst().text(0));
+            session.committed(index);
+            forwardedSinceToken = false;
+            return index;
+        }, session.context().executor());
+    }
+
+    /**
+     * Runs a COM_QUERY on the leader and relays its answer. A statement that only changes the session state runs on
+     * the follower's engine first, so both stay in step.
+     */
+    void query(byte[] payload, Classification c, String sql, Consumer<ErrPacket> fail) {
+        if (runsOnBoth(c)) {
+            EngineStatements.runAll(session.backend(), List.of(sql)).whenCompleteAsync((outcomes, failure) -> {
+                if (failure != null) {
+                    fail.accept(errorOf(failure));
+                    return;
+                }
+                remember(c);
+                send(payload, c, sql, fail, LEADER_RETRIES);
+            }, session.context().executor());
+            return;
+        }
+        send(payload, c, sql, fail, LEADER_RETRIES);
+    }
+
+    private void send(byte[] payload, Classification c, String sql, Consumer<ErrPacket> fail, int retries) {
+        boolean retryable = !pinned();
+        ready(fail, l -> session.relayVia(l, new Packet(0, Unpooled.wrappedBuffer(payload)), relay -> forwarded(relay, c, sql),
+                retryable && retries > 0 ? notLeaderInterceptor(() -> send(payload, c, sql, fail, retries - 1)) : null,
+                InfileForwarder.forwarding()));
+    }
+
+    /**
+     * Runs a COM_STMT_EXECUTE of statement {@code localId} (whose text is {@code sql}) on the leader, preparing it
+     * there first when it is the first execution forwarded.
+     */
+    void execute(byte[] payload, int localId, byte[] sql, Classification c, Consumer<ErrPacket> fail) {
+        ready(fail, l -> {
+            Integer remote = statementIds.get(localId);
+            CompletableFuture<Integer> prepared = remote != null ? CompletableFuture.completedFuture(remote)
+                    : RemotePrepare.prepare(l, sql);
+            prepared.whenCompleteAsync((id, failure) -> {
+                if (failure != null) {
+                    fail.accept(errorOf(failure));
+                    return;
+                }
+                statementIds.put(localId, id);
+                byte[] rewritten = payload.clone();
+                rewritten[1] = (byte) id.intValue();
+                rewritten[2] = (byte) (id >>> 8);
+                rewritten[3] = (byte) (id >>> 16);
+                rewritten[4] = (byte) (id >>> 24);
+                session.relayVia(l, new Packet(0, Unpooled.wrappedBuffer(rewritten)),
+                        relay -> forwarded(relay, c, ""), null, InfileForwarder.forwarding());
+            }, session.context().executor());
+        });
+    }
+
+    /** COM_STMT_CLOSE on the follower: the leader's copy goes too (no answer either way). */
+    void closeStatement(int localId) {
+        Integer remote = statementIds.remove(localId);
+        if (remote != null && link != null && link.isUsable()) {
+            byte[] close = {(byte) CommandType.COM_STMT_CLOSE, (byte) remote.intValue(), (byte) (remote >>> 8),
+                    (byte) (remote >>> 16), (byte) (remote >>> 24)};
+            link.sendMore(new Packet(0, Unpooled.wrappedBuffer(close)));
+        }
+    }
+
+    /** The client session ended or was reset: the forwarded session ends with it (its transaction rolls back). */
+    void close() {
+        if (link != null) {
+            link.close();
+            link = null;
+        }
+        statementIds.clear();
+        holdsLocks = false;
+        temporaryTables = false;
+        leaderStatus = ServerStatus.SERVER_STATUS_AUTOCOMMIT;
+        syncedVersion = -1;
+        stateVersion++;
+    }
+
+    private void forwarded(ResponseRelay relay, Classification c, String sql) {
+        session.statementSucceeded(c);
+        if (relay.tracker().hasStatus()) {
+            leaderStatus = relay.tracker().statusFlags();
+        }
+        lastRanOnLeader = true;
+        forwardedSinceToken = true;
+        if (c.temporaryTable()) {
+            temporaryTables = true;
+        }
+        if (GET_LOCK.matcher(sql).find()) {
+            holdsLocks = true;
+        } else if (RELEASE_ALL.matcher(sql).find()) {
+            holdsLocks = false;
+        }
+    }
+
+    /**
+     * The leader that answered is a leader no more (it refuses with the follower error): the statement did not run
+     * there, so it is sent again to the leader this node knows now, after a short pause for the election.
+     */
+    private ResponseRelay.ErrorInterceptor notLeaderInterceptor(Runnable retry) {
+        return new ResponseRelay.ErrorInterceptor() {
+            @Override
+            public boolean intercept(int errorCode) {
+                return errorCode == ER_OPTION_PREVENTS_STATEMENT;
+            }
+
+            @Override
+            public void intercepted(ResponseRelay relay, ErrPacket error) {
+                log.info("conn={} - {} is not the leader any more; retrying on the new leader", session.connectionId(),
+                        target);
+                dropLink();
+                session.context().executor().schedule(retry, LEADER_RETRY_DELAY_MS, TimeUnit.MILLISECONDS);
+            }
+        };
+    }
+
+    /** Opens the forwarded session to the current leader if needed, brings the session state over, then runs. */
+    private void ready(Consumer<ErrPacket> fail, Consumer<BackendConnection> then) {
+        ClusterRole role = cluster.role();
+        Optional<InetSocketAddress> leader = role.leaderClientAddress();
+        if (link != null && (!link.isUsable() || (!pinned() && leader.isPresent() && !leader.get().equals(target)))) {
+            // A new leader, or a connection the old one closed: nothing on it needs keeping.
+            dropLink();
+        }
+        if (link == null) {
+            if (leader.isEmpty() || role.isLeader()) {
+                fail.accept(noLeader());
+                return;
+            }
+            InetSocketAddress to = leader.get();
+            BackendKey key = new BackendKey(session.user(), session.backendCapabilities(),
+                    session.backend().collation(), session.state().database().orElse(""));
+            connector.connect(to, key, session.credential(), session.context().channel().eventLoop())
+                    .whenCompleteAsync((connection, failure) -> {
+                        if (failure != null) {
+                            fail.accept(loginError(to, failure));
+                            return;
+                        }
+                        if (!session.context().channel().isActive()) {
+                            connection.close();
+                            return;
+                        }
+                        link = connection;
+                        target = to;
+                        log.debug("conn={} - forwarded session opened to the leader at {}", session.connectionId(), to);
+                        sync(fail, then);
+                    }, session.context().executor());
+            return;
+        }
+        sync(fail, then);
+    }
+
+    private void sync(Consumer<ErrPacket> fail, Consumer<BackendConnection> then) {
+        BackendConnection l = link;
+        Optional<String> database = session.state().database();
+        if (syncedVersion == stateVersion && syncedDatabase.equals(database)) {
+            then.accept(l);
+            return;
+        }
+        List<String> names = new ArrayList<>(userVariables);
+        boolean autocommit = ServerStatus.has(session.state().statusFlags(), ServerStatus.SERVER_STATUS_AUTOCOMMIT);
+        long version = stateVersion;
+        EngineStatements.runAll(session.backend(), List.of(WriteContext.query(names)))
+                .thenCompose(outcomes -> EngineStatements.runAll(l, SessionTransfer.statements(
+                        WriteContext.parse(outcomes.getFirst(), names), autocommit,
+                        ServerStatus.has(leaderStatus, ServerStatus.SERVER_STATUS_AUTOCOMMIT))))
+                .whenCompleteAsync((outcomes, failure) -> {
+                    if (failure != null) {
+                        fail.accept(errorOf(failure));
+                        return;
+                    }
+                    leaderStatus = outcomes.getLast().statusFlags();
+                    syncedVersion = version;
+                    syncedDatabase = database;
+                    then.accept(l);
+                }, session.context().executor());
+    }
+
+    private void dropLink() {
+        if (link != null) {
+            link.close();
+        }
+        link = null;
+        target = null;
+        statementIds.clear();
+        syncedVersion = -1;
+        leaderStatus = ServerStatus.SERVER_STATUS_AUTOCOMMIT;
+    }
+
+    private ErrPacket noLeader() {
+        return new ErrPacket(ER_OPTION_PREVENTS_STATEMENT, "HY000", "FluxDB has no leader right now (no quorum, or an"
+                + " election is running), so it cannot run writes, DDL or locking reads; retry shortly");
+    }
+
+    private ErrPacket loginError(InetSocketAddress to, Throwable failure) {
+        Throwable cause = failure instanceof CompletionException ? failure.getCause() : failure;
+        if (cause instanceof BackendLoginException e) {
+            // The leader refused this user (its own error, e.g. access denied): the client sees why.
+            return new ErrPacket(e.errorCode(), e.sqlState(), e.getMessage());
+        }
+        log.info("conn={} - cannot open a forwarded session to the leader at {}: {}", session.connectionId(), to,
+                cause.toString());
+        return new ErrPacket(ER_OPTION_PREVENTS_STATEMENT, "HY000", "FluxDB cannot reach the leader at "
+                + to.getHostString() + ":" + to.getPort() + " to run this statement (" + cause.getMessage()
+                + "); nothing ran. Retry shortly");
+    }
+
+    private static ErrPacket errorOf(Throwable failure) {
+        Throwable cause = failure instanceof CompletionException ? failure.getCause() : failure;
+        if (cause instanceof EngineStatements.EngineStatementException e) {
+            return e.error();
+        }
+        return new ErrPacket(1105, "HY000", "FluxDB: the forwarded session to the leader failed: " + cause);
+    }
+
+    @Override
+    public String toString() {
+        return "ForwardedSession[conn=" + session.connectionId() + ", leader=" + Objects.toString(target) + "]";
+    }
+}

@@ -1,0 +1,217 @@
+package io.fluxdb.server.node;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.SQLWarning;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/**
+ * Writing through a follower: its client's writes run on the leader over a forwarded session logged in as the same
+ * user, with the session state the client set on the follower, and the answers reach the client as from MariaDB
+ * directly. Every node ends with the same rows.
+ */
+@Timeout(300)
+class ForwardedSessionIT {
+    private static TestCluster cluster;
+    private static int leader;
+    private static int follower;
+    private static int third;
+
+    @BeforeAll
+    static void start() throws Exception {
+        cluster = TestCluster.start(3);
+        leader = cluster.awaitLeader();
+        follower = (leader + 1) % cluster.size();
+        third = (leader + 2) % cluster.size();
+        try (Connection c = cluster.connectRoot(leader); Statement s = c.createStatement()) {
+            s.execute("CREATE USER 'app'@'%' IDENTIFIED BY 'app-password'");
+            s.execute("GRANT ALL ON app.* TO 'app'@'%'");
+            s.execute("CREATE USER 'reader'@'%' IDENTIFIED BY 'reader-password'");
+            s.execute("GRANT SELECT ON app.* TO 'reader'@'%'");
+            s.execute("CREATE DATABASE other");
+            s.execute("GRANT ALL ON other.* TO 'app'@'%'");
+        }
+        cluster.awaitConverged();
+    }
+
+    @AfterAll
+    static void stop() {
+        if (cluster != null) {
+            cluster.close();
+        }
+    }
+
+    @BeforeEach
+    void table() throws Exception {
+        try (Connection c = cluster.connectRoot(leader); Statement s = c.createStatement()) {
+            s.execute("DROP TABLE IF EXISTS app.t");
+            s.execute("CREATE TABLE app.t (id INT AUTO_INCREMENT PRIMARY KEY, v INT, u VARCHAR(64), tz VARCHAR(16),"
+                    + " mode VARCHAR(200), short_text VARCHAR(3))");
+        }
+        cluster.awaitConverged();
+    }
+
+    @Test
+    void anAutocommitWriteOnAFollowerRunsOnceOnTheLeaderAndItsClientReadsItAtOnce() throws Exception {
+        try (Connection c = app(follower); Statement s = c.createStatement()) {
+            assertThat(s.executeUpdate("INSERT INTO t (v) VALUES (1), (2)", Statement.RETURN_GENERATED_KEYS))
+                    .isEqualTo(2);
+            try (ResultSet keys = s.getGeneratedKeys()) {
+                assertThat(keys.next()).isTrue();
+                assertThat(keys.getLong(1)).isEqualTo(1);
+            }
+            // read-your-writes: the follower waits until it has applied the write the leader ran
+            assertThat(count(s, "SELECT COUNT(*) FROM t")).isEqualTo(2);
+            assertThat(count(s, "SELECT LAST_INSERT_ID()")).as("the leader's per-connection state").isEqualTo(1);
+            assertThat(s.executeUpdate("UPDATE t SET v = v + 10")).isEqualTo(2);
+            assertThat(count(s, "SELECT SUM(v) FROM t")).isEqualTo(23);
+            long token = count(s, "SELECT @@fluxdb_last_commit");
+            assertThat(token).isPositive();
+        }
+        assertSameEverywhere("SELECT CONCAT(id, ':', v) FROM app.t ORDER BY id", List.of("1:11", "2:12"));
+    }
+
+    @Test
+    void theSessionStateSetOnTheFollowerIsTheOneTheLeaderRunsWith() throws Exception {
+        String uuid;
+        try (Connection c = app(follower); Statement s = c.createStatement()) {
+            s.execute("SET @id = UUID()");
+            s.execute("SET time_zone = '+05:00', sql_mode = 'NO_ENGINE_SUBSTITUTION,ANSI_QUOTES'");
+            try (ResultSet rs = s.executeQuery("SELECT @id")) {
+                rs.next();
+                uuid = rs.getString(1);
+            }
+            assertThat(s.executeUpdate("INSERT INTO t (v, u, tz, mode) VALUES (1, @id, @@session.time_zone,"
+                    + " @@session.sql_mode)")).isEqualTo(1);
+            // ANSI_QUOTES reached the leader: "t" is an identifier there too
+            assertThat(s.executeUpdate("UPDATE \"t\" SET v = 2")).isEqualTo(1);
+            s.execute("USE other");
+            s.execute("CREATE TABLE IF NOT EXISTS o (k INT PRIMARY KEY)");
+            assertThat(s.executeUpdate("INSERT INTO o VALUES (7)")).isEqualTo(1);
+            assertThat(count(s, "SELECT k FROM o")).isEqualTo(7);
+        }
+        assertSameEverywhere("SELECT CONCAT_WS('|', v, u, tz, mode) FROM app.t",
+                List.of("2|" + uuid + "|+05:00|ANSI_QUOTES,NO_ENGINE_SUBSTITUTION"));
+        assertSameEverywhere("SELECT k FROM other.o", List.of("7"));
+    }
+
+    @Test
+    void aTransactionOnAFollowerRunsOnTheLeaderFromItsFirstStatement() throws Exception {
+        try (Connection c = app(follower); Statement s = c.createStatement()) {
+            s.execute("BEGIN");
+            assertThat(count(s, "SELECT COUNT(*) FROM t FOR UPDATE")).isZero();
+            s.executeUpdate("INSERT INTO t (v) VALUES (5)");
+            assertThat(count(s, "SELECT COUNT(*) FROM t")).as("sees its own uncommitted row").isEqualTo(1);
+            s.execute("COMMIT");
+            s.execute("START TRANSACTION");
+            s.executeUpdate("INSERT INTO t (v) VALUES (6)");
+            s.execute("ROLLBACK");
+            assertThat(count(s, "SELECT COUNT(*) FROM t")).isEqualTo(1);
+
+            c.setAutoCommit(false);
+            s.executeUpdate("INSERT INTO t (v) VALUES (7)");
+            assertThat(count(s, "SELECT SUM(v) FROM t")).isEqualTo(12);
+            c.commit();
+            c.setAutoCommit(true);
+            assertThat(count(s, "SELECT SUM(v) FROM t")).isEqualTo(12);
+        }
+        assertSameEverywhere("SELECT v FROM app.t ORDER BY v", List.of("5", "7"));
+    }
+
+    @Test
+    void errorsAndWarningsAreTheLeadersAndPrivilegesAreTheUsersOwn() throws Exception {
+        try (Connection c = app(follower); Statement s = c.createStatement()) {
+            s.execute("SET sql_mode = ''");
+            s.executeUpdate("INSERT INTO t (id, v, short_text) VALUES (1, 1, 'truncated')");
+            SQLWarning warning = s.getWarnings();
+            assertThat((Object) warning).isNotNull();
+            assertThat(warning.getErrorCode()).isEqualTo(1265);
+            try (ResultSet rs = s.executeQuery("SHOW WARNINGS")) {
+                assertThat(rs.next()).as("SHOW WARNINGS runs where the write ran").isTrue();
+                assertThat(rs.getInt("Code")).isEqualTo(1265);
+            }
+            assertThatThrownBy(() -> s.executeUpdate("INSERT INTO t (id, v) VALUES (1, 2)"))
+                    .isInstanceOfSatisfying(SQLException.class, e -> assertThat(e.getErrorCode()).isEqualTo(1062));
+        }
+        cluster.awaitConverged(); // another session's write: only its own session waits for it
+        try (Connection c = cluster.connect(follower, "reader", "reader-password"); Statement s = c.createStatement()) {
+            assertThatThrownBy(() -> s.executeUpdate("INSERT INTO t (v) VALUES (9)"))
+                    .isInstanceOfSatisfying(SQLException.class, e -> assertThat(e.getErrorCode()).isEqualTo(1142));
+            assertThat(count(s, "SELECT COUNT(*) FROM t")).isEqualTo(1);
+        }
+        assertSameEverywhere("SELECT CONCAT(id, ':', v, ':', short_text) FROM app.t", List.of("1:1:tru"));
+    }
+
+    @Test
+    void serverSidePreparedWritesOnAFollowerArePreparedOnTheLeader() throws Exception {
+        String url = "jdbc:mariadb://127.0.0.1:" + cluster.node(follower).clientAddress().getPort()
+                + "/app?sslMode=disable&useServerPrepStmts=true";
+        try (Connection c = DriverManager.getConnection(url, "app", "app-password");
+                PreparedStatement insert = c.prepareStatement("INSERT INTO t (v, u) VALUES (?, ?)");
+                PreparedStatement read = c.prepareStatement("SELECT COUNT(*) FROM t WHERE v >= ?")) {
+            for (int i = 1; i <= 5; i++) {
+                insert.setInt(1, i);
+                insert.setString(2, "row " + i);
+                assertThat(insert.executeUpdate()).isEqualTo(1);
+            }
+            read.setInt(1, 3);
+            try (ResultSet rs = read.executeQuery()) {
+                rs.next();
+                assertThat(rs.getInt(1)).isEqualTo(3);
+            }
+        }
+        assertSameEverywhere("SELECT GROUP_CONCAT(u ORDER BY v) FROM app.t", List.of("row 1,row 2,row 3,row 4,row 5"));
+    }
+
+    @Test
+    void aCommitTokenFromAFollowersWriteIsHonouredOnAThirdNode() throws Exception {
+        long token;
+        try (Connection c = app(follower); Statement s = c.createStatement()) {
+            s.executeUpdate("INSERT INTO t (v) VALUES (42)");
+            token = count(s, "SELECT @@fluxdb_last_commit");
+        }
+        try (Connection c = app(third); Statement s = c.createStatement()) {
+            s.execute("SET @@session.fluxdb_read_after = " + token);
+            assertThat(count(s, "SELECT v FROM t")).isEqualTo(42);
+        }
+    }
+
+    private static Connection app(int node) throws SQLException {
+        return cluster.connect(node, "app", "app-password");
+    }
+
+    private static long count(Statement s, String sql) throws SQLException {
+        try (ResultSet rs = s.executeQuery(sql)) {
+            assertThat(rs.next()).isTrue();
+            return rs.getLong(1);
+        }
+    }
+
+    /** Waits until every node has applied everything, then checks that each holds exactly {@code expected}. */
+    private static void assertSameEverywhere(String sql, List<String> expected) throws Exception {
+        cluster.awaitConverged();
+        for (int i = 0; i < cluster.size(); i++) {
+            List<String> rows = new ArrayList<>();
+            try (Connection c = cluster.engineConnection(i); Statement s = c.createStatement();
+                    ResultSet rs = s.executeQuery(sql)) {
+                while (rs.next()) {
+                    rows.add(rs.getString(1));
+                }
+            }
+            assertThat(rows).as("node " + i + ": " + sql).isEqualTo(expected);
+        }
+    }
+}
