@@ -8,6 +8,7 @@ import io.fluxdb.discovery.Peer;
 import io.fluxdb.engine.spi.Cluster;
 import io.fluxdb.engine.spi.Engine;
 import io.fluxdb.engine.spi.EngineInfo;
+import io.fluxdb.engine.spi.ForeignData;
 import io.fluxdb.engine.spi.FrontEnd;
 import io.fluxdb.engine.spi.FrontEndContext;
 import io.fluxdb.replication.RaftCluster;
@@ -15,6 +16,7 @@ import io.fluxdb.replication.RaftClusterConfig;
 import io.fluxdb.replication.RaftMember;
 import io.fluxdb.replication.RaftTuning;
 import io.fluxdb.replication.SingleNodeCluster;
+import io.fluxdb.replication.security.SecretDerivation;
 import io.fluxdb.server.config.NodeConfig;
 import java.net.InetSocketAddress;
 import java.time.Duration;
@@ -22,6 +24,7 @@ import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -90,7 +93,12 @@ public final class OperatorNode implements AutoCloseable {
 
             InetSocketAddress listen = new InetSocketAddress(config.listen().bindAddress(), config.listen().clientPort());
             Cluster cluster;
+            Optional<ForeignData> foreign = Optional.empty();
             if (config.cluster().isMultiNode()) {
+                // data the cluster's log did not write is saved to the data directory and removed, never merged
+                foreign = engine.adoptCluster(
+                        SecretDerivation.groupId(config.cluster().secret().orElseThrow().value()).toString(),
+                        config.dataDir().toAbsolutePath());
                 engine.joinCluster();
                 RaftClusterConfig raftConfig = raftConfig(config, tuning);
                 nodeInfo.address(raftConfig.localMember().raftAddress().getHostString());
@@ -117,9 +125,11 @@ public final class OperatorNode implements AutoCloseable {
                 started.push(watcher);
                 discovered = watcher::facts;
             }
+            NodeStatusProvider statusProvider = statusProvider(config, cluster, engine, handle.localAddress(),
+                    discovered);
+            foreign.ifPresent(statusProvider::foreignData);
             StatusServer status = StatusServer.start(new InetSocketAddress(config.listen().bindAddress(),
-                    config.listen().uiPort()), statusProvider(config, cluster, engine, handle.localAddress(), discovered),
-                    PEER_STATUS_INTERVAL, PEER_STATUS_TIMEOUT);
+                    config.listen().uiPort()), statusProvider, PEER_STATUS_INTERVAL, PEER_STATUS_TIMEOUT);
             started.push(status);
 
             OperatorNode node = new OperatorNode(info, handle.localAddress(), cluster, status.address());
