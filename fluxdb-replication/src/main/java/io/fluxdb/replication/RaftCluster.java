@@ -131,7 +131,7 @@ public final class RaftCluster implements Cluster, AutoCloseable {
         requireNonNull(config, "config is null");
         requireNonNull(engine, "engine is null");
         RaftGroup group = RaftSetup.group(config, RaftGroupId.valueOf(SecretDerivation.groupId(config.secret())),
-                !joining);
+                joining);
         RaftStorageCheck.Startup startup = RaftStorageCheck.check(config.storageDirectory(), group.getGroupId());
         RaftTls tls = RaftTls.forNode(config.secret(), config.localNodeId(),
                 List.of(config.localMember().raftAddress().getHostString()));
@@ -435,16 +435,17 @@ public final class RaftCluster implements Cluster, AutoCloseable {
 
     /**
      * The voting members of the group as this node knows them now: the configuration in its log (during a change,
-     * the new one), the initial group before it has one. A member the initial group did not list is assumed to use
+     * the new one); for a node that joins and has no configuration yet, the members it was told of. A member the initial group did not list is assumed to use
      * this node's port layout (its client port as far from its Raft port as this node's is).
      */
     public List<RaftMember> members() {
         RaftServer.Division division = division();
-        if (division == null) {
-            return config.members();
+        java.util.Collection<RaftPeer> current = division == null ? List.of() : division.getRaftConf().getCurrentPeers();
+        if (current.isEmpty()) {
+            // a joining node before the leader's log reached it: the members it was told of
+            return config.members().stream().filter(m -> !m.id().equals(config.localNodeId())).toList();
         }
-        return division.getRaftConf().getCurrentPeers().stream().map(this::toMember)
-                .sorted(java.util.Comparator.comparing(RaftMember::id)).toList();
+        return current.stream().map(this::toMember).sorted(java.util.Comparator.comparing(RaftMember::id)).toList();
     }
 
     /** The member with this id now, if there is one. */

@@ -23,12 +23,15 @@ final class RaftSetup {
     }
 
     /**
-     * The initial group, identical on every node: members sorted by id; without this node when it is to join a
-     * running cluster rather than form one.
+     * The initial group, identical on every node: members sorted by id. A node that is to join a running cluster
+     * starts with no members at all (Ratis accepts a group without this node only when it is empty): it waits, neither
+     * voting nor standing, until the leader's log tells it the configuration.
      */
-    static RaftGroup group(RaftClusterConfig config, RaftGroupId groupId, boolean withSelf) {
+    static RaftGroup group(RaftClusterConfig config, RaftGroupId groupId, boolean joining) {
+        if (joining) {
+            return RaftGroup.valueOf(groupId);
+        }
         List<RaftPeer> peers = config.members().stream()
-                .filter(m -> withSelf || !m.id().equals(config.localNodeId()))
                 .sorted(Comparator.comparing(RaftMember::id))
                 .map(m -> RaftPeer.newBuilder().setId(m.id()).setAddress(m.raftHostPort()).build())
                 .toList();

@@ -252,6 +252,15 @@ public final class FluxStateMachine extends BaseStateMachine {
     @Override
     public CompletableFuture<TermIndex> notifyInstallSnapshotFromLeader(RoleInfoProto roleInfo,
             TermIndex firstTermIndexInLog) {
+        long applied = scheduler == null ? RaftLog.INVALID_LOG_INDEX : scheduler.watermark().index();
+        if (firstTermIndexInLog == null || firstTermIndexInLog.getIndex() <= applied + 1) {
+            // Ratis asks every node that joins, whatever it lacks; the leader's log still holds every entry this
+            // node lacks (a young cluster, or a node that comes back with most of the data), so "no snapshot" lets
+            // the leader send them, cheaper than a whole dump
+            log.info("{} - the leader's log starts at {} and this node has applied up to {}: catching up from the log",
+                    localNodeId, firstTermIndexInLog, applied);
+            return CompletableFuture.completedFuture(null);
+        }
         Optional<String> leader = Optional.of(roleInfo)
                 .filter(RoleInfoProto::hasFollowerInfo)
                 .map(r -> r.getFollowerInfo().getLeaderInfo().getId().getId().toStringUtf8())
