@@ -47,8 +47,8 @@ import org.junit.jupiter.api.io.TempDir;
  * Membership on Flux, each node on its own loopback address with the same ports: three instances form a cluster; a
  * fourth instance appears and joins while writes continue, and ends with the same data; an instance moves to a new
  * address (Flux redeployed it): it joins again under its new address with its stored state, and the leader removes its
- * old entry once FluxOS has not listed it for MEMBER_REMOVE_AFTER. The internal API refuses callers without the
- * cluster secret.
+ * old entry once FluxOS has not listed it for MEMBER_REMOVE_AFTER; members that disappear are removed, but never so
+ * that fewer than three voters remain. The internal API refuses callers without the cluster secret.
  */
 @Timeout(420)
 class MembershipIT {
@@ -176,6 +176,29 @@ class MembershipIT {
             }
         }
         assertThat(writer.acknowledged).hasSizeGreaterThan(40);
+
+        // removal never goes below three voters: of four members, one gone is removed; of the three left, the next
+        // one gone stays a member (removing it would leave two), and the two others keep taking writes
+        String leaderNow = awaitLeader();
+        List<String> followers = listed.stream().filter(ip -> !ip.equals(leaderNow)).toList();
+        List<String> remaining = new ArrayList<>(listed);
+        // one at a time: with two of four gone, no majority could commit the removal
+        String firstGone = followers.get(0);
+        nodes.remove(firstGone).close();
+        remaining.remove(firstGone);
+        fluxos.setLocations(APP, remaining.toArray(String[]::new));
+        await().atMost(Duration.ofSeconds(90)).untilAsserted(() -> assertThat(memberHosts(awaitLeader()))
+                .containsExactlyInAnyOrderElementsOf(remaining));
+        String second = followers.get(1);
+        nodes.remove(second).close();
+        remaining.remove(second);
+        fluxos.setLocations(APP, remaining.toArray(String[]::new));
+        Duration longAfterGrace = Duration.ofSeconds(3 * Long.parseLong(REMOVE_AFTER.replace("s", "")));
+        await().during(longAfterGrace).atMost(longAfterGrace.plusSeconds(30))
+                .until(() -> memberHosts(awaitLeader()).contains(second));
+        try (Connection c = client(awaitLeader()); Statement s = c.createStatement()) {
+            s.execute("INSERT INTO joined (token) VALUES ('after-floor')");
+        }
     }
 
     private void refusesCallersWithoutTheSecret(String ip) throws Exception {

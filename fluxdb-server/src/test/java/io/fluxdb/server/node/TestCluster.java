@@ -115,9 +115,14 @@ final class TestCluster implements AutoCloseable {
         }
     }
 
+    /** Node {@code i}'s data directory (FLUXDB_DATA_DIR). */
+    Path dataDirectory(int i) {
+        return dataDir.resolve("node-" + i);
+    }
+
     /** Node {@code i}'s replicated log and its snapshots. */
     Path raftDirectory(int i) {
-        return dataDir.resolve("node-" + i).resolve("raft");
+        return dataDirectory(i).resolve("raft");
     }
 
     int size() {
