@@ -18,7 +18,7 @@ import org.slf4j.LoggerFactory;
 final class SnapshotWriter {
     private static final Logger log = LoggerFactory.getLogger(SnapshotWriter.class);
     /** How long entries already running may take to finish before the dump gives up (and the caller asks again). */
-    private static final Duration QUIET_WAIT = Duration.ofSeconds(30);
+    private static final Duration QUIET_WAIT = Duration.ofSeconds(5);
 
     private SnapshotWriter() {
     }

@@ -11,6 +11,7 @@ import io.fluxdb.engine.spi.Cluster;
 import io.fluxdb.engine.spi.ClusterRole;
 import io.fluxdb.engine.spi.Engine;
 import io.fluxdb.engine.spi.EngineHealth;
+import io.fluxdb.engine.spi.ForeignData;
 import io.fluxdb.replication.RaftCluster;
 import io.fluxdb.replication.RaftClusterStatus;
 import io.fluxdb.replication.RaftMember;
@@ -43,6 +44,7 @@ final class NodeStatusProvider implements StatusProvider {
     private final Supplier<Map<String, Peer>> discovered;
     private EngineHealth health;
     private long healthCheckedAt;
+    private volatile Optional<ForeignData> foreignData = Optional.empty();
 
     /**
      * @param members the Raft group now, empty for a node that runs alone
@@ -78,7 +80,9 @@ final class NodeStatusProvider implements StatusProvider {
         ClusterRole role = cluster.role();
         long commitIndex = cluster.appliedIndex();
         Optional<String> failure = Optional.empty();
+        boolean installing = false;
         if (cluster instanceof RaftCluster raft) {
+            installing = raft.installingSnapshot();
             RaftClusterStatus status = raft.status();
             commitIndex = Math.max(status.commitIndex(), status.appliedIndex());
             failure = status.failure();
@@ -93,7 +97,12 @@ final class NodeStatusProvider implements StatusProvider {
                 leaderIp, cluster.appliedIndex(), commitIndex,
                 new EngineStatus(engineHealth.status().name(), engineHealth.detail()), cluster.divergence(), failure,
                 self.map(Peer::osUptimeSeconds).filter(OptionalLong::isPresent).orElseGet(NodeStatusProvider::osUptime),
-                self.flatMap(Peer::staticIp));
+                self.flatMap(Peer::staticIp), foreignData.map(ForeignData::describe), installing);
+    }
+
+    /** Reports what this node did with data its engine held that the cluster did not write. */
+    void foreignData(ForeignData found) {
+        this.foreignData = Optional.of(found);
     }
 
     @Override

@@ -10,6 +10,7 @@ import io.fluxdb.discovery.Peer;
 import io.fluxdb.engine.spi.Cluster;
 import io.fluxdb.engine.spi.Engine;
 import io.fluxdb.engine.spi.EngineInfo;
+import io.fluxdb.engine.spi.ForeignData;
 import io.fluxdb.engine.spi.FrontEnd;
 import io.fluxdb.engine.spi.FrontEndContext;
 import io.fluxdb.replication.RaftCluster;
@@ -17,6 +18,7 @@ import io.fluxdb.replication.RaftClusterConfig;
 import io.fluxdb.replication.RaftMember;
 import io.fluxdb.replication.RaftTuning;
 import io.fluxdb.replication.SingleNodeCluster;
+import io.fluxdb.replication.security.SecretDerivation;
 import io.fluxdb.server.config.HostPort;
 import io.fluxdb.server.config.NodeConfig;
 import java.net.InetSocketAddress;
@@ -122,7 +124,12 @@ public final class OperatorNode implements AutoCloseable {
             InetSocketAddress listen = new InetSocketAddress(config.listen().bindAddress(), config.listen().clientPort());
             Cluster cluster;
             Supplier<List<RaftMember>> members = List::of;
+            Optional<ForeignData> foreign = Optional.empty();
             if (multiNode) {
+                // data the cluster's log did not write is saved to the data directory and removed, never merged
+                foreign = engine.adoptCluster(
+                        SecretDerivation.groupId(config.cluster().secret().orElseThrow().value()).toString(),
+                        config.dataDir().toAbsolutePath());
                 engine.joinCluster();
                 RaftClusterConfig raftConfig = raftConfig(config, self, tuning);
                 RaftCluster raft = entry.join() ? RaftCluster.join(raftConfig, engine) : RaftCluster.start(raftConfig, engine);
@@ -142,11 +149,12 @@ public final class OperatorNode implements AutoCloseable {
                     EngineSettings.frontEndOptions(config), new WhitelistAdmission(config.access(), cluster)));
             started.push(handle);
 
+            NodeStatusProvider statusProvider = new NodeStatusProvider(cluster, engine,
+                    self != null ? self : handle.localAddress().getHostString(), members,
+                    config.listen().uiPort() - config.listen().raftPort(), discovered);
+            foreign.ifPresent(statusProvider::foreignData);
             StatusServer status = StatusServer.start(new InetSocketAddress(config.listen().bindAddress(),
-                    config.listen().uiPort()), new NodeStatusProvider(cluster, engine,
-                            self != null ? self : handle.localAddress().getHostString(), members,
-                            config.listen().uiPort() - config.listen().raftPort(), discovered),
-                    PEER_STATUS_INTERVAL, PEER_STATUS_TIMEOUT);
+                    config.listen().uiPort()), statusProvider, PEER_STATUS_INTERVAL, PEER_STATUS_TIMEOUT);
             started.push(status);
 
             OperatorNode node = new OperatorNode(info, handle.localAddress(), cluster, status.address());
