@@ -108,6 +108,7 @@ fluxdb_run_start() { # parent-dir [nodes]
 # Starts (or restarts, on its existing data) node i of a run-mode cluster: its engine, then its operator.
 fluxdb_run_node() { # index
     local i=$1 j peers="" base=$FLUXDB_RUN_BASE edir=${FLUXDB_ENGINE_DIRS[$1]}
+    FLUXDB_UI_OFFSET=30
     for ((j = 0; j < FLUXDB_RUN_N; j++)); do
         [ "$j" -eq "$i" ] || peers+="${peers:+,}127.0.0.1:$((base + 10 + j))"
     done
@@ -159,14 +160,27 @@ fluxdb_stop() {
 }
 
 # The node (index from 0) that takes writes, in FLUXDB_WRITER: the one named with FLUXDB_LEADER
-# (1-based), else the first whose write succeeds. Followers refuse writes until forwarding exists;
-# once they forward, every node takes writes and this picks node 1, so name the leader then.
+# (1-based), else the leader, the node whose master probe (GET / on its UI port, the client port
+# + FLUXDB_UI_OFFSET: 300 in the layout of `fluxdb dev`, 30 in run mode's) answers 200, else the first whose write
+# succeeds (every node takes writes: followers forward them to the leader).
 fluxdb_find_writer() {
-    local i
-    if [ -n "${FLUXDB_LEADER:-}" ]; then
-        FLUXDB_WRITER=$((FLUXDB_LEADER - 1))
+    local i host port leader=${FLUXDB_LEADER:-}
+    local deadline=$((SECONDS + 30))
+    # An election may still run (after a kill): ask again for up to 30 s before falling back.
+    while [ -z "$leader" ] && command -v curl >/dev/null && [ "$SECONDS" -lt "$deadline" ]; do
+        for i in "${!FLUXDB_CLIENTS[@]}"; do
+            host=${FLUXDB_CLIENTS[i]%:*}; port=${FLUXDB_CLIENTS[i]##*:}
+            if [ "$(curl -s -o /dev/null -m 3 -w '%{http_code}' "http://$host:$((port + ${FLUXDB_UI_OFFSET:-300}))/")" = 200 ]; then
+                leader=$((i + 1))
+                break
+            fi
+        done
+        [ -n "$leader" ] || sleep 0.5
+    done
+    if [ -n "$leader" ]; then
+        FLUXDB_WRITER=$((leader - 1))
         fluxdb_sql "${FLUXDB_CLIENTS[FLUXDB_WRITER]}" "CREATE DATABASE IF NOT EXISTS sbtest" >/dev/null 2>&1 && return 0
-        fluxdb_skip "node $FLUXDB_LEADER (${FLUXDB_CLIENTS[FLUXDB_WRITER]}) refuses writes"
+        fluxdb_skip "node $leader (${FLUXDB_CLIENTS[FLUXDB_WRITER]}) refuses writes"
         return 1
     fi
     for i in "${!FLUXDB_CLIENTS[@]}"; do

@@ -21,11 +21,13 @@ import java.util.OptionalLong;
  * @param failure why this node stopped applying its log, if it did
  * @param osUptimeSeconds this machine's uptime, if known
  * @param staticIp whether this node's address is static, where discovery knows
+ * @param foreignData what happened to data this node's engine held that the cluster did not write, if it held any
+ * @param installingSnapshot whether this node is loading a snapshot from a peer now
  */
 public record LocalStatus(String nodeId, String ip, String role, long term, Optional<String> leaderId,
         Optional<String> leaderIp, long appliedIndex, long commitIndex, EngineStatus engine,
         Optional<String> divergence, Optional<String> failure, OptionalLong osUptimeSeconds,
-        Optional<Boolean> staticIp) {
+        Optional<Boolean> staticIp, Optional<String> foreignData, boolean installingSnapshot) {
 
     public LocalStatus {
         requireNonNull(nodeId, "nodeId is null");
@@ -38,6 +40,7 @@ public record LocalStatus(String nodeId, String ip, String role, long term, Opti
         requireNonNull(failure, "failure is null");
         requireNonNull(osUptimeSeconds, "osUptimeSeconds is null");
         requireNonNull(staticIp, "staticIp is null");
+        requireNonNull(foreignData, "foreignData is null");
     }
 
     public boolean isLeader() {

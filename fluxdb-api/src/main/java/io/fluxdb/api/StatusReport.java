@@ -24,11 +24,14 @@ import java.util.List;
  * @param divergence why this node's data differs from the leader's, null if it does not
  * @param failure why this node stopped applying its log, null if it did not
  * @param osUptime this machine's uptime in seconds, null if unknown
+ * @param foreignData what happened to data this node's engine held that the cluster did not write (saved to a file
+ *     and removed), null if it held none
+ * @param installingSnapshot whether this node is loading a snapshot from a peer now (its status is then SYNC)
  */
 public record StatusReport(String status, long sequenceNumber, String masterIP, int taskStatus,
         List<ClusterStatusEntry> clusterStatus, String nodeId, String ip, String role, long term, String leaderId,
         long appliedIndex, long commitIndex, long lag, EngineStatus engine, String divergence, String failure,
-        Long osUptime) {
+        Long osUptime, String foreignData, boolean installingSnapshot) {
 
     public static final String OK = "OK";
     public static final String SYNC = "SYNC";

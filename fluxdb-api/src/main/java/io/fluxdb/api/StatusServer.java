@@ -122,7 +122,8 @@ public final class StatusServer implements AutoCloseable {
                 StatusReport.IDLE, cluster, local.nodeId(), local.ip(), local.role(), local.term(),
                 local.leaderId().orElse(null), local.appliedIndex(), local.commitIndex(), lag, local.engine(),
                 local.divergence().orElse(null), local.failure().orElse(null),
-                local.osUptimeSeconds().isPresent() ? local.osUptimeSeconds().getAsLong() : null);
+                local.osUptimeSeconds().isPresent() ? local.osUptimeSeconds().getAsLong() : null,
+                local.foreignData().orElse(null), local.installingSnapshot());
     }
 
     /** The original's status word: OK serving, SYNC catching up, INIT not serving. */
@@ -131,7 +132,7 @@ public final class StatusServer implements AutoCloseable {
                 || local.failure().isPresent()) {
             return StatusReport.INIT;
         }
-        return lag >= SYNC_LAG ? StatusReport.SYNC : StatusReport.OK;
+        return lag >= SYNC_LAG || local.installingSnapshot() ? StatusReport.SYNC : StatusReport.OK;
     }
 
     private static void respond(HttpExchange exchange, int status, String type, String body) throws IOException {

@@ -131,7 +131,7 @@ public final class RaftCluster implements Cluster, AutoCloseable {
         requireNonNull(config, "config is null");
         requireNonNull(engine, "engine is null");
         RaftGroup group = RaftSetup.group(config, RaftGroupId.valueOf(SecretDerivation.groupId(config.secret())),
-                !joining);
+                joining);
         RaftStorageCheck.Startup startup = RaftStorageCheck.check(config.storageDirectory(), group.getGroupId());
         RaftTls tls = RaftTls.forNode(config.secret(), config.localNodeId(),
                 List.of(config.localMember().raftAddress().getHostString()));
@@ -393,6 +393,28 @@ public final class RaftCluster implements Cluster, AutoCloseable {
     }
 
     /** This node's replication state. */
+    /**
+     * Streams a snapshot of this node for a peer that must install one ({@code GET /v1/snapshot}): a
+     * {@link io.fluxdb.replication.snapshot.SnapshotHeader} and the engine's dump.
+     *
+     * @throws io.fluxdb.replication.snapshot.SnapshotUnavailableException if this node has not applied up to
+     *     {@code minIndex} or cannot dump now (nothing was written)
+     */
+    public void writeSnapshot(java.io.OutputStream out, long minIndex) throws IOException {
+        requireNonNull(out, "out is null");
+        stateMachine.writeSnapshot(out, minIndex);
+    }
+
+    /** Where this node fetches a snapshot when the leader tells it to install one. */
+    public void snapshotSource(io.fluxdb.replication.snapshot.SnapshotSource source) {
+        stateMachine.snapshotSource(requireNonNull(source, "source is null"));
+    }
+
+    /** Whether this node is loading a snapshot into its engine now. */
+    public boolean installingSnapshot() {
+        return stateMachine.installingSnapshot();
+    }
+
     public RaftClusterStatus status() {
         DivisionInfo info = info();
         ClusterRole role = role();
@@ -413,16 +435,17 @@ public final class RaftCluster implements Cluster, AutoCloseable {
 
     /**
      * The voting members of the group as this node knows them now: the configuration in its log (during a change,
-     * the new one), the initial group before it has one. A member the initial group did not list is assumed to use
+     * the new one); for a node that joins and has no configuration yet, the members it was told of. A member the initial group did not list is assumed to use
      * this node's port layout (its client port as far from its Raft port as this node's is).
      */
     public List<RaftMember> members() {
         RaftServer.Division division = division();
-        if (division == null) {
-            return config.members();
+        java.util.Collection<RaftPeer> current = division == null ? List.of() : division.getRaftConf().getCurrentPeers();
+        if (current.isEmpty()) {
+            // a joining node before the leader's log reached it: the members it was told of
+            return config.members().stream().filter(m -> !m.id().equals(config.localNodeId())).toList();
         }
-        return division.getRaftConf().getCurrentPeers().stream().map(this::toMember)
-                .sorted(java.util.Comparator.comparing(RaftMember::id)).toList();
+        return current.stream().map(this::toMember).sorted(java.util.Comparator.comparing(RaftMember::id)).toList();
     }
 
     /** The member with this id now, if there is one. */

@@ -23,12 +23,15 @@ final class RaftSetup {
     }
 
     /**
-     * The initial group, identical on every node: members sorted by id; without this node when it is to join a
-     * running cluster rather than form one.
+     * The initial group, identical on every node: members sorted by id. A node that is to join a running cluster
+     * starts with no members at all (Ratis accepts a group without this node only when it is empty): it waits, neither
+     * voting nor standing, until the leader's log tells it the configuration.
      */
-    static RaftGroup group(RaftClusterConfig config, RaftGroupId groupId, boolean withSelf) {
+    static RaftGroup group(RaftClusterConfig config, RaftGroupId groupId, boolean joining) {
+        if (joining) {
+            return RaftGroup.valueOf(groupId);
+        }
         List<RaftPeer> peers = config.members().stream()
-                .filter(m -> withSelf || !m.id().equals(config.localNodeId()))
                 .sorted(Comparator.comparing(RaftMember::id))
                 .map(m -> RaftPeer.newBuilder().setId(m.id()).setAddress(m.raftHostPort()).build())
                 .toList();
@@ -48,12 +51,16 @@ final class RaftSetup {
         // a follower asks the leader for the read index; the leader confirms it with a majority
         RaftServerConfigKeys.Read.setOption(properties, RaftServerConfigKeys.Read.Option.LINEARIZABLE);
 
-        // snapshots record the engine's applied watermark; log entries are never purged (a node that would need a
-        // purged entry must join from a snapshot, which is not built yet)
+        // Snapshots record the engine's applied watermark every snapshotInterval entries; the log is then purged up to
+        // it, whatever the other members hold (a member down for long must not make the disk fill up), keeping the
+        // last snapshotInterval entries so that a member a little behind still catches up from the log. A member that
+        // needs a purged entry is told to install a snapshot (notification only: it fetches an engine dump from a peer
+        // over the internal API, see FluxStateMachine.notifyInstallSnapshotFromLeader).
         RaftServerConfigKeys.Snapshot.setAutoTriggerEnabled(properties, true);
         RaftServerConfigKeys.Snapshot.setAutoTriggerThreshold(properties, tuning.snapshotInterval());
-        RaftServerConfigKeys.Log.setPurgeGap(properties, Integer.MAX_VALUE);
-        RaftServerConfigKeys.Log.setPurgeUptoSnapshotIndex(properties, false);
+        RaftServerConfigKeys.Log.setPurgeUptoSnapshotIndex(properties, true);
+        RaftServerConfigKeys.Log.setPurgePreservationLogNum(properties, tuning.snapshotInterval());
+        RaftServerConfigKeys.Log.setPurgeGap(properties, (int) Math.min(Integer.MAX_VALUE, tuning.snapshotInterval()));
         RaftServerConfigKeys.Log.Appender.setInstallSnapshotEnabled(properties, false);
 
         // Commit latency: by default a leader appends a metadata entry (the new commit index) to its log after every
@@ -68,8 +75,9 @@ final class RaftSetup {
         int entryLimit = tuning.maxEntryBytes() + ENTRY_OVERHEAD;
         RaftServerConfigKeys.Log.Appender.setBufferByteLimit(properties, SizeInBytes.valueOf(entryLimit));
         RaftServerConfigKeys.Log.setWriteBufferSize(properties, SizeInBytes.valueOf(entryLimit + 8));
+        // a segment holds at least two of the largest entries; purging frees whole segments
         RaftServerConfigKeys.Log.setSegmentSizeMax(properties,
-                SizeInBytes.valueOf(Math.max(32L << 20, 2L * entryLimit)));
+                SizeInBytes.valueOf(Math.max(1L << 20, 2L * entryLimit)));
         GrpcConfigKeys.setMessageSizeMax(properties, SizeInBytes.valueOf(Math.max(64 << 20, entryLimit + (1 << 20))));
         return properties;
     }

@@ -147,6 +147,7 @@ public final class InternalApiServer implements AutoCloseable {
         private final ClusterTls tls;
         private final RefusalLog refusals;
         private final Map<String, Map<String, ApiHandler>> routes = new LinkedHashMap<>();
+        private final String instance = java.util.UUID.randomUUID().toString();
 
         private Builder(InetSocketAddress address, ClusterTls tls, RefusalLog refusals) {
             this.address = requireNonNull(address, "address is null");
@@ -154,7 +155,12 @@ public final class InternalApiServer implements AutoCloseable {
             this.refusals = requireNonNull(refusals, "refusals is null");
             route("GET", "/v1/whoami", exchange -> exchange.respondJson(200, WhoAmI.class,
                     new WhoAmI(exchange.remoteAddress().getAddress().getHostAddress(),
-                            exchange.remoteAddress().getPort())));
+                            exchange.remoteAddress().getPort(), instance)));
+        }
+
+        /** This server's random id, as {@code /v1/whoami} answers it. */
+        public String instance() {
+            return instance;
         }
 
         /**

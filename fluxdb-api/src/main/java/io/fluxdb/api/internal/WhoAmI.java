@@ -6,6 +6,8 @@ package io.fluxdb.api.internal;
  *
  * @param address the caller's IP address
  * @param port the caller's source port
+ * @param instance the answering server's random id, so that a node that asked itself (its own address is among those
+ *     it asks) can tell
  */
-public record WhoAmI(String address, int port) {
+public record WhoAmI(String address, int port, String instance) {
 }

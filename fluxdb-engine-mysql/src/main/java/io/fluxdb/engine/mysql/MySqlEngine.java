@@ -8,6 +8,7 @@ import io.fluxdb.engine.mysql.apply.Applier;
 import io.fluxdb.engine.mysql.apply.ApplyOptions;
 import io.fluxdb.engine.mysql.frontend.MySqlFrontEndFactory;
 import io.fluxdb.engine.mysql.snapshot.DumpLoader;
+import io.fluxdb.engine.mysql.snapshot.ForeignDataGuard;
 import io.fluxdb.engine.mysql.snapshot.MySqlDump;
 import io.fluxdb.engine.mysql.sql.MySqlStatementClassifier;
 import io.fluxdb.engine.spi.ApplyResult;
@@ -18,12 +19,14 @@ import io.fluxdb.engine.spi.EngineConfig;
 import io.fluxdb.engine.spi.EngineDump;
 import io.fluxdb.engine.spi.EngineHealth;
 import io.fluxdb.engine.spi.EngineInfo;
+import io.fluxdb.engine.spi.ForeignData;
 import io.fluxdb.engine.spi.FrontEnd;
 import io.fluxdb.engine.spi.LogEntryContent;
 import io.fluxdb.engine.spi.StatementClassifier;
 import io.fluxdb.testkit.MariaDbProcess;
 import java.io.IOException;
 import java.io.InputStream;
+import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.ResultSet;
@@ -90,9 +93,6 @@ public final class MySqlEngine implements Engine {
                     info = new EngineInfo(MySqlEngineFactory.NAME,
                             version.toLowerCase(java.util.Locale.ROOT).contains("mariadb") ? "MariaDB" : "MySQL", version);
                 }
-                if (config.initialDatabase().isPresent()) {
-                    s.execute("CREATE DATABASE IF NOT EXISTS `" + config.initialDatabase().get().replace("`", "``") + "`");
-                }
             }
         } catch (SQLException | RuntimeException e) {
             close();
@@ -100,6 +100,7 @@ public final class MySqlEngine implements Engine {
                     + " as " + config.adminUser() + ": " + e.getMessage(), e);
         }
         try {
+            createInitialDatabase();
             applier = new Applier(config, applyOptions);
             applier.start();
         } catch (RuntimeException e) {
@@ -258,6 +259,30 @@ public final class MySqlEngine implements Engine {
             throw new IOException("cannot connect to the engine to load a dump: " + e.getMessage(), e);
         }
         applier().reload();
+    }
+
+    /** Saves and removes data another cluster (or none) wrote, as {@link ForeignDataGuard} does. */
+    @Override
+    public Optional<ForeignData> adoptCluster(String clusterId, Path backupDirectory) {
+        requireNonNull(clusterId, "clusterId is null");
+        requireNonNull(backupDirectory, "backupDirectory is null");
+        Optional<ForeignData> found = ForeignDataGuard.check(applier(), this::directConnection, clusterId,
+                backupDirectory, config.adminUser());
+        if (found.isPresent()) {
+            createInitialDatabase(); // every node creates it at start, outside the log: the cluster's entries use it
+        }
+        return found;
+    }
+
+    private void createInitialDatabase() {
+        if (config.initialDatabase().isEmpty()) {
+            return;
+        }
+        try (Connection c = admin.getConnection(); Statement s = c.createStatement()) {
+            s.execute("CREATE DATABASE IF NOT EXISTS `" + config.initialDatabase().get().replace("`", "``") + "`");
+        } catch (SQLException e) {
+            throw new IllegalStateException("cannot create the initial database: " + e.getMessage(), e);
+        }
     }
 
     /** A connection of its own (not pooled): a dump or a load holds it for minutes. */

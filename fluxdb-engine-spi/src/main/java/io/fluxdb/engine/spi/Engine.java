@@ -108,6 +108,21 @@ public interface Engine extends AutoCloseable {
     default void joinCluster() {
     }
 
+    /**
+     * Called once before the node joins a multi-node cluster, after {@link #start()}: makes sure the engine's data
+     * belongs to the cluster {@code clusterId}. User data the cluster's log did not write (the engine had no FluxDB
+     * bookkeeping before this start, or the bookkeeping of another cluster) is never merged: it is written to a file
+     * in {@code backupDirectory}, removed from the engine together with the bookkeeping, and the node then re-syncs
+     * from the cluster (from a snapshot when the log no longer holds everything). Records {@code clusterId} for the
+     * next start.
+     *
+     * @return what was found and saved; empty when the data belongs to this cluster or there is none
+     * @throws IllegalStateException if the engine fails; nothing was removed unless the backup was complete
+     */
+    default java.util.Optional<ForeignData> adoptCluster(String clusterId, java.nio.file.Path backupDirectory) {
+        return java.util.Optional.empty();
+    }
+
     /** The highest log index recorded as applied, or 0 when none is. */
     long lastAppliedIndex();
 

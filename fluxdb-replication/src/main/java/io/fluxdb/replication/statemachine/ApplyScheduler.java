@@ -23,6 +23,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Supplier;
@@ -92,6 +93,9 @@ public final class ApplyScheduler implements AutoCloseable {
      */
     private long epoch;
     private volatile boolean closed;
+    /** How many {@link #hold} calls are in effect; while any is, no entry above {@link #holdLimit} starts. */
+    private int holds;
+    private long holdLimit;
 
     /**
      * @param engine the started engine
@@ -215,6 +219,84 @@ public final class ApplyScheduler implements AutoCloseable {
         });
     }
 
+    /**
+     * Holds applying back at a point: entries already started (and those before them) finish, no later one starts,
+     * until the hold is closed. Returns once nothing runs, so the engine then holds exactly the entries up to the
+     * returned watermark (and, on a leader, transactions its own clients committed, which the engine records as such).
+     * For a consistent dump; keep the hold short, since the log's entries wait meanwhile.
+     *
+     * @throws TimeoutException if the engine does not get there within {@code timeout} (the hold is then released)
+     */
+    public Hold hold(Duration timeout) throws InterruptedException, TimeoutException {
+        requireNonNull(timeout, "timeout is null");
+        long deadline = System.nanoTime() + timeout.toNanos();
+        locked(() -> {
+            if (holds++ == 0) {
+                long limit = watermark.index();
+                for (ApplyItem item : queue) {
+                    if (item.state != State.QUEUED || item.serial) {
+                        limit = Math.max(limit, item.index);
+                    }
+                }
+                holdLimit = limit;
+            }
+        });
+        boolean held = false;
+        try {
+            while (true) {
+                Watermark quiet = locked(() -> closed || failure != null || active > 0 || termCheckRunning
+                        || queue.stream().anyMatch(item -> item.index <= holdLimit && !item.isMarker())
+                        ? null : watermark);
+                if (closed || failure != null) {
+                    throw new IllegalStateException("applying stopped: " + (closed ? "closed" : failure));
+                }
+                if (quiet != null) {
+                    held = true;
+                    return new Hold(quiet);
+                }
+                if (System.nanoTime() > deadline) {
+                    throw new TimeoutException("entries still applying after " + timeout);
+                }
+                // a short poll: the hold is rare (a dump) and brief, so it needs no signal from every state change
+                Thread.sleep(5);
+            }
+        } finally {
+            if (!held) {
+                release();
+            }
+        }
+    }
+
+    /** A {@link #hold} in effect; closing it lets applying go on. */
+    public final class Hold implements AutoCloseable {
+        private final Watermark watermark;
+        private boolean released;
+
+        private Hold(Watermark watermark) {
+            this.watermark = watermark;
+        }
+
+        /** Everything up to here is applied, and nothing after it. */
+        public Watermark watermark() {
+            return watermark;
+        }
+
+        @Override
+        public void close() {
+            if (!released) {
+                released = true;
+                release();
+            }
+        }
+    }
+
+    private void release() {
+        locked(() -> {
+            holds--;
+            pump();
+        });
+    }
+
     /** How far this node has applied. */
     public Watermark watermark() {
         return watermark;
@@ -286,7 +368,7 @@ public final class ApplyScheduler implements AutoCloseable {
         }
         if (head.term > resolvedTerm) {
             // every entry of older terms is applied: settle what they left open before anything newer runs
-            if (!termCheckRunning && active == 0) {
+            if (!termCheckRunning && active == 0 && !heldBack(head)) {
                 startTermCheck(head.term);
             }
             return;
@@ -301,7 +383,7 @@ public final class ApplyScheduler implements AutoCloseable {
         // entries far behind the first cannot commit before it anyway: looking further only costs time per pump
         int lookAhead = 4 * maxParallel + 64;
         for (ApplyItem item : queue) {
-            if (item.term > resolvedTerm || lookAhead-- == 0) {
+            if (item.term > resolvedTerm || lookAhead-- == 0 || heldBack(item)) {
                 return;
             }
             if (item.isMarker()) {
@@ -332,6 +414,11 @@ public final class ApplyScheduler implements AutoCloseable {
             long started = epoch;
             workers.execute(() -> execute(item, started));
         }
+    }
+
+    /** Whether a {@link #hold} keeps {@code item} from starting. */
+    private boolean heldBack(ApplyItem item) {
+        return holds > 0 && item.index > holdLimit;
     }
 
     private void startCommit(ApplyItem item) {

@@ -5,7 +5,10 @@ import static java.util.Objects.requireNonNull;
 import io.fluxdb.engine.spi.Engine;
 import io.fluxdb.replication.log.EntryEnvelope;
 import io.fluxdb.replication.log.LogEntryCodec;
+import io.fluxdb.replication.snapshot.SnapshotHeader;
+import io.fluxdb.replication.snapshot.SnapshotSource;
 import java.io.IOException;
+import java.io.OutputStream;
 import java.nio.ByteBuffer;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
@@ -28,6 +31,7 @@ import org.apache.ratis.statemachine.StateMachineStorage;
 import org.apache.ratis.statemachine.TransactionContext;
 import org.apache.ratis.statemachine.impl.BaseStateMachine;
 import org.apache.ratis.thirdparty.com.google.protobuf.ByteString;
+import org.apache.ratis.util.LifeCycle;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -35,7 +39,8 @@ import org.slf4j.LoggerFactory;
  * The Ratis state machine of a FluxDB node. It decodes each committed entry and hands it to the
  * {@link ApplyScheduler}; Ratis' apply thread never waits for the engine, so an entry counts as applied for Ratis
  * (and its submitter hears that it is committed) as soon as it is queued. The engine is the state, so a snapshot only
- * records the engine's applied watermark ({@link WatermarkSnapshots}).
+ * records the engine's applied watermark ({@link WatermarkSnapshots}); a node that needs entries the log no longer
+ * holds loads an engine dump from a peer instead ({@link #notifyInstallSnapshotFromLeader}).
  *
  * <p>A corrupt entry throws {@link IllegalStateException} from {@link #applyTransaction}, which makes Ratis close
  * the server: a node must not guess its way past an entry it cannot read.
@@ -55,6 +60,7 @@ public final class FluxStateMachine extends BaseStateMachine {
     private final LocalSubmissions submissions;
     private final ByteString localClientId;
     private final WatermarkSnapshots snapshots = new WatermarkSnapshots();
+    private final SnapshotInstaller installer;
 
     private volatile SnapshotInfo trusted;
     private volatile ApplyScheduler scheduler;
@@ -73,6 +79,7 @@ public final class FluxStateMachine extends BaseStateMachine {
         this.submissions = requireNonNull(submissions, "submissions is null");
         this.onChange = requireNonNull(onChange, "onChange is null");
         this.localClientId = submissions.clientId().toByteString();
+        this.installer = new SnapshotInstaller(engine, snapshots, localNodeId);
     }
 
     /** The scheduler; available once Ratis has initialized this state machine (during server start). */
@@ -93,6 +100,7 @@ public final class FluxStateMachine extends BaseStateMachine {
     public void initialize(RaftServer server, RaftGroupId groupId, RaftStorage storage) throws IOException {
         super.initialize(server, groupId, storage);
         snapshots.init(storage);
+        installer.checkNotInterrupted();
         SnapshotInfo latest = snapshots.getLatestSnapshot();
         long engineApplied = engine.lastAppliedIndex();
         if (latest != null && latest.getIndex() > engineApplied) {
@@ -111,6 +119,10 @@ public final class FluxStateMachine extends BaseStateMachine {
         scheduler = new ApplyScheduler(engine, localNodeId, start, settings, timer, callbacks, onChange);
         log.info("{} - log resumes after index {}; the engine has applied up to {}", localNodeId, start.index(),
                 engineApplied);
+        if (getLifeCycleState() == LifeCycle.State.NEW) {
+            getLifeCycle().transition(LifeCycle.State.STARTING);
+            getLifeCycle().transition(LifeCycle.State.RUNNING);
+        }
     }
 
     @Override
@@ -232,15 +244,99 @@ public final class FluxStateMachine extends BaseStateMachine {
         onChange.run();
     }
 
+    /**
+     * The leader no longer holds the log entries this node needs next (it purged them once a snapshot covered them):
+     * this node loads a dump from an up-to-date peer ({@link SnapshotInstaller}) and continues the log after it.
+     * Ratis then pauses this state machine and calls {@link #reinitialize()}.
+     */
     @Override
     public CompletableFuture<TermIndex> notifyInstallSnapshotFromLeader(RoleInfoProto roleInfo,
             TermIndex firstTermIndexInLog) {
-        // log entries are never purged, so a leader asks for this only if it lost log entries it must still have
-        log.error("{} - the leader can no longer send log entries from index {} and asks this node to install a "
-                + "snapshot; joining from a snapshot is not yet built", localNodeId, firstTermIndexInLog);
-        return CompletableFuture.failedFuture(new IllegalStateException(
-                "joining from a snapshot is not yet built (first index in the leader's log: " + firstTermIndexInLog
-                        + ")"));
+        long applied = scheduler == null ? RaftLog.INVALID_LOG_INDEX : scheduler.watermark().index();
+        if (firstTermIndexInLog == null || firstTermIndexInLog.getIndex() <= applied + 1) {
+            // Ratis asks every node that joins, whatever it lacks; the leader's log still holds every entry this
+            // node lacks (a young cluster, or a node that comes back with most of the data), so "no snapshot" lets
+            // the leader send them, cheaper than a whole dump
+            log.info("{} - the leader's log starts at {} and this node has applied up to {}: catching up from the log",
+                    localNodeId, firstTermIndexInLog, applied);
+            return CompletableFuture.completedFuture(null);
+        }
+        Optional<String> leader = Optional.of(roleInfo)
+                .filter(RoleInfoProto::hasFollowerInfo)
+                .map(r -> r.getFollowerInfo().getLeaderInfo().getId().getId().toStringUtf8())
+                .filter(id -> !id.isEmpty());
+        long minIndex = firstTermIndexInLog.getIndex() - 1;
+        log.info("{} - the leader's log starts at {}: installing a snapshot at index {} or later", localNodeId,
+                firstTermIndexInLog, minIndex);
+        CompletableFuture<TermIndex> installed = new CompletableFuture<>();
+        Thread.ofVirtual().name("fluxdb-snapshot-install").start(() -> {
+            try {
+                SnapshotHeader header = installer.install(scheduler(), minIndex, leader);
+                installed.complete(TermIndex.valueOf(header.term(), header.index()));
+            } catch (Throwable t) {
+                log.warn("{} - installing a snapshot failed, the leader will ask again: {}", localNodeId, t.toString());
+                installed.completeExceptionally(t);
+            } finally {
+                onChange.run();
+            }
+        });
+        return installed;
+    }
+
+    /** Runs after Ratis paused this state machine (see {@code StateMachineUpdater}); part of installing a snapshot. */
+    @Override
+    public void pause() {
+        if (getLifeCycleState() == LifeCycle.State.RUNNING) {
+            getLifeCycle().transition(LifeCycle.State.PAUSING);
+            getLifeCycle().transition(LifeCycle.State.PAUSED);
+        }
+    }
+
+    /**
+     * After a snapshot is installed: applying resumes after the snapshot's watermark, with a new scheduler (the old
+     * one held every entry back since the install began, and is closed).
+     */
+    @Override
+    public void reinitialize() throws IOException {
+        SnapshotInfo latest = snapshots.getLatestSnapshot();
+        if (latest == null) {
+            throw new IOException("reinitialize without an installed snapshot");
+        }
+        ApplyScheduler old = scheduler;
+        trusted = latest;
+        setLastAppliedTermIndex(latest.getTermIndex());
+        scheduler = new ApplyScheduler(engine, localNodeId,
+                new ApplyScheduler.Watermark(latest.getTerm(), latest.getIndex()), settings, timer, callbacks, onChange);
+        if (old != null) {
+            old.close();
+        }
+        if (getLifeCycleState() == LifeCycle.State.PAUSED) {
+            getLifeCycle().transition(LifeCycle.State.STARTING);
+            getLifeCycle().transition(LifeCycle.State.RUNNING);
+        }
+        log.info("{} - snapshot installed: the log resumes after index {} (term {})", localNodeId, latest.getIndex(),
+                latest.getTerm());
+        onChange.run();
+    }
+
+    /** Where this node gets a snapshot when it must install one; set once the server knows its peers. */
+    public void snapshotSource(SnapshotSource source) {
+        installer.source(source);
+    }
+
+    /** Whether this node is loading a snapshot now. */
+    public boolean installingSnapshot() {
+        return installer.running();
+    }
+
+    /**
+     * Writes a snapshot of this node for a peer: holds applying back while the engine opens its dump, so the dump
+     * holds exactly the entries up to the watermark in its {@link SnapshotHeader}, then streams it.
+     *
+     * @throws SnapshotUnavailableException if this node has not applied up to {@code minIndex}, or cannot dump now
+     */
+    public void writeSnapshot(OutputStream out, long minIndex) throws IOException {
+        SnapshotWriter.write(scheduler(), engine, out, minIndex);
     }
 
     @Override

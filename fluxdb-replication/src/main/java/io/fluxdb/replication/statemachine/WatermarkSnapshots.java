@@ -56,6 +56,11 @@ final class WatermarkSnapshots implements StateMachineStorage {
         latest = findLatest().orElse(null);
     }
 
+    /** Where the snapshot files are; valid after {@link #init}. */
+    Path directory() {
+        return dir;
+    }
+
     @Override
     public SnapshotInfo getLatestSnapshot() {
         return latest;

@@ -71,6 +71,36 @@ class ApplySchedulerTest {
     }
 
     @Test
+    void aHoldLetsStartedEntriesFinishAndStartsNoneAfterThemUntilReleased() throws Exception {
+        scheduler.enqueueMarker(1, 0);
+        scheduler.enqueueEntry(1, 1, envelope(0, transaction(PEER, "sleep 150", "put a 1")), false);
+        await().atMost(Duration.ofSeconds(5)).until(() -> scheduler.inFlight() == 1);
+        try (ApplyScheduler.Hold hold = scheduler.hold(Duration.ofSeconds(5))) {
+            // entry 1 was running: the hold waited for it
+            assertThat(hold.watermark()).isEqualTo(new Watermark(1, 1));
+            scheduler.enqueueEntry(1, 2, envelope(1, transaction(PEER, "put b 2")), false);
+            CompletableFuture<Void> second = scheduler.awaitApplied(2);
+            assertThatThrownBy(() -> second.get(300, TimeUnit.MILLISECONDS))
+                    .isInstanceOf(java.util.concurrent.TimeoutException.class);
+            assertThat(engine.value("b")).isEmpty();
+        }
+        awaitApplied(2);
+        assertThat(engine.value("b")).contains("2");
+    }
+
+    @Test
+    void aHoldThatCannotGetQuietInTimeIsReleased() throws Exception {
+        scheduler.enqueueMarker(1, 0);
+        scheduler.enqueueEntry(1, 1, envelope(0, transaction(PEER, "sleep 1000", "put a 1")), false);
+        await().atMost(Duration.ofSeconds(5)).until(() -> scheduler.inFlight() == 1);
+        assertThatThrownBy(() -> scheduler.hold(Duration.ofMillis(100)))
+                .isInstanceOf(java.util.concurrent.TimeoutException.class);
+        scheduler.enqueueEntry(1, 2, envelope(1, transaction(PEER, "put b 2")), false);
+        awaitApplied(2);
+        assertThat(engine.value("b")).contains("2");
+    }
+
+    @Test
     void anEntryExecutesOnlyAfterEverythingUpToItsLastCommittedHasCommitted() throws Exception {
         scheduler.enqueueMarker(1, 0);
         scheduler.enqueueEntry(1, 1, envelope(0, transaction(PEER, "sleep 100", "put a 1")), false);

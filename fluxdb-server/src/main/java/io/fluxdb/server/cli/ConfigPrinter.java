@@ -66,6 +66,8 @@ final class ConfigPrinter implements NodeLauncher, DevLauncher {
         lines.add("CONSISTENCY=" + cluster.consistency());
         lines.add("BOOTSTRAP_EXPECT=" + (cluster.bootstrapExpect().isPresent()
                 ? Integer.toString(cluster.bootstrapExpect().getAsInt()) : "(instances of the app specification)"));
+        lines.add("ADVERTISE_ADDRESS=" + cluster.advertiseAddress().orElse(""));
+        lines.add("MEMBER_REMOVE_AFTER=" + duration(cluster.memberRemoveAfter()));
         lines.add("CLIENT_APPNAME=" + c.access().clientAppName().orElse(""));
         lines.add("WHITELIST=" + c.access().whitelist());
         lines.add("AUTH_MASTER_ONLY=" + c.access().authMasterOnly());

@@ -112,6 +112,16 @@ final class NodeOptions {
             description = "Nodes that must be present before a new cluster forms (env BOOTSTRAP_EXPECT; default: 1 + the number of PEERS).")
     String bootstrapExpect;
 
+    @Option(names = "--advertise-address", paramLabel = "HOST",
+            description = "Address peers reach this node at (env ADVERTISE_ADDRESS; default: learned from a peer, or"
+                    + " BIND_ADDRESS outside Flux).")
+    String advertiseAddress;
+
+    @Option(names = "--member-remove-after", paramLabel = "DURATION",
+            description = "How long a member may be missing from discovery before the leader removes it"
+                    + " (env MEMBER_REMOVE_AFTER; default 5m).")
+    String memberRemoveAfter;
+
     @Option(names = "--data-dir", paramLabel = "DIR", description = "Operator state directory (env FLUXDB_DATA_DIR; default ./fluxdb-data).")
     String dataDir;
 
@@ -207,6 +217,9 @@ final class NodeOptions {
         boolean multiNode = app.isPresent() || r.isSet(DB_APPNAME, appName) || peerList == null || !peerList.isEmpty();
         problem(r, CLUSTER_SECRET, ClusterConfig.secretProblem(multiNode, secret));
         OptionalInt bootstrap = bootstrapExpect(r, app.isPresent(), peerList, expect);
+        Optional<String> advertise = r.find(ADVERTISE_ADDRESS, advertiseAddress, ConfigValues::parseHost);
+        Duration removeAfter = r.get(MEMBER_REMOVE_AFTER, memberRemoveAfter, ConfigValues::parseDuration,
+                ClusterConfig.DEFAULT_MEMBER_REMOVE_AFTER);
 
         Optional<String> clientApp = r.find(CLIENT_APPNAME, clientAppName, ConfigValues::parseAppName);
         List<IpRange> allowed = r.list(WHITELIST, whitelist, IpRange::parse, AddressMatcher.parse(AccessConfig.DEFAULT_WHITELIST).ranges());
@@ -229,7 +242,7 @@ final class NodeOptions {
         return new NodeConfig(
                 new EngineConfig(engineName, endpoint, user, password, initDatabase, selectInit, startWait),
                 new ListenConfig(bind, clientPort, apiListen, apiAdvertised, raft, ui),
-                new ClusterConfig(app, peerList, secret, fluxos, readConsistency, bootstrap),
+                new ClusterConfig(app, peerList, secret, fluxos, readConsistency, bootstrap, advertise, removeAfter),
                 new AccessConfig(new AddressMatcher(allowed), clientApp, masterOnly),
                 new ProxyConfig(connections, idle, packet, infile, tls, connect, threads, frontDoor),
                 data,

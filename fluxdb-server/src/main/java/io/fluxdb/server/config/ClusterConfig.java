@@ -3,6 +3,7 @@ package io.fluxdb.server.config;
 import static java.util.Objects.requireNonNull;
 
 import java.net.URI;
+import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 import java.util.OptionalInt;
@@ -19,6 +20,10 @@ import java.util.OptionalInt;
  * @param consistency the default read consistency ({@code CONSISTENCY})
  * @param bootstrapExpect how many nodes must be present before a new cluster forms
  *     ({@code BOOTSTRAP_EXPECT}); empty on Flux means the app specification's instance count
+ * @param advertiseAddress the address peers reach this node at ({@code ADVERTISE_ADDRESS}); empty means: learn it
+ *     (see docs/operations.md, "Joining and leaving")
+ * @param memberRemoveAfter how long a member may be missing from discovery before the leader removes it
+ *     ({@code MEMBER_REMOVE_AFTER})
  */
 public record ClusterConfig(
         Optional<String> appName,
@@ -26,11 +31,14 @@ public record ClusterConfig(
         Optional<Secret> secret,
         URI fluxosApi,
         Consistency consistency,
-        OptionalInt bootstrapExpect) {
+        OptionalInt bootstrapExpect,
+        Optional<String> advertiseAddress,
+        Duration memberRemoveAfter) {
     public static final URI DEFAULT_FLUXOS_API = URI.create("https://api.runonflux.io");
     public static final int DEFAULT_PEER_API_PORT = ListenConfig.DEFAULT_API_PORT;
     /** 16 characters: a 64-bit random value in hex, the least worth guessing over a network. */
     public static final int MIN_SECRET_LENGTH = 16;
+    public static final Duration DEFAULT_MEMBER_REMOVE_AFTER = Duration.ofMinutes(5);
 
     public ClusterConfig {
         requireNonNull(appName, "appName is null");
@@ -39,6 +47,11 @@ public record ClusterConfig(
         requireNonNull(fluxosApi, "fluxosApi is null");
         requireNonNull(consistency, "consistency is null");
         requireNonNull(bootstrapExpect, "bootstrapExpect is null");
+        requireNonNull(advertiseAddress, "advertiseAddress is null");
+        requireNonNull(memberRemoveAfter, "memberRemoveAfter is null");
+        if (memberRemoveAfter.isNegative() || memberRemoveAfter.isZero()) {
+            throw new IllegalArgumentException("memberRemoveAfter: " + memberRemoveAfter + " (expected: > 0)");
+        }
         appName.ifPresent(ConfigValues::parseAppName);
         ConfigValues.parseHttpUrl(fluxosApi.toString());
         boolean multiNode = appName.isPresent() || !peers.isEmpty();
@@ -46,6 +59,19 @@ public record ClusterConfig(
         if (problem != null) throw new IllegalArgumentException("secret: " + problem);
         problem = bootstrapProblem(appName.isPresent(), peers.size(), bootstrapExpect);
         if (problem != null) throw new IllegalArgumentException("bootstrapExpect: " + problem);
+    }
+
+    /** A configuration that learns its address and removes members after {@link #DEFAULT_MEMBER_REMOVE_AFTER}. */
+    public ClusterConfig(Optional<String> appName, List<HostPort> peers, Optional<Secret> secret, URI fluxosApi,
+            Consistency consistency, OptionalInt bootstrapExpect) {
+        this(appName, peers, secret, fluxosApi, consistency, bootstrapExpect, Optional.empty(),
+                DEFAULT_MEMBER_REMOVE_AFTER);
+    }
+
+    /** This configuration with another peer list. */
+    public ClusterConfig withPeers(List<HostPort> value) {
+        return new ClusterConfig(appName, value, secret, fluxosApi, consistency, bootstrapExpect, advertiseAddress,
+                memberRemoveAfter);
     }
 
     /** Whether other nodes may exist: an app name to discover them, or a static peer list. */

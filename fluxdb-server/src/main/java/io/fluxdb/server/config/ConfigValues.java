@@ -234,4 +234,19 @@ public final class ConfigValues {
         return IpAddresses.parse(text).orElseThrow(() ->
                 new IllegalArgumentException("'" + text + "' is not an IP address (e.g. 0.0.0.0, 127.0.0.1 or ::)"));
     }
+
+    /** A host name or IP address without a port, as peers reach a node ({@code ADVERTISE_ADDRESS}). */
+    public static String parseHost(String text) {
+        requireNonNull(text, "text is null");
+        String s = text.strip();
+        if (s.isEmpty() || s.length() > 253 || !s.chars().allMatch(c -> Character.isLetterOrDigit(c) && c < 0x80
+                || c == '.' || c == '-' || c == ':')) {
+            throw new IllegalArgumentException("'" + text + "' is not a host name or IP address (e.g. 203.0.113.7)");
+        }
+        if (s.indexOf(':') >= 0 && IpAddresses.parse(s).isEmpty()) {
+            throw new IllegalArgumentException("'" + text + "' is a host with a port or a bad IPv6 address; give the"
+                    + " address alone");
+        }
+        return s;
+    }
 }

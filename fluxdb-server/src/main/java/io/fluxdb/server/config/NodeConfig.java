@@ -30,4 +30,9 @@ public record NodeConfig(
         requireNonNull(dataDir, "dataDir is null");
         requireNonNull(logLevel, "logLevel is null");
     }
+
+    /** This configuration with another cluster section. */
+    public NodeConfig withCluster(ClusterConfig value) {
+        return new NodeConfig(engine, listen, value, access, proxy, dataDir, logLevel);
+    }
 }

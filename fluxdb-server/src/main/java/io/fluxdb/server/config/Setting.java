@@ -38,6 +38,8 @@ public enum Setting {
     CLUSTER_SECRET("--cluster-secret"),
     CONSISTENCY("--consistency"),
     BOOTSTRAP_EXPECT("--bootstrap-expect"),
+    ADVERTISE_ADDRESS("--advertise-address"),
+    MEMBER_REMOVE_AFTER("--member-remove-after"),
     FLUXDB_DATA_DIR("--data-dir"),
     /** The original called it {@code DB_TYPE} (and knew only {@code mysql}). */
     ENGINE("--engine", "DB_TYPE"),

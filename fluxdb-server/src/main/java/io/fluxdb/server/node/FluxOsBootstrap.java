@@ -2,13 +2,14 @@ package io.fluxdb.server.node;
 
 import static java.util.Objects.requireNonNull;
 
+import io.fluxdb.api.internal.InternalApiClient;
+import io.fluxdb.api.internal.NodeInfo;
 import io.fluxdb.discovery.DiscoveryException;
 import io.fluxdb.discovery.DiscoveryService;
 import io.fluxdb.discovery.Peer;
 import io.fluxdb.discovery.fluxos.FluxOsClient;
 import io.fluxdb.discovery.fluxos.FluxOsPeerSource;
 import io.fluxdb.discovery.fluxos.RetryPolicy;
-import io.fluxdb.server.config.ClusterConfig;
 import io.fluxdb.server.config.HostPort;
 import io.fluxdb.server.config.NodeConfig;
 import java.io.IOException;
@@ -24,14 +25,14 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The initial Raft group of a cluster on Flux ({@code DB_APPNAME}): the app's instances as FluxOS lists them, once as
- * many are listed as the cluster is to have ({@code BOOTSTRAP_EXPECT}, else the app specification's
- * {@code instances}). Every node takes the same group from the same list: the expected number of instances with the
- * lowest addresses. The group is written to the data directory, so a restarted node uses the group it started with
- * whatever FluxOS lists then.
- *
- * <p>A node must know which instance it is: its {@code BIND_ADDRESS}, or an instance address that is one of this
- * machine's. Joining a running cluster, and removing instances that went away, are not built yet.
+ * How a node on Flux ({@code DB_APPNAME}) enters its cluster. A new cluster's initial Raft group is the app's
+ * instances as FluxOS lists them, once as many are listed as the cluster is to have ({@code BOOTSTRAP_EXPECT}, else
+ * the app specification's {@code instances}): every node takes the same group from the same list, the expected number
+ * of instances with the lowest addresses. Before deciding, and while it waits, a node asks the listed instances'
+ * internal API whether a cluster runs already; if one does, the node joins it instead (a node that appears later, or
+ * that was not among the first instances). The group is written to the data directory, so a restarted node uses the
+ * group it started with whatever FluxOS lists then; a node whose address is not in its stored group (it joined later,
+ * or it came back with a new address) joins again, with its stored state.
  */
 final class FluxOsBootstrap {
     private static final Logger log = LoggerFactory.getLogger(FluxOsBootstrap.class);
@@ -43,56 +44,84 @@ final class FluxOsBootstrap {
     private FluxOsBootstrap() {}
 
     /**
-     * The configuration with {@code PEERS} filled from FluxOS: the group stored at an earlier start, or one decided
-     * now, waiting (logging progress) until enough instances are listed.
+     * How this node enters its cluster: the group stored at an earlier start, a running cluster to join, or a group
+     * decided now, waiting (logging progress) until enough instances are listed.
      *
+     * @param self the address peers reach this node at
      * @param pollInterval how often FluxOS is asked while waiting
      */
-    static NodeConfig resolve(NodeConfig config, Duration pollInterval) throws InterruptedException, IOException {
-        ClusterConfig cluster = config.cluster();
-        String app = cluster.appName().orElseThrow();
+    static ClusterEntry resolve(NodeConfig config, String self, InternalApiClient client, Duration pollInterval)
+            throws InterruptedException, IOException {
+        String app = config.cluster().appName().orElseThrow();
         Path stored = config.dataDir().resolve(GROUP_FILE);
-        boolean decided = Files.exists(stored);
-        List<HostPort> group = decided ? read(stored) : decide(config, app, pollInterval);
-        NodeConfig resolved = new NodeConfig(config.engine(), config.listen(), new ClusterConfig(cluster.appName(), group,
-                cluster.secret(), cluster.fluxosApi(), cluster.consistency(), cluster.bootstrapExpect()),
-                config.access(), config.proxy(), config.dataDir(), config.logLevel());
-        ClusterMembers members = ClusterMembers.of(resolved);
-        if (members.members().size() != group.size()) {
-            throw new IllegalStateException(app + ": this node (" + members.localNodeId() + ") is not in the initial"
-                    + " group " + group + ", the first " + group.size() + " instances FluxOS lists; joining a running"
-                    + " cluster is not yet built");
+        HostPort me = new HostPort(self, ClusterMembers.apiPort(config.listen()));
+        if (Files.exists(stored)) {
+            List<HostPort> group = read(stored);
+            if (group.contains(me)) {
+                log.info("{} - using the group decided at first start: {}", app, group);
+                return new ClusterEntry(config.withCluster(config.cluster().withPeers(group)), false);
+            }
+            log.info("{} - this node ({}) is not in its stored group {}: it joined later or its address changed; it"
+                    + " joins the cluster again with its stored state", app, self, group);
+            return ClusterEntry.running(client, group, me).map(r -> ClusterEntry.joining(config, r))
+                    .orElseGet(() -> new ClusterEntry(config.withCluster(config.cluster().withPeers(group)), true));
         }
-        if (decided) {
-            log.info("{} - using the group decided at first start: {}", app, group);
-        } else {
-            Files.createDirectories(config.dataDir());
-            Files.writeString(stored, String.join("\n", group.stream().map(HostPort::toString).toList()) + "\n",
-                    StandardCharsets.UTF_8);
-        }
-        return resolved;
+        ClusterEntry entry = decide(config, app, me, client, pollInterval);
+        Files.createDirectories(config.dataDir());
+        Files.writeString(stored, String.join("\n", entry.config().cluster().peers().stream()
+                .map(HostPort::toString).toList()) + "\n", StandardCharsets.UTF_8);
+        return entry;
     }
 
-    private static List<HostPort> decide(NodeConfig config, String app, Duration pollInterval) throws InterruptedException {
+    /** The group stored at an earlier start, or none. */
+    static List<HostPort> stored(NodeConfig config) {
+        Path stored = config.dataDir().resolve(GROUP_FILE);
+        try {
+            return Files.exists(stored) ? read(stored) : List.of();
+        } catch (IOException e) {
+            return List.of();
+        }
+    }
+
+    private static ClusterEntry decide(NodeConfig config, String app, HostPort me, InternalApiClient client,
+            Duration pollInterval) throws InterruptedException {
         FluxOsPeerSource source = peerSource(config);
         int expected = expected(config, source, app, pollInterval);
         DiscoveryService discovery = new DiscoveryService(source, pollInterval);
         long nextProgress = 0;
+        boolean saidOutside = false;
         while (true) {
-            Optional<List<Peer>> peers = discovery.poll();
-            List<Peer> listed = peers.orElse(List.of());
+            List<HostPort> listed = discovery.poll().orElse(List.of()).stream()
+                    .sorted(Comparator.comparing(Peer::host, FluxOsBootstrap::compareAddresses))
+                    .map(p -> new HostPort(p.host(), p.port()))
+                    .toList();
+            Optional<NodeInfo> running = ClusterEntry.running(client, listed, me);
+            if (running.isPresent()) {
+                if (ClusterEntry.isMember(running.get(), me.host(), config)) {
+                    ClusterEntry entry = ClusterEntry.joining(config, running.get());
+                    log.info("{} - {} runs the cluster, which lists this node: group {}", app,
+                            running.get().nodeId(), entry.config().cluster().peers());
+                    return new ClusterEntry(entry.config(), false);
+                }
+                log.info("{} - {} runs the cluster already: this node joins it", app, running.get().nodeId());
+                return ClusterEntry.joining(config, running.get());
+            }
             if (listed.size() >= expected) {
-                List<HostPort> group = listed.stream()
-                        .sorted(Comparator.comparing(Peer::host, FluxOsBootstrap::compareAddresses))
-                        .limit(expected)
-                        .map(p -> new HostPort(p.host(), p.port()))
-                        .toList();
-                log.info("{} - {} of {} instances listed: the initial group is {}", app, listed.size(), expected, group);
-                return group;
+                List<HostPort> group = listed.subList(0, expected);
+                if (group.contains(me)) {
+                    log.info("{} - {} of {} instances listed: the initial group is {}", app, listed.size(), expected,
+                            group);
+                    return new ClusterEntry(config.withCluster(config.cluster().withPeers(group)), false);
+                }
+                if (!saidOutside) {
+                    log.info("{} - this node ({}) is not among the first {} instances {}: it waits for them to form"
+                            + " the cluster, then joins it", app, me.host(), expected, group);
+                    saidOutside = true;
+                }
             }
             if (System.nanoTime() >= nextProgress) {
                 log.info("{} - waiting until {} instances are listed before forming the cluster; listed now: {}", app,
-                        expected, listed.stream().map(Peer::host).toList());
+                        expected, listed.stream().map(HostPort::host).toList());
                 nextProgress = System.nanoTime() + PROGRESS_INTERVAL.toNanos();
             }
             Thread.sleep(pollInterval);
@@ -101,8 +130,7 @@ final class FluxOsBootstrap {
 
     /** The app's instances as FluxOS lists them, each on this node's internal API port (as peers reach it). */
     static FluxOsPeerSource peerSource(NodeConfig config) {
-        int apiPort = config.listen().apiAdvertisedPort() != 0 ? config.listen().apiAdvertisedPort()
-                : config.listen().apiListenPort();
+        int apiPort = ClusterMembers.apiPort(config.listen());
         FluxOsClient client = FluxOsClient.create(config.cluster().fluxosApi().toString(), API_TIMEOUT, RetryPolicy.DEFAULT);
         return new FluxOsPeerSource(client, config.cluster().appName().orElseThrow(), apiPort);
     }

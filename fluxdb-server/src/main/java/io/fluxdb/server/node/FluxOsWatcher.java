@@ -4,11 +4,11 @@ import static java.util.Objects.requireNonNull;
 
 import io.fluxdb.discovery.DiscoveryService;
 import io.fluxdb.discovery.Peer;
-import io.fluxdb.server.config.HostPort;
 import io.fluxdb.server.config.NodeConfig;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.function.Function;
@@ -18,30 +18,32 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Keeps asking FluxOS for the app's instances while a node on Flux runs: their static-IP flag and uptime go into
- * {@code /status}, and an instance FluxOS lists outside the cluster's group, or a member it no longer lists, is
- * logged once per change (adding and removing members is not built yet).
+ * {@code /status}, and the leader removes members FluxOS stops listing ({@link Membership}). A change in the list is
+ * logged once.
  */
 final class FluxOsWatcher implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(FluxOsWatcher.class);
-    /** Asked this rarely once the cluster runs: only status details and log lines depend on it. */
-    static final Duration INTERVAL = Duration.ofMinutes(1);
+    /** Asked at most this rarely once the cluster runs. */
+    static final Duration MAX_INTERVAL = Duration.ofMinutes(1);
 
     private final DiscoveryService discovery;
-    private final Set<String> group;
-    /** As {@link #compare} writes it; no difference until FluxOS says otherwise. */
-    private String lastDifference = "[] []";
+    private Set<String> lastListed = Set.of();
 
-    private FluxOsWatcher(DiscoveryService discovery, List<HostPort> group) {
+    private FluxOsWatcher(DiscoveryService discovery) {
         this.discovery = discovery;
-        this.group = group.stream().map(HostPort::host).collect(Collectors.toCollection(TreeSet::new));
     }
 
-    /** Starts watching the app of {@code config}, whose {@code PEERS} hold the cluster's group. */
+    /**
+     * Starts watching the app of {@code config}, often enough that a member gone for {@code MEMBER_REMOVE_AFTER} is
+     * seen gone several times before it is removed.
+     */
     static FluxOsWatcher start(NodeConfig config) {
         requireNonNull(config, "config is null");
+        Duration quarter = config.cluster().memberRemoveAfter().dividedBy(4);
+        Duration interval = quarter.compareTo(MAX_INTERVAL) < 0 ? quarter : MAX_INTERVAL;
         FluxOsWatcher watcher = new FluxOsWatcher(
-                new DiscoveryService(FluxOsBootstrap.peerSource(config), INTERVAL), config.cluster().peers());
-        watcher.discovery.start(watcher::compare);
+                new DiscoveryService(FluxOsBootstrap.peerSource(config), interval.isZero() ? Duration.ofMillis(1) : interval));
+        watcher.discovery.start(watcher::listed);
         return watcher;
     }
 
@@ -51,23 +53,17 @@ final class FluxOsWatcher implements AutoCloseable {
                 .collect(Collectors.toMap(Peer::host, Function.identity(), (a, b) -> a))).orElse(Map.of());
     }
 
-    private synchronized void compare(List<Peer> listed) {
-        Set<String> hosts = listed.stream().map(Peer::host).collect(Collectors.toCollection(TreeSet::new));
-        Set<String> outside = new TreeSet<>(hosts);
-        outside.removeAll(group);
-        Set<String> gone = new TreeSet<>(group);
-        gone.removeAll(hosts);
-        String difference = outside + " " + gone;
-        if (difference.equals(lastDifference)) return;
-        lastDifference = difference;
-        if (!outside.isEmpty()) {
-            log.warn("FluxOS lists instances outside this cluster: {} (joining a running cluster is not yet built)", outside);
-        }
-        if (!gone.isEmpty()) {
-            log.warn("FluxOS no longer lists cluster members {} (removing members is not yet built)", gone);
-        }
-        if (outside.isEmpty() && gone.isEmpty()) {
-            log.info("FluxOS lists exactly this cluster's members again: {}", group);
+    /** The addresses FluxOS lists now; empty before its first good answer. */
+    Optional<Set<String>> hosts() {
+        return discovery.peers().map(peers -> peers.stream().map(Peer::host)
+                .collect(Collectors.toCollection(TreeSet::new)));
+    }
+
+    private synchronized void listed(List<Peer> peers) {
+        Set<String> hosts = peers.stream().map(Peer::host).collect(Collectors.toCollection(TreeSet::new));
+        if (!hosts.equals(lastListed)) {
+            log.info("FluxOS lists the app's instances: {}", hosts);
+            lastListed = hosts;
         }
     }
 

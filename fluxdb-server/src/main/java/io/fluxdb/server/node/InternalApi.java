@@ -24,11 +24,19 @@ final class InternalApi {
     }
 
     /** The server with this node's routes, not started: more routes may be added. */
-    static InternalApiServer.Builder routes(NodeConfig config, NodeInfoRoute nodeInfo) {
+    static InternalApiServer.Builder routes(NodeConfig config, NodeInfoRoute nodeInfo, SnapshotRoute snapshots) {
         return InternalApiServer.builder(
                         new InetSocketAddress(config.listen().bindAddress(), config.listen().apiListenPort()),
                         tls(config), REFUSALS)
-                .route("GET", "/v1/status", nodeInfo);
+                .route("GET", "/v1/status", nodeInfo)
+                .route("GET", "/v1/snapshot", snapshots);
+    }
+
+    /** A member's internal API port minus its Raft port: every node uses the same port layout. */
+    static int raftToApiOffset(NodeConfig config) {
+        int apiPort = config.listen().apiAdvertisedPort() != 0 ? config.listen().apiAdvertisedPort()
+                : config.listen().apiListenPort();
+        return apiPort - config.listen().raftPort();
     }
 
     /** A client for peers' internal APIs; its connections come from BIND_ADDRESS when that names one address. */

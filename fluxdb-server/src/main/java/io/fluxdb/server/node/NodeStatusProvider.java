@@ -11,6 +11,7 @@ import io.fluxdb.engine.spi.Cluster;
 import io.fluxdb.engine.spi.ClusterRole;
 import io.fluxdb.engine.spi.Engine;
 import io.fluxdb.engine.spi.EngineHealth;
+import io.fluxdb.engine.spi.ForeignData;
 import io.fluxdb.replication.RaftCluster;
 import io.fluxdb.replication.RaftClusterStatus;
 import io.fluxdb.replication.RaftMember;
@@ -38,32 +39,40 @@ final class NodeStatusProvider implements StatusProvider {
     private final Cluster cluster;
     private final Engine engine;
     private final String localIp;
-    private final List<PeerEndpoint> peers;
+    private final Supplier<List<RaftMember>> members;
+    private final int uiOffset;
     private final Supplier<Map<String, Peer>> discovered;
     private EngineHealth health;
     private long healthCheckedAt;
+    private volatile Optional<ForeignData> foreignData = Optional.empty();
 
     /**
-     * @param members the Raft group, empty for a node that runs alone
+     * @param members the Raft group now, empty for a node that runs alone
      * @param uiOffset a peer's UI port minus its Raft port: peers use this node's port layout (see
      *     {@link ClusterMembers})
      * @param discovered what discovery last said about each node, by address (static IP, uptime); empty without
      */
-    NodeStatusProvider(Cluster cluster, Engine engine, String localIp, List<RaftMember> members, int uiOffset,
-            Supplier<Map<String, Peer>> discovered) {
+    NodeStatusProvider(Cluster cluster, Engine engine, String localIp, Supplier<List<RaftMember>> members,
+            int uiOffset, Supplier<Map<String, Peer>> discovered) {
         this.cluster = requireNonNull(cluster, "cluster is null");
         this.engine = requireNonNull(engine, "engine is null");
         this.localIp = requireNonNull(localIp, "localIp is null");
+        this.members = requireNonNull(members, "members is null");
+        this.uiOffset = uiOffset;
+        this.discovered = requireNonNull(discovered, "discovered is null");
+    }
+
+    /** The other members now (members join and leave), each with its status URL. */
+    private List<PeerEndpoint> memberEndpoints() {
         List<PeerEndpoint> list = new ArrayList<>();
-        for (RaftMember member : members) {
+        for (RaftMember member : members.get()) {
             if (member.id().equals(cluster.localNodeId())) continue;
             String host = member.raftAddress().getHostString();
             int uiPort = member.raftAddress().getPort() + uiOffset;
             list.add(PeerEndpoint.of(host, URI.create("http://" + (host.indexOf(':') >= 0 ? "[" + host + "]" : host)
                     + ":" + uiPort + "/status")));
         }
-        this.peers = List.copyOf(list);
-        this.discovered = requireNonNull(discovered, "discovered is null");
+        return list;
     }
 
     @Override
@@ -71,7 +80,9 @@ final class NodeStatusProvider implements StatusProvider {
         ClusterRole role = cluster.role();
         long commitIndex = cluster.appliedIndex();
         Optional<String> failure = Optional.empty();
+        boolean installing = false;
         if (cluster instanceof RaftCluster raft) {
+            installing = raft.installingSnapshot();
             RaftClusterStatus status = raft.status();
             commitIndex = Math.max(status.commitIndex(), status.appliedIndex());
             failure = status.failure();
@@ -86,12 +97,18 @@ final class NodeStatusProvider implements StatusProvider {
                 leaderIp, cluster.appliedIndex(), commitIndex,
                 new EngineStatus(engineHealth.status().name(), engineHealth.detail()), cluster.divergence(), failure,
                 self.map(Peer::osUptimeSeconds).filter(OptionalLong::isPresent).orElseGet(NodeStatusProvider::osUptime),
-                self.flatMap(Peer::staticIp));
+                self.flatMap(Peer::staticIp), foreignData.map(ForeignData::describe), installing);
+    }
+
+    /** Reports what this node did with data its engine held that the cluster did not write. */
+    void foreignData(ForeignData found) {
+        this.foreignData = Optional.of(found);
     }
 
     @Override
     public List<PeerEndpoint> peers() {
         Map<String, Peer> facts = discovered.get();
+        List<PeerEndpoint> peers = memberEndpoints();
         if (facts.isEmpty()) return peers;
         return peers.stream().map(p -> {
             Peer known = facts.get(p.ip());

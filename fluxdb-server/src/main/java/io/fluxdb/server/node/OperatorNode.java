@@ -3,10 +3,14 @@ package io.fluxdb.server.node;
 import static java.util.Objects.requireNonNull;
 
 import io.fluxdb.api.StatusServer;
+import io.fluxdb.api.internal.InternalApiClient;
+import io.fluxdb.api.internal.InternalApiServer;
+import io.fluxdb.discovery.DiscoveryService;
 import io.fluxdb.discovery.Peer;
 import io.fluxdb.engine.spi.Cluster;
 import io.fluxdb.engine.spi.Engine;
 import io.fluxdb.engine.spi.EngineInfo;
+import io.fluxdb.engine.spi.ForeignData;
 import io.fluxdb.engine.spi.FrontEnd;
 import io.fluxdb.engine.spi.FrontEndContext;
 import io.fluxdb.replication.RaftCluster;
@@ -14,11 +18,16 @@ import io.fluxdb.replication.RaftClusterConfig;
 import io.fluxdb.replication.RaftMember;
 import io.fluxdb.replication.RaftTuning;
 import io.fluxdb.replication.SingleNodeCluster;
+import io.fluxdb.replication.security.SecretDerivation;
+import io.fluxdb.server.config.HostPort;
 import io.fluxdb.server.config.NodeConfig;
 import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.Deque;
+import java.util.LinkedHashSet;
+import java.util.Optional;
+import java.util.Set;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Supplier;
@@ -72,14 +81,40 @@ public final class OperatorNode implements AutoCloseable {
         requireNonNull(tuning, "tuning is null");
         Deque<AutoCloseable> started = new ArrayDeque<>();
         try {
-            // the internal API comes first: peers starting at the same time ask it who they are and what it runs
+            boolean multiNode = given.cluster().isMultiNode();
+            boolean onFlux = given.cluster().appName().isPresent() && given.cluster().peers().isEmpty();
             NodeInfoRoute nodeInfo = new NodeInfoRoute(given.listen());
-            if (given.cluster().isMultiNode()) {
-                started.push(InternalApi.routes(given, nodeInfo).start());
+            NodeConfig config = given;
+            ClusterEntry entry = new ClusterEntry(given, false);
+            String self = null;
+            Membership membership = null;
+            Supplier<Optional<Set<String>>> listedHosts = Optional::empty;
+            Supplier<Map<String, Peer>> discovered = Map::of;
+            SnapshotRoute snapshots = new SnapshotRoute();
+            InternalApiClient apiClient = null;
+            if (multiNode) {
+                // the internal API comes first: peers starting at the same time ask it who they are and what it runs
+                apiClient = InternalApi.client(given);
+                started.push(apiClient);
+                membership = new Membership(given.listen(), apiClient, given.cluster().memberRemoveAfter());
+                started.push(membership);
+                InternalApiServer.Builder routes = membership.routes(InternalApi.routes(given, nodeInfo, snapshots));
+                started.push(routes.start());
+                self = SelfAddress.resolve(given, apiClient, whoAmICandidates(given), routes.instance(),
+                        DISCOVERY_POLL_INTERVAL);
+                nodeInfo.address(self);
+                // On Flux the peers come from FluxOS: this waits until the app has its instances (see FluxOsBootstrap)
+                entry = onFlux ? FluxOsBootstrap.resolve(given, self, apiClient, DISCOVERY_POLL_INTERVAL)
+                        : ClusterEntry.ofPeers(given, self, apiClient);
+                config = entry.config();
+                if (config.cluster().appName().isPresent()) {
+                    FluxOsWatcher watcher = FluxOsWatcher.start(config);
+                    started.push(watcher);
+                    discovered = watcher::facts;
+                    listedHosts = watcher::hosts;
+                }
             }
-            // On Flux the peers come from FluxOS: this waits until the app has its instances (see FluxOsBootstrap)
-            NodeConfig config = given.cluster().appName().isPresent() && given.cluster().peers().isEmpty()
-                    ? FluxOsBootstrap.resolve(given, DISCOVERY_POLL_INTERVAL) : given;
+            NodeConfig settled = config;
             Engine engine = EngineStarter.start(config.engine().engine(), EngineSettings.engineConfig(config, managedEngine),
                     config.engine().endpoint(), config.engine().startWait(), !managedEngine);
             started.push(engine);
@@ -88,32 +123,38 @@ public final class OperatorNode implements AutoCloseable {
 
             InetSocketAddress listen = new InetSocketAddress(config.listen().bindAddress(), config.listen().clientPort());
             Cluster cluster;
-            if (config.cluster().isMultiNode()) {
+            Supplier<List<RaftMember>> members = List::of;
+            Optional<ForeignData> foreign = Optional.empty();
+            if (multiNode) {
+                // data the cluster's log did not write is saved to the data directory and removed, never merged
+                foreign = engine.adoptCluster(
+                        SecretDerivation.groupId(config.cluster().secret().orElseThrow().value()).toString(),
+                        config.dataDir().toAbsolutePath());
                 engine.joinCluster();
-                RaftClusterConfig raftConfig = raftConfig(config, tuning);
-                nodeInfo.address(raftConfig.localMember().raftAddress().getHostString());
-                RaftCluster raft = RaftCluster.start(raftConfig, engine);
+                RaftClusterConfig raftConfig = raftConfig(config, self, tuning);
+                RaftCluster raft = entry.join() ? RaftCluster.join(raftConfig, engine) : RaftCluster.start(raftConfig, engine);
                 started.push(raft);
+                raft.snapshotSource(new PeerSnapshotSource(raft, apiClient, InternalApi.raftToApiOffset(config)));
                 nodeInfo.cluster(raft);
+                snapshots.cluster(raft);
+                membership.start(raft, listedHosts);
                 cluster = raft;
+                members = raft::members;
             } else {
                 cluster = new SingleNodeCluster("node-" + config.listen().clientPort(), listen);
             }
             FrontEnd frontEnd = engine.frontEnd().orElseThrow(() -> new IllegalStateException(
-                    "engine '" + config.engine().engine() + "' has no client front end"));
+                    "engine '" + settled.engine().engine() + "' has no client front end"));
             FrontEnd.Handle handle = frontEnd.start(new FrontEndContext(listen, cluster,
                     EngineSettings.frontEndOptions(config), new WhitelistAdmission(config.access(), cluster)));
             started.push(handle);
 
-            Supplier<Map<String, Peer>> discovered = Map::of;
-            if (config.cluster().appName().isPresent()) {
-                FluxOsWatcher watcher = FluxOsWatcher.start(config);
-                started.push(watcher);
-                discovered = watcher::facts;
-            }
+            NodeStatusProvider statusProvider = new NodeStatusProvider(cluster, engine,
+                    self != null ? self : handle.localAddress().getHostString(), members,
+                    config.listen().uiPort() - config.listen().raftPort(), discovered);
+            foreign.ifPresent(statusProvider::foreignData);
             StatusServer status = StatusServer.start(new InetSocketAddress(config.listen().bindAddress(),
-                    config.listen().uiPort()), statusProvider(config, cluster, engine, handle.localAddress(), discovered),
-                    PEER_STATUS_INTERVAL, PEER_STATUS_TIMEOUT);
+                    config.listen().uiPort()), statusProvider, PEER_STATUS_INTERVAL, PEER_STATUS_TIMEOUT);
             started.push(status);
 
             OperatorNode node = new OperatorNode(info, handle.localAddress(), cluster, status.address());
@@ -125,22 +166,23 @@ public final class OperatorNode implements AutoCloseable {
         }
     }
 
-    /** What {@code GET /status} reports: this node from its cluster and engine, and every other member. */
-    private static NodeStatusProvider statusProvider(NodeConfig config, Cluster cluster, Engine engine,
-            InetSocketAddress clientAddress, Supplier<Map<String, Peer>> discovered) {
-        if (!config.cluster().isMultiNode()) {
-            return new NodeStatusProvider(cluster, engine, clientAddress.getHostString(), List.of(), 0, discovered);
+    /** The peers asked who this node is: PEERS, or on Flux the app's instances and the group stored before. */
+    private static Supplier<List<HostPort>> whoAmICandidates(NodeConfig config) {
+        if (!config.cluster().appName().isPresent() || !config.cluster().peers().isEmpty()) {
+            return () -> config.cluster().peers();
         }
-        ClusterMembers members = ClusterMembers.of(config);
-        RaftMember self = members.members().stream().filter(m -> m.id().equals(members.localNodeId()))
-                .findFirst().orElseThrow();
-        return new NodeStatusProvider(cluster, engine, self.raftAddress().getHostString(), members.members(),
-                config.listen().uiPort() - config.listen().raftPort(), discovered);
+        DiscoveryService listing = new DiscoveryService(FluxOsBootstrap.peerSource(config), DISCOVERY_POLL_INTERVAL);
+        return () -> {
+            Set<HostPort> candidates = new LinkedHashSet<>();
+            listing.poll().ifPresent(peers -> peers.forEach(p -> candidates.add(new HostPort(p.host(), p.port()))));
+            candidates.addAll(FluxOsBootstrap.stored(config));
+            return List.copyOf(candidates);
+        };
     }
 
     /** The replicated log of a cluster: PEERS name the other nodes, Raft state lives in the data directory. */
-    private static RaftClusterConfig raftConfig(NodeConfig config, RaftTuning tuning) {
-        ClusterMembers members = ClusterMembers.of(config);
+    private static RaftClusterConfig raftConfig(NodeConfig config, String self, RaftTuning tuning) {
+        ClusterMembers members = ClusterMembers.of(config, self);
         String secret = config.cluster().secret().orElseThrow().value();
         return new RaftClusterConfig(members.localNodeId(), members.members(),
                 new InetSocketAddress(config.listen().bindAddress(), config.listen().raftPort()),

@@ -7,6 +7,7 @@ import io.fluxdb.server.node.WriteLedger.Outcome;
 import io.fluxdb.server.node.WriteLedger.SideStep;
 import java.sql.Connection;
 import java.sql.DriverManager;
+import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
@@ -70,6 +71,14 @@ class ClusterCrashIT {
         System.out.println("ClusterCrashIT nodes log to " + cluster.directory());
         int leader = cluster.awaitLeader(Duration.ofSeconds(60));
         try (Connection c = cluster.connect(leader, Duration.ofSeconds(30)); Statement s = c.createStatement()) {
+            s.execute("CREATE USER '" + ProcessCluster.WRITER + "'@'%' IDENTIFIED BY '" + ProcessCluster.WRITER_PASSWORD
+                    + "'");
+            s.execute("GRANT ALL ON *.* TO '" + ProcessCluster.WRITER + "'@'%'");
+            s.execute(TransferWriter.BANK);
+            s.execute(TransferWriter.TRANSFERS);
+            for (int a = 0; a < TransferWriter.ACCOUNTS; a++) {
+                s.execute("INSERT INTO bank VALUES (" + a + ", " + TransferWriter.OPENING_BALANCE + ")");
+            }
             s.execute(RowWriter.SCHEMA);
             s.execute(RowWriter.COUNTERS);
             for (int w = 0; w < WRITERS; w++) {
@@ -92,6 +101,93 @@ class ClusterCrashIT {
         List<Fault> faults = new ArrayList<>(List.of(Fault.values()));
         Collections.shuffle(faults, new Random(seed));
         runUnderFaults("a", faults, true);
+    }
+
+    /**
+     * A bank: transfers in transactions through every node while the leader is killed and a follower paused. The total
+     * of the accounts never changes on any node's engine at any moment (each replicated transaction applies whole),
+     * every acknowledged transfer is on every node, no refused one is on any, none is applied twice, and the nodes end
+     * identical.
+     */
+    @Test
+    @Order(2)
+    @Timeout(240)
+    void bankTransfersThroughEveryNodeKeepTheTotalOnEveryNodeThroughFaults() throws Exception {
+        long total = TransferWriter.ACCOUNTS * TransferWriter.OPENING_BALANCE;
+        WriteLedger ledger = new WriteLedger();
+        AtomicInteger leaderHint = new AtomicInteger(cluster.awaitLeader(Duration.ofSeconds(30)));
+        List<LeaderClient> clients = new ArrayList<>();
+        for (int w = 0; w < WRITERS; w++) {
+            clients.add(new TransferWriter("bank", w, cluster, ledger, seed + 100 + w, leaderHint));
+        }
+        List<Thread> threads = startAll(clients);
+        java.util.concurrent.atomic.AtomicBoolean watching = new java.util.concurrent.atomic.AtomicBoolean(true);
+        List<String> badTotals = java.util.Collections.synchronizedList(new ArrayList<>());
+        java.util.concurrent.atomic.AtomicLong checks = new java.util.concurrent.atomic.AtomicLong();
+        Thread watcher = Thread.ofPlatform().name("bank-watcher").start(() -> {
+            while (watching.get()) {
+                for (int i = 0; i < cluster.size(); i++) {
+                    try (Connection c = cluster.engineConnection(i); Statement s = c.createStatement();
+                            ResultSet rs = s.executeQuery("SELECT SUM(balance) FROM app.bank")) {
+                        rs.next();
+                        checks.incrementAndGet();
+                        if (rs.getLong(1) != total) {
+                            badTotals.add("node " + i + ": " + rs.getLong(1));
+                        }
+                    } catch (SQLException e) {
+                        // an engine that is down right now
+                    }
+                }
+            }
+        });
+        Random random = new Random(seed + 7);
+        List<String> done = new ArrayList<>();
+        try {
+            for (Fault fault : List.of(Fault.KILL_LEADER, Fault.PAUSE_FOLLOWER, Fault.KILL_LEADER)) {
+                Thread.sleep(1500 + random.nextInt(1500));
+                done.add(inject(fault, random, null));
+                System.out.println("ClusterCrashIT bank " + done.getLast() + "; " + ledger.summary());
+            }
+            Thread.sleep(1500);
+        } finally {
+            stopAll(clients, threads);
+        }
+        List<NodeData> nodes = awaitConverged(finalWrite(ledger), Duration.ofSeconds(90));
+        watching.set(false);
+        watcher.join(Duration.ofSeconds(30));
+        System.out.printf("ClusterCrashIT bank faults %s; %s; %d total checks%n", done, ledger.summary(), checks.get());
+
+        assertThat(badTotals).as("moments when a node's total was not " + total).isEmpty();
+        assertThat(checks.get()).as("total checks").isGreaterThan(30);
+        assertThat(ledger.rows(Outcome.OK)).as("acknowledged transfers").hasSizeGreaterThan(20);
+        List<Map<String, Long>> transfers = new ArrayList<>();
+        for (int i = 0; i < cluster.size(); i++) {
+            Map<String, Long> rows = new java.util.TreeMap<>();
+            long sum;
+            try (Connection c = cluster.engineConnection(i); Statement s = c.createStatement()) {
+                try (ResultSet rs = s.executeQuery("SELECT token, amount FROM app.transfers")) {
+                    while (rs.next()) {
+                        rows.put(rs.getString(1), rs.getLong(2));
+                    }
+                }
+                try (ResultSet rs = s.executeQuery("SELECT SUM(balance) FROM app.bank")) {
+                    rs.next();
+                    sum = rs.getLong(1);
+                }
+            }
+            String name = "node " + i;
+            assertThat(sum).as(name + ": total").isEqualTo(total);
+            assertThat(rows.keySet()).as(name + ": acknowledged transfers").containsAll(ledger.rows(Outcome.OK)
+                    .stream().filter(t -> !t.startsWith(FINAL)).toList());
+            assertThat(rows.keySet()).as(name + ": refused transfers").doesNotContainAnyElementsOf(
+                    ledger.rows(Outcome.REFUSED));
+            transfers.add(rows);
+        }
+        for (int i = 1; i < transfers.size(); i++) {
+            assertThat(transfers.get(i)).as("node " + i + " against node 0: transfers").isEqualTo(transfers.getFirst());
+            assertThat(nodes.get(i).checksums()).as("node " + i + " against node 0: CHECKSUM TABLE")
+                    .isEqualTo(nodes.getFirst().checksums());
+        }
     }
 
     /**
@@ -129,10 +225,7 @@ class ClusterCrashIT {
         }
         SideTableWriter ddl = new SideTableWriter(run, cluster, ledger, seed + WRITERS, leaderHint);
         clients.add(ddl);
-        List<Thread> threads = new ArrayList<>();
-        for (LeaderClient client : clients) {
-            threads.add(Thread.ofPlatform().name("writer-" + threads.size()).start(client));
-        }
+        List<Thread> threads = startAll(clients);
         List<String> done = new ArrayList<>();
         try {
             for (Fault fault : faults) {
@@ -152,14 +245,9 @@ class ClusterCrashIT {
             }
             Thread.sleep(1000);
         } finally {
-            clients.forEach(LeaderClient::stop);
-            for (Thread thread : threads) {
-                thread.join(Duration.ofSeconds(40));
-                assertThat(thread.isAlive()).as(thread.getName() + " still running").isFalse();
-            }
+            stopAll(clients, threads);
         }
-        String finalToken = finalWrite(ledger);
-        List<NodeData> nodes = awaitConverged(finalToken, Duration.ofSeconds(90));
+        List<NodeData> nodes = awaitConverged(finalWrite(ledger), Duration.ofSeconds(90));
         System.out.printf("ClusterCrashIT faults %s; %s; converged at index %d; %.1f s%n", done, ledger.summary(),
                 nodes.getFirst().lastApplied(), (System.nanoTime() - started) / 1e9);
 
@@ -255,6 +343,22 @@ class ClusterCrashIT {
 
     private static boolean refusalLogged(Map<Integer, Long> offsets, int leader) {
         return cluster.node(leader).logSince(offsets.get(leader)).contains("raft port - refused a connection");
+    }
+
+    private static List<Thread> startAll(List<LeaderClient> clients) {
+        List<Thread> threads = new ArrayList<>();
+        for (LeaderClient client : clients) {
+            threads.add(Thread.ofPlatform().name("writer-" + threads.size()).start(client));
+        }
+        return threads;
+    }
+
+    private static void stopAll(List<LeaderClient> clients, List<Thread> threads) throws InterruptedException {
+        clients.forEach(LeaderClient::stop);
+        for (Thread thread : threads) {
+            thread.join(Duration.ofSeconds(40));
+            assertThat(thread.isAlive()).as(thread.getName() + " still running").isFalse();
+        }
     }
 
     /** Runs one fault on a node and brings the node back; says what it did. */

@@ -1,8 +1,8 @@
 package io.fluxdb.server.node;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.fluxdb.api.internal.InternalApiClient;
 import io.fluxdb.server.Main;
 import io.fluxdb.server.cli.DevLauncher;
 import io.fluxdb.server.cli.NodeLauncher;
@@ -39,22 +39,32 @@ class FluxOsBootstrapTest {
     @Test
     void aRestartedNodeUsesTheGroupDecidedAtFirstStart() throws Exception {
         Files.writeString(dataDir.resolve(FluxOsBootstrap.GROUP_FILE), "127.0.0.2:7071\n127.0.0.3:7071\n127.0.0.4:7071\n");
+        NodeConfig config = config("127.0.0.3");
 
-        NodeConfig resolved = FluxOsBootstrap.resolve(config("127.0.0.3"), Duration.ofMillis(10));
+        ClusterEntry entry;
+        try (InternalApiClient client = InternalApi.client(config)) {
+            entry = FluxOsBootstrap.resolve(config, "127.0.0.3", client, Duration.ofMillis(10));
+        }
 
-        assertThat(resolved.cluster().peers()).containsExactly(new HostPort("127.0.0.2", 7071),
+        assertThat(entry.join()).isFalse();
+        assertThat(entry.config().cluster().peers()).containsExactly(new HostPort("127.0.0.2", 7071),
                 new HostPort("127.0.0.3", 7071), new HostPort("127.0.0.4", 7071));
-        assertThat(ClusterMembers.of(resolved).members()).hasSize(3);
+        assertThat(ClusterMembers.of(entry.config(), "127.0.0.3").members()).hasSize(3);
     }
 
     @Test
-    void aNodeOutsideTheGroupRefusesToStart() throws Exception {
+    void aNodeOutsideItsStoredGroupJoinsWithThatGroupWhenNoPeerAnswers() throws Exception {
         Files.writeString(dataDir.resolve(FluxOsBootstrap.GROUP_FILE), "127.0.0.2:7071\n127.0.0.3:7071\n");
+        NodeConfig config = config("127.0.0.9");
 
-        assertThatThrownBy(() -> FluxOsBootstrap.resolve(config("127.0.0.9"), Duration.ofMillis(10)))
-                .isInstanceOf(IllegalStateException.class)
-                .hasMessageContaining("is not in the initial group")
-                .hasMessageContaining("joining a running cluster is not yet built");
+        ClusterEntry entry;
+        try (InternalApiClient client = InternalApi.client(config)) {
+            entry = FluxOsBootstrap.resolve(config, "127.0.0.9", client, Duration.ofMillis(10));
+        }
+
+        assertThat(entry.join()).isTrue();
+        assertThat(entry.config().cluster().peers()).containsExactly(new HostPort("127.0.0.2", 7071),
+                new HostPort("127.0.0.3", 7071));
     }
 
     @Test

@@ -6,18 +6,12 @@ import static org.awaitility.Awaitility.await;
 import io.fluxdb.api.ClusterStatusEntry;
 import io.fluxdb.api.StatusClient;
 import io.fluxdb.api.StatusReport;
-import io.fluxdb.server.Main;
-import io.fluxdb.server.cli.DevLauncher;
-import io.fluxdb.server.cli.NodeLauncher;
 import io.fluxdb.server.config.NodeConfig;
 import io.fluxdb.testkit.FluxOsEmulator;
 import io.fluxdb.testkit.FluxOsEmulator.Location;
 import io.fluxdb.testkit.FluxOsEmulator.Mode;
 import io.fluxdb.testkit.MariaDbProcess;
-import java.io.IOException;
-import java.net.InetAddress;
 import java.net.InetSocketAddress;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -27,12 +21,9 @@ import java.sql.ResultSet;
 import java.sql.Statement;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
-import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.AfterEach;
@@ -73,27 +64,8 @@ class FluxOsDiscoveryIT {
     }
 
     private NodeConfig config(int i, int base) {
-        MariaDbProcess engine = engines.get(i);
-        Map<String, String> env = new HashMap<>(Map.of(
-                "DB_COMPONENT_NAME", engine.host() + ":" + engine.port(),
-                "DB_INIT_PASS", engine.rootPassword(),
-                "INIT_DB_NAME", "app",
-                "CLUSTER_SECRET", TestCluster.SECRET,
-                "DB_APPNAME", APP,
-                "FLUXOS_API", fluxos.baseUrl().toString(),
-                "BIND_ADDRESS", IPS[i],
-                "WHITELIST", "127.0.0.0/8"));
-        AtomicReference<NodeConfig> parsed = new AtomicReference<>();
-        NodeLauncher capture = config -> {
-            parsed.set(config);
-            return 0;
-        };
-        DevLauncher unused = config -> 1;
-        assertThat(Main.commandLine(env, capture, unused).execute("run", "--port", Integer.toString(base),
-                "--api-listen-port", Integer.toString(base + 1), "--raft-port", Integer.toString(base + 2),
-                "--ui-port", Integer.toString(base + 3), "--data-dir", dataDir.resolve("node-" + i).toString()))
-                .as("configuration of node " + i).isZero();
-        return parsed.get();
+        return FluxNodes.config(APP, fluxos.baseUrl().toString(), IPS[i], engines.get(i), base,
+                dataDir.resolve("node-" + i), Map.of());
     }
 
     @Test
@@ -104,7 +76,7 @@ class FluxOsDiscoveryIT {
         for (int i = 0; i < IPS.length; i++) {
             engines.add(MariaDbProcess.builder().start());
         }
-        int base = freeBlock();
+        int base = FluxNodes.freeBlock(IPS);
         List<NodeConfig> configs = new ArrayList<>();
         for (int i = 0; i < IPS.length; i++) {
             configs.add(config(i, base));
@@ -191,14 +163,20 @@ class FluxOsDiscoveryIT {
         }
     }
 
+    /** Starts a node on its own thread: instances start at the same time, and each asks the others who it is. */
     private static CompletableFuture<OperatorNode> startAsync(NodeConfig config) {
-        return CompletableFuture.supplyAsync(() -> {
+        CompletableFuture<OperatorNode> started = new CompletableFuture<>();
+        Thread.ofPlatform().daemon().name("start-" + config.listen().bindAddress().getHostAddress()).start(() -> {
             try {
-                return OperatorNode.start(config, false, TestCluster.FAST);
+                OperatorNode node = OperatorNode.start(config, false, TestCluster.FAST);
+                if (!started.complete(node)) {
+                    node.close(); // the test gave up on it
+                }
             } catch (Exception e) {
-                throw new CompletionException(e);
+                started.completeExceptionally(e);
             }
         });
+        return started;
     }
 
     private static int awaitLeader(List<OperatorNode> nodes) {
@@ -218,29 +196,5 @@ class FluxOsDiscoveryIT {
     private static Connection connect(OperatorNode node, MariaDbProcess engine) throws Exception {
         return DriverManager.getConnection("jdbc:mariadb://" + node.clientAddress().getHostString() + ":"
                 + node.clientAddress().getPort() + "/app?sslMode=disable", "root", engine.rootPassword());
-    }
-
-    /** A base port whose four ports are free on every node's address. */
-    private static int freeBlock() throws IOException {
-        for (int attempt = 0; attempt < 50; attempt++) {
-            int base = ThreadLocalRandom.current().nextInt(20_000, 40_000);
-            if (allFree(base)) {
-                return base;
-            }
-        }
-        throw new IOException("no free block of ports found");
-    }
-
-    private static boolean allFree(int base) {
-        for (String ip : IPS) {
-            for (int port = base; port < base + 4; port++) {
-                try (ServerSocket s = new ServerSocket(port, 1, InetAddress.getByName(ip))) {
-                    s.setReuseAddress(true);
-                } catch (IOException e) {
-                    return false;
-                }
-            }
-        }
-        return true;
     }
 }

@@ -189,6 +189,35 @@ class ForwardedSessionIT {
         }
     }
 
+    @Test
+    void loadDataLocalInfileOnAFollowerSendsTheClientsFileToTheLeader() throws Exception {
+        java.nio.file.Path file = java.nio.file.Files.createTempFile("forwarded", ".csv");
+        try {
+            java.nio.file.Files.writeString(file, "1,one\n2,two\n3,three\n");
+            try (Connection c = app(follower); Statement s = c.createStatement()) {
+                assertThat(s.executeUpdate("LOAD DATA LOCAL INFILE '" + file + "' INTO TABLE t"
+                        + " FIELDS TERMINATED BY ',' (v, u)")).isEqualTo(3);
+                assertThat(count(s, "SELECT SUM(v) FROM t")).isEqualTo(6);
+            }
+        } finally {
+            java.nio.file.Files.deleteIfExists(file);
+        }
+        assertSameEverywhere("SELECT GROUP_CONCAT(u ORDER BY v) FROM app.t", List.of("one,two,three"));
+    }
+
+    @Test
+    void advisoryLocksTakenOnFollowersAreClusterWide() throws Exception {
+        try (Connection a = app(follower); Statement first = a.createStatement();
+                Connection b = app(third); Statement second = b.createStatement()) {
+            assertThat(count(first, "SELECT GET_LOCK('forwarded-lock', 0)")).isEqualTo(1);
+            assertThat(count(second, "SELECT GET_LOCK('forwarded-lock', 0)")).as("held on another node").isZero();
+            assertThat(count(first, "SELECT IS_USED_LOCK('forwarded-lock') IS NOT NULL")).isEqualTo(1);
+            assertThat(count(first, "SELECT RELEASE_ALL_LOCKS()")).isEqualTo(1);
+            assertThat(count(second, "SELECT GET_LOCK('forwarded-lock', 0)")).isEqualTo(1);
+            assertThat(count(second, "SELECT RELEASE_LOCK('forwarded-lock')")).isEqualTo(1);
+        }
+    }
+
     private static Connection app(int node) throws SQLException {
         return cluster.connect(node, "app", "app-password");
     }

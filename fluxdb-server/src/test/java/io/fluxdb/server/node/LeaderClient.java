@@ -14,9 +14,10 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * A client thread of a {@link ProcessCluster} that keeps writing through whichever node leads, as an application
- * would: it follows the leader a follower's ERROR 1290 names, moves on when a node does not answer, and records in a
- * {@link WriteLedger} what it was told about each write.
+ * A client thread of a {@link ProcessCluster} that keeps writing, as an application would: half of its connections go
+ * to the node it last knew to lead, half to any node (whose writes a follower runs on the leader); it follows the
+ * leader an ERROR 1290 names, moves on when a node does not answer, and records in a {@link WriteLedger} what it was
+ * told about each write.
  */
 abstract class LeaderClient implements Runnable {
     /** Longer than a pause of a node (the client waits for it) but bounded, so a hung node cannot hang the test. */
@@ -143,9 +144,9 @@ abstract class LeaderClient implements Runnable {
             closeConnection();
         }
         int hint = leaderHint.get();
-        int node = hint >= 0 ? hint : random.nextInt(cluster.size());
+        int node = hint >= 0 && random.nextBoolean() ? hint : random.nextInt(cluster.size());
         try {
-            connection = cluster.connect(node, SOCKET_TIMEOUT);
+            connection = cluster.connectWriter(node, SOCKET_TIMEOUT);
             return connection.createStatement();
         } catch (SQLException e) {
             closeConnection();

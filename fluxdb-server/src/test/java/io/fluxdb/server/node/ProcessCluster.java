@@ -137,6 +137,19 @@ final class ProcessCluster implements AutoCloseable {
                 engines.get(i).rootPassword());
     }
 
+    /** The account the writers use: created through the cluster, so every node's engine holds it. */
+    static final String WRITER = "writer";
+    static final String WRITER_PASSWORD = "writer-password";
+
+    /**
+     * A client connection to node {@code i}'s operator as {@link #WRITER} (which a test creates through the cluster);
+     * on a follower its writes run on the leader as the same user.
+     */
+    Connection connectWriter(int i, Duration socketTimeout) throws SQLException {
+        return DriverManager.getConnection("jdbc:mariadb://127.0.0.1:" + clientPort(i) + "/app?sslMode=disable"
+                + "&connectTimeout=2000&socketTimeout=" + socketTimeout.toMillis(), WRITER, WRITER_PASSWORD);
+    }
+
     /** A connection straight to node {@code i}'s engine, bypassing the operator. */
     Connection engineConnection(int i) throws SQLException {
         MariaDbProcess engine = engines.get(i);
@@ -144,22 +157,37 @@ final class ProcessCluster implements AutoCloseable {
     }
 
     /**
-     * The node that leads and accepts writes now, if any: the one whose operator runs a locking read (which only the
-     * leader does; a follower refuses it with ERROR 1290 and writes nothing to the log).
+     * The node that leads and accepts writes now, if any: the one whose master probe ({@code GET /} on its UI port)
+     * answers OK and whose operator then runs a locking read (which a leader runs itself; a follower would forward it).
      */
     OptionalInt leader() {
         for (int i = 0; i < size; i++) {
-            if (!nodes.get(i).isRunning()) {
+            if (!nodes.get(i).isRunning() || !masterProbeOk(i)) {
                 continue;
             }
             try (Connection c = connect(i, Duration.ofSeconds(5)); Statement s = c.createStatement()) {
                 s.executeQuery("SELECT 1 FOR UPDATE").close();
                 return OptionalInt.of(i);
             } catch (SQLException e) {
-                // not the leader, or not reachable right now
+                // not ready for writes yet, or not reachable right now
             }
         }
         return OptionalInt.empty();
+    }
+
+    private boolean masterProbeOk(int i) {
+        try (java.net.http.HttpClient http = java.net.http.HttpClient.newBuilder()
+                .connectTimeout(Duration.ofSeconds(2)).build()) {
+            java.net.http.HttpResponse<String> response = http.send(java.net.http.HttpRequest.newBuilder(
+                    java.net.URI.create("http://127.0.0.1:" + (base + PortBlock.UI + i) + "/"))
+                    .timeout(Duration.ofSeconds(3)).build(), java.net.http.HttpResponse.BodyHandlers.ofString());
+            return response.statusCode() == 200;
+        } catch (java.io.IOException e) {
+            return false;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        }
     }
 
     int awaitLeader(Duration timeout) throws InterruptedException {

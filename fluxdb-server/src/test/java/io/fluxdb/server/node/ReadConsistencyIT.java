@@ -20,7 +20,7 @@ import org.junit.jupiter.api.Timeout;
 /**
  * Read consistency on a follower whose apply is held back by a row lock taken directly on its engine: an eventual
  * read answers at once with the old row, a strong read (chosen per session or by a comment) waits until the
- * follower has applied the leader's write, and without a majority a strong read fails in bounded time while an
+ * follower has applied the leader's write, and without a majority a strong read and a write fail in bounded time while an
  * eventual one is still served.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
@@ -162,6 +162,16 @@ class ReadConsistencyIT {
                     .satisfies(e -> assertThat(((SQLException) e).getErrorCode()).isEqualTo(1205))
                     .hasMessageContaining("strong read could not be served");
             assertThat(TimeUnit.NANOSECONDS.toSeconds(System.nanoTime() - started)).isLessThan(20);
+
+            // A write has nowhere to run: refused at once with a retryable error, and nothing of it stays here.
+            started = System.nanoTime();
+            assertThatThrownBy(() -> read.executeUpdate("UPDATE kv SET v = 100 WHERE k = 2"))
+                    .isInstanceOf(SQLException.class)
+                    .satisfies(e -> assertThat(((SQLException) e).getErrorCode()).isEqualTo(1290))
+                    .hasMessageContaining("etry");
+            assertThat(TimeUnit.NANOSECONDS.toSeconds(System.nanoTime() - started)).isLessThan(20);
+            read.execute("SET @@session.fluxdb_consistency = 'eventual'");
+            assertThat(value(read, "SELECT v FROM kv WHERE k = 2")).isEqualTo(9);
         }
     }
 

@@ -36,14 +36,21 @@ final class TestCluster implements AutoCloseable {
     private final List<NodeConfig> configs = new ArrayList<>();
     private final OperatorNode[] nodes;
     private final Path dataDir;
+    private final RaftTuning tuning;
 
-    private TestCluster(int size, Path dataDir) {
+    private TestCluster(int size, Path dataDir, RaftTuning tuning) {
         this.nodes = new OperatorNode[size];
         this.dataDir = dataDir;
+        this.tuning = tuning;
     }
 
     static TestCluster start(int size) throws Exception {
-        TestCluster cluster = new TestCluster(size, Files.createTempDirectory("fluxdb-cluster"));
+        return start(size, FAST);
+    }
+
+    /** A cluster whose log uses {@code tuning} (snapshot interval, entry size). */
+    static TestCluster start(int size, RaftTuning tuning) throws Exception {
+        TestCluster cluster = new TestCluster(size, Files.createTempDirectory("fluxdb-cluster"), tuning);
         try {
             for (int i = 0; i < size; i++) {
                 cluster.engines.add(MariaDbProcess.builder().start());
@@ -97,7 +104,7 @@ final class TestCluster implements AutoCloseable {
     }
 
     void startNode(int i) throws Exception {
-        nodes[i] = OperatorNode.start(configs.get(i), false, FAST);
+        nodes[i] = OperatorNode.start(configs.get(i), false, tuning);
     }
 
     /** Stops node {@code i}'s operator (its engine keeps running, as after an operator crash). */
@@ -106,6 +113,16 @@ final class TestCluster implements AutoCloseable {
             nodes[i].close();
             nodes[i] = null;
         }
+    }
+
+    /** Node {@code i}'s data directory (FLUXDB_DATA_DIR). */
+    Path dataDirectory(int i) {
+        return dataDir.resolve("node-" + i);
+    }
+
+    /** Node {@code i}'s replicated log and its snapshots. */
+    Path raftDirectory(int i) {
+        return dataDirectory(i).resolve("raft");
     }
 
     int size() {
@@ -122,8 +139,13 @@ final class TestCluster implements AutoCloseable {
 
     /** The index of the node that leads, once one does (and is ready for writes). */
     int awaitLeader() {
+        return awaitLeader(nodes, Duration.ofSeconds(30));
+    }
+
+    /** The index of the node of {@code nodes} (null: stopped) that leads, once one does within {@code timeout}. */
+    static int awaitLeader(OperatorNode[] nodes, Duration timeout) {
         AtomicReference<Integer> leader = new AtomicReference<>();
-        await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(20)).until(() -> {
+        await().atMost(timeout).pollInterval(Duration.ofMillis(20)).until(() -> {
             for (int i = 0; i < nodes.length; i++) {
                 if (nodes[i] != null && nodes[i].cluster().role().isLeader()) {
                     leader.set(i);

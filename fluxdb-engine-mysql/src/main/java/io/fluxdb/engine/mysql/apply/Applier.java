@@ -56,6 +56,7 @@ public final class Applier implements AutoCloseable {
     private ApplyPool pool;
     private long serialLockWaitSeconds;
     private volatile long prunedUpTo;
+    private boolean hadBookkeeping;
 
     public Applier(EngineConfig config, ApplyOptions options) {
         this.config = requireNonNull(config, "config is null");
@@ -76,6 +77,7 @@ public final class Applier implements AutoCloseable {
             try {
                 Connection c = lease.connection();
                 BookkeepingSchema.checkAutoIncrementLockMode(c);
+                hadBookkeeping = BookkeepingSchema.exists(c);
                 BookkeepingSchema.ensure(c);
                 BookkeepingSchema.grantLeaderCommitsToPublic(c);
                 try (Statement s = c.createStatement();
@@ -163,6 +165,34 @@ public final class Applier implements AutoCloseable {
         });
         prunedUpTo = watermark.value();
         log.info("apply - reloaded at applied index {}", watermark.value());
+    }
+
+    /** Whether the engine had a {@code fluxdb} schema before this start (it was used by FluxDB before). */
+    public boolean hadBookkeeping() {
+        return hadBookkeeping;
+    }
+
+    /** The cluster whose log this engine applies, once one was recorded. */
+    public Optional<String> clusterId() {
+        return withConnection("reading the cluster identity", ClusterIdentity::read);
+    }
+
+    /** Records the cluster whose log this engine applies. */
+    public void recordClusterId(String clusterId) {
+        requireNonNull(clusterId, "clusterId is null");
+        withConnection("recording the cluster identity", c -> {
+            ClusterIdentity.write(c, clusterId);
+            return null;
+        });
+    }
+
+    /** Forgets every applied index (the engine's data was removed); nothing may be applied meanwhile. */
+    public void forgetApplied() {
+        withConnection("forgetting the applied log", c -> {
+            ClusterIdentity.forgetApplied(c);
+            return null;
+        });
+        reload();
     }
 
     /** See {@link io.fluxdb.engine.spi.Engine#checksum}. */

@@ -52,7 +52,11 @@ final class BookkeepingSchema {
                     + " table_name VARCHAR(192) NOT NULL,"
                     + " checksum VARCHAR(64) NOT NULL,"
                     + " PRIMARY KEY (idx, table_name)"
-                    + ") ENGINE=InnoDB COMMENT='checksums of every table when this engine applied a CHECKSUM entry'"));
+                    + ") ENGINE=InnoDB COMMENT='checksums of every table when this engine applied a CHECKSUM entry'"),
+            List.of("CREATE TABLE IF NOT EXISTS " + ClusterIdentity.TABLE + " ("
+                    + " id TINYINT UNSIGNED NOT NULL PRIMARY KEY,"
+                    + " cluster_id VARCHAR(64) NOT NULL"
+                    + ") ENGINE=InnoDB COMMENT='the cluster whose log this engine applies; one row, id 1'"));
 
     /**
      * The tables that say what this engine applied, carried by a dump so that the node that loads it knows which log
@@ -66,6 +70,15 @@ final class BookkeepingSchema {
     static final int VERSION = STEPS.size();
 
     private BookkeepingSchema() {
+    }
+
+    /** Whether the engine has a {@code fluxdb} schema written by some FluxDB (before {@link #ensure} creates one). */
+    static boolean exists(Connection c) throws SQLException {
+        try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery("SELECT COUNT(*) FROM"
+                + " information_schema.TABLES WHERE TABLE_SCHEMA = '" + SCHEMA + "' AND TABLE_NAME = 'schema_version'")) {
+            rs.next();
+            return rs.getLong(1) > 0;
+        }
     }
 
     /**

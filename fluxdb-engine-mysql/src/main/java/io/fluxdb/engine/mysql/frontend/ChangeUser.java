@@ -13,7 +13,6 @@ import io.fluxdb.protocol.message.client.ComChangeUser;
 import io.netty.buffer.ByteBufUtil;
 import io.netty.channel.ChannelHandlerContext;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
 
 /**
  * COM_CHANGE_USER: a full re-authentication of the session as another (or the same) user, against
@@ -122,7 +121,7 @@ final class ChangeUser implements Exchange {
             return;
         }
         if (error != null) {
-            Throwable cause = error instanceof CompletionException ? error.getCause() : error;
+            Throwable cause = Failures.cause(error);
             if (cause instanceof BackendLoginException e) {
                 Replies.writeAndClose(ctx, Replies.error(ctx.alloc(), nextSequenceId(), session.capabilities(),
                         e.errorCode(), e.sqlState(), e.getMessage()));

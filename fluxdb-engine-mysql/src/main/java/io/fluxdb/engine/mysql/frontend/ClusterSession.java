@@ -36,7 +36,6 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.IntConsumer;
 import org.slf4j.Logger;
@@ -988,7 +987,7 @@ final class ClusterSession {
                 commitPrepared(open, result, then, onFailure);
                 return;
             }
-            Throwable cause = failure instanceof CompletionException ? failure.getCause() : failure;
+            Throwable cause = Failures.cause(failure);
             dropTransaction();
             if (cause instanceof ClusterException e && e.reason() == ClusterException.Reason.NOT_LEADER) {
                 // Certainly not in the log: undo it everywhere it exists, which is here.
@@ -1026,7 +1025,7 @@ final class ClusterSession {
                         // Committed in the log; replication commits the prepared transaction in the engine.
                         cluster.settle(result.index(), false);
                         onFailure.run();
-                        session.backendLost(failure instanceof CompletionException ? failure.getCause() : failure,
+                        session.backendLost(Failures.cause(failure),
                                 false);
                         return;
                     }
@@ -1202,8 +1201,7 @@ final class ClusterSession {
                             .whenCompleteAsync((index, failure) -> {
                                 gate.releaseExclusive();
                                 if (failure != null) {
-                                    Throwable cause = failure instanceof CompletionException ? failure.getCause()
-                                            : failure;
+                                    Throwable cause = Failures.cause(failure);
                                     fail(new ErrPacket(1105, "HY000", "FluxDB: the checksum entry failed: "
                                             + cause.getMessage()));
                                     return;
@@ -1360,7 +1358,7 @@ final class ClusterSession {
     }
 
     private void engineFailure(Throwable failure) {
-        Throwable cause = failure instanceof CompletionException ? failure.getCause() : failure;
+        Throwable cause = Failures.cause(failure);
         if (cause instanceof EngineStatements.EngineStatementException e) {
             fail(e.error());
         } else {

@@ -27,7 +27,6 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import java.util.regex.Pattern;
@@ -246,15 +245,7 @@ final class ForwardedSession {
 
     /** The client session ended or was reset: the forwarded session ends with it (its transaction rolls back). */
     void close() {
-        if (link != null) {
-            link.close();
-            link = null;
-        }
-        statementIds.clear();
-        holdsLocks = false;
-        temporaryTables = false;
-        leaderStatus = ServerStatus.SERVER_STATUS_AUTOCOMMIT;
-        syncedVersion = -1;
+        dropLink();
         stateVersion++;
     }
 
@@ -300,6 +291,14 @@ final class ForwardedSession {
     private void ready(Consumer<ErrPacket> fail, Consumer<BackendConnection> then) {
         ClusterRole role = cluster.role();
         Optional<InetSocketAddress> leader = role.leaderClientAddress();
+        if (link != null && !link.isUsable() && pinned()) {
+            // The leader's side of an open transaction (or of locks, or temporary tables) is gone: running the rest
+            // on a new session would commit half a transaction. The client sees a lost connection, as from a server
+            // that died.
+            session.backendLost(link, new java.io.IOException("the forwarded session to " + target + " was closed"),
+                    false);
+            return;
+        }
         if (link != null && (!link.isUsable() || (!pinned() && leader.isPresent() && !leader.get().equals(target)))) {
             // A new leader, or a connection the old one closed: nothing on it needs keeping.
             dropLink();
@@ -367,6 +366,8 @@ final class ForwardedSession {
         statementIds.clear();
         syncedVersion = -1;
         leaderStatus = ServerStatus.SERVER_STATUS_AUTOCOMMIT;
+        holdsLocks = false;
+        temporaryTables = false;
     }
 
     private ErrPacket noLeader() {
@@ -375,7 +376,7 @@ final class ForwardedSession {
     }
 
     private ErrPacket loginError(InetSocketAddress to, Throwable failure) {
-        Throwable cause = failure instanceof CompletionException ? failure.getCause() : failure;
+        Throwable cause = Failures.cause(failure);
         if (cause instanceof BackendLoginException e) {
             // The leader refused this user (its own error, e.g. access denied): the client sees why.
             return new ErrPacket(e.errorCode(), e.sqlState(), e.getMessage());
@@ -388,7 +389,7 @@ final class ForwardedSession {
     }
 
     private static ErrPacket errorOf(Throwable failure) {
-        Throwable cause = failure instanceof CompletionException ? failure.getCause() : failure;
+        Throwable cause = Failures.cause(failure);
         if (cause instanceof EngineStatements.EngineStatementException e) {
             return e.error();
         }

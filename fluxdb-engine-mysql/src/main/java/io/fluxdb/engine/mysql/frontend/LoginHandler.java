@@ -270,7 +270,7 @@ final class LoginHandler extends ChannelInboundHandlerAdapter {
     }
 
     private static boolean refusesDatabase(Throwable error) {
-        Throwable cause = error instanceof java.util.concurrent.CompletionException ? error.getCause() : error;
+        Throwable cause = Failures.cause(error);
         return cause instanceof BackendLoginException e && (e.errorCode() == MySqlError.ER_DBACCESS_DENIED_ERROR.code()
                 || e.errorCode() == MySqlError.ER_BAD_DB_ERROR.code());
     }
@@ -278,7 +278,7 @@ final class LoginHandler extends ChannelInboundHandlerAdapter {
     private void onBackend(ChannelHandlerContext ctx, BackendConnection backend, Throwable error, String database,
             String okInfo, io.fluxdb.protocol.auth.Credential credential) {
         if (error != null) {
-            Throwable cause = error instanceof java.util.concurrent.CompletionException ? error.getCause() : error;
+            Throwable cause = Failures.cause(error);
             if (cause instanceof BackendLoginException e) {
                 // The engine's own refusal (unknown database, expired password, too many connections) passes through.
                 writeAndClose(ctx, Replies.error(ctx.alloc(), lastSequenceId + 1, capabilities, e.errorCode(),

@@ -4,7 +4,6 @@ import io.fluxdb.engine.spi.Cluster;
 import io.fluxdb.protocol.message.server.ErrPacket;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
 
 /** Holds a read back until this node has applied what its consistency level requires, for at most a bound. */
 final class ReadBarrier {
@@ -29,8 +28,7 @@ final class ReadBarrier {
 
     /** The error a read gets when its level cannot be served: retryable, and saying why. */
     static ErrPacket error(ReadConsistency level, Throwable failure) {
-        Throwable cause = failure instanceof CompletionException && failure.getCause() != null ? failure.getCause()
-                : failure;
+        Throwable cause = Failures.cause(failure);
         return new ErrPacket(1205, "HY000", "Lock wait timeout exceeded; try restarting transaction (FluxDB: a "
                 + level + " read could not be served within " + WAIT.toSeconds() + " s: " + cause.getMessage()
                 + (level == ReadConsistency.STRONG ? "; without a majority only eventual reads are served" : "")
