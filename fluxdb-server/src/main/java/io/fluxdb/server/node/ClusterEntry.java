@@ -37,7 +37,8 @@ record ClusterEntry(NodeConfig config, boolean join) {
         if (hasLog(config)) {
             return new ClusterEntry(config, false);
         }
-        Optional<NodeInfo> running = running(client, config.cluster().peers(), self);
+        Optional<NodeInfo> running = running(client, config.cluster().peers(),
+                new HostPort(self, ClusterMembers.apiPort(config.listen())));
         if (running.isEmpty() || isMember(running.get(), self, config)) {
             return new ClusterEntry(config, false);
         }
@@ -60,12 +61,12 @@ record ClusterEntry(NodeConfig config, boolean join) {
     }
 
     /**
-     * The first of {@code peers} (this node aside) whose internal API reports a cluster that has formed; peers that
-     * do not answer, or answer that they are still starting, are passed over.
+     * The first of {@code peers} (this node's own internal API aside) whose internal API reports a cluster that has
+     * formed; peers that do not answer, or answer that they are still starting, are passed over.
      */
-    static Optional<NodeInfo> running(InternalApiClient client, List<HostPort> peers, String self) {
+    static Optional<NodeInfo> running(InternalApiClient client, List<HostPort> peers, HostPort self) {
         return peers.stream()
-                .filter(peer -> !peer.host().equals(self))
+                .filter(peer -> !peer.equals(self))
                 .flatMap(peer -> {
                     try {
                         NodeInfo info = client.get(InetSocketAddress.createUnresolved(peer.host(), peer.port()),

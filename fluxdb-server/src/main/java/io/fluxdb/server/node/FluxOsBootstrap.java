@@ -63,7 +63,7 @@ final class FluxOsBootstrap {
             }
             log.info("{} - this node ({}) is not in its stored group {}: it joined later or its address changed; it"
                     + " joins the cluster again with its stored state", app, self, group);
-            return ClusterEntry.running(client, group, self).map(r -> ClusterEntry.joining(config, r))
+            return ClusterEntry.running(client, group, me).map(r -> ClusterEntry.joining(config, r))
                     .orElseGet(() -> new ClusterEntry(config.withCluster(config.cluster().withPeers(group)), true));
         }
         ClusterEntry entry = decide(config, app, me, client, pollInterval);
@@ -95,7 +95,7 @@ final class FluxOsBootstrap {
                     .sorted(Comparator.comparing(Peer::host, FluxOsBootstrap::compareAddresses))
                     .map(p -> new HostPort(p.host(), p.port()))
                     .toList();
-            Optional<NodeInfo> running = ClusterEntry.running(client, listed, me.host());
+            Optional<NodeInfo> running = ClusterEntry.running(client, listed, me);
             if (running.isPresent()) {
                 if (ClusterEntry.isMember(running.get(), me.host(), config)) {
                     ClusterEntry entry = ClusterEntry.joining(config, running.get());

@@ -40,16 +40,20 @@ final class FluxNodes {
                 "BIND_ADDRESS", ip,
                 "WHITELIST", "127.0.0.0/8"));
         env.putAll(extra);
+        return parse(env, "configuration of " + ip, "run", "--port", Integer.toString(base),
+                "--api-listen-port", Integer.toString(base + 1), "--raft-port", Integer.toString(base + 2),
+                "--ui-port", Integer.toString(base + 3), "--data-dir", dataDir.toString());
+    }
+
+    /** What {@code fluxdb <args>} reads from {@code env} and {@code args}; fails the test ({@code what}) if invalid. */
+    static NodeConfig parse(Map<String, String> env, String what, String... args) {
         AtomicReference<NodeConfig> parsed = new AtomicReference<>();
         NodeLauncher capture = config -> {
             parsed.set(config);
             return 0;
         };
         DevLauncher unused = config -> 1;
-        assertThat(Main.commandLine(env, capture, unused).execute("run", "--port", Integer.toString(base),
-                "--api-listen-port", Integer.toString(base + 1), "--raft-port", Integer.toString(base + 2),
-                "--ui-port", Integer.toString(base + 3), "--data-dir", dataDir.toString()))
-                .as("configuration of " + ip).isZero();
+        assertThat(Main.commandLine(env, capture, unused).execute(args)).as(what).isZero();
         return parsed.get();
     }
 

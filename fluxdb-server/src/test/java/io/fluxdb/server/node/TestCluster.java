@@ -139,8 +139,13 @@ final class TestCluster implements AutoCloseable {
 
     /** The index of the node that leads, once one does (and is ready for writes). */
     int awaitLeader() {
+        return awaitLeader(nodes, Duration.ofSeconds(30));
+    }
+
+    /** The index of the node of {@code nodes} (null: stopped) that leads, once one does within {@code timeout}. */
+    static int awaitLeader(OperatorNode[] nodes, Duration timeout) {
         AtomicReference<Integer> leader = new AtomicReference<>();
-        await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(20)).until(() -> {
+        await().atMost(timeout).pollInterval(Duration.ofMillis(20)).until(() -> {
             for (int i = 0; i < nodes.length; i++) {
                 if (nodes[i] != null && nodes[i].cluster().role().isLeader()) {
                     leader.set(i);

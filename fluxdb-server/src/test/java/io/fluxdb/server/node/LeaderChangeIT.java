@@ -1,0 +1,94 @@
+package io.fluxdb.server.node;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/**
+ * A leader change seen from a follower's clients: a session between statements keeps its connection and its next
+ * write runs on the new leader; a session whose transaction was open on the old leader loses its connection (the
+ * transaction is gone) and nothing of that transaction appears anywhere.
+ */
+@Timeout(300)
+class LeaderChangeIT {
+    private static TestCluster cluster;
+
+    @BeforeAll
+    static void start() throws Exception {
+        cluster = TestCluster.start(3);
+        try (Connection c = cluster.connectRoot(cluster.awaitLeader()); Statement s = c.createStatement()) {
+            s.execute("CREATE USER 'app'@'%' IDENTIFIED BY 'app-password'");
+            s.execute("GRANT ALL ON app.* TO 'app'@'%'");
+            s.execute("CREATE TABLE app.t (id INT AUTO_INCREMENT PRIMARY KEY, who VARCHAR(20))");
+        }
+        cluster.awaitConverged();
+    }
+
+    @AfterAll
+    static void stop() {
+        if (cluster != null) {
+            cluster.close();
+        }
+    }
+
+    @Test
+    void aFollowersSessionFollowsTheNewLeaderAndAnOpenTransactionEndsWithItsConnection() throws Exception {
+        int leader = cluster.awaitLeader();
+        int follower = (leader + 1) % cluster.size();
+        try (Connection between = cluster.connect(follower, "app", "app-password");
+                Statement s = between.createStatement();
+                Connection inTransaction = cluster.connect(follower, "app", "app-password");
+                Statement t = inTransaction.createStatement()) {
+            assertThat(s.executeUpdate("INSERT INTO t (who) VALUES ('before')")).isEqualTo(1);
+            t.execute("BEGIN");
+            assertThat(t.executeUpdate("INSERT INTO t (who) VALUES ('lost')")).isEqualTo(1);
+
+            cluster.stopNode(leader);
+            int newLeader = cluster.awaitLeader();
+            assertThat(newLeader).isNotEqualTo(leader);
+
+            // The same connection: refused (retryable) at most while no leader is known, then written.
+            long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+            while (true) {
+                try {
+                    assertThat(s.executeUpdate("INSERT INTO t (who) VALUES ('after')")).isEqualTo(1);
+                    break;
+                } catch (SQLException e) {
+                    assertThat(e.getErrorCode()).as(e.getMessage()).isEqualTo(1290);
+                    assertThat(System.nanoTime()).as("a write accepted within 30 s").isLessThan(deadline);
+                    Thread.sleep(200);
+                }
+            }
+            assertThat(between.isValid(5)).isTrue();
+
+            assertThatThrownBy(() -> {
+                t.executeUpdate("INSERT INTO t (who) VALUES ('lost too')");
+                t.execute("COMMIT");
+            }).isInstanceOfSatisfying(SQLException.class,
+                    e -> assertThat(e.getSQLState()).as(e.getMessage()).startsWith("08"));
+        }
+        cluster.startNode(leader);
+        cluster.awaitConverged();
+        for (int i = 0; i < cluster.size(); i++) {
+            List<String> rows = new ArrayList<>();
+            try (Connection c = cluster.engineConnection(i); Statement s = c.createStatement();
+                    ResultSet rs = s.executeQuery("SELECT who FROM app.t ORDER BY id")) {
+                while (rs.next()) {
+                    rows.add(rs.getString(1));
+                }
+            }
+            assertThat(rows).as("node " + i).containsExactly("before", "after");
+        }
+    }
+}
