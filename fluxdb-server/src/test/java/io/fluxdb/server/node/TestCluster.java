@@ -175,6 +175,21 @@ final class TestCluster implements AutoCloseable {
         }
     }
 
+    /** Waits until every running node has applied the log up to {@code index} (a session's commit token, say). */
+    void awaitApplied(long index) {
+        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+        for (OperatorNode node : nodes) {
+            if (node == null) {
+                continue;
+            }
+            try {
+                node.cluster().awaitApplied(index, Duration.ofNanos(Math.max(1, deadline - System.nanoTime()))).join();
+            } catch (RuntimeException e) {
+                throw new AssertionError("not applied up to index " + index + ": " + status(), e);
+            }
+        }
+    }
+
     /** Every running node's replication status, for failure messages. */
     String status() {
         StringBuilder out = new StringBuilder();
@@ -185,10 +200,15 @@ final class TestCluster implements AutoCloseable {
         return out.toString();
     }
 
-    /** A client connection to node {@code i}'s operator. */
+    /** A client connection to node {@code i}'s operator, in the database {@code app}. */
     Connection connect(int i, String user, String password) throws SQLException {
+        return connect(i, "app", user, password);
+    }
+
+    /** A client connection to node {@code i}'s operator, in {@code database} (none when empty). */
+    Connection connect(int i, String database, String user, String password) throws SQLException {
         return DriverManager.getConnection("jdbc:mariadb://127.0.0.1:" + nodes[i].clientAddress().getPort()
-                + "/app?sslMode=disable&allowLocalInfile=true", user, password);
+                + "/" + database + "?sslMode=disable&allowLocalInfile=true", user, password);
     }
 
     Connection connectRoot(int i) throws SQLException {

@@ -400,7 +400,9 @@ final class ClusterSession {
             case CommandType.COM_STMT_PREPARE -> {
                 byte[] sql = new byte[content.readableBytes() - 1];
                 content.getBytes(content.readerIndex() + 1, sql);
-                prologue(() -> {
+                // Preparing resolves names on this node's engine: wait as a read does, so a statement prepared right
+                // after the session's DDL ran on the leader finds the table here.
+                prologue(() -> readBarrier(StatementKind.READ, variables.consistency(), () -> {
                     Classification c = support.classifier().classify(ByteBuffer.wrap(sql), parse);
                     if (c.kind() == StatementKind.READ || c.kind() == StatementKind.EMPTY) {
                         session.relay(packet, relay -> prepared.prepared(relay.tracker().statementId(), sql, c,
@@ -414,7 +416,7 @@ final class ClusterSession {
                         session.relay(packet, relay -> prepared.prepared(relay.tracker().statementId(), sql, c,
                                 relay.tracker().numParams()), null);
                     });
-                });
+                }));
             }
             case CommandType.COM_STMT_EXECUTE -> execute(packet);
             case CommandType.COM_STMT_BULK_EXECUTE -> prologue(() -> {

@@ -28,7 +28,14 @@ record Transcript(String client, String version, Map<String, Line> steps) {
     }
 
     enum Status {
-        PASS, FAIL, UNSUPPORTED;
+        /** The same line both times. */
+        PASS,
+        /** A difference nobody explained: the IT fails. */
+        FAIL,
+        /** The driver cannot do the step. */
+        UNSUPPORTED,
+        /** A difference listed in compat/known-differences.properties, with its reason. */
+        KNOWN;
 
         String label() {
             return name().toLowerCase(java.util.Locale.ROOT);
@@ -37,6 +44,11 @@ record Transcript(String client, String version, Map<String, Line> steps) {
 
     /** The verdict on one step, with both lines (null where a run did not print it). */
     record Outcome(String step, boolean common, Status status, String reason, String direct, String operator) {
+        /** This difference as a known one, for {@code why}. */
+        Outcome known(String why) {
+            return new Outcome(step, common, Status.KNOWN, why, direct, operator);
+        }
+
         Map<String, Object> toJson() {
             Map<String, Object> json = new LinkedHashMap<>();
             json.put("step", step);
@@ -45,7 +57,7 @@ record Transcript(String client, String version, Map<String, Line> steps) {
             if (reason != null) {
                 json.put("reason", reason);
             }
-            if (status == Status.FAIL) {
+            if (status == Status.FAIL || status == Status.KNOWN) {
                 json.put("direct", direct);
                 json.put("operator", operator);
             }

@@ -74,6 +74,17 @@ class TranscriptTest {
     }
 
     @Test
+    void aKnownDifferenceKeepsBothLinesAndItsReason() {
+        Transcript direct = Transcript.parse(HEADER + "{\"step\": \"a\", \"result\": 1}\n");
+        Transcript other = Transcript.parse(HEADER + "{\"step\": \"a\", \"result\": 2}\n");
+        Outcome known = Transcript.compare(List.of("a"), direct, other).getFirst().known("a reason");
+        assertThat(known.status()).isEqualTo(Status.KNOWN);
+        assertThat(known.toJson()).containsEntry("status", "known").containsEntry("reason", "a reason")
+                .containsEntry("direct", "{\"step\": \"a\", \"result\": 1}")
+                .containsEntry("operator", "{\"step\": \"a\", \"result\": 2}");
+    }
+
+    @Test
     void aTranscriptThatBreaksTheContractIsRejected() {
         assertThatThrownBy(() -> Transcript.parse("{\"step\": \"connect\", \"result\": 1}\n"))
                 .hasMessageContaining("first line");
