@@ -42,9 +42,10 @@ bench_log "loading $MEGABYTES MB ($rows rows) into the source"
 BENCH_SQL_TIMEOUT=3600 bench_sql "$SOURCE" "CREATE DATABASE shop;
     CREATE TABLE shop.items (id BIGINT PRIMARY KEY, price DECIMAL(12,2), at DATETIME(6), note VARCHAR(1100));
     INSERT INTO shop.items SELECT seq, seq % 10000 / 100, '2024-01-01' + INTERVAL seq SECOND,
-        RPAD(MD5(seq), 1024, SHA2(seq, 256)) FROM seq_1_to_$rows;
+        RPAD(MD5(seq), 1024, SHA2(seq, 256)) FROM shop.seq_1_to_$rows;
     CREATE TABLE shop.orders (id BIGINT PRIMARY KEY, item BIGINT, qty INT, KEY (item));
-    INSERT INTO shop.orders SELECT seq, seq % $rows + 1, seq % 7 FROM seq_1_to_$((rows / 2));"
+    INSERT INTO shop.orders SELECT seq, seq % $rows + 1, seq % 7 FROM shop.seq_1_to_$((rows / 2));"
+bench_sql "$SOURCE" "ANALYZE TABLE shop.items, shop.orders" >/dev/null
 size=$(bench_sql "$SOURCE" "SELECT ROUND(SUM(DATA_LENGTH + INDEX_LENGTH) / 1048576) FROM information_schema.TABLES
     WHERE TABLE_SCHEMA = 'shop'")
 checksum() { bench_sql "$1" "CHECKSUM TABLE shop.items, shop.orders" | awk '{print $2}' | tr '\n' ' '; }

@@ -67,7 +67,8 @@ class ClusterIT {
         List<Future<Integer>> done = new ArrayList<>();
         for (int w = 0; w < 4; w++) {
             int writer = w;
-            done.add(writers.submit(() -> writeMix(leader, writer, 40)));
+            // on every node: a follower runs its writers' statements on the leader
+            done.add(writers.submit(() -> writeMix((leader + writer) % cluster.size(), writer, 40)));
         }
         int committed = 0;
         for (Future<Integer> f : done) {
@@ -75,8 +76,9 @@ class ClusterIT {
         }
         writers.shutdown();
         assertThat(committed).isEqualTo(4 * 40);
-        // DDL between the writes, then more writes against the new schema.
-        try (Connection c = cluster.connect(leader, "app", "app-password"); Statement s = c.createStatement()) {
+        // DDL between the writes, through a follower, then more writes against the new schema.
+        try (Connection c = cluster.connect((leader + 1) % cluster.size(), "app", "app-password");
+                Statement s = c.createStatement()) {
             s.execute("ALTER TABLE accounts ADD COLUMN flag TINYINT NOT NULL DEFAULT 1");
             s.executeUpdate("UPDATE accounts SET flag = 2 WHERE balance > 50");
             // The client's file travels in the log: followers load the same bytes (no file of theirs is read).
@@ -98,9 +100,9 @@ class ClusterIT {
      * One client's mix: autocommit and explicit transactions, prepared statements, every determinism case. A round
      * that loses a deadlock to another client is retried, as applications do; the engine rolled it back.
      */
-    private static int writeMix(int leader, int writer, int rounds) throws SQLException {
+    private static int writeMix(int node, int writer, int rounds) throws SQLException {
         int committed = 0;
-        try (Connection c = cluster.connect(leader, "app", "app-password");
+        try (Connection c = cluster.connect(node, "app", "app-password");
                 Statement s = c.createStatement();
                 PreparedStatement audit = c.prepareStatement(
                         "INSERT INTO audit (account, at, token) VALUES (?, NOW(6), @token)")) {
