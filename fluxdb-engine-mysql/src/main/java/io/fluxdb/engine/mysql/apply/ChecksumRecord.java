@@ -27,7 +27,7 @@ final class ChecksumRecord {
         boolean autoCommit = c.getAutoCommit();
         c.setAutoCommit(false);
         try (Statement s = c.createStatement()) {
-            s.execute("SET SESSION time_zone = '+00:00', sql_mode = 'NO_ENGINE_SUBSTITUTION'");
+            s.execute(TableChecksums.SESSION_SETUP);
             s.execute("START TRANSACTION WITH CONSISTENT SNAPSHOT");
             try {
                 if (AppliedLog.claim(c, index, Optional.empty(), Optional.empty()) != Claim.NEW) {

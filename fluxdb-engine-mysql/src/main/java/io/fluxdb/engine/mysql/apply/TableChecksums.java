@@ -42,10 +42,13 @@ final class TableChecksums {
         }
     }
 
+    /** What a session that checksums tables sets first: times read in UTC, values read the same on every node. */
+    static final String SESSION_SETUP = "SET SESSION time_zone = '+00:00', sql_mode = 'NO_ENGINE_SUBSTITUTION'";
+
     private static EngineChecksum once(Connection c) throws SQLException {
         c.setTransactionIsolation(Connection.TRANSACTION_REPEATABLE_READ);
         try (Statement s = c.createStatement()) {
-            s.execute("SET SESSION time_zone = '+00:00', sql_mode = 'NO_ENGINE_SUBSTITUTION'");
+            s.execute(SESSION_SETUP);
             s.execute("START TRANSACTION WITH CONSISTENT SNAPSHOT, READ ONLY");
             try {
                 Watermark watermark = new Watermark();

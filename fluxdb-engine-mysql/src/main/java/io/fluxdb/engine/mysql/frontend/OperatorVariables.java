@@ -103,7 +103,7 @@ final class OperatorVariables {
     }
 
     private static long parseIndex(String text) {
-        String value = text.strip().replace("'", "");
+        String value = ReadConsistency.unquoted(text);
         try {
             long index = Long.parseLong(value);
             if (index >= 0) {

@@ -25,17 +25,23 @@ enum ReadConsistency {
     private static final Pattern HINT = Pattern.compile(
             "\\A\\s*(?:/\\*[^*]*?\\bfluxdb_consistency\\s*=\\s*'?(\\w+)'?[^*]*\\*/)", Pattern.CASE_INSENSITIVE);
 
+    /** {@code text} without surrounding blanks and without one pair of matching single or double quotes around it. */
+    static String unquoted(String text) {
+        String value = text.strip();
+        if (value.length() >= 2 && (value.startsWith("'") && value.endsWith("'")
+                || value.startsWith("\"") && value.endsWith("\""))) {
+            value = value.substring(1, value.length() - 1);
+        }
+        return value;
+    }
+
     /**
      * Parses a level, with or without quotes, in any case.
      *
      * @throws IllegalArgumentException naming the accepted values
      */
     static ReadConsistency parse(String text) {
-        String value = text.strip();
-        if (value.length() >= 2 && (value.startsWith("'") && value.endsWith("'")
-                || value.startsWith("\"") && value.endsWith("\""))) {
-            value = value.substring(1, value.length() - 1);
-        }
+        String value = unquoted(text);
         for (ReadConsistency level : values()) {
             if (level.name().equalsIgnoreCase(value)) {
                 return level;
