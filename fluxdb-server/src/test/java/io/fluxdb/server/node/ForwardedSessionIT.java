@@ -177,6 +177,26 @@ class ForwardedSessionIT {
     }
 
     @Test
+    void pipelinedPreparedWritesOnAFollowerEachRunTheirOwnStatement() throws Exception {
+        // Connector/J sends COM_STMT_PREPARE and the first COM_STMT_EXECUTE together, the execute naming statement
+        // 0xFFFFFFFF ("the one prepared last"); each round's statement is another, on a table of its own, prepared
+        // right after the session's DDL ran on the leader.
+        String url = "jdbc:mariadb://127.0.0.1:" + cluster.node(follower).clientAddress().getPort()
+                + "/app?sslMode=disable&useServerPrepStmts=true";
+        try (Connection c = DriverManager.getConnection(url, "app", "app-password"); Statement s = c.createStatement()) {
+            for (int i = 0; i < 5; i++) {
+                s.execute("CREATE TABLE q" + i + " (k INT PRIMARY KEY)");
+                try (PreparedStatement insert = c.prepareStatement("INSERT INTO q" + i + " VALUES (?)")) {
+                    insert.setInt(1, i);
+                    assertThat(insert.executeUpdate()).isEqualTo(1);
+                }
+                assertThat(count(s, "SELECT k FROM q" + i)).isEqualTo(i);
+                s.execute("DROP TABLE q" + i);
+            }
+        }
+    }
+
+    @Test
     void aCommitTokenFromAFollowersWriteIsHonouredOnAThirdNode() throws Exception {
         long token;
         try (Connection c = app(follower); Statement s = c.createStatement()) {

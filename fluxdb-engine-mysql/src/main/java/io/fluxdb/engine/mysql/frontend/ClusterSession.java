@@ -467,8 +467,10 @@ final class ClusterSession {
             ClusterRole role = cluster.role();
             if (c != null && forwarded != null && (!role.isLeader() || forwarded.pinned())
                     && forwarded.belongsOnLeader(c, "")) {
-                int localId = (payload[1] & 0xFF) | (payload[2] & 0xFF) << 8 | (payload[3] & 0xFF) << 16
-                        | (payload[4] & 0xFF) << 24;
+                // A pipelined execute names its statement 0xFFFFFFFF ("prepared last"): map the real id, or every
+                // such statement would run as the first one forwarded this way.
+                int localId = prepared.resolve((payload[1] & 0xFF) | (payload[2] & 0xFF) << 8
+                        | (payload[3] & 0xFF) << 16 | (payload[4] & 0xFF) << 24);
                 forwarded.execute(payload, localId, decoded.statement().sql, c, this::fail);
                 return;
             }

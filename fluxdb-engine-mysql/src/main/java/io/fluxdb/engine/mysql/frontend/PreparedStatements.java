@@ -82,7 +82,8 @@ final class PreparedStatements {
         statements.remove(resolve(id));
     }
 
-    private int resolve(int id) {
+    /** The id the client means: that of the statement prepared last for {@code 0xFFFFFFFF}. */
+    int resolve(int id) {
         return id == LAST_PREPARED ? lastId : id;
     }
 
