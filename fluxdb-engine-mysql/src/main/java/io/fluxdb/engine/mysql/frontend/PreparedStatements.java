@@ -82,7 +82,8 @@ final class PreparedStatements {
         statements.remove(resolve(id));
     }
 
-    private int resolve(int id) {
+    /** The id a command's statement id stands for: 0xFFFFFFFF is the statement prepared last. */
+    int resolve(int id) {
         return id == LAST_PREPARED ? lastId : id;
     }
 
