@@ -7,6 +7,7 @@ import io.fluxdb.replication.log.EntryEnvelope;
 import io.fluxdb.replication.log.LogEntryCodec;
 import io.fluxdb.replication.snapshot.SnapshotHeader;
 import io.fluxdb.replication.snapshot.SnapshotSource;
+import io.fluxdb.replication.snapshot.SnapshotUnavailableException;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.ByteBuffer;
@@ -336,6 +337,9 @@ public final class FluxStateMachine extends BaseStateMachine {
      * @throws SnapshotUnavailableException if this node has not applied up to {@code minIndex}, or cannot dump now
      */
     public void writeSnapshot(OutputStream out, long minIndex) throws IOException {
+        if (!installer.engineComplete()) {
+            throw new SnapshotUnavailableException("this node is loading a snapshot itself");
+        }
         SnapshotWriter.write(scheduler(), engine, out, minIndex);
     }
 

@@ -33,6 +33,8 @@ final class SnapshotInstaller {
     private final WatermarkSnapshots snapshots;
     private final String localNodeId;
     private final AtomicBoolean running = new AtomicBoolean();
+    /** The engine holds part of a dump: an install failed after it began to replace the engine's data. */
+    private volatile boolean engineIncomplete;
     private volatile SnapshotSource source;
 
     SnapshotInstaller(Engine engine, WatermarkSnapshots snapshots, String localNodeId) {
@@ -47,6 +49,11 @@ final class SnapshotInstaller {
 
     boolean running() {
         return running.get();
+    }
+
+    /** Whether the engine's data may be served to others: not while a dump loads, nor after one failed halfway. */
+    boolean engineComplete() {
+        return !running.get() && !engineIncomplete;
     }
 
     /** Refuses to start on an engine that an interrupted install left half loaded. */
@@ -90,10 +97,12 @@ final class SnapshotInstaller {
                         header.term());
                 Files.writeString(marker, "index " + header.index() + "\n");
                 engineTouched = true;
+                engineIncomplete = true;
                 engine.restore(in);
             }
             snapshots.write(header.term(), header.index());
             Files.delete(marker);
+            engineIncomplete = false;
             installed = true;
             log.info("{} - snapshot at index {} loaded in {} ms", localNodeId, header.index(),
                     (System.nanoTime() - start) / 1_000_000);
