@@ -83,8 +83,8 @@ public final class MySqlBackendConnector implements BackendConnector {
      * @param attributes the connection attributes sent in the handshake response
      * @param scrambleAttributes more attributes, made from the server's scramble (a proof bound to this connection)
      */
-    public static CompletableFuture<BackendConnection> connect(String name, Transport transport, InetSocketAddress target,
-            BackendKey key, Credential credential, EventLoop eventLoop, Duration loginTimeout, TlsMode tlsMode,
+    public static CompletableFuture<BackendConnection> connect(String name, Transport transport,
+            InetSocketAddress target, BackendKey key, Credential credential, EventLoop eventLoop, Duration loginTimeout, TlsMode tlsMode,
             SslContext sslContext, Map<String, String> attributes,
             java.util.function.Function<byte[], Map<String, String>> scrambleAttributes) {
         Bootstrap bootstrap = new Bootstrap()
@@ -119,8 +119,9 @@ public final class MySqlBackendConnector implements BackendConnector {
         // its place among the logins in flight) for ever.
         ScheduledFuture<?> deadline = eventLoop.schedule(() -> {
             if (login.cancel(false)) {
-                result.completeExceptionally(new ConnectTimeoutException("no login to " + name + " at " + target.getHostString() + ":"
-                        + target.getPort() + " within " + describe(loginTimeout) + " (login not finished)"));
+                result.completeExceptionally(new ConnectTimeoutException("no login to " + name + " at "
+                        + target.getHostString() + ":" + target.getPort() + " within " + describe(loginTimeout)
+                        + " (login not finished)"));
             }
         }, loginTimeout.toMillis(), TimeUnit.MILLISECONDS);
         result.whenComplete((c, error) -> deadline.cancel(false));
