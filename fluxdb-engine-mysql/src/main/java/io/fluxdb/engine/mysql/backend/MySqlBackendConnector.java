@@ -84,8 +84,8 @@ public final class MySqlBackendConnector implements BackendConnector {
      * @param scrambleAttributes more attributes, made from the server's scramble (a proof bound to this connection)
      */
     public static CompletableFuture<BackendConnection> connect(String name, Transport transport,
-            InetSocketAddress target, BackendKey key, Credential credential, EventLoop eventLoop, Duration loginTimeout, TlsMode tlsMode,
-            SslContext sslContext, Map<String, String> attributes,
+            InetSocketAddress target, BackendKey key, Credential credential, EventLoop eventLoop, Duration loginTimeout,
+            TlsMode tlsMode, SslContext sslContext, Map<String, String> attributes,
             java.util.function.Function<byte[], Map<String, String>> scrambleAttributes) {
         Bootstrap bootstrap = new Bootstrap()
                 .group(eventLoop)
