@@ -197,6 +197,42 @@ class ForwardedSessionIT {
     }
 
     @Test
+    void preparedReadsOfTheLastWriteAndLongDataAndOutParametersFollowTheWritesToTheLeader() throws Exception {
+        String url = "jdbc:mariadb://127.0.0.1:" + cluster.node(follower).clientAddress().getPort()
+                + "/app?sslMode=disable&useServerPrepStmts=true";
+        byte[] big = new byte[300_000];
+        for (int i = 0; i < big.length; i++) {
+            big[i] = (byte) ('a' + i % 26);
+        }
+        try (Connection root = cluster.connectRoot(leader); Statement s = root.createStatement()) {
+            s.execute("ALTER TABLE app.t ADD COLUMN doc MEDIUMTEXT");
+            s.execute("CREATE PROCEDURE app.twice(IN x INT, OUT y INT) SET y = 2 * x");
+        }
+        cluster.awaitConverged();
+        try (Connection c = DriverManager.getConnection(url, "app", "app-password");
+                PreparedStatement insert = c.prepareStatement("INSERT INTO t (v, doc) VALUES (?, ?)");
+                PreparedStatement lastId = c.prepareStatement("SELECT LAST_INSERT_ID()");
+                Statement s = c.createStatement()) {
+            insert.setInt(1, 1);
+            insert.setCharacterStream(2, new java.io.StringReader(new String(big, java.nio.charset.StandardCharsets.US_ASCII)));
+            assertThat(insert.executeUpdate()).isEqualTo(1);
+            try (ResultSet rs = lastId.executeQuery()) {
+                rs.next();
+                assertThat(rs.getLong(1)).as("the leader's insert id, through a prepared statement").isEqualTo(1);
+            }
+            s.execute("SET @y = 0");
+            s.execute("CALL twice(21, @y)");
+            assertThat(count(s, "SELECT @y")).as("the OUT parameter the leader assigned").isEqualTo(42);
+        }
+        assertSameEverywhere("SELECT CONCAT(v, ':', LENGTH(doc), ':', MD5(doc)) FROM app.t",
+                List.of("1:300000:" + md5(big)));
+    }
+
+    private static String md5(byte[] bytes) throws Exception {
+        return java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("MD5").digest(bytes));
+    }
+
+    @Test
     void aCommitTokenFromAFollowersWriteIsHonouredOnAThirdNode() throws Exception {
         long token;
         try (Connection c = app(follower); Statement s = c.createStatement()) {

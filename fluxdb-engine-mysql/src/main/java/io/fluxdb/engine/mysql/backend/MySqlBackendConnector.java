@@ -67,7 +67,7 @@ public final class MySqlBackendConnector implements BackendConnector {
             return CompletableFuture.failedFuture(new BackendLoginException(1045, "28000", "Access denied for user '"
                     + key.user() + "': the account requires TLS, and the operator's TLS to the engine is off (ENGINE_TLS)"));
         }
-        return connect(transport, engine, key, credential, eventLoop, loginTimeout,
+        return connect("the engine", transport, engine, key, credential, eventLoop, loginTimeout,
                 useTls ? TlsMode.REQUIRED : TlsMode.DISABLED, useTls ? tls.context() : null, ATTRIBUTES,
                 scramble -> Map.of());
     }
@@ -76,15 +76,16 @@ public final class MySqlBackendConnector implements BackendConnector {
      * Logs in to any MySQL server (an engine, or another node's operator) as {@code key.user()}, and completes with
      * the connection once the server's OK arrived, or with the server's refusal as a {@link BackendLoginException}.
      *
+     * @param name what {@code target} is, for errors ("the engine")
      * @param target where to connect (resolved when the connection is made)
      * @param loginTimeout the longest the login may take, from the TCP connect to the OK packet
      * @param tlsMode whether to use TLS; {@code sslContext} is required unless it is {@link TlsMode#DISABLED}
      * @param attributes the connection attributes sent in the handshake response
      * @param scrambleAttributes more attributes, made from the server's scramble (a proof bound to this connection)
      */
-    public static CompletableFuture<BackendConnection> connect(Transport transport, InetSocketAddress target,
-            BackendKey key, Credential credential, EventLoop eventLoop, Duration loginTimeout, TlsMode tlsMode,
-            SslContext sslContext, Map<String, String> attributes,
+    public static CompletableFuture<BackendConnection> connect(String name, Transport transport,
+            InetSocketAddress target, BackendKey key, Credential credential, EventLoop eventLoop, Duration loginTimeout,
+            TlsMode tlsMode, SslContext sslContext, Map<String, String> attributes,
             java.util.function.Function<byte[], Map<String, String>> scrambleAttributes) {
         Bootstrap bootstrap = new Bootstrap()
                 .group(eventLoop)
@@ -118,8 +119,9 @@ public final class MySqlBackendConnector implements BackendConnector {
         // its place among the logins in flight) for ever.
         ScheduledFuture<?> deadline = eventLoop.schedule(() -> {
             if (login.cancel(false)) {
-                result.completeExceptionally(new ConnectTimeoutException("no login to " + target.getHostString() + ":"
-                        + target.getPort() + " within " + describe(loginTimeout) + " (login not finished)"));
+                result.completeExceptionally(new ConnectTimeoutException("no login to " + name + " at "
+                        + target.getHostString() + ":" + target.getPort() + " within " + describe(loginTimeout)
+                        + " (login not finished)"));
             }
         }, loginTimeout.toMillis(), TimeUnit.MILLISECONDS);
         result.whenComplete((c, error) -> deadline.cancel(false));

@@ -432,16 +432,34 @@ final class ClusterSession {
             });
             case CommandType.COM_STMT_SEND_LONG_DATA -> {
                 prepared.longData(content);
+                PreparedStatements.Prepared p = prepared.get(id);
+                if (p != null && forwarded != null && (!cluster.role().isLeader() || forwarded.pinned())
+                        && forwarded.belongsOnLeader(p.classification, new String(p.sql, UTF_8))) {
+                    // The value belongs to an execution that will run on the leader: it goes there too.
+                    byte[] payload = ByteBufUtil.getBytes(content);
+                    packet.release();
+                    session.begin(Busy.INSTANCE);
+                    forwarded.longData(payload, prepared.resolve(id), p.sql);
+                    return;
+                }
                 session.relay(packet, relay -> {}, null);
             }
             case CommandType.COM_STMT_RESET -> {
                 prepared.reset(id);
+                if (forwarded != null) {
+                    // The leader's copy drops its long data too, before the client hears the local answer.
+                    session.begin(Busy.INSTANCE);
+                    forwarded.resetStatement(prepared.resolve(id)).whenCompleteAsync((ignored, failure) ->
+                            session.relay(packet, relay -> {}, null), session.context().executor());
+                    return;
+                }
                 session.relay(packet, relay -> {}, null);
             }
             case CommandType.COM_STMT_CLOSE -> {
+                int closing = prepared.resolve(id);
                 prepared.close(id);
                 if (forwarded != null) {
-                    forwarded.closeStatement(id);
+                    forwarded.closeStatement(closing);
                 }
                 session.relay(packet, relay -> {}, null);
             }
@@ -466,9 +484,7 @@ final class ClusterSession {
         prologue(() -> unpinClock(keepsClock(c), () -> {
             ClusterRole role = cluster.role();
             if (c != null && forwarded != null && (!role.isLeader() || forwarded.pinned())
-                    && forwarded.belongsOnLeader(c, "")) {
-                // A pipelined execute names its statement 0xFFFFFFFF ("prepared last"): map the real id, or every
-                // such statement would run as the first one forwarded this way.
+                    && forwarded.belongsOnLeader(c, new String(decoded.statement().sql, UTF_8))) {
                 int localId = prepared.resolve((payload[1] & 0xFF) | (payload[2] & 0xFF) << 8
                         | (payload[3] & 0xFF) << 16 | (payload[4] & 0xFF) << 24);
                 forwarded.execute(payload, localId, decoded.statement().sql, c, this::fail);

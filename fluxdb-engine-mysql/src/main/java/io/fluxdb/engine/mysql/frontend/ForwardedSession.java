@@ -73,8 +73,13 @@ final class ForwardedSession {
     private long stateVersion;
     private long syncedVersion = -1;
     private Optional<String> syncedDatabase = Optional.empty();
-    /** User variables the client assigned on the follower, lower case. */
+    /** User variables the client assigned on the follower, lower case: the sync brings their values over. */
     private final Set<String> userVariables = new LinkedHashSet<>();
+    /**
+     * User variables a forwarded statement may have assigned on the leader (an OUT parameter of a CALL, say): they
+     * live there now, so statements that read them run there too, until the follower assigns them again.
+     */
+    private final Set<String> leaderVariables = new LinkedHashSet<>();
     /** The status flags of the leader's last answer on the forwarded session. */
     private int leaderStatus = ServerStatus.SERVER_STATUS_AUTOCOMMIT;
     private boolean lastRanOnLeader;
@@ -83,6 +88,8 @@ final class ForwardedSession {
     private boolean temporaryTables;
     /** The local statement id of each prepared statement forwarded, and its id on the leader. */
     private final Map<Integer, Integer> statementIds = new HashMap<>();
+    /** Statements whose long data could not be sent to the leader, and why. */
+    private final Map<Integer, ErrPacket> longDataErrors = new HashMap<>();
 
     ForwardedSession(ClientSession session, Cluster cluster, LeaderConnector connector) {
         this.session = requireNonNull(session, "session is null");
@@ -115,6 +122,7 @@ final class ForwardedSession {
             case TRANSACTION -> c.transaction() == TransactionEffect.BEGIN || c.transaction() == TransactionEffect.LOCK_TABLES
                     || "XA".equals(c.keyword());
             default -> c.temporaryTable() || GET_LOCK.matcher(sql).find()
+                    || c.userVariablesRead().stream().anyMatch(leaderVariables::contains)
                     || (lastRanOnLeader && CONNECTION_STATE.matcher(sql).find())
                     || (link != null && WRITE_STATE.matcher(sql).find());
         };
@@ -143,6 +151,18 @@ final class ForwardedSession {
             }
         }
         userVariables.addAll(c.userVariablesAssigned());
+        leaderVariables.removeAll(userVariables);
+    }
+
+    /** A statement ran on the leader: the user variables it may have assigned now live there. */
+    private void assignedOnLeader(Classification c) {
+        List<String> assigned = new ArrayList<>(c.userVariablesAssigned());
+        if ("CALL".equals(c.keyword())) {
+            // A procedure's OUT and INOUT parameters assign the variables passed for them.
+            assigned.addAll(c.userVariablesRead());
+        }
+        userVariables.removeAll(assigned);
+        leaderVariables.addAll(assigned);
     }
 
     /**
@@ -212,6 +232,38 @@ final class ForwardedSession {
      * there first when it is the first execution forwarded.
      */
     void execute(byte[] payload, int localId, byte[] sql, Classification c, Consumer<ErrPacket> fail) {
+        ErrPacket lost = longDataErrors.remove(localId);
+        if (lost != null) {
+            // A value sent for this execution did not reach the leader: it must not run without it.
+            fail.accept(lost);
+            return;
+        }
+        onLeader(localId, sql, fail, (l, rewritten) -> session.relayVia(l,
+                new Packet(0, Unpooled.wrappedBuffer(rewritten.apply(payload))), relay -> forwarded(relay, c, ""), null,
+                InfileForwarder.forwarding()));
+    }
+
+    /**
+     * COM_STMT_SEND_LONG_DATA for a statement whose execution will run on the leader: the value goes to the leader's
+     * copy of the statement (no answer either way), so the execution there has it.
+     */
+    void longData(byte[] payload, int localId, byte[] sql) {
+        // COM_STMT_SEND_LONG_DATA has no answer: a failure is told at the statement's next execution.
+        Consumer<ErrPacket> fail = error -> {
+            longDataErrors.put(localId, error);
+            session.commandComplete(session.state().statusFlags());
+        };
+        onLeader(localId, sql, fail, (l, rewritten) -> session.relayVia(l,
+                new Packet(0, Unpooled.wrappedBuffer(rewritten.apply(payload))), relay -> { }, null,
+                InfileForwarder.forwarding()));
+    }
+
+    /**
+     * Runs {@code then} with the forwarded session and a function that rewrites a COM_STMT_* payload for statement
+     * {@code localId} to the leader's id of the same statement, preparing it there first when needed.
+     */
+    private void onLeader(int localId, byte[] sql, Consumer<ErrPacket> fail,
+            java.util.function.BiConsumer<BackendConnection, java.util.function.UnaryOperator<byte[]>> then) {
         ready(fail, l -> {
             Integer remote = statementIds.get(localId);
             CompletableFuture<Integer> prepared = remote != null ? CompletableFuture.completedFuture(remote)
@@ -222,19 +274,38 @@ final class ForwardedSession {
                     return;
                 }
                 statementIds.put(localId, id);
-                byte[] rewritten = payload.clone();
-                rewritten[1] = (byte) id.intValue();
-                rewritten[2] = (byte) (id >>> 8);
-                rewritten[3] = (byte) (id >>> 16);
-                rewritten[4] = (byte) (id >>> 24);
-                session.relayVia(l, new Packet(0, Unpooled.wrappedBuffer(rewritten)),
-                        relay -> forwarded(relay, c, ""), null, InfileForwarder.forwarding());
+                then.accept(l, payload -> {
+                    byte[] rewritten = payload.clone();
+                    rewritten[1] = (byte) id.intValue();
+                    rewritten[2] = (byte) (id >>> 8);
+                    rewritten[3] = (byte) (id >>> 16);
+                    rewritten[4] = (byte) (id >>> 24);
+                    return rewritten;
+                });
             }, session.context().executor());
+        });
+    }
+
+    /** COM_STMT_RESET on the follower: the leader's copy of the statement, if any, is reset too. */
+    CompletableFuture<Void> resetStatement(int localId) {
+        longDataErrors.remove(localId);
+        Integer remote = statementIds.get(localId);
+        if (remote == null || link == null || !link.isUsable()) {
+            return CompletableFuture.completedFuture(null);
+        }
+        byte[] reset = {(byte) CommandType.COM_STMT_RESET, (byte) remote.intValue(), (byte) (remote >>> 8),
+                (byte) (remote >>> 16), (byte) (remote >>> 24)};
+        return link.simpleCommand(reset).handle((answer, failure) -> {
+            if (answer != null) {
+                answer.release();
+            }
+            return null;
         });
     }
 
     /** COM_STMT_CLOSE on the follower: the leader's copy goes too (no answer either way). */
     void closeStatement(int localId) {
+        longDataErrors.remove(localId);
         Integer remote = statementIds.remove(localId);
         if (remote != null && link != null && link.isUsable()) {
             byte[] close = {(byte) CommandType.COM_STMT_CLOSE, (byte) remote.intValue(), (byte) (remote >>> 8),
@@ -251,6 +322,9 @@ final class ForwardedSession {
 
     private void forwarded(ResponseRelay relay, Classification c, String sql) {
         session.statementSucceeded(c);
+        if (!runsOnBoth(c)) {
+            assignedOnLeader(c);
+        }
         if (relay.tracker().hasStatus()) {
             leaderStatus = relay.tracker().statusFlags();
         }
@@ -368,6 +442,8 @@ final class ForwardedSession {
         leaderStatus = ServerStatus.SERVER_STATUS_AUTOCOMMIT;
         holdsLocks = false;
         temporaryTables = false;
+        // What the old forwarded session held is gone with it.
+        leaderVariables.clear();
     }
 
     private ErrPacket noLeader() {

@@ -53,7 +53,7 @@ final class LeaderConnector {
         // TLS on this leg is the connector's choice, not the account's: the flag in the key would demand it.
         BackendKey forwarded = new BackendKey(key.user(), key.capabilities() & ~CapabilityFlags.CLIENT_SSL,
                 key.collation(), key.database());
-        return MySqlBackendConnector.connect(transport, leader, forwarded, credential, eventLoop, LOGIN_TIMEOUT,
+        return MySqlBackendConnector.connect("the leader", transport, leader, forwarded, credential, eventLoop, LOGIN_TIMEOUT,
                 TlsMode.PREFERRED, tls, attributes,
                 scramble -> Map.of(ForwardProof.ATTRIBUTE, proof.sign(scramble, key.user())));
     }

@@ -82,7 +82,7 @@ final class PreparedStatements {
         statements.remove(resolve(id));
     }
 
-    /** The id the client means: that of the statement prepared last for {@code 0xFFFFFFFF}. */
+    /** The id a command's statement id stands for: 0xFFFFFFFF is the statement prepared last. */
     int resolve(int id) {
         return id == LAST_PREPARED ? lastId : id;
     }

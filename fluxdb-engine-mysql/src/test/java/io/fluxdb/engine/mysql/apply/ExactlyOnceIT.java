@@ -68,10 +68,10 @@ class ExactlyOnceIT {
     @Test
     void schemaIsVersionedAndEveryAccountMayRecordLeaderCommits(MariaDbProcess db) throws SQLException {
         ApplyTesting.engine(db, Map.of()).close(); // a second start finds the schema in place
-        assertThat(rows(db, "SELECT version FROM fluxdb.schema_version")).containsExactly("2");
+        assertThat(rows(db, "SELECT version FROM fluxdb.schema_version")).containsExactly("3");
         assertThat(rows(db, "SELECT TABLE_NAME FROM information_schema.TABLES WHERE TABLE_SCHEMA = 'fluxdb'"
-                + " ORDER BY 1")).containsExactly("applied_floor", "applied_log", "checksums", "ddl_intent",
-                "leader_commits", "schema_version");
+                + " ORDER BY 1")).containsExactly("applied_floor", "applied_log", "checksums", "cluster_identity",
+                "ddl_intent", "leader_commits", "schema_version");
 
         exec(db, "CREATE USER plain@'%' IDENTIFIED BY 'plain-pw'", "GRANT INSERT ON once.* TO plain@'%'");
         String xid = NODE_1.next(1);
