@@ -151,10 +151,12 @@ final class PreparedStatements {
             for (int i = 0; i < n; i++) {
                 int type = statement.types[i];
                 ByteArrayOutputStream longData = statement.longData.get(i);
-                if ((nulls[i / 8] & (1 << (i % 8))) != 0) {
-                    values.add(null);
-                } else if (longData != null) {
+                // Long data wins over the null bit, as in the server: mysqlnd sets the bit for a parameter bound
+                // to a null variable whose value it sent with COM_STMT_SEND_LONG_DATA.
+                if (longData != null) {
                     values.add(longData.toByteArray());
+                } else if ((nulls[i / 8] & (1 << (i % 8))) != 0) {
+                    values.add(null);
                 } else {
                     values.add(BinaryValues.read(p, type & 0xFF, (type & UNSIGNED) != 0));
                 }
