@@ -191,6 +191,21 @@ class ClusterCrashIT {
     }
 
     /**
+     * DDL through followers under the same faults. Seen once (CI, 2026-12-06): a CREATE TABLE forwarded by a follower
+     * was acknowledged and then missing on one node after the cluster converged. Not yet diagnosed; the DDL writer of
+     * the test above keeps to the leader meanwhile.
+     */
+    @Test
+    @Order(4)
+    @Timeout(240)
+    @Disabled("known bug, not yet diagnosed: a DDL statement forwarded by a follower while leaders are killed was once"
+            + " acknowledged and then missing on one node")
+    void ddlThroughFollowersUnderFaultsIsNeverLost() throws Exception {
+        runUnderFaults("c", List.of(Fault.KILL_LEADER, Fault.PAUSE_FOLLOWER, Fault.KILL_LEADER_AND_ENGINE,
+                Fault.PAUSE_LEADER), true, false);
+    }
+
+    /**
      * The leader's own DDL crash window: the leader runs a DDL statement on its engine before the statement's entry
      * is appended (so that the engine checks the client's privileges), and a leader killed or paused between the two
      * keeps a schema change that no other node gets. The node reports it (DIVERGED, from resolveOrphans) but cannot
@@ -213,7 +228,12 @@ class ClusterCrashIT {
      * restart can cost the leader its leadership on two busy cores), except while a node armed to halt in the DDL
      * window applies: the leader's own DDL window is the known bug of the disabled test.
      */
-    private static void runUnderFaults(String run, List<Fault> faults, boolean holdDdl)
+    private static void runUnderFaults(String run, List<Fault> faults, boolean holdDdl) throws Exception {
+        runUnderFaults(run, faults, holdDdl, true);
+    }
+
+    /** With {@code ddlOnLeader} false, the DDL writer connects to any node too. */
+    private static void runUnderFaults(String run, List<Fault> faults, boolean holdDdl, boolean ddlOnLeader)
             throws Exception {
         long started = System.nanoTime();
         Random random = new Random(seed + run.hashCode());
@@ -223,7 +243,7 @@ class ClusterCrashIT {
         for (int w = 0; w < WRITERS; w++) {
             clients.add(new RowWriter(run, w, cluster, ledger, seed + w, leaderHint));
         }
-        SideTableWriter ddl = new SideTableWriter(run, cluster, ledger, seed + WRITERS, leaderHint);
+        SideTableWriter ddl = new SideTableWriter(run, cluster, ledger, seed + WRITERS, leaderHint, ddlOnLeader);
         clients.add(ddl);
         List<Thread> threads = startAll(clients);
         List<String> done = new ArrayList<>();

@@ -42,6 +42,11 @@ abstract class LeaderClient implements Runnable {
         this.leaderHint = leaderHint;
     }
 
+    /** Whether this client keeps to the node it knows to lead (else half of its connections go to any node). */
+    protected boolean leaderOnly() {
+        return false;
+    }
+
     /** Runs one write on the leader's connection and records its outcome in the ledger. */
     protected abstract void write(Statement s, String token) throws InterruptedException;
 
@@ -144,7 +149,7 @@ abstract class LeaderClient implements Runnable {
             closeConnection();
         }
         int hint = leaderHint.get();
-        int node = hint >= 0 && random.nextBoolean() ? hint : random.nextInt(cluster.size());
+        int node = hint >= 0 && (leaderOnly() || random.nextBoolean()) ? hint : random.nextInt(cluster.size());
         try {
             connection = cluster.connectWriter(node, SOCKET_TIMEOUT);
             return connection.createStatement();

@@ -18,9 +18,22 @@ final class SideTableWriter extends LeaderClient {
     private int table;
     private int step;
 
-    SideTableWriter(String run, ProcessCluster cluster, WriteLedger ledger, long seed, AtomicInteger leaderHint) {
+    private final boolean leaderOnly;
+
+    SideTableWriter(String run, ProcessCluster cluster, WriteLedger ledger, long seed, AtomicInteger leaderHint,
+            boolean leaderOnly) {
         super(run + "ddl", cluster, ledger, seed, leaderHint);
         this.run = run;
+        this.leaderOnly = leaderOnly;
+    }
+
+    /**
+     * Whether the DDL keeps to the leader: DDL forwarded by a follower while leaders are killed was once seen
+     * acknowledged and then missing on one node (not yet diagnosed); see the disabled test in ClusterCrashIT.
+     */
+    @Override
+    protected boolean leaderOnly() {
+        return leaderOnly;
     }
 
     /** Waits for the step in flight to end and runs no other until {@link #release()}. */
