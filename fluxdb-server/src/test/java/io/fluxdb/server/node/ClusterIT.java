@@ -50,6 +50,8 @@ class ClusterIT {
             s.execute("CREATE TABLE audit (id BIGINT AUTO_INCREMENT PRIMARY KEY, account INT, at DATETIME(6),"
                     + " token CHAR(36))");
         }
+        // The writers log in on followers too: the account must have reached their engines first.
+        cluster.awaitConverged();
     }
 
     @AfterAll
