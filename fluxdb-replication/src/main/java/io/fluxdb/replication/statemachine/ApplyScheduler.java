@@ -326,6 +326,21 @@ public final class ApplyScheduler implements AutoCloseable {
         }
     }
 
+    /**
+     * The engine's data was replaced with a peer's dump at {@code index} (see {@code SnapshotInstaller.resync}): what
+     * made this node differ is gone. Called while a {@link #hold} is in effect.
+     */
+    public void divergenceRepaired(long index) {
+        locked(() -> {
+            if (!divergences.isEmpty()) {
+                log.info("entry {} - this node's data was replaced with a peer's at that index; the {} difference(s)"
+                        + " found before no longer apply", index, divergences.size());
+                divergences.clear();
+                changed.set(true);
+            }
+        });
+    }
+
     /** The engine failure that paused applying, if it is still in effect. */
     public Optional<Throwable> failure() {
         return Optional.ofNullable(failure);
