@@ -12,14 +12,14 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Re-syncs a node whose data diverged from the log's: once it no longer leads, it replaces its engine's data with an
- * up-to-date peer's dump and goes on applying the log after it (see {@code SnapshotInstaller.resync}). A divergence
- * that keeps coming back points at a fault that a re-sync does not fix (a non-deterministic statement, a broken
- * engine), so a node re-syncs at most {@link #MAX_PER_HOUR} times an hour and then stays diverged, saying so.
+ * Re-syncs a node whose data diverged from the log's (an entry's outcome here differed from the leader's, see {@code
+ * ApplyScheduler.resyncable}): once it no longer leads, it replaces its engine's data with an up-to-date peer's dump
+ * and goes on applying the log after it (see {@code SnapshotInstaller.resync}). A divergence that keeps coming back
+ * points at a fault that a re-sync does not fix (a non-deterministic statement, a broken engine), so a node re-syncs
+ * at most {@link #MAX_PER_HOUR} times an hour and then stays diverged, saying so.
  *
- * <p>What the node loses is what made it differ: a change the log never got (a DDL statement that ran on a leader
- * deposed before its entry committed), or a result that differs from the leader's. Acknowledged writes are all in the
- * log, so they are all in the peer's dump or in the entries applied after it.
+ * <p>What the node loses is what made it differ: rows the log does not account for. Acknowledged writes are all in
+ * the log, so they are all in the peer's dump or in the entries applied after it.
  */
 final class DivergenceRepair {
     private static final Logger log = LoggerFactory.getLogger(DivergenceRepair.class);

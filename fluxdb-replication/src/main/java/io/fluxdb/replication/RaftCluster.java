@@ -580,7 +580,7 @@ public final class RaftCluster implements Cluster, AutoCloseable {
         if (!closed && unfit.compareAndSet(!stepBack, stepBack)) {
             timer.execute(stepBack ? this::yieldLeadership : this::rejoinElections);
         }
-        if (!closed && diverged && !failed) {
+        if (!closed && !failed && scheduler().resyncable()) {
             DivisionInfo info = info();
             boolean leading = info != null && info.isLeader();
             repair.consider(leading, Optional.ofNullable(info == null ? null : info.getLeaderId())

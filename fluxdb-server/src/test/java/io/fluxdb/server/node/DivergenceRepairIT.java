@@ -9,6 +9,7 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
+import java.util.List;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
 
@@ -26,6 +27,9 @@ class DivergenceRepairIT {
             int diverged = (leader + 1) % 3;
             try (Connection c = cluster.connectRoot(leader); Statement s = c.createStatement()) {
                 s.execute("CREATE TABLE accounts (id INT PRIMARY KEY, balance INT NOT NULL)");
+                // an account every engine knows (each engine's root has its own password)
+                s.execute("CREATE USER writer@'%' IDENTIFIED BY 'writer-pw'");
+                s.execute("GRANT ALL ON app.* TO writer@'%'");
                 for (int id = 1; id <= 10; id++) {
                     s.execute("INSERT INTO accounts VALUES (" + id + ", 100)");
                 }
@@ -39,14 +43,39 @@ class DivergenceRepairIT {
                 assertThat(s.executeUpdate("DELETE FROM app.accounts WHERE id = 7")).isEqualTo(1);
                 assertThat(s.executeUpdate("UPDATE app.accounts SET balance = 999 WHERE id = 5")).isEqualTo(1);
             }
+            // writes go on while the follower re-syncs: one writer through the leader, one through the follower
+            java.util.concurrent.atomic.AtomicInteger nextId = new java.util.concurrent.atomic.AtomicInteger(1000);
+            java.util.concurrent.atomic.AtomicBoolean stop = new java.util.concurrent.atomic.AtomicBoolean();
+            java.util.concurrent.ConcurrentLinkedQueue<Throwable> failures = new java.util.concurrent.ConcurrentLinkedQueue<>();
+            List<Thread> writers = new java.util.ArrayList<>();
+            for (int node : List.of(leader, diverged)) {
+                writers.add(Thread.ofPlatform().start(() -> {
+                    try (Connection c = cluster.connect(node, "writer", "writer-pw");
+                            Statement s = c.createStatement()) {
+                        while (!stop.get()) {
+                            int id = nextId.getAndIncrement();
+                            s.execute("INSERT INTO accounts VALUES (" + id + ", " + id + ")");
+                        }
+                    } catch (Throwable t) {
+                        failures.add(t);
+                    }
+                }));
+            }
+            Thread.sleep(500);
             try (Connection c = cluster.connectRoot(leader); Statement s = c.createStatement()) {
                 // one row on the leader, none on the follower: the follower finds that it differs
                 assertThat(s.executeUpdate("DELETE FROM accounts WHERE id = 7")).isEqualTo(1);
-                // writes go on while the follower re-syncs
                 for (int id = 11; id <= 30; id++) {
                     s.execute("INSERT INTO accounts VALUES (" + id + ", " + id + ")");
                 }
             }
+            Thread.sleep(5000);
+            stop.set(true);
+            for (Thread writer : writers) {
+                writer.join();
+            }
+            assertThat(failures).isEmpty();
+            int written = nextId.get() - 1000;
             cluster.awaitConverged();
             await().atMost(Duration.ofMinutes(2)).pollInterval(Duration.ofMillis(200)).untilAsserted(() -> {
                 assertThat(follower.divergence()).as("divergence of node " + diverged).isEmpty();
@@ -60,7 +89,7 @@ class DivergenceRepairIT {
             for (int i = 0; i < 3; i++) {
                 assertThat(cluster.checksums(i)).as("node " + i).isEqualTo(cluster.checksums(leader))
                         .containsKey("`app`.`accounts`");
-                assertThat(count(cluster, i)).as("rows on node " + i).isEqualTo(30);
+                assertThat(count(cluster, i)).as("rows on node " + i).isEqualTo(30 + written);
             }
         }
     }
