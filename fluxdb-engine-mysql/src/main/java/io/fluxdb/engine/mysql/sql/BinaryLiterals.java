@@ -118,7 +118,8 @@ public final class BinaryLiterals {
             if (accountName) {
                 return notAValue("an account name");
             }
-            ByteArrayOutputStream value = new ByteArrayOutputStream();
+            // Sized for the run: a 4 MiB BLOB must not be copied over and over while it grows.
+            ByteArrayOutputStream value = new ByteArrayOutputStream(runEnd - runStart);
             for (Token literal : run) {
                 if (!unescape(literal.start, literal.end, value)) {
                     return new Refused("a string literal with bytes not valid in " + reading.characterSet()
@@ -142,7 +143,8 @@ public final class BinaryLiterals {
                 return new Refused("a string literal with bytes not valid in " + reading.characterSet()
                         + " has a COLLATE, which its hex form, a binary string, does not take");
             }
-            if (introducer != null && !representable(introducer, value.toByteArray())) {
+            byte[] valueBytes = value.toByteArray();
+            if (introducer != null && !representable(introducer, valueBytes)) {
                 return new Refused("the literal's bytes are not valid in its introducer's character set "
                         + introducer + ", and the engine refuses them as a hex literal");
             }
@@ -151,7 +153,8 @@ public final class BinaryLiterals {
                 return outsideLiterals();
             }
             out.append(introducer == null ? "_binary" : raw.substring(last.start, last.end));
-            out.append(" X'").append(HexFormat.of().withUpperCase().formatHex(value.toByteArray())).append('\'');
+            out.ensureCapacity(out.length() + 2 * valueBytes.length + 12);
+            HexFormat.of().withUpperCase().formatHex(out.append(" X'"), valueBytes).append('\'');
             copied = runEnd;
             before = last;
             last = new Token(SqlLexer.STRING, runStart, runEnd);
