@@ -207,6 +207,7 @@ final class ClusterSession {
                 }, session.context().executor());
                 return;
             }
+            answer = answer.or(() -> session.tokenTracking().selectRewrite(sql));
             if (answer.isPresent()) {
                 byte[] query = ("\u0003" + answer.get()).getBytes(UTF_8);
                 session.relay(new Packet(0, Unpooled.wrappedBuffer(query)), relay -> { }, null);

@@ -36,6 +36,9 @@ final class TokenTracking {
             "(?i)(?<![\\w.])(?:@@(?:session|local)\\s*\\.\\s*|@@)?" + LIST + "\\s*:?=\\s*"
                     + "('(?:[^'\\\\]|\\\\.|'')*'|\"(?:[^\"\\\\]|\\\\.|\"\")*\")");
 
+    private static final Pattern SELECT_LIST = Pattern.compile(
+            "\\A\\s*SELECT\\s+(@@(?:session\\s*\\.\\s*)?" + LIST + ")\\s*;?\\s*\\z", Pattern.CASE_INSENSITIVE);
+
     private final boolean sessionTrack;
     private final boolean deprecateEof;
     /** The list as the client last set it (the value's text), null while it has the engine's default. */
@@ -95,6 +98,20 @@ final class TokenTracking {
                 }
             }
         }
+    }
+
+    /**
+     * For {@code SELECT @@[session.]session_track_system_variables} alone while the client tracks the token by name:
+     * the engine's list with {@code fluxdb_last_commit} appended, as the statement the engine should run instead.
+     */
+    Optional<String> selectRewrite(String sql) {
+        Matcher m = SELECT_LIST.matcher(sql);
+        if (!tracked || !m.matches() || names(setting).contains("*")) {
+            return Optional.empty();
+        }
+        // the column is named after the expression, as MariaDB names it
+        return Optional.of("SELECT CONCAT_WS(',', NULLIF(@@session." + LIST + ", ''), '" + NAME + "') AS `"
+                + m.group(1).replaceAll("\\s", "") + "`");
     }
 
     /** COM_RESET_CONNECTION or COM_CHANGE_USER: the engine's list is its default again. */

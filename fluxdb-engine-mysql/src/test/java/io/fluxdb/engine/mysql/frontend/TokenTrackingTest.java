@@ -75,6 +75,20 @@ class TokenTrackingTest {
     }
 
     @Test
+    void aSelectOfTheListNamesTheTokenWhileTheClientTracksItByName() {
+        TokenTracking tracking = new TokenTracking(CAPS);
+        String select = "SELECT @@SESSION . session_track_system_variables";
+        assertThat(tracking.selectRewrite(select)).isEmpty();
+        tracking.succeeded(classifier.classify("SET session_track_system_variables = 'fluxdb_last_commit'"), 0);
+        assertThat(tracking.selectRewrite(select)).contains("SELECT CONCAT_WS(',', NULLIF("
+                + "@@session.session_track_system_variables, ''), 'fluxdb_last_commit')"
+                + " AS `@@SESSION.session_track_system_variables`");
+        assertThat(tracking.selectRewrite("SELECT @@session_track_system_variables, 1")).isEmpty();
+        tracking.succeeded(classifier.classify("SET session_track_system_variables = '*'"), 0);
+        assertThat(tracking.selectRewrite(select)).as("'*' says it all").isEmpty();
+    }
+
+    @Test
     void aTokenTheLeaderReportedBecomesTheSessionsAndIsTakenOutForAClientThatDoesNotTrackIt() {
         TokenTracking tracking = new TokenTracking(CAPS | CLIENT_DEPRECATE_EOF);
         AtomicLong token = new AtomicLong(3);
