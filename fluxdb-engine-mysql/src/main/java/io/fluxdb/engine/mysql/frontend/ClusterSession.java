@@ -186,7 +186,14 @@ final class ClusterSession {
         prologue(() -> {
             // Classified as the engine will read it: in the session's character set and SQL mode.
             Classification c = support.classifier().classify(ByteBuffer.wrap(payload, 1, payload.length - 1), parse);
-            String sql = new String(payload, 1, payload.length - 1, UTF_8);
+            byte[] forEngine;
+            try {
+                forEngine = TokenTracking.forEngine(payload, c);
+            } catch (IllegalArgumentException e) {
+                fail(new ErrPacket(1231, "42000", e.getMessage()));
+                return;
+            }
+            String sql = new String(forEngine, 1, forEngine.length - 1, UTF_8);
             if (OperatorVariables.assignsOne(c)) {
                 variables.set(c).ifPresentOrElse(this::fail, () -> reply(session.state().statusFlags()));
                 return;
@@ -201,13 +208,14 @@ final class ClusterSession {
                 }, session.context().executor());
                 return;
             }
+            answer = answer.or(() -> session.tokenTracking().selectRewrite(sql));
             if (answer.isPresent()) {
                 byte[] query = ("\u0003" + answer.get()).getBytes(UTF_8);
                 session.relay(new Packet(0, Unpooled.wrappedBuffer(query)), relay -> { }, null);
                 return;
             }
             ReadConsistency level = ReadConsistency.hint(sql).orElse(variables.consistency());
-            unpinClock(keepsClock(c), () -> readBarrier(c.kind(), level, () -> route(payload, sql, c)));
+            unpinClock(keepsClock(c), () -> readBarrier(c.kind(), level, () -> route(forEngine, sql, c)));
         });
     }
 
@@ -794,7 +802,7 @@ final class ClusterSession {
                         keepsFile, infile));
                 open.rowWrites = -1;
                 Runnable commit = () -> commitXa(status -> {
-                    response.release(true);
+                    response.release(true, session::lastPacket);
                     session.commandComplete(status & ~ServerStatus.SERVER_STATUS_IN_TRANS);
                 }, response::discard);
                 if (response.tracker().warnings() == 0) {
@@ -1199,7 +1207,7 @@ final class ClusterSession {
                     cluster.settle(result.index(), true);
                     gate.releaseExclusive();
                     session.committed(result.index());
-                    response.release(false);
+                    response.release(false, session::lastPacket);
                     session.commandComplete(response.tracker().statusFlags());
                     return;
                 }
