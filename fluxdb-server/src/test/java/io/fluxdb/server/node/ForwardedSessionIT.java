@@ -10,7 +10,6 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.SQLWarning;
 import java.sql.Statement;
-import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -81,7 +80,7 @@ class ForwardedSessionIT {
             long token = count(s, "SELECT @@fluxdb_last_commit");
             assertThat(token).isPositive();
         }
-        assertSameEverywhere("SELECT CONCAT(id, ':', v) FROM app.t ORDER BY id", List.of("1:11", "2:12"));
+        cluster.assertSameEverywhere("SELECT CONCAT(id, ':', v) FROM app.t ORDER BY id", List.of("1:11", "2:12"));
     }
 
     @Test
@@ -103,9 +102,9 @@ class ForwardedSessionIT {
             assertThat(s.executeUpdate("INSERT INTO o VALUES (7)")).isEqualTo(1);
             assertThat(count(s, "SELECT k FROM o")).isEqualTo(7);
         }
-        assertSameEverywhere("SELECT CONCAT_WS('|', v, u, tz, mode) FROM app.t",
+        cluster.assertSameEverywhere("SELECT CONCAT_WS('|', v, u, tz, mode) FROM app.t",
                 List.of("2|" + uuid + "|+05:00|ANSI_QUOTES,NO_ENGINE_SUBSTITUTION"));
-        assertSameEverywhere("SELECT k FROM other.o", List.of("7"));
+        cluster.assertSameEverywhere("SELECT k FROM other.o", List.of("7"));
     }
 
     @Test
@@ -128,7 +127,7 @@ class ForwardedSessionIT {
             c.setAutoCommit(true);
             assertThat(count(s, "SELECT SUM(v) FROM t")).isEqualTo(12);
         }
-        assertSameEverywhere("SELECT v FROM app.t ORDER BY v", List.of("5", "7"));
+        cluster.assertSameEverywhere("SELECT v FROM app.t ORDER BY v", List.of("5", "7"));
     }
 
     @Test
@@ -152,7 +151,7 @@ class ForwardedSessionIT {
                     .isInstanceOfSatisfying(SQLException.class, e -> assertThat(e.getErrorCode()).isEqualTo(1142));
             assertThat(count(s, "SELECT COUNT(*) FROM t")).isEqualTo(1);
         }
-        assertSameEverywhere("SELECT CONCAT(id, ':', v, ':', short_text) FROM app.t", List.of("1:1:tru"));
+        cluster.assertSameEverywhere("SELECT CONCAT(id, ':', v, ':', short_text) FROM app.t", List.of("1:1:tru"));
     }
 
     @Test
@@ -173,7 +172,7 @@ class ForwardedSessionIT {
                 assertThat(rs.getInt(1)).isEqualTo(3);
             }
         }
-        assertSameEverywhere("SELECT GROUP_CONCAT(u ORDER BY v) FROM app.t", List.of("row 1,row 2,row 3,row 4,row 5"));
+        cluster.assertSameEverywhere("SELECT GROUP_CONCAT(u ORDER BY v) FROM app.t", List.of("row 1,row 2,row 3,row 4,row 5"));
     }
 
     @Test
@@ -224,7 +223,7 @@ class ForwardedSessionIT {
             s.execute("CALL twice(21, @y)");
             assertThat(count(s, "SELECT @y")).as("the OUT parameter the leader assigned").isEqualTo(42);
         }
-        assertSameEverywhere("SELECT CONCAT(v, ':', LENGTH(doc), ':', MD5(doc)) FROM app.t",
+        cluster.assertSameEverywhere("SELECT CONCAT(v, ':', LENGTH(doc), ':', MD5(doc)) FROM app.t",
                 List.of("1:300000:" + md5(big)));
     }
 
@@ -258,7 +257,7 @@ class ForwardedSessionIT {
         } finally {
             java.nio.file.Files.deleteIfExists(file);
         }
-        assertSameEverywhere("SELECT GROUP_CONCAT(u ORDER BY v) FROM app.t", List.of("one,two,three"));
+        cluster.assertSameEverywhere("SELECT GROUP_CONCAT(u ORDER BY v) FROM app.t", List.of("one,two,three"));
     }
 
     @Test
@@ -282,21 +281,6 @@ class ForwardedSessionIT {
         try (ResultSet rs = s.executeQuery(sql)) {
             assertThat(rs.next()).isTrue();
             return rs.getLong(1);
-        }
-    }
-
-    /** Waits until every node has applied everything, then checks that each holds exactly {@code expected}. */
-    private static void assertSameEverywhere(String sql, List<String> expected) throws Exception {
-        cluster.awaitConverged();
-        for (int i = 0; i < cluster.size(); i++) {
-            List<String> rows = new ArrayList<>();
-            try (Connection c = cluster.engineConnection(i); Statement s = c.createStatement();
-                    ResultSet rs = s.executeQuery(sql)) {
-                while (rs.next()) {
-                    rows.add(rs.getString(1));
-                }
-            }
-            assertThat(rows).as("node " + i + ": " + sql).isEqualTo(expected);
         }
     }
 }

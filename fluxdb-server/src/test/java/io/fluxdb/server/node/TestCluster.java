@@ -212,6 +212,24 @@ final class TestCluster implements AutoCloseable {
         return DriverManager.getConnection(engine.jdbcUrl(""), "root", engine.rootPassword());
     }
 
+    /**
+     * Waits until every node has applied everything, then checks that each node's engine answers {@code sql} with
+     * exactly {@code expected} (the first column of each row).
+     */
+    void assertSameEverywhere(String sql, List<String> expected) throws SQLException {
+        awaitConverged();
+        for (int i = 0; i < size(); i++) {
+            List<String> rows = new ArrayList<>();
+            try (Connection c = engineConnection(i); java.sql.Statement s = c.createStatement();
+                    java.sql.ResultSet rs = s.executeQuery(sql)) {
+                while (rs.next()) {
+                    rows.add(rs.getString(1));
+                }
+            }
+            assertThat(rows).as("node " + i + ": " + sql).isEqualTo(expected);
+        }
+    }
+
     /** CHECKSUM TABLE of every user table of the node's engine, by name. */
     Map<String, Long> checksums(int i) throws SQLException {
         try (Connection c = engineConnection(i)) {

@@ -58,6 +58,8 @@ public final class ClientSession extends ChannelInboundHandlerAdapter {
     private final ClusterSession cluster;
     /** The log index of this session's last replicated write, 0 before the first. */
     private long lastCommitIndex;
+    /** Whether and how the client is told its commit token in OK packets. */
+    private final TokenTracking tokenTracking;
     private int lastErrorCode;
     private boolean closeWhenIdle;
     /** Closed by the operator while a command ran: the engine may still be answering it. */
@@ -77,6 +79,7 @@ public final class ClientSession extends ChannelInboundHandlerAdapter {
         this.user = user;
         this.backend = backend;
         this.state = state;
+        this.tokenTracking = new TokenTracking(capabilities);
         this.cluster = services.cluster().filter(c -> c.cluster().replicated())
                 .map(support -> new ClusterSession(this, support)).orElse(null);
     }
@@ -158,6 +161,7 @@ public final class ClientSession extends ChannelInboundHandlerAdapter {
             }
             case COM_RESET_CONNECTION -> forward(packet, ok -> {
                 state.reset(state.database().orElse(null));
+                tokenTracking.reset();
                 if (cluster != null) {
                     cluster.engineSessionReset();
                 }
@@ -199,6 +203,7 @@ public final class ClientSession extends ChannelInboundHandlerAdapter {
     /** The engine accepted a statement: remember what it changed in the session. */
     void statementSucceeded(Classification classification) {
         state.statementSucceeded(classification);
+        tokenTracking.succeeded(classification, lastCommitIndex);
         if (classification.kind() == StatementKind.DDL) {
             // CREATE USER, GRANT, SET PASSWORD...: the next login must see the accounts as they are now.
             services.accounts().invalidate();
@@ -285,7 +290,7 @@ public final class ClientSession extends ChannelInboundHandlerAdapter {
 
     /** Answers the running command with an OK carrying {@code statusFlags} and completes it. */
     void replyOk(int statusFlags) {
-        ctx.writeAndFlush(Replies.ok(ctx.alloc(), 1, capabilities, statusFlags));
+        ctx.writeAndFlush(lastPacket(Replies.ok(ctx.alloc(), 1, capabilities, statusFlags)));
         commandComplete(statusFlags);
     }
 
@@ -318,6 +323,18 @@ public final class ClientSession extends ChannelInboundHandlerAdapter {
 
     long lastCommitIndex() {
         return lastCommitIndex;
+    }
+
+    /**
+     * The last packet of the answer to a COM_QUERY or COM_STMT_EXECUTE, before it goes to the client: an OK tells a
+     * client that tracks the commit token the token this statement gave it (see {@link TokenTracking}).
+     */
+    Packet lastPacket(Packet packet) {
+        return tokenTracking.lastPacket(packet, this::committed, () -> lastCommitIndex);
+    }
+
+    TokenTracking tokenTracking() {
+        return tokenTracking;
     }
 
     BackendConnection backend() {
@@ -412,6 +429,7 @@ public final class ClientSession extends ChannelInboundHandlerAdapter {
         backend = replacement;
         user = newUser;
         state.reset(database);
+        tokenTracking.reset();
         if (cluster != null) {
             cluster.engineSessionReset();
         }

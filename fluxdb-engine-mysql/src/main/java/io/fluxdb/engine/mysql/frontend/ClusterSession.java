@@ -4,6 +4,7 @@ import static java.nio.charset.StandardCharsets.UTF_8;
 import static java.util.Objects.requireNonNull;
 
 import io.fluxdb.engine.mysql.apply.LeaderCommits;
+import io.fluxdb.engine.mysql.sql.BinaryLiterals;
 import io.fluxdb.engine.mysql.frontend.EngineStatements.Outcome;
 import io.fluxdb.engine.spi.AccessMode;
 import io.fluxdb.engine.spi.BoundValue;
@@ -185,7 +186,14 @@ final class ClusterSession {
         prologue(() -> {
             // Classified as the engine will read it: in the session's character set and SQL mode.
             Classification c = support.classifier().classify(ByteBuffer.wrap(payload, 1, payload.length - 1), parse);
-            String sql = new String(payload, 1, payload.length - 1, UTF_8);
+            byte[] forEngine;
+            try {
+                forEngine = TokenTracking.forEngine(payload, c);
+            } catch (IllegalArgumentException e) {
+                fail(new ErrPacket(1231, "42000", e.getMessage()));
+                return;
+            }
+            String sql = new String(forEngine, 1, forEngine.length - 1, UTF_8);
             if (OperatorVariables.assignsOne(c)) {
                 variables.set(c).ifPresentOrElse(this::fail, () -> reply(session.state().statusFlags()));
                 return;
@@ -200,13 +208,14 @@ final class ClusterSession {
                 }, session.context().executor());
                 return;
             }
+            answer = answer.or(() -> session.tokenTracking().selectRewrite(sql));
             if (answer.isPresent()) {
                 byte[] query = ("\u0003" + answer.get()).getBytes(UTF_8);
                 session.relay(new Packet(0, Unpooled.wrappedBuffer(query)), relay -> { }, null);
                 return;
             }
             ReadConsistency level = ReadConsistency.hint(sql).orElse(variables.consistency());
-            unpinClock(keepsClock(c), () -> readBarrier(c.kind(), level, () -> route(payload, sql, c)));
+            unpinClock(keepsClock(c), () -> readBarrier(c.kind(), level, () -> route(forEngine, sql, c)));
         });
     }
 
@@ -739,13 +748,21 @@ final class ClusterSession {
         WriteContext context = WriteContext.parse(outcomes.getFirst(), variables);
         clockPinned = true;
         Charset charset = Charsets.forName(context.session().characterSetClient());
-        String text = Charsets.decode(source.text(), source.textOffset(), charset);
-        List<BoundValue> parameters = source.execution() == null ? List.of() : source.execution().bound(charset);
-        if (text == null || parameters == null) {
-            abortWrite(wrap, new ErrPacket(1300, "HY000", "Invalid " + context.session().characterSetClient()
-                    + " character string in the statement or its parameters; FluxDB cannot replicate it"));
-            return;
+        String decoded = Charsets.decode(source.text(), source.textOffset(), charset);
+        String text;
+        if (decoded != null) {
+            text = decoded;
+        } else {
+            // Raw bytes in string literals (a BLOB sent inline): the log carries them as hex literals.
+            BinaryLiterals.Result logged = BinaryLiterals.toLog(source.text(), source.textOffset(),
+                    context.session().characterSetClient(), charset, context.session().sqlMode());
+            if (logged instanceof BinaryLiterals.Refused(String reason)) {
+                abortWrite(wrap, invalidText(context, "in the statement: " + reason));
+                return;
+            }
+            text = ((BinaryLiterals.Logged) logged).sql();
         }
+        List<BoundValue> parameters = source.execution() == null ? List.of() : source.execution().bound(charset);
         if (open.context == null) {
             open.context = context;
         } else if (!open.context.session().equals(context.session())) {
@@ -785,7 +802,7 @@ final class ClusterSession {
                         keepsFile, infile));
                 open.rowWrites = -1;
                 Runnable commit = () -> commitXa(status -> {
-                    response.release(true);
+                    response.release(true, session::lastPacket);
                     session.commandComplete(status & ~ServerStatus.SERVER_STATUS_IN_TRANS);
                 }, response::discard);
                 if (response.tracker().warnings() == 0) {
@@ -1113,23 +1130,47 @@ final class ClusterSession {
                     pin(micros, Optional.empty()), "SET SESSION TRANSACTION READ WRITE");
             EngineStatements.runAll(session.backend(), before).thenApplyAsync(outcomes -> {
                 WriteContext context = WriteContext.parse(outcomes.getFirst(), List.of());
-                books.ddlStarting(id);
-                return context;
-            }, blocking).whenCompleteAsync((context, failure) -> {
+                String text = Charsets.decode(payload, 1, Charsets.forName(context.session().characterSetClient()));
+                if (text != null) {
+                    books.ddlStarting(id);
+                }
+                return new DdlStart(context, text);
+            }, blocking).whenCompleteAsync((start, failure) -> {
                 clockPinned = true;
                 if (failure != null) {
                     gate.releaseExclusive();
                     engineFailure(failure);
                     return;
                 }
-                String text = Charsets.decode(payload, 1, Charsets.forName(context.session().characterSetClient()));
+                WriteContext context = start.context();
+                if (start.text() == null) {
+                    // The log holds text: a definition whose bytes are not valid in the client's character set
+                    // cannot be carried exactly, so it is refused before it runs anywhere.
+                    ErrPacket refusal = invalidText(context, "in a schema statement; send its strings in the"
+                            + " client's character set or as hex literals (X'..')");
+                    engine(List.of("SET SESSION TRANSACTION READ ONLY"), gate::releaseExclusive, restored -> {
+                        gate.releaseExclusive();
+                        fail(refusal);
+                    });
+                    return;
+                }
                 HeldResponse held = new HeldResponse(session.context(), session.backend(),
                         new Packet(0, Unpooled.wrappedBuffer(payload)), session.backendCapabilities(),
-                        response -> ddlRan(response, id, text == null ? sql : text, c, context, micros));
+                        response -> ddlRan(response, id, start.text(), c, context, micros));
                 session.begin(held);
                 held.start();
             }, session.context().executor());
         });
+    }
+
+    /** A schema statement's context, and its text for the log (null if its bytes are not valid text). */
+    private record DdlStart(WriteContext context, String text) {
+    }
+
+    /** ERROR 1300 for client text FluxDB cannot carry in the log exactly; {@code detail} says what and why. */
+    private static ErrPacket invalidText(WriteContext context, String detail) {
+        return new ErrPacket(1300, "HY000", "Invalid " + context.session().characterSetClient()
+                + " character string " + detail + "; FluxDB cannot replicate it");
     }
 
     private void ddlRan(HeldResponse response, String id, String text, Classification c, WriteContext context,
@@ -1166,7 +1207,7 @@ final class ClusterSession {
                     cluster.settle(result.index(), true);
                     gate.releaseExclusive();
                     session.committed(result.index());
-                    response.release(false);
+                    response.release(false, session::lastPacket);
                     session.commandComplete(response.tracker().statusFlags());
                     return;
                 }

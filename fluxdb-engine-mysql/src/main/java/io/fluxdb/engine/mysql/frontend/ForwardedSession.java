@@ -73,6 +73,13 @@ final class ForwardedSession {
     private long stateVersion;
     private long syncedVersion = -1;
     private Optional<String> syncedDatabase = Optional.empty();
+    /**
+     * The {@code session_track_system_variables} the forwarded session was given (the client's, so the leader reports
+     * the commit token of forwarded writes to a client that tracks it); null while it has the default.
+     */
+    private String syncedTracking;
+    /** A statement forwarded as the client wrote it set the list there, without the name the leader must see. */
+    private boolean trackingUnknown;
     /** User variables the client assigned on the follower, lower case: the sync brings their values over. */
     private final Set<String> userVariables = new LinkedHashSet<>();
     /**
@@ -328,6 +335,9 @@ final class ForwardedSession {
         if (relay.tracker().hasStatus()) {
             leaderStatus = relay.tracker().statusFlags();
         }
+        if (c.assignments().stream().anyMatch(a -> a.name().equalsIgnoreCase(TokenTracking.LIST))) {
+            trackingUnknown = true;
+        }
         lastRanOnLeader = true;
         forwardedSinceToken = true;
         if (c.temporaryTable()) {
@@ -408,7 +418,9 @@ final class ForwardedSession {
     private void sync(Consumer<ErrPacket> fail, Consumer<BackendConnection> then) {
         BackendConnection l = link;
         Optional<String> database = session.state().database();
-        if (syncedVersion == stateVersion && syncedDatabase.equals(database)) {
+        Optional<String> tracking = session.tokenTracking().setting();
+        boolean trackingSynced = !trackingUnknown && Objects.equals(tracking.orElse(null), syncedTracking);
+        if (syncedVersion == stateVersion && syncedDatabase.equals(database) && trackingSynced) {
             then.accept(l);
             return;
         }
@@ -416,9 +428,16 @@ final class ForwardedSession {
         boolean autocommit = ServerStatus.has(session.state().statusFlags(), ServerStatus.SERVER_STATUS_AUTOCOMMIT);
         long version = stateVersion;
         EngineStatements.runAll(session.backend(), List.of(WriteContext.query(names)))
-                .thenCompose(outcomes -> EngineStatements.runAll(l, SessionTransfer.statements(
-                        WriteContext.parse(outcomes.getFirst(), names), autocommit,
-                        ServerStatus.has(leaderStatus, ServerStatus.SERVER_STATUS_AUTOCOMMIT))))
+                .thenCompose(outcomes -> {
+                    List<String> transfer = new ArrayList<>(SessionTransfer.statements(
+                            WriteContext.parse(outcomes.getFirst(), names), autocommit,
+                            ServerStatus.has(leaderStatus, ServerStatus.SERVER_STATUS_AUTOCOMMIT)));
+                    if (!trackingSynced) {
+                        // As the client wrote it: the leader's operator takes its own name out for its engine.
+                        transfer.add("SET SESSION " + TokenTracking.LIST + " = " + tracking.orElse("DEFAULT"));
+                    }
+                    return EngineStatements.runAll(l, transfer);
+                })
                 .whenCompleteAsync((outcomes, failure) -> {
                     if (failure != null) {
                         fail.accept(errorOf(failure));
@@ -427,6 +446,8 @@ final class ForwardedSession {
                     leaderStatus = outcomes.getLast().statusFlags();
                     syncedVersion = version;
                     syncedDatabase = database;
+                    syncedTracking = tracking.orElse(null);
+                    trackingUnknown = false;
                     then.accept(l);
                 }, session.context().executor());
     }
@@ -439,6 +460,8 @@ final class ForwardedSession {
         target = null;
         statementIds.clear();
         syncedVersion = -1;
+        syncedTracking = null;
+        trackingUnknown = false;
         leaderStatus = ServerStatus.SERVER_STATUS_AUTOCOMMIT;
         holdsLocks = false;
         temporaryTables = false;

@@ -11,6 +11,7 @@ import io.netty.channel.ChannelHandlerContext;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Consumer;
+import java.util.function.UnaryOperator;
 
 /**
  * The engine's response to a client's write, held back until the write is committed in the log: an autocommit
@@ -117,12 +118,17 @@ final class HeldResponse implements ResponseListener, Exchange {
      * every packet that ends a result, as MariaDB reports an autocommit statement.
      */
     void release(boolean clearInTransaction) {
+        release(clearInTransaction, UnaryOperator.identity());
+    }
+
+    /** {@link #release(boolean)}, the last packet passed through {@code last} first (it may replace it). */
+    void release(boolean clearInTransaction, UnaryOperator<Packet> last) {
         for (int i = 0; i < packets.size(); i++) {
             Packet p = packets.get(i);
             if (clearInTransaction && endsResult.get(i)) {
                 clearInTransaction(p.content());
             }
-            client.write(p);
+            client.write(i == packets.size() - 1 ? last.apply(p) : p);
         }
         packets.clear();
         client.flush();

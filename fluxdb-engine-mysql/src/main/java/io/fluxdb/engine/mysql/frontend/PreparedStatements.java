@@ -45,15 +45,11 @@ final class PreparedStatements {
     /** The parameters of one execution, decoded but not yet turned into text (that needs the session's charset). */
     record Execution(Prepared statement, List<Object> values, int[] types) {
 
-        /** The values as the log holds them; strings decoded in {@code charset}, or null if one is not valid there. */
+        /** The values as the log holds them: strings decoded in {@code charset}, as bytes where not valid there. */
         List<BoundValue> bound(Charset charset) {
             List<BoundValue> bound = new ArrayList<>(values.size());
             for (int i = 0; i < values.size(); i++) {
-                BoundValue value = toBound(values.get(i), types[i] & 0xFF, charset);
-                if (value == null) {
-                    return null;
-                }
-                bound.add(value);
+                bound.add(toBound(values.get(i), types[i] & 0xFF, charset));
             }
             return bound;
         }
@@ -182,9 +178,11 @@ final class PreparedStatements {
             case byte[] bytes -> switch (type) {
                 case MYSQL_TYPE_TINY_BLOB, MYSQL_TYPE_MEDIUM_BLOB, MYSQL_TYPE_LONG_BLOB, MYSQL_TYPE_BLOB,
                         MYSQL_TYPE_GEOMETRY, MYSQL_TYPE_BIT -> new BoundValue.Bytes(bytes);
+                // A string with bytes not valid in the client's character set (a BLOB bound as a string, as
+                // mysqli, mysqlclient and ODBC do) travels as bytes, which replay binds as a binary string.
                 default -> {
                     String text = Charsets.decode(bytes, 0, charset);
-                    yield text == null ? null : new BoundValue.Text(text);
+                    yield text == null ? new BoundValue.Bytes(bytes) : new BoundValue.Text(text);
                 }
             };
             default -> throw new IllegalStateException("binary value of " + value.getClass());

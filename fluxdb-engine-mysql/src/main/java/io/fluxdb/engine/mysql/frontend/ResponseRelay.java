@@ -4,6 +4,7 @@ import io.fluxdb.engine.mysql.backend.BackendConnection;
 import io.fluxdb.engine.mysql.backend.ResponseListener;
 import io.fluxdb.protocol.codec.Packet;
 import io.fluxdb.protocol.codec.ResponseTracker;
+import io.fluxdb.protocol.constant.CommandType;
 import io.fluxdb.protocol.message.server.ErrPacket;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelHandlerContext;
@@ -38,6 +39,8 @@ final class ResponseRelay implements ResponseListener, Exchange {
     private final Consumer<ResponseRelay> onSuccess;
     private final ErrorInterceptor interceptor;
     private final InfileForwarder infile;
+    /** Whether the response answers a statement (its last OK may tell the client its commit token). */
+    private final boolean answersStatement;
     private boolean started;
     private boolean done;
 
@@ -55,7 +58,9 @@ final class ResponseRelay implements ResponseListener, Exchange {
         this.command = command;
         this.capabilities = capabilities;
         ByteBuf payload = command.content();
-        this.tracker = ResponseTracker.forCommand(payload.getUnsignedByte(payload.readerIndex()), capabilities);
+        int commandType = payload.getUnsignedByte(payload.readerIndex());
+        this.tracker = ResponseTracker.forCommand(commandType, capabilities);
+        this.answersStatement = commandType == CommandType.COM_QUERY || commandType == CommandType.COM_STMT_EXECUTE;
         this.onSuccess = onSuccess;
         this.interceptor = interceptor;
         this.infile = infile;
@@ -101,7 +106,7 @@ final class ResponseRelay implements ResponseListener, Exchange {
         if (infileRequested) {
             infile.requested(packet);
         }
-        client.write(packet);
+        client.write(complete && answersStatement ? session.lastPacket(packet) : packet);
         if (infileRequested) {
             client.flush();
             onEventLoop(session::clientDataWanted);

@@ -33,20 +33,21 @@ import java.util.concurrent.TimeUnit;
 /**
  * A raw MySQL client for differential tests: logs in with exactly the capabilities asked for, then
  * sends one command at a time and returns every packet of the response, as received, up to the
- * point where {@link ResponseTracker} says the response is complete.
+ * point where {@link ResponseTracker} says the response is complete. Public for the cluster tests of other modules
+ * that read what JDBC drivers do not show (session-state entries of OK packets).
  */
-final class WireClient implements AutoCloseable {
+public final class WireClient implements AutoCloseable {
     private static final long TIMEOUT_SECONDS = 60;
 
     /** One logical packet as received: its sequence ids and its payload. */
-    record Frame(int sequenceId, int lastSequenceId, byte[] payload) {
-        int header() {
+    public record Frame(int sequenceId, int lastSequenceId, byte[] payload) {
+        public int header() {
             return payload.length == 0 ? -1 : payload[0] & 0xFF;
         }
     }
 
     /** The response to one command, and what the tracker learnt while following it. */
-    record Response(List<Frame> frames, boolean endedInError, int statusFlags, int statementId, int numParams) {}
+    public record Response(List<Frame> frames, boolean endedInError, int statusFlags, int statementId, int numParams) {}
 
     private final ClientSession session;
     private final BlockingQueue<Object> inbound = new LinkedBlockingQueue<>();
@@ -72,7 +73,7 @@ final class WireClient implements AutoCloseable {
         });
     }
 
-    static WireClient connect(EventLoopGroup group, String host, int port, String user, String password,
+    public static WireClient connect(EventLoopGroup group, String host, int port, String user, String password,
             String database, long capabilities) throws Exception {
         ClientHandshakeOptions options = new ClientHandshakeOptions(user, database, capabilities,
                 Collations.UTF8MB4_GENERAL_CI, 1 << 30, Map.of(), plugin -> AuthPlugins.client(plugin, password),
@@ -87,12 +88,12 @@ final class WireClient implements AutoCloseable {
         return session;
     }
 
-    long capabilities() {
+    public long capabilities() {
         return session.capabilities();
     }
 
     /** Sends {@code command} and collects its whole response. */
-    Response execute(ClientMessage command) throws Exception {
+    public Response execute(ClientMessage command) throws Exception {
         requireNonNull(command, "command is null");
         ResponseTracker tracker = ResponseTracker.forCommand(command, session.capabilities());
         write(command);

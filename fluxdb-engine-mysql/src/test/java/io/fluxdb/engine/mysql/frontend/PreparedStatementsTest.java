@@ -44,4 +44,27 @@ class PreparedStatementsTest {
         again.writeByte(0x17).writeIntLE(7).writeByte(0).writeIntLE(1).writeByte(0x01).writeByte(0);
         assertThat(statements.execute(again).bound(StandardCharsets.UTF_8).getFirst()).isInstanceOf(BoundValue.Null.class);
     }
+
+    /**
+     * mysqli, mysqlclient and ODBC bind a BLOB as a string parameter: bytes not valid in the client's character set
+     * go into the log as bytes, valid ones as text.
+     */
+    @Test
+    void stringParametersWithInvalidBytesAreCarriedAsBytes() {
+        PreparedStatements statements = new PreparedStatements();
+        Classification insert = new Classification(StatementKind.WRITE, "INSERT", false, Set.of(),
+                TransactionEffect.NONE, Optional.empty(), List.of(), false, 0, 10, 1);
+        statements.prepared(3, "INSERT INTO t VALUES (?, ?)".getBytes(StandardCharsets.UTF_8), insert, 2);
+        ByteBuf execute = Unpooled.buffer();
+        execute.writeByte(0x17).writeIntLE(3).writeByte(0).writeIntLE(1);
+        execute.writeByte(0); // null bitmap
+        execute.writeByte(1).writeShortLE(ColumnType.MYSQL_TYPE_VAR_STRING).writeShortLE(ColumnType.MYSQL_TYPE_STRING);
+        execute.writeByte(3).writeBytes(new byte[] {(byte) 0xff, 0, (byte) 0x80});
+        execute.writeByte(2).writeBytes(new byte[] {(byte) 0xc3, (byte) 0xa9});
+        List<BoundValue> bound = statements.execute(execute).bound(StandardCharsets.UTF_8);
+        assertThat(bound).hasSize(2);
+        assertThat(bound.getFirst()).isInstanceOfSatisfying(BoundValue.Bytes.class,
+                b -> assertThat(b.value()).containsExactly(0xff, 0, 0x80));
+        assertThat(bound.get(1)).isEqualTo(new BoundValue.Text("\u00e9"));
+    }
 }

@@ -1,0 +1,132 @@
+package io.fluxdb.server.node;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.security.MessageDigest;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.PreparedStatement;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Random;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/**
+ * Binary values written as raw bytes in the statement text, as drivers send a BLOB inline ({@code _binary'..'}):
+ * through the leader and through a follower, every byte value reaches every node's engine unchanged.
+ */
+@Timeout(300)
+class BinaryValuesIT {
+    private static TestCluster cluster;
+    private static int leader;
+    private static int follower;
+
+    @BeforeAll
+    static void start() throws Exception {
+        cluster = TestCluster.start(3);
+        leader = cluster.awaitLeader();
+        follower = (leader + 1) % cluster.size();
+        try (Connection c = cluster.connectRoot(leader); Statement s = c.createStatement()) {
+            s.execute("CREATE USER 'app'@'%' IDENTIFIED BY 'app-password'");
+            s.execute("GRANT ALL ON app.* TO 'app'@'%'");
+            s.execute("CREATE TABLE app.bin (id INT PRIMARY KEY, b MEDIUMBLOB, v VARBINARY(300), n INT)");
+        }
+        cluster.awaitConverged();
+    }
+
+    @AfterAll
+    static void stop() {
+        if (cluster != null) {
+            cluster.close();
+        }
+    }
+
+    @Test
+    void everyByteValueSentInlineReachesEveryEngineThroughTheLeaderAndAFollower() throws Exception {
+        byte[] all = new byte[256];
+        for (int i = 0; i < all.length; i++) {
+            all[i] = (byte) i;
+        }
+        byte[] random = new byte[200_000];
+        new Random(42).nextBytes(random);
+        List<String> expected = new ArrayList<>();
+        int id = 0;
+        for (int node : new int[] {leader, follower}) {
+            try (Connection c = textProtocol(node);
+                    PreparedStatement insert = c.prepareStatement("INSERT INTO bin (id, b, v) VALUES (?, ?, ?)")) {
+                // One row per byte value, alone and between text bytes, then every value in one row.
+                for (int b = 0; b < 256; b++) {
+                    insert.setInt(1, ++id);
+                    insert.setBytes(2, new byte[] {(byte) b});
+                    insert.setBytes(3, new byte[] {'a', (byte) b, 'z'});
+                    assertThat(insert.executeUpdate()).isEqualTo(1);
+                    expected.add(id + ":" + hex(new byte[] {(byte) b}) + ":" + hex(new byte[] {'a', (byte) b, 'z'}));
+                }
+                insert.setInt(1, ++id);
+                insert.setBytes(2, random);
+                insert.setBytes(3, all);
+                assertThat(insert.executeUpdate()).isEqualTo(1);
+                expected.add(id + ":" + md5(random) + ":" + hex(all));
+            }
+        }
+        cluster.assertSameEverywhere("SELECT CONCAT(id, ':', IF(LENGTH(b) > 1000, MD5(b), HEX(b)), ':', HEX(v)) FROM app.bin"
+                + " WHERE id <= " + id + " ORDER BY id", expected);
+    }
+
+    @Test
+    void binaryValuesInConditionsAndUpdatesMatchTheSameRowsEverywhere() throws Exception {
+        byte[] key = {(byte) 0xFF, 0, '\'', '\\', (byte) 0x80};
+        try (Connection c = textProtocol(follower)) {
+            try (PreparedStatement insert = c.prepareStatement("INSERT INTO bin (id, v, n) VALUES (?, ?, 0)")) {
+                insert.setInt(1, 10_001);
+                insert.setBytes(2, key);
+                insert.executeUpdate();
+                insert.setInt(1, 10_002);
+                insert.setBytes(2, new byte[] {(byte) 0xFE});
+                insert.executeUpdate();
+            }
+            try (PreparedStatement update = c.prepareStatement("UPDATE bin SET n = n + 1, b = ? WHERE v = ?")) {
+                update.setBytes(1, new byte[] {(byte) 0xC3, 0x28});
+                update.setBytes(2, key);
+                assertThat(update.executeUpdate()).isEqualTo(1);
+            }
+        }
+        cluster.assertSameEverywhere("SELECT CONCAT(id, ':', n, ':', IFNULL(HEX(b), 'NULL')) FROM app.bin WHERE id > 10000"
+                + " ORDER BY id", List.of("10001:1:C328", "10002:0:NULL"));
+    }
+
+    @Test
+    void aSchemaStatementWithInvalidBytesIsRefusedAndRunsNowhere() throws Exception {
+        try (Connection c = textProtocol(leader);
+                PreparedStatement create = c.prepareStatement("CREATE TABLE refused (a INT) COMMENT ?")) {
+            create.setBytes(1, new byte[] {(byte) 0xFF});
+            assertThatThrownBy(create::execute).isInstanceOfSatisfying(SQLException.class, e -> {
+                assertThat(e.getErrorCode()).isEqualTo(1300);
+                assertThat(e.getMessage()).contains("schema statement");
+            });
+        }
+        cluster.assertSameEverywhere("SELECT COUNT(*) FROM information_schema.tables WHERE table_name = 'refused'",
+                List.of("0"));
+    }
+
+    /** Prepared statements the driver runs as text, sending setBytes values as {@code _binary'<raw bytes>'}. */
+    private static Connection textProtocol(int node) throws SQLException {
+        return DriverManager.getConnection("jdbc:mariadb://127.0.0.1:" + cluster.node(node).clientAddress().getPort()
+                + "/app?sslMode=disable&useServerPrepStmts=false", "app", "app-password");
+    }
+
+    private static String hex(byte[] bytes) {
+        return HexFormat.of().withUpperCase().formatHex(bytes);
+    }
+
+    private static String md5(byte[] bytes) throws Exception {
+        return HexFormat.of().formatHex(MessageDigest.getInstance("MD5").digest(bytes));
+    }
+}

@@ -1,0 +1,198 @@
+package io.fluxdb.server.node;
+
+import static io.fluxdb.protocol.constant.CapabilityFlags.CLIENT_DEPRECATE_EOF;
+import static io.fluxdb.protocol.constant.CapabilityFlags.CLIENT_MULTI_RESULTS;
+import static io.fluxdb.protocol.constant.CapabilityFlags.CLIENT_SESSION_TRACK;
+import static io.fluxdb.protocol.constant.CapabilityFlags.CLIENT_TRANSACTIONS;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.fluxdb.protocol.constant.ServerStatus;
+import io.fluxdb.server.node.SessionTrackClient.Answer;
+import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.nio.NioIoHandler;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.Statement;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/**
+ * The commit token through session tracking, on a 3-node cluster: a client with CLIENT_SESSION_TRACK that tracks
+ * {@code fluxdb_last_commit} finds its commit token in the OK of each write, on the leader and through a follower,
+ * merged with the engine's own entries; the token lets a session on a third node read the write.
+ */
+@Timeout(300)
+class CommitTokenTrackingIT {
+    private static final String TOKEN = "fluxdb_last_commit";
+    private static final long BASE = CLIENT_TRANSACTIONS | CLIENT_MULTI_RESULTS;
+    private static TestCluster cluster;
+    private static MultiThreadIoEventLoopGroup group;
+    private static int leader;
+    private static int follower;
+    private static int third;
+
+    @BeforeAll
+    static void start() throws Exception {
+        cluster = TestCluster.start(3);
+        leader = cluster.awaitLeader();
+        follower = (leader + 1) % cluster.size();
+        third = (leader + 2) % cluster.size();
+        try (Connection c = cluster.connectRoot(leader); Statement s = c.createStatement()) {
+            s.execute("CREATE USER 'app'@'%' IDENTIFIED BY 'app-password'");
+            s.execute("GRANT ALL ON app.* TO 'app'@'%'");
+        }
+        cluster.awaitConverged();
+        group = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
+    }
+
+    @AfterAll
+    static void stop() throws Exception {
+        if (group != null) {
+            group.shutdownGracefully(0, 5, TimeUnit.SECONDS).sync();
+        }
+        if (cluster != null) {
+            cluster.close();
+        }
+    }
+
+    @BeforeEach
+    void table() throws Exception {
+        try (Connection c = cluster.connectRoot(leader); Statement s = c.createStatement()) {
+            s.execute("DROP TABLE IF EXISTS app.t");
+            s.execute("CREATE TABLE app.t (id INT AUTO_INCREMENT PRIMARY KEY, v INT)");
+        }
+        cluster.awaitConverged();
+    }
+
+    @Test
+    void writesOnTheLeaderReportTheTokenInTheirOk() throws Exception {
+        tokensRiseWithEachWrite(leader, BASE | CLIENT_SESSION_TRACK);
+    }
+
+    @Test
+    void writesThroughAFollowerReportTheLeadersTokenAndAThirdNodeReadsThem() throws Exception {
+        long token = tokensRiseWithEachWrite(follower, BASE | CLIENT_SESSION_TRACK | CLIENT_DEPRECATE_EOF);
+        try (Connection c = cluster.connect(third, "app", "app-password"); Statement s = c.createStatement()) {
+            s.execute("SET @@session.fluxdb_read_after = " + token);
+            try (ResultSet rs = s.executeQuery("SELECT COUNT(*), SUM(v) FROM t")) {
+                rs.next();
+                assertThat(rs.getLong(1)).as("rows written through the follower, read on a third node").isEqualTo(5);
+                assertThat(rs.getLong(2)).isEqualTo(2 + 3 + 4 + 5 + 1);
+            }
+        }
+    }
+
+    /**
+     * Writes five rows in the ways a session writes (autocommit statements, an explicit transaction, autocommit off),
+     * checking each OK's token against {@code @@fluxdb_last_commit}; returns the last token.
+     */
+    private static long tokensRiseWithEachWrite(int node, long capabilities) throws Exception {
+        try (SessionTrackClient client = client(node, capabilities)) {
+            assertThat(client.tracksSession()).isTrue();
+            Answer set = client.ok("SET SESSION session_track_system_variables = 'autocommit, fluxdb_last_commit'");
+            assertThat(set.trackedVariables()).doesNotContainKey(TOKEN);
+            assertThat(client.ok("SELECT @@session.session_track_system_variables").packets())
+                    .as("the engine's list, and the operator's name").anySatisfy(p -> assertThat(new String(p))
+                            .endsWith("autocommit," + TOKEN));
+            try (Connection engine = cluster.engineConnection(node); Statement s = engine.createStatement()) {
+                assertThatThrownBy(() -> s.execute("SET SESSION session_track_system_variables = 'autocommit, "
+                        + TOKEN + "'")).as("the engine refuses the name the operator took out")
+                        .isInstanceOf(java.sql.SQLException.class);
+            }
+
+            long first = token(client.ok("INSERT INTO t (v) VALUES (1)"));
+            assertThat(first).isPositive().isEqualTo(lastCommit(client));
+            Answer read = client.ok("SELECT COUNT(*) FROM t");
+            assertThat(read.packets()).hasSizeGreaterThan(1);
+            assertThat(read.trackedVariables()).as("a read changes no token").doesNotContainKey(TOKEN);
+
+            long second = token(client.ok("UPDATE t SET v = 2 WHERE v = 1"));
+            assertThat(second).isGreaterThan(first).isEqualTo(lastCommit(client));
+            client.ok("INSERT INTO t (v) VALUES (1)");
+
+            assertThat(client.ok("BEGIN").trackedVariables()).doesNotContainKey(TOKEN);
+            assertThat(client.ok("INSERT INTO t (v) VALUES (3)").trackedVariables())
+                    .as("not committed yet").doesNotContainKey(TOKEN);
+            long third = token(client.ok("COMMIT"));
+            assertThat(third).isGreaterThan(second).isEqualTo(lastCommit(client));
+
+            // The engine's own entry and the operator's, in one OK.
+            Answer off = client.ok("SET autocommit = 0");
+            assertThat(off.trackedVariables()).containsEntry("autocommit", "OFF").doesNotContainKey(TOKEN);
+            client.ok("INSERT INTO t (v) VALUES (4)");
+            Answer on = client.ok("SET autocommit = 1");
+            assertThat(on.trackedVariables()).as("turning autocommit on commits the transaction")
+                    .containsEntry("autocommit", "ON").containsKey(TOKEN);
+            assertThat(ServerStatus.has(on.ok().statusFlags(), ServerStatus.SERVER_SESSION_STATE_CHANGED)).isTrue();
+            long fourth = Long.parseLong(on.trackedVariables().get(TOKEN));
+            assertThat(fourth).isGreaterThan(third).isEqualTo(lastCommit(client));
+
+            client.ok("SET SESSION session_track_system_variables = '*'");
+            long fifth = token(client.ok("INSERT INTO t (v) VALUES (5)"));
+            assertThat(fifth).as("'*' tracks the token too").isGreaterThan(fourth);
+
+            client.ok("SET SESSION session_track_system_variables = 'autocommit'");
+            Answer untracked = client.ok("DELETE FROM t WHERE v = 1");
+            assertThat(untracked.ok().affectedRows()).isEqualTo(1);
+            assertThat(untracked.trackedVariables()).as("no longer tracked").doesNotContainKey(TOKEN);
+            client.ok("INSERT INTO t (v) VALUES (1)");
+            return lastCommit(client);
+        }
+    }
+
+    @Test
+    void aListInAnotherFormIsRefusedClearlyAndTheSessionGoesOn() throws Exception {
+        for (int node : new int[] {leader, follower}) {
+            try (SessionTrackClient client = client(node, BASE | CLIENT_SESSION_TRACK)) {
+                Answer refused = client.query("SET session_track_system_variables = CONCAT('fluxdb_last_commit', '')");
+                assertThat(refused.error()).isNotNull();
+                assertThat(refused.error().errorCode()).isEqualTo(1231);
+                assertThat(refused.error().message()).contains("quoted list");
+                assertThat(client.ok("INSERT INTO t (v) VALUES (1)").trackedVariables()).doesNotContainKey(TOKEN);
+            }
+        }
+    }
+
+    @Test
+    void aClientWithoutSessionTrackingGetsPlainOks() throws Exception {
+        for (int node : new int[] {leader, follower}) {
+            try (SessionTrackClient client = client(node, BASE)) {
+                assertThat(client.tracksSession()).isFalse();
+                client.ok("SET session_track_system_variables = 'fluxdb_last_commit'");
+                Answer insert = client.ok("INSERT INTO t (v) VALUES (1)");
+                assertThat(insert.ok().affectedRows()).isEqualTo(1);
+                assertThat(ServerStatus.has(insert.ok().statusFlags(), ServerStatus.SERVER_SESSION_STATE_CHANGED))
+                        .isFalse();
+                assertThat(insert.packets().getLast()).as("header, rows, insert id, status, warnings; no info")
+                        .hasSize(7);
+            }
+        }
+    }
+
+    private static SessionTrackClient client(int node, long capabilities) throws Exception {
+        return SessionTrackClient.connect(group, cluster.node(node).clientAddress(), "app", "app-password", "app",
+                capabilities);
+    }
+
+    private static long token(Answer answer) {
+        Map<String, String> tracked = answer.trackedVariables();
+        assertThat(tracked).as("entries of " + answer.ok()).containsKey(TOKEN);
+        assertThat(ServerStatus.has(answer.ok().statusFlags(), ServerStatus.SERVER_SESSION_STATE_CHANGED)).isTrue();
+        return Long.parseLong(tracked.get(TOKEN));
+    }
+
+    /** {@code SELECT @@fluxdb_last_commit}, read from the result set's single value. */
+    private static long lastCommit(SessionTrackClient client) throws Exception {
+        Answer a = client.ok("SELECT @@fluxdb_last_commit");
+        // column count, column definition, [EOF], the row, then the end: the row is the one after the definitions
+        byte[] row = a.packets().get(a.packets().size() - 2);
+        int length = row[0] & 0xFF;
+        return Long.parseLong(new String(row, 1, length, java.nio.charset.StandardCharsets.US_ASCII));
+    }
+}
