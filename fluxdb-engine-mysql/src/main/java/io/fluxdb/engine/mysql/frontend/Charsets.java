@@ -1,10 +1,7 @@
 package io.fluxdb.engine.mysql.frontend;
 
-import java.nio.ByteBuffer;
-import java.nio.CharBuffer;
-import java.nio.charset.CharacterCodingException;
+import io.fluxdb.engine.mysql.sql.MySqlCharsets;
 import java.nio.charset.Charset;
-import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.util.Locale;
 import java.util.Map;
@@ -43,14 +40,6 @@ final class Charsets {
 
     /** Decodes {@code bytes} from {@code offset} strictly, or returns null if they are not valid in {@code charset}. */
     static String decode(byte[] bytes, int offset, Charset charset) {
-        try {
-            CharBuffer text = charset.newDecoder()
-                    .onMalformedInput(CodingErrorAction.REPORT)
-                    .onUnmappableCharacter(CodingErrorAction.REPORT)
-                    .decode(ByteBuffer.wrap(bytes, offset, bytes.length - offset));
-            return text.toString();
-        } catch (CharacterCodingException e) {
-            return null;
-        }
+        return MySqlCharsets.decodeStrict(charset, bytes, offset, bytes.length - offset);
     }
 }

@@ -4,10 +4,7 @@ import static java.nio.charset.StandardCharsets.ISO_8859_1;
 import static java.util.Objects.requireNonNull;
 
 import java.io.ByteArrayOutputStream;
-import java.nio.ByteBuffer;
-import java.nio.charset.CharacterCodingException;
 import java.nio.charset.Charset;
-import java.nio.charset.CodingErrorAction;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
@@ -49,8 +46,11 @@ public final class BinaryLiterals {
     private static final Set<String> VALUE_KEYWORDS = Set.of("VALUES", "VALUE", "SELECT", "WHERE", "AND", "OR",
             "XOR", "NOT", "LIKE", "BETWEEN", "CASE", "WHEN", "THEN", "ELSE", "HAVING", "REGEXP", "RLIKE", "DIV",
             "MOD", "RETURN", "DISTINCT");
-    /** Punctuation after which a string literal is not a value (an alias after {@code )}, a qualified name). */
-    private static final Set<String> NOT_BEFORE_VALUE = Set.of(")", ".", ";", "?", "@");
+    /**
+     * Punctuation after which a string literal is not a value: an alias after {@code )}, a qualified name, a JSON
+     * path after {@code ->}.
+     */
+    private static final Set<String> NOT_BEFORE_VALUE = Set.of(")", ".", ";", "?", "@", "->", "->>");
 
     private final byte[] bytes;
     private final int offset;
@@ -106,6 +106,8 @@ public final class BinaryLiterals {
                 mark = lexer.mark();
             } while (lexer.next() == SqlLexer.STRING);
             boolean accountName = lexer.type == SqlLexer.HOST;
+            boolean collated = lexer.type == SqlLexer.WORD
+                    && raw.substring(lexer.start, lexer.end).equalsIgnoreCase("COLLATE");
             lexer.reset(mark);
             int runEnd = run.getLast().end;
             if (allValid) {
@@ -116,7 +118,8 @@ public final class BinaryLiterals {
             if (accountName) {
                 return notAValue("an account name");
             }
-            ByteArrayOutputStream value = new ByteArrayOutputStream();
+            // Sized for the run: a 4 MiB BLOB must not be copied over and over while it grows.
+            ByteArrayOutputStream value = new ByteArrayOutputStream(runEnd - runStart);
             for (Token literal : run) {
                 if (!unescape(literal.start, literal.end, value)) {
                     return new Refused("a string literal with bytes not valid in " + reading.characterSet()
@@ -129,7 +132,19 @@ public final class BinaryLiterals {
             if (why != null) {
                 return notAValue(why);
             }
-            if (introducer != null && !representable(introducer, value.toByteArray())) {
+            if (introducer == null && !reading.characterSet().startsWith("utf8")) {
+                // Java's tables of other multi-byte character sets differ from the engine's in places, so bytes
+                // Java rejects may be a character the leader's engine converted: not provably a binary value.
+                return new Refused("a string literal without introducer holds bytes not valid in "
+                        + reading.characterSet() + "; only in utf8mb3 and utf8mb4 are they provably binary (write"
+                        + " _binary'..' or X'..')");
+            }
+            if (collated && (introducer == null || introducer.equals("binary"))) {
+                return new Refused("a string literal with bytes not valid in " + reading.characterSet()
+                        + " has a COLLATE, which its hex form, a binary string, does not take");
+            }
+            byte[] valueBytes = value.toByteArray();
+            if (introducer != null && !representable(introducer, valueBytes)) {
                 return new Refused("the literal's bytes are not valid in its introducer's character set "
                         + introducer + ", and the engine refuses them as a hex literal");
             }
@@ -138,7 +153,8 @@ public final class BinaryLiterals {
                 return outsideLiterals();
             }
             out.append(introducer == null ? "_binary" : raw.substring(last.start, last.end));
-            out.append(" X'").append(HexFormat.of().withUpperCase().formatHex(value.toByteArray())).append('\'');
+            out.ensureCapacity(out.length() + 2 * valueBytes.length + 12);
+            HexFormat.of().withUpperCase().formatHex(out.append(" X'"), valueBytes).append('\'');
             copied = runEnd;
             before = last;
             last = new Token(SqlLexer.STRING, runStart, runEnd);
@@ -196,37 +212,23 @@ public final class BinaryLiterals {
         if (introducer.equals("binary") || introducer.equals("latin1")) {
             return true; // every byte is a character of MySQL's latin1
         }
-        return decodes(MySqlCharsets.javaCharset(introducer), value, 0, value.length);
+        return MySqlCharsets.decodeStrict(MySqlCharsets.javaCharset(introducer), value, 0, value.length) != null;
     }
 
     private boolean valid(int from, int to) {
-        return decodes(charset, bytes, offset + from, to - from);
+        return MySqlCharsets.decodeStrict(charset, bytes, offset + from, to - from) != null;
     }
 
     private boolean appendDecoded(int from, int to) {
         if (from >= to) {
             return true;
         }
-        try {
-            out.append(decoder(charset).decode(ByteBuffer.wrap(bytes, offset + from, to - from)));
-            return true;
-        } catch (CharacterCodingException e) {
+        String text = MySqlCharsets.decodeStrict(charset, bytes, offset + from, to - from);
+        if (text == null) {
             return false;
         }
-    }
-
-    private static boolean decodes(Charset charset, byte[] data, int from, int length) {
-        try {
-            decoder(charset).decode(ByteBuffer.wrap(data, from, length));
-            return true;
-        } catch (CharacterCodingException e) {
-            return false;
-        }
-    }
-
-    private static java.nio.charset.CharsetDecoder decoder(Charset charset) {
-        return charset.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
-                .onUnmappableCharacter(CodingErrorAction.REPORT);
+        out.append(text);
+        return true;
     }
 
     /**

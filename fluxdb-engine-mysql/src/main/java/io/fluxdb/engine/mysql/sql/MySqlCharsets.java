@@ -2,7 +2,11 @@ package io.fluxdb.engine.mysql.sql;
 
 import static java.util.Objects.requireNonNull;
 
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
 import java.nio.charset.Charset;
+import java.nio.charset.CharsetDecoder;
+import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.util.HashMap;
 import java.util.Locale;
@@ -154,6 +158,36 @@ public final class MySqlCharsets {
             return Charset.forName(java);
         }
         return StandardCharsets.ISO_8859_1;
+    }
+
+    /**
+     * Decodes {@code length} bytes from {@code offset} strictly, as the engine reads them, or returns null if they are
+     * not valid in {@code charset}. MySQL's latin1 (Java's windows-1252) maps the five bytes Windows leaves undefined
+     * (0x81, 0x8D, 0x8F, 0x90, 0x9D) to the control characters of the same number, so every byte is valid there.
+     */
+    public static String decodeStrict(Charset charset, byte[] bytes, int offset, int length) {
+        boolean latin1 = charset.name().equals("windows-1252");
+        CharsetDecoder decoder = charset.newDecoder()
+                .onMalformedInput(latin1 ? CodingErrorAction.REPLACE : CodingErrorAction.REPORT)
+                .onUnmappableCharacter(latin1 ? CodingErrorAction.REPLACE : CodingErrorAction.REPORT);
+        if (latin1) {
+            decoder.replaceWith("\uFFFF");
+        }
+        try {
+            String text = decoder.decode(ByteBuffer.wrap(bytes, offset, length)).toString();
+            if (!latin1 || text.indexOf('\uFFFF') < 0) {
+                return text;
+            }
+            char[] chars = text.toCharArray();
+            for (int i = 0; i < chars.length; i++) {
+                if (chars[i] == '\uFFFF') {
+                    chars[i] = (char) (bytes[offset + i] & 0xFF); // one character per byte in latin1
+                }
+            }
+            return new String(chars);
+        } catch (CharacterCodingException e) {
+            return null;
+        }
     }
 
     /** How the engine's lexer finds multi-byte characters in this character set. */

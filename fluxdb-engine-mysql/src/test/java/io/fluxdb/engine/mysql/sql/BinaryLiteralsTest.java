@@ -90,6 +90,23 @@ class BinaryLiteralsTest {
     }
 
     @Test
+    void otherClientCharacterSetsRewriteOnlyIntroducedLiterals() {
+        // The leader's engine may know a gbk character Java's table lacks: without introducer, not provably binary.
+        assertThat(BinaryLiterals.toLog(bytes("INSERT INTO t VALUES ('", 0xFF, "')"), 0, "gbk", GBK, ""))
+                .isInstanceOfSatisfying(BinaryLiterals.Refused.class, r -> assertThat(r.reason()).contains("gbk"));
+        assertThat(BinaryLiterals.toLog(bytes("INSERT INTO t VALUES (_binary'", 0xFF, "')"), 0, "gbk", GBK, ""))
+                .isEqualTo(new BinaryLiterals.Logged("INSERT INTO t VALUES (_binary X'FF')"));
+    }
+
+    @Test
+    void latin1TakesEveryByte() {
+        // MySQL's latin1 has the five bytes Windows-1252 leaves undefined: the text is valid and stays text.
+        BinaryLiterals.Result result = BinaryLiterals.toLog(bytes("INSERT INTO t VALUES ('", 0x81, 0xE9, "')"), 0,
+                "latin1", Charset.forName("windows-1252"), "");
+        assertThat(result).isEqualTo(new BinaryLiterals.Logged("INSERT INTO t VALUES ('\u0081\u00e9')"));
+    }
+
+    @Test
     void statementOffsetIsHonoured() {
         byte[] sql = utf8("\u0003INSERT INTO t VALUES (_binary'", 0xFF, "')");
         assertThat(BinaryLiterals.toLog(sql, 1, "utf8mb4", StandardCharsets.UTF_8, ""))
@@ -108,6 +125,9 @@ class BinaryLiteralsTest {
         assertThat(refusal(utf8("INSERT INTO t VALUES ('", 0xFF))).contains("not terminated");
         assertThat(refusal(utf8("SET PASSWORD FOR '", 0xFF, "'@'%' = 'x'"))).contains("account");
         assertThat(refusal(utf8("'", 0xFF, "'"))).contains("start");
+        assertThat(refusal(utf8("UPDATE t SET b = '", 0xFF, "' COLLATE utf8mb4_bin"))).contains("COLLATE");
+        assertThat(logged(utf8("UPDATE t SET c = _latin1'", 0xFF, "' COLLATE latin1_bin")))
+                .isEqualTo("UPDATE t SET c = _latin1 X'FF' COLLATE latin1_bin");
     }
 
     @Test
