@@ -14,6 +14,8 @@ import io.netty.channel.nio.NioIoHandler;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
@@ -144,6 +146,45 @@ class CommitTokenTrackingIT {
             client.ok("INSERT INTO t (v) VALUES (1)");
             return lastCommit(client);
         }
+    }
+
+    /**
+     * MariaDB Connector/C's own session-track API reads the token through a follower: the entry is laid out as the
+     * library expects. Skipped where Debian's python3 or libmariadb is missing.
+     */
+    @Test
+    void libmariadbsSessionTrackApiReadsTheTokenThroughAFollower() throws Exception {
+        java.nio.file.Path python = java.nio.file.Path.of("/usr/bin/python3");
+        org.junit.jupiter.api.Assumptions.assumeTrue(java.nio.file.Files.isExecutable(python), "no /usr/bin/python3");
+        java.nio.file.Path script = java.nio.file.Files.createTempFile("session_track", ".py");
+        try (var in = CommitTokenTrackingIT.class.getResourceAsStream("/session_track_libmariadb.py")) {
+            java.nio.file.Files.copy(in, script, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+        }
+        try {
+            List<String> command = new ArrayList<>(List.of(python.toString(), script.toString(), "127.0.0.1",
+                    Integer.toString(cluster.node(follower).clientAddress().getPort()), "app", "app-password", "app",
+                    "SET session_track_system_variables = 'autocommit,fluxdb_last_commit'",
+                    "INSERT INTO t (v) VALUES (1)", "INSERT INTO t (v) VALUES (2)", "SELECT @@fluxdb_last_commit"));
+            Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
+            String output = new String(process.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+            assertThat(process.waitFor(60, TimeUnit.SECONDS)).isTrue();
+            org.junit.jupiter.api.Assumptions.assumeFalse(output.contains("libmariadb.so.3"), output);
+            assertThat(process.exitValue()).as(output).isZero();
+            List<String> lines = output.lines().toList();
+            assertThat(lines).as(output).hasSize(4);
+            assertThat(lines.get(0)).as("nothing moved yet").doesNotContain(TOKEN);
+            long first = Long.parseLong(field(lines.get(1), TOKEN + "="));
+            long second = Long.parseLong(field(lines.get(2), TOKEN + "="));
+            assertThat(second).isGreaterThan(first);
+            assertThat(Long.parseLong(field(lines.get(3), "row="))).isEqualTo(second);
+        } finally {
+            java.nio.file.Files.deleteIfExists(script);
+        }
+    }
+
+    private static String field(String line, String prefix) {
+        return java.util.Arrays.stream(line.split("\t")).filter(f -> f.startsWith(prefix)).findFirst()
+                .map(f -> f.substring(prefix.length())).orElseThrow(() -> new AssertionError(prefix + " in " + line));
     }
 
     @Test
