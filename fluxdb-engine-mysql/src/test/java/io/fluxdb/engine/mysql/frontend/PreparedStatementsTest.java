@@ -23,10 +23,7 @@ class PreparedStatementsTest {
      */
     @Test
     void longDataWinsOverTheNullBit() {
-        PreparedStatements statements = new PreparedStatements();
-        Classification insert = new Classification(StatementKind.WRITE, "INSERT", false, Set.of(),
-                TransactionEffect.NONE, Optional.empty(), List.of(), false, 0, 10, 1);
-        statements.prepared(7, "INSERT INTO t VALUES (?)".getBytes(StandardCharsets.UTF_8), insert, 1);
+        PreparedStatements statements = withInsert(7, "INSERT INTO t VALUES (?)", 1);
         ByteBuf longData = Unpooled.buffer();
         longData.writeByte(0x18).writeIntLE(7).writeShortLE(0).writeBytes(new byte[] {0, (byte) 0xff, 0x10});
         statements.longData(longData);
@@ -51,10 +48,7 @@ class PreparedStatementsTest {
      */
     @Test
     void stringParametersWithInvalidBytesAreCarriedAsBytes() {
-        PreparedStatements statements = new PreparedStatements();
-        Classification insert = new Classification(StatementKind.WRITE, "INSERT", false, Set.of(),
-                TransactionEffect.NONE, Optional.empty(), List.of(), false, 0, 10, 1);
-        statements.prepared(3, "INSERT INTO t VALUES (?, ?)".getBytes(StandardCharsets.UTF_8), insert, 2);
+        PreparedStatements statements = withInsert(3, "INSERT INTO t VALUES (?, ?)", 2);
         ByteBuf execute = Unpooled.buffer();
         execute.writeByte(0x17).writeIntLE(3).writeByte(0).writeIntLE(1);
         execute.writeByte(0); // null bitmap
@@ -66,5 +60,14 @@ class PreparedStatementsTest {
         assertThat(bound.getFirst()).isInstanceOfSatisfying(BoundValue.Bytes.class,
                 b -> assertThat(b.value()).containsExactly(0xff, 0, 0x80));
         assertThat(bound.get(1)).isEqualTo(new BoundValue.Text("\u00e9"));
+    }
+
+    /** A session's statements with one INSERT prepared as {@code id}. */
+    private static PreparedStatements withInsert(int id, String sql, int params) {
+        PreparedStatements statements = new PreparedStatements();
+        Classification insert = new Classification(StatementKind.WRITE, "INSERT", false, Set.of(),
+                TransactionEffect.NONE, Optional.empty(), List.of(), false, 0, 10, 1);
+        statements.prepared(id, sql.getBytes(StandardCharsets.UTF_8), insert, params);
+        return statements;
     }
 }
