@@ -55,15 +55,19 @@ fluxdb_find_writer || bench_die "$FLUXDB_SKIP_REASON"
 writer=${FLUXDB_CLIENTS[FLUXDB_WRITER]}
 bench_log "loading $rows rows through $writer"
 fluxdb_sql "$writer" "CREATE TABLE sbtest.restart_rows (id INT PRIMARY KEY, payload VARCHAR(200) NOT NULL);
-    INSERT INTO sbtest.restart_rows SELECT seq, REPEAT(CHAR(65 + seq % 26), 200) FROM seq_1_to_$rows ORDER BY seq;
-    CREATE TABLE sbtest.restart_marks (round VARCHAR(20) PRIMARY KEY)" \
-    || bench_die "loading the rows failed"
+    CREATE TABLE sbtest.restart_marks (round VARCHAR(20) PRIMARY KEY)" || bench_die "creating the tables failed"
+for ((from = 1; from <= rows; from += 10000)); do # one log entry per 10,000 rows
+    to=$((from + 9999 < rows ? from + 9999 : rows))
+    fluxdb_sql "$writer" "INSERT INTO sbtest.restart_rows SELECT seq, REPEAT(CHAR(65 + seq % 26), 200)
+        FROM seq_${from}_to_$to ORDER BY seq" || bench_die "loading rows $from to $to failed"
+done
 
+rows_on() { [ "$(count_on "$1")" = "$rows" ]; }
 count_on() { fluxdb_sql "$1" "SELECT COUNT(*) FROM sbtest.restart_rows" 2>/dev/null || echo "-"; }
 has_mark() { [ "$(fluxdb_sql "$1" "SELECT COUNT(*) FROM sbtest.restart_marks WHERE round = '$2'" 2>/dev/null)" = 1 ]; }
 all_have_mark() { local a; for a in "${FLUXDB_CLIENTS[@]}"; do has_mark "$a" "$1" || return 1; done; }
 for addr in "${FLUXDB_CLIENTS[@]}"; do
-    bench_await 120 "" test "$(count_on "$addr")" = "$rows" || bench_die "$addr did not get the $rows rows"
+    bench_await 600 "" rows_on "$addr" || bench_die "$addr did not get the $rows rows (it has $(count_on "$addr"))"
 done
 
 lines=()
