@@ -84,9 +84,13 @@ public final class RaftCluster implements Cluster, AutoCloseable {
     private final ExecutorService callbacks;
     private final AtomicLong readCalls = new AtomicLong();
     private final ClientId readClientId = ClientId.randomId();
-    /** Whether the engine failure that makes this node step back from leadership is in effect. */
-    private final java.util.concurrent.atomic.AtomicBoolean engineFailed = new java.util.concurrent.atomic.AtomicBoolean();
-    /** How long a leadership transfer may take before a leader whose engine failed tries again. */
+    /**
+     * Whether this node must not lead: its engine failed, or its data diverged from the log's (it then re-syncs from
+     * a peer, see {@link DivergenceRepair}).
+     */
+    private final java.util.concurrent.atomic.AtomicBoolean unfit = new java.util.concurrent.atomic.AtomicBoolean();
+    private final DivergenceRepair repair;
+    /** How long a leadership transfer may take before a leader unfit to lead tries again. */
     private static final Duration YIELD_TIMEOUT = Duration.ofSeconds(5);
     private final Object changes = new Object();
     private volatile boolean closed;
@@ -102,6 +106,7 @@ public final class RaftCluster implements Cluster, AutoCloseable {
         this.submissions = submissions;
         this.timer = timer;
         this.callbacks = callbacks;
+        this.repair = new DivergenceRepair(config.localNodeId(), stateMachine, timer, this::changed);
     }
 
     /**
@@ -564,58 +569,68 @@ public final class RaftCluster implements Cluster, AutoCloseable {
             changes.notifyAll();
         }
         boolean failed;
+        boolean diverged;
         try {
             failed = scheduler().failure().isPresent();
+            diverged = scheduler().divergence().isPresent();
         } catch (IllegalStateException e) {
             return; // the state machine is not initialized yet
         }
-        if (!closed && engineFailed.compareAndSet(!failed, failed)) {
-            timer.execute(failed ? this::yieldLeadership : this::rejoinElections);
+        boolean stepBack = failed || diverged;
+        if (!closed && unfit.compareAndSet(!stepBack, stepBack)) {
+            timer.execute(stepBack ? this::yieldLeadership : this::rejoinElections);
+        }
+        if (!closed && !failed && scheduler().resyncable()) {
+            DivisionInfo info = info();
+            boolean leading = info != null && info.isLeader();
+            repair.consider(leading, Optional.ofNullable(info == null ? null : info.getLeaderId())
+                    .map(RaftPeerId::toString));
         }
     }
 
     /**
-     * This node's engine failed: the node can neither run writes nor apply the log, so it must not lead. It stops
+     * This node's engine failed, or its data diverged: the node must not run writes, so it must not lead. It stops
      * standing in elections (it still votes) and, while it leads, hands leadership to the most up-to-date peer, again
-     * every few seconds until that works or the engine answers again.
+     * every few seconds until that works or the node is fit again.
      */
     private void yieldLeadership() {
-        if (closed || !engineFailed.get()) {
+        if (closed || !unfit.get()) {
             return;
         }
+        String why = scheduler().failure().isPresent() ? "its engine failed" : "its data diverged from the log's";
         try {
             server.leaderElectionManagementAsync(LeaderElectionManagementRequest.newPause(readClientId, localPeerId,
                     groupId, readCalls.incrementAndGet()));
             DivisionInfo info = info();
             Optional<RaftPeerId> successor = mostUpToDatePeer();
             if (info != null && info.isLeader() && successor.isPresent()) {
-                log.warn("{} - its engine failed: handing leadership to {}; this node stands in no election until"
-                        + " its engine answers again", config.localNodeId(), successor.get());
+                log.warn("{} - {}: handing leadership to {}; this node stands in no election until it is fit again",
+                        config.localNodeId(), why, successor.get());
                 server.transferLeadershipAsync(new TransferLeadershipRequest(readClientId, localPeerId, groupId,
                         readCalls.incrementAndGet(), successor.get(), YIELD_TIMEOUT.toMillis()));
             } else {
-                log.warn("{} - its engine failed: this node stands in no election until its engine answers again",
-                        config.localNodeId());
+                log.warn("{} - {}: this node stands in no election until it is fit again", config.localNodeId(), why);
             }
         } catch (IOException | RuntimeException e) {
             log.warn("{} - could not step back from leadership: {}", config.localNodeId(), e.toString());
         }
         timer.schedule(() -> {
             DivisionInfo info = info();
-            if (engineFailed.get() && info != null && info.isLeader()) {
+            if (unfit.get() && info != null && info.isLeader()) {
                 yieldLeadership();
             }
         }, YIELD_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
     }
 
     private void rejoinElections() {
-        if (closed || engineFailed.get()) {
+        if (closed || unfit.get()) {
             return;
         }
         try {
             server.leaderElectionManagementAsync(LeaderElectionManagementRequest.newResume(readClientId, localPeerId,
                     groupId, readCalls.incrementAndGet()));
-            log.info("{} - its engine answers again; this node stands in elections again", config.localNodeId());
+            log.info("{} - fit to lead again (its engine answers, its data equals the log's); this node stands in"
+                    + " elections again", config.localNodeId());
         } catch (RuntimeException e) {
             log.warn("{} - could not rejoin elections: {}", config.localNodeId(), e.toString());
         }
@@ -636,7 +651,7 @@ public final class RaftCluster implements Cluster, AutoCloseable {
     /** Leader, ready in Ratis' sense, caught up on every earlier term, and applying. */
     private boolean writable(DivisionInfo info) {
         return info.isLeader() && info.isLeaderReady() && scheduler().watermark().term() == info.getCurrentTerm()
-                && failure().isEmpty();
+                && failure().isEmpty() && scheduler().divergence().isEmpty();
     }
 
     private String notLeaderMessage() {

@@ -246,7 +246,8 @@ public final class MySqlEngine implements Engine {
         } catch (SQLException e) {
             throw new IllegalStateException("cannot connect to the engine for a dump: " + e.getMessage(), e);
         }
-        return MySqlDump.begin(c, Set.of(config.adminUser()), Applier.applyStateTables(), Applier.bookkeepingVersion());
+        return MySqlDump.begin(c, Set.of(config.adminUser()), Applier.applyStateTables(), Applier.bookkeepingVersion(),
+                Optional.of(Applier.leaderDdlRunningQuery()));
     }
 
     /** Loads as {@link DumpLoader} does, then reads the applied watermark the dump brought. */

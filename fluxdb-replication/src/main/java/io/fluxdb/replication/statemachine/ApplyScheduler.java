@@ -79,6 +79,8 @@ public final class ApplyScheduler implements AutoCloseable {
     private final ArrayDeque<ApplyItem> queue = new ArrayDeque<>();
     private final Map<Long, ApplyItem> awaitingSettle = new HashMap<>();
     private final List<String> divergences = new ArrayList<>();
+    /** Whether a divergence came from what this node did as a leader (see {@link #resyncable}). */
+    private boolean orphanDivergence;
     private final Thread health;
 
     private volatile Watermark watermark;
@@ -326,6 +328,37 @@ public final class ApplyScheduler implements AutoCloseable {
         }
     }
 
+    /**
+     * The engine's data was replaced with a peer's dump at {@code index} (see {@code SnapshotInstaller.resync}): what
+     * made this node differ is gone. Called while a {@link #hold} is in effect.
+     */
+    public void divergenceRepaired(long index) {
+        locked(() -> {
+            if (!divergences.isEmpty()) {
+                log.info("entry {} - this node's data was replaced with a peer's at that index; the {} difference(s)"
+                        + " found before no longer apply", index, divergences.size());
+                divergences.clear();
+                orphanDivergence = false;
+                changed.set(true);
+            }
+        });
+    }
+
+    /**
+     * Whether this node diverged and a re-sync from a peer is known to repair it: every difference is an entry whose
+     * outcome here differs from the leader's. A difference left by this node's own term as leader (a DDL statement
+     * whose entry never committed, a prepared transaction it could not roll back) is not: re-syncing a deposed leader
+     * while its own transactions of that term settle lost writes in tests, so such a node stays diverged and says so.
+     */
+    public boolean resyncable() {
+        lock.lock();
+        try {
+            return !divergences.isEmpty() && !orphanDivergence;
+        } finally {
+            lock.unlock();
+        }
+    }
+
     /** The engine failure that paused applying, if it is still in effect. */
     public Optional<Throwable> failure() {
         return Optional.ofNullable(failure);
@@ -542,6 +575,9 @@ public final class ApplyScheduler implements AutoCloseable {
             active--;
             resolvedTerm = Math.max(resolvedTerm, term);
             log.debug("term {} - entries of older terms applied; {} left-over differences", term, differences.size());
+            if (!differences.isEmpty()) {
+                orphanDivergence = true;
+            }
             differences.forEach(this::diverge);
             pump();
         });

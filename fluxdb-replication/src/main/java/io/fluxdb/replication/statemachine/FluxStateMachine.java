@@ -320,6 +320,17 @@ public final class FluxStateMachine extends BaseStateMachine {
         onChange.run();
     }
 
+    /**
+     * Replaces this node's data, which diverged from the log's, with an up-to-date peer's dump; applying goes on after
+     * it. Blocks until the dump is loaded.
+     *
+     * @throws IOException if no peer could serve a dump or loading it failed
+     */
+    public SnapshotHeader resyncDiverged(Optional<String> leaderId) throws IOException {
+        ApplyScheduler current = scheduler();
+        return installer.resync(current, current.watermark().index(), leaderId);
+    }
+
     /** Where this node gets a snapshot when it must install one; set once the server knows its peers. */
     public void snapshotSource(SnapshotSource source) {
         installer.source(source);

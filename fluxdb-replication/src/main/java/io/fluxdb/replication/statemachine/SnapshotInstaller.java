@@ -36,6 +36,8 @@ final class SnapshotInstaller {
     /** The engine holds part of a dump: an install failed after it began to replace the engine's data. */
     private volatile boolean engineIncomplete;
     private volatile SnapshotSource source;
+    /** The hold of a re-sync that failed after it began to replace the engine's data; released by one that succeeds. */
+    private ApplyScheduler.Hold stranded;
 
     SnapshotInstaller(Engine engine, WatermarkSnapshots snapshots, String localNodeId) {
         this.engine = engine;
@@ -72,6 +74,22 @@ final class SnapshotInstaller {
      * half loaded it stays held until an install succeeds.
      */
     SnapshotHeader install(ApplyScheduler scheduler, long minIndex, Optional<String> leaderId) throws IOException {
+        return load(scheduler, minIndex, leaderId, true);
+    }
+
+    /**
+     * Replaces the data of an engine that diverged with a peer's dump holding at least {@code minIndex} (this node's
+     * watermark), while the log goes on: {@code scheduler} is held during the load and released after it, and the
+     * entries it queued meanwhile up to the dump's index are found applied in the engine and skipped. Unlike
+     * {@link #install}, no snapshot is recorded: the log still holds every entry after {@code minIndex}, and Ratis
+     * feeds them as usual. The scheduler's divergence is cleared once the dump is in.
+     */
+    SnapshotHeader resync(ApplyScheduler scheduler, long minIndex, Optional<String> leaderId) throws IOException {
+        return load(scheduler, minIndex, leaderId, false);
+    }
+
+    private SnapshotHeader load(ApplyScheduler scheduler, long minIndex, Optional<String> leaderId,
+            boolean recordSnapshot) throws IOException {
         SnapshotSource from = source;
         if (from == null) {
             throw new IOException("this node cannot fetch snapshots yet (its internal API client is not ready)");
@@ -87,10 +105,12 @@ final class SnapshotInstaller {
             long start = System.nanoTime();
             Path marker = snapshots.directory().resolve(MARKER);
             SnapshotHeader header;
-            try (InputStream in = from.open(minIndex, leaderId)) {
+            // the engine holds everything up to the hold's watermark: a dump from before it would lose entries
+            long needed = Math.max(minIndex, hold.watermark().index());
+            try (InputStream in = from.open(needed, leaderId)) {
                 header = SnapshotHeader.read(in);
-                if (header.index() < minIndex) {
-                    throw new IOException("the peer sent a snapshot at index " + header.index() + ", " + minIndex
+                if (header.index() < needed) {
+                    throw new IOException("the peer sent a snapshot at index " + header.index() + ", " + needed
                             + " or later is needed");
                 }
                 log.info("{} - loading a snapshot at index {} (term {}) into the engine", localNodeId, header.index(),
@@ -100,7 +120,11 @@ final class SnapshotInstaller {
                 engineIncomplete = true;
                 engine.restore(in);
             }
-            snapshots.write(header.term(), header.index());
+            if (recordSnapshot) {
+                snapshots.write(header.term(), header.index());
+            } else {
+                scheduler.divergenceRepaired(header.index());
+            }
             Files.delete(marker);
             engineIncomplete = false;
             installed = true;
@@ -114,8 +138,14 @@ final class SnapshotInstaller {
             throw new IOException("interrupted", e);
         } finally {
             // an engine that holds part of a dump must apply nothing: it stays held until an install succeeds
-            if (hold != null && !installed && !engineTouched) {
+            if (hold != null && (installed ? !recordSnapshot : !engineTouched)) {
                 hold.close();
+            } else if (hold != null && !installed && !recordSnapshot && stranded == null) {
+                stranded = hold;
+            }
+            if (installed && !recordSnapshot && stranded != null) {
+                stranded.close();
+                stranded = null;
             }
             running.set(false);
         }

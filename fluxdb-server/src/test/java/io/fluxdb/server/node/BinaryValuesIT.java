@@ -3,6 +3,15 @@ package io.fluxdb.server.node;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.fluxdb.engine.mysql.differential.WireClient;
+import io.fluxdb.protocol.constant.CapabilityFlags;
+import io.fluxdb.protocol.constant.ColumnType;
+import io.fluxdb.protocol.message.client.ComStmtExecute;
+import io.fluxdb.protocol.message.client.ComStmtPrepare;
+import io.fluxdb.protocol.message.client.ParamType;
+import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.nio.NioIoHandler;
+import java.net.InetSocketAddress;
 import java.security.MessageDigest;
 import java.sql.Connection;
 import java.sql.DriverManager;
@@ -13,6 +22,7 @@ import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Random;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -78,6 +88,41 @@ class BinaryValuesIT {
         }
         cluster.assertSameEverywhere("SELECT CONCAT(id, ':', IF(LENGTH(b) > 1000, MD5(b), HEX(b)), ':', HEX(v)) FROM app.bin"
                 + " WHERE id <= " + id + " ORDER BY id", expected);
+    }
+
+    /**
+     * mysqli, mysqlclient and ODBC bind a BLOB as a string parameter (MYSQL_TYPE_VAR_STRING) of a server-side
+     * prepared statement: its bytes are not valid utf8mb4, and still reach every engine unchanged.
+     */
+    @Test
+    void everyByteValueBoundAsAStringParameterReachesEveryEngine() throws Exception {
+        MultiThreadIoEventLoopGroup group = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
+        List<String> expected = new ArrayList<>();
+        try {
+            int id = 20_000;
+            for (int node : new int[] {leader, follower}) {
+                InetSocketAddress address = cluster.node(node).clientAddress();
+                try (WireClient client = WireClient.connect(group, address.getHostString(), address.getPort(), "app",
+                        "app-password", "app", CapabilityFlags.CLIENT_TRANSACTIONS)) {
+                    WireClient.Response prepared = client.execute(
+                            new ComStmtPrepare("INSERT INTO bin (id, v) VALUES (?, ?)"));
+                    assertThat(prepared.endedInError()).as("prepare").isFalse();
+                    List<ParamType> types = List.of(new ParamType(ColumnType.MYSQL_TYPE_LONGLONG, false),
+                            new ParamType(ColumnType.MYSQL_TYPE_VAR_STRING, false));
+                    for (int b = 0; b < 256; b++) {
+                        byte[] value = {(byte) b, (byte) 0xFF, 'x', (byte) b};
+                        WireClient.Response executed = client.execute(new ComStmtExecute(prepared.statementId(), 0, 1,
+                                true, types, java.util.Arrays.asList((long) ++id, value)));
+                        assertThat(executed.endedInError()).as("execute with byte " + b).isFalse();
+                        expected.add(id + ":" + hex(value));
+                    }
+                }
+            }
+        } finally {
+            group.shutdownGracefully(0, 5, TimeUnit.SECONDS).sync();
+        }
+        cluster.assertSameEverywhere("SELECT CONCAT(id, ':', HEX(v)) FROM app.bin WHERE id > 20000 ORDER BY id",
+                expected);
     }
 
     @Test

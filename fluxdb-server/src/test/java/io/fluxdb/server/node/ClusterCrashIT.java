@@ -191,15 +191,18 @@ class ClusterCrashIT {
     }
 
     /**
-     * DDL through followers under the same faults. Seen once (CI, 2026-12-06): a CREATE TABLE forwarded by a follower
-     * was acknowledged and then missing on one node after the cluster converged. Not yet diagnosed; the DDL writer of
-     * the test above keeps to the leader meanwhile.
+     * DDL through followers under the same faults. Diagnosed: a forwarded DDL statement can meet a leader that loses
+     * its leadership while the statement runs (no fault is injected then, but on two busy cores a restart can cost the
+     * leader its leadership), which is the leader's own DDL window of the test below; runs of this test log such
+     * orphans (DIVERGED on the deposed leader). An orphan DROP TABLE explains the table whose CREATE was acknowledged
+     * and that was missing on one node. That node now reports it, steps back from leadership and serves no reads, but
+     * is not re-synced automatically (see DivergenceRepair).
      */
     @Test
     @Order(4)
     @Timeout(240)
-    @Disabled("known bug, not yet diagnosed: a DDL statement forwarded by a follower while leaders are killed was once"
-            + " acknowledged and then missing on one node")
+    @Disabled("known bug: the leader's own DDL window (a leader deposed while a forwarded DDL statement runs keeps a"
+            + " change the log never gets; docs/design/replication.md, 'The leader's own DDL')")
     void ddlThroughFollowersUnderFaultsIsNeverLost() throws Exception {
         runUnderFaults("c", List.of(Fault.KILL_LEADER, Fault.PAUSE_FOLLOWER, Fault.KILL_LEADER_AND_ENGINE,
                 Fault.PAUSE_LEADER), true, false);
@@ -208,9 +211,10 @@ class ClusterCrashIT {
     /**
      * The leader's own DDL crash window: the leader runs a DDL statement on its engine before the statement's entry
      * is appended (so that the engine checks the client's privileges), and a leader killed or paused between the two
-     * keeps a schema change that no other node gets. The node reports it (DIVERGED, from resolveOrphans) but cannot
-     * repair it. Closing the window needs the entry appended before the statement runs, with followers applying it
-     * under the client's privileges.
+     * keeps a schema change that no other node gets. The node reports it (DIVERGED, from resolveOrphans) and steps
+     * back from leadership, but is not re-synced automatically: re-syncing a deposed leader while its own transactions
+     * of that term settled lost acknowledged writes in this test. Closing the window needs the entry appended before
+     * the statement runs, with followers applying it under the client's privileges.
      */
     @Test
     @Order(3)

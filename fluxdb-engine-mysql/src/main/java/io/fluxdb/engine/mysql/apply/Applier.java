@@ -144,6 +144,16 @@ public final class Applier implements AutoCloseable {
         return watermark.value();
     }
 
+    /**
+     * A query that returns a row while this node's front end runs a DDL statement as the leader (its intent is
+     * {@code started} and has no log index yet). A dump must not catch that moment: the intent would travel with it,
+     * and the node that loads it cannot tell from it whether the statement's effect came too (the fingerprint in the
+     * intent is this engine's). An intent {@code executed} may travel: the statement ended before the intent said so.
+     */
+    public static String leaderDdlRunningQuery() {
+        return "SELECT 1 FROM " + BookkeepingSchema.DDL_INTENT + " WHERE state = 'started' AND idx IS NULL LIMIT 1";
+    }
+
     /** The bookkeeping tables a dump carries, as {@code schema.table}. */
     public static List<String> applyStateTables() {
         return BookkeepingSchema.APPLY_STATE;

@@ -17,7 +17,8 @@ final class Charsets {
     private static final Map<String, String> JAVA_NAMES = Map.ofEntries(
             Map.entry("utf8mb4", "UTF-8"), Map.entry("utf8mb3", "UTF-8"), Map.entry("utf8", "UTF-8"),
             // MySQL's latin1 is Windows-1252, with the 0x80-0x9F range filled in.
-            Map.entry("latin1", "windows-1252"), Map.entry("ascii", "US-ASCII"), Map.entry("binary", "ISO-8859-1"),
+            // Under binary a byte above 0x7F is not a character: such strings go into the log as bytes.
+            Map.entry("latin1", "windows-1252"), Map.entry("ascii", "US-ASCII"), Map.entry("binary", "US-ASCII"),
             Map.entry("latin2", "ISO-8859-2"), Map.entry("greek", "ISO-8859-7"), Map.entry("hebrew", "ISO-8859-8"),
             Map.entry("latin5", "ISO-8859-9"), Map.entry("latin7", "ISO-8859-13"), Map.entry("cp1250", "windows-1250"),
             Map.entry("cp1251", "windows-1251"), Map.entry("cp1256", "windows-1256"), Map.entry("cp1257", "windows-1257"),

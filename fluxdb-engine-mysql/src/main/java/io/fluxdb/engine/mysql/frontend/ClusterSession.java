@@ -748,21 +748,28 @@ final class ClusterSession {
         WriteContext context = WriteContext.parse(outcomes.getFirst(), variables);
         clockPinned = true;
         Charset charset = Charsets.forName(context.session().characterSetClient());
+        BinaryLiterals.Session reading = new BinaryLiterals.Session(context.session().characterSetClient(),
+                context.session().characterSetConnection(), charset, context.session().sqlMode());
         String decoded = Charsets.decode(source.text(), source.textOffset(), charset);
         String text;
         if (decoded != null) {
             text = decoded;
         } else {
             // Raw bytes in string literals (a BLOB sent inline): the log carries them as hex literals.
-            BinaryLiterals.Result logged = BinaryLiterals.toLog(source.text(), source.textOffset(),
-                    context.session().characterSetClient(), charset, context.session().sqlMode());
+            BinaryLiterals.Result logged = BinaryLiterals.toLog(source.text(), source.textOffset(), reading);
             if (logged instanceof BinaryLiterals.Refused(String reason)) {
                 abortWrite(wrap, invalidText(context, "in the statement: " + reason));
                 return;
             }
             text = ((BinaryLiterals.Logged) logged).sql();
         }
-        List<BoundValue> parameters = source.execution() == null ? List.of() : source.execution().bound(charset);
+        List<BoundValue> parameters = source.execution() == null ? List.of()
+                : source.execution().bound(charset, reading.plainStringsKeepTheirBytes());
+        if (parameters == null) {
+            abortWrite(wrap, invalidText(context, "in a string parameter, which the engine converted to "
+                    + context.session().characterSetConnection() + "; bind it as a BLOB"));
+            return;
+        }
         if (open.context == null) {
             open.context = context;
         } else if (!open.context.session().equals(context.session())) {

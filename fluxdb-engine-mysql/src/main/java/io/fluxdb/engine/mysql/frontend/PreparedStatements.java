@@ -45,11 +45,21 @@ final class PreparedStatements {
     /** The parameters of one execution, decoded but not yet turned into text (that needs the session's charset). */
     record Execution(Prepared statement, List<Object> values, int[] types) {
 
-        /** The values as the log holds them: strings decoded in {@code charset}, as bytes where not valid there. */
-        List<BoundValue> bound(Charset charset) {
+        /**
+         * The values as the log holds them: strings decoded in {@code charset}; where not valid there, as bytes if
+         * {@code invalidAsBytes} (the engine kept their bytes), else the whole answer is null (not loggable exactly).
+         */
+        List<BoundValue> bound(Charset charset, boolean invalidAsBytes) {
             List<BoundValue> bound = new ArrayList<>(values.size());
             for (int i = 0; i < values.size(); i++) {
-                bound.add(toBound(values.get(i), types[i] & 0xFF, charset));
+                BoundValue value = toBound(values.get(i), types[i] & 0xFF, charset);
+                if (value == null) {
+                    if (!invalidAsBytes) {
+                        return null;
+                    }
+                    value = new BoundValue.Bytes((byte[]) values.get(i));
+                }
+                bound.add(value);
             }
             return bound;
         }
@@ -178,11 +188,11 @@ final class PreparedStatements {
             case byte[] bytes -> switch (type) {
                 case MYSQL_TYPE_TINY_BLOB, MYSQL_TYPE_MEDIUM_BLOB, MYSQL_TYPE_LONG_BLOB, MYSQL_TYPE_BLOB,
                         MYSQL_TYPE_GEOMETRY, MYSQL_TYPE_BIT -> new BoundValue.Bytes(bytes);
-                // A string with bytes not valid in the client's character set (a BLOB bound as a string, as
-                // mysqli, mysqlclient and ODBC do) travels as bytes, which replay binds as a binary string.
+                // Null for a string with bytes not valid in the client's character set (a BLOB bound as a string,
+                // as Go, PDO and ODBC do): bound() decides whether it can travel as bytes.
                 default -> {
                     String text = Charsets.decode(bytes, 0, charset);
-                    yield text == null ? new BoundValue.Bytes(bytes) : new BoundValue.Text(text);
+                    yield text == null ? null : new BoundValue.Text(text);
                 }
             };
             default -> throw new IllegalStateException("binary value of " + value.getClass());

@@ -9,7 +9,9 @@ import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.time.Duration;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -28,6 +30,8 @@ public final class MySqlDump implements EngineDump {
     private static final Logger log = LoggerFactory.getLogger(MySqlDump.class);
     /** Rows fetched from the engine at a time while streaming a table. */
     private static final int FETCH_SIZE = 1000;
+    /** How long a dump waits for a change it must not catch half-way (see {@link #begin}) before it gives up. */
+    private static final Duration UNFINISHED_WAIT = Duration.ofSeconds(10);
 
     private final Connection connection;
     private final DumpCatalog catalog;
@@ -53,14 +57,40 @@ public final class MySqlDump implements EngineDump {
      */
     public static MySqlDump begin(Connection connection, Set<String> skippedAccounts, List<String> bookkeepingTables,
             int bookkeepingVersion) {
+        return begin(connection, skippedAccounts, bookkeepingTables, bookkeepingVersion, Optional.empty());
+    }
+
+    /**
+     * Like {@link #begin(Connection, Set, List, int)}, but while {@code unfinished} (a query run inside the dump's
+     * transaction) returns a row, the engine is in the middle of a change that the dump must not catch half-way: the
+     * transaction begins again a moment later, for up to {@link #UNFINISHED_WAIT}.
+     *
+     * @throws IllegalStateException if the engine fails, or the change is still unfinished after the wait
+     */
+    public static MySqlDump begin(Connection connection, Set<String> skippedAccounts, List<String> bookkeepingTables,
+            int bookkeepingVersion, Optional<String> unfinished) {
         requireNonNull(connection, "connection is null");
+        requireNonNull(unfinished, "unfinished is null");
         try {
             String version;
             try (Statement s = connection.createStatement()) {
                 s.execute("SET SESSION sql_mode = '" + DumpFormat.SQL_MODE + "', time_zone = '" + DumpFormat.TIME_ZONE
                         + "', NAMES utf8mb4");
                 connection.setTransactionIsolation(Connection.TRANSACTION_REPEATABLE_READ);
-                s.execute("START TRANSACTION WITH CONSISTENT SNAPSHOT, READ ONLY");
+                long deadline = System.nanoTime() + UNFINISHED_WAIT.toNanos();
+                while (true) {
+                    s.execute("START TRANSACTION WITH CONSISTENT SNAPSHOT, READ ONLY");
+                    if (unfinished.isEmpty() || !returnsRow(s, unfinished.get())) {
+                        break;
+                    }
+                    s.execute("ROLLBACK");
+                    if (System.nanoTime() > deadline) {
+                        throw new IllegalStateException("cannot begin a dump: a change that a dump must not catch"
+                                + " half-way (" + unfinished.get() + ") was still running after "
+                                + UNFINISHED_WAIT.toSeconds() + " s; ask again later");
+                    }
+                    Thread.sleep(50);
+                }
                 try (ResultSet rs = s.executeQuery("SELECT VERSION()")) {
                     rs.next();
                     version = rs.getString(1);
@@ -71,6 +101,19 @@ public final class MySqlDump implements EngineDump {
         } catch (SQLException e) {
             closeQuietly(connection);
             throw new IllegalStateException("cannot begin a dump: " + e.getErrorCode() + " " + e.getMessage(), e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            closeQuietly(connection);
+            throw new IllegalStateException("interrupted while beginning a dump", e);
+        } catch (RuntimeException e) {
+            closeQuietly(connection);
+            throw e;
+        }
+    }
+
+    private static boolean returnsRow(Statement s, String query) throws SQLException {
+        try (ResultSet rs = s.executeQuery(query)) {
+            return rs.next();
         }
     }
 

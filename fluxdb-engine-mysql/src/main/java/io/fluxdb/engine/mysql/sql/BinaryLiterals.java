@@ -57,29 +57,54 @@ public final class BinaryLiterals {
     private final String raw;
     private final Reading reading;
     private final Charset charset;
+    private final boolean plainLiteralsAreBytes;
     private final StringBuilder out = new StringBuilder();
 
-    private BinaryLiterals(byte[] bytes, int offset, Reading reading) {
+    /**
+     * How the session reads text.
+     *
+     * @param characterSetClient {@code character_set_client}
+     * @param characterSetConnection {@code character_set_connection}, what literals without introducer become
+     * @param charset the Java charset that decodes {@code characterSetClient}
+     * @param sqlMode {@code sql_mode}
+     */
+    public record Session(String characterSetClient, String characterSetConnection, Charset charset, String sqlMode) {
+        public Session {
+            requireNonNull(characterSetClient, "characterSetClient is null");
+            requireNonNull(characterSetConnection, "characterSetConnection is null");
+            requireNonNull(charset, "charset is null");
+            requireNonNull(sqlMode, "sqlMode is null");
+        }
+
+        /**
+         * Whether a string without introducer (a literal, or a string-typed parameter) whose bytes are not valid in
+         * the client's character set reached the leader's engine with those bytes: only when the engine did not
+         * convert it (the connection's character set is the client's) and Java's reading of the character set is
+         * the engine's (utf8mb3, utf8mb4; binary, where nothing above 0x7F is a character).
+         */
+        public boolean plainStringsKeepTheirBytes() {
+            String client = MySqlCharsets.normalize(characterSetClient);
+            return client.equals(MySqlCharsets.normalize(characterSetConnection))
+                    && (client.startsWith("utf8") || client.equals("binary"));
+        }
+    }
+
+    private BinaryLiterals(byte[] bytes, int offset, Reading reading, boolean plainLiteralsAreBytes) {
         this.bytes = bytes;
         this.offset = offset;
         this.raw = new String(bytes, offset, bytes.length - offset, ISO_8859_1);
         this.reading = reading;
         this.charset = reading.charset();
+        this.plainLiteralsAreBytes = plainLiteralsAreBytes;
     }
 
-    /**
-     * The text to log for statement bytes {@code bytes} from {@code offset}.
-     *
-     * @param characterSet the session's {@code character_set_client}
-     * @param charset the Java charset that decodes it
-     * @param sqlMode the session's {@code sql_mode}
-     */
-    public static Result toLog(byte[] bytes, int offset, String characterSet, Charset charset, String sqlMode) {
+    /** The text to log for statement bytes {@code bytes} from {@code offset}, sent in {@code session}. */
+    public static Result toLog(byte[] bytes, int offset, Session session) {
         requireNonNull(bytes, "bytes is null");
-        String name = MySqlCharsets.normalize(characterSet);
-        Reading reading = new Reading(SqlMode.parse(sqlMode), name, MySqlCharsets.multiByte(name), charset,
-                Reading.Versions.ALL);
-        return new BinaryLiterals(bytes, offset, reading).rewrite();
+        String name = MySqlCharsets.normalize(session.characterSetClient());
+        Reading reading = new Reading(SqlMode.parse(session.sqlMode()), name, MySqlCharsets.multiByte(name),
+                session.charset(), Reading.Versions.ALL);
+        return new BinaryLiterals(bytes, offset, reading, session.plainStringsKeepTheirBytes()).rewrite();
     }
 
     private Result rewrite() {
@@ -132,12 +157,11 @@ public final class BinaryLiterals {
             if (why != null) {
                 return notAValue(why);
             }
-            if (introducer == null && !reading.characterSet().startsWith("utf8")) {
-                // Java's tables of other multi-byte character sets differ from the engine's in places, so bytes
-                // Java rejects may be a character the leader's engine converted: not provably a binary value.
+            if (introducer == null && !plainLiteralsAreBytes) {
                 return new Refused("a string literal without introducer holds bytes not valid in "
-                        + reading.characterSet() + "; only in utf8mb3 and utf8mb4 are they provably binary (write"
-                        + " _binary'..' or X'..')");
+                        + reading.characterSet() + ", which the engine may have converted; only when the client's and"
+                        + " the connection's character sets are the same utf8mb3, utf8mb4 or binary does it keep them"
+                        + " (write _binary'..' or X'..')");
             }
             if (collated && (introducer == null || introducer.equals("binary"))) {
                 return new Refused("a string literal with bytes not valid in " + reading.characterSet()

@@ -159,6 +159,41 @@ class DumpRoundTripIT {
                 .isInstanceOf(IOException.class).hasMessageContaining("not a FluxDB MySQL dump");
     }
 
+    /**
+     * A dump does not begin while the leader runs a DDL statement (its intent is {@code started}): the intent would
+     * travel without saying whether the statement's effect came too. It begins once the statement ended, and carries
+     * the intent as {@code executed}, with the statement's effect.
+     */
+    @Test
+    void dumpWaitsForTheLeadersRunningDdlStatement(MariaDbProcess source) throws Exception {
+        String xid = io.fluxdb.engine.mysql.apply.TransactionIds.forNode("node-1").next(1);
+        sourceEngine.ddlStarting(xid);
+        java.util.concurrent.CompletableFuture<byte[]> dumped = java.util.concurrent.CompletableFuture.supplyAsync(
+                () -> {
+                    ByteArrayOutputStream out = new ByteArrayOutputStream();
+                    try {
+                        sourceEngine.dump(out);
+                    } catch (IOException e) {
+                        throw new java.io.UncheckedIOException(e);
+                    }
+                    return out.toByteArray();
+                });
+        try {
+            Thread.sleep(1000);
+            assertThat(dumped).as("a dump while the leader's DDL statement runs").isNotDone();
+            exec(source, "CREATE TABLE shop.made_by_leader (id INT)");
+            sourceEngine.ddlExecuted(xid);
+            byte[] dump = dumped.get(30, java.util.concurrent.TimeUnit.SECONDS);
+            targetEngine.restore(new ByteArrayInputStream(dump));
+            assertThat(rows(target, "SELECT state FROM fluxdb.ddl_intent WHERE xid = '" + xid + "'"))
+                    .containsExactly("executed");
+            assertThat(rows(target, "SELECT COUNT(*) FROM shop.made_by_leader")).containsExactly("0");
+        } finally {
+            sourceEngine.ddlFailed(xid);
+            exec(source, "DROP TABLE IF EXISTS shop.made_by_leader");
+        }
+    }
+
     private static String allBytes() {
         StringBuilder hex = new StringBuilder();
         for (int i = 0; i < 256; i++) {

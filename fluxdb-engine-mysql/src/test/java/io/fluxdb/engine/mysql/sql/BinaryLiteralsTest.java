@@ -40,18 +40,18 @@ class BinaryLiteralsTest {
     @Test
     void noBackslashEscapesTakesTheBackslashAsItIs() {
         BinaryLiterals.Result result = BinaryLiterals.toLog(utf8("INSERT INTO t VALUES ('", 0xFF, "\\n\\')"), 0,
-                "utf8mb4", StandardCharsets.UTF_8, "STRICT_TRANS_TABLES,NO_BACKSLASH_ESCAPES");
+                session("utf8mb4", StandardCharsets.UTF_8, "STRICT_TRANS_TABLES,NO_BACKSLASH_ESCAPES"));
         assertThat(result).isEqualTo(new BinaryLiterals.Logged("INSERT INTO t VALUES (_binary X'FF5C6E5C')"));
     }
 
     @Test
     void ansiQuotesMakeDoubleQuotesAnIdentifier() {
         BinaryLiterals.Result result = BinaryLiterals.toLog(utf8("INSERT INTO \"t\" VALUES ('", 0xFF, "')"), 0,
-                "utf8mb4", StandardCharsets.UTF_8, "ANSI");
+                session("utf8mb4", StandardCharsets.UTF_8, "ANSI"));
         assertThat(result).isEqualTo(new BinaryLiterals.Logged("INSERT INTO \"t\" VALUES (_binary X'FF')"));
         // An invalid byte in a double-quoted identifier stays outside any literal.
-        assertThat(BinaryLiterals.toLog(utf8("INSERT INTO \"", 0xFF, "\" VALUES (1)"), 0, "utf8mb4",
-                StandardCharsets.UTF_8, "ANSI_QUOTES")).isInstanceOf(BinaryLiterals.Refused.class);
+        assertThat(BinaryLiterals.toLog(utf8("INSERT INTO \"", 0xFF, "\" VALUES (1)"), 0,
+                session("utf8mb4", StandardCharsets.UTF_8, "ANSI_QUOTES"))).isInstanceOf(BinaryLiterals.Refused.class);
     }
 
     @Test
@@ -83,7 +83,7 @@ class BinaryLiteralsTest {
     void gbkTrailBytesAreNeitherEscapesNorQuotes() {
         // 0x95 0x5C is one gbk character whose second byte is a backslash; 0xFF is not valid gbk.
         byte[] sql = bytes("INSERT INTO t VALUES ('", 0x95, 0x5C, "', _binary'", 0x95, 0x5C, 0xFF, "')");
-        BinaryLiterals.Result result = BinaryLiterals.toLog(sql, 0, "gbk", GBK, "");
+        BinaryLiterals.Result result = BinaryLiterals.toLog(sql, 0, session("gbk", GBK, ""));
         assertThat(result).isEqualTo(new BinaryLiterals.Logged(
                 "INSERT INTO t VALUES ('" + new String(new byte[] {(byte) 0x95, 0x5C}, GBK)
                         + "', _binary X'955CFF')"));
@@ -92,9 +92,30 @@ class BinaryLiteralsTest {
     @Test
     void otherClientCharacterSetsRewriteOnlyIntroducedLiterals() {
         // The leader's engine may know a gbk character Java's table lacks: without introducer, not provably binary.
-        assertThat(BinaryLiterals.toLog(bytes("INSERT INTO t VALUES ('", 0xFF, "')"), 0, "gbk", GBK, ""))
+        assertThat(BinaryLiterals.toLog(bytes("INSERT INTO t VALUES ('", 0xFF, "')"), 0, session("gbk", GBK, "")))
                 .isInstanceOfSatisfying(BinaryLiterals.Refused.class, r -> assertThat(r.reason()).contains("gbk"));
-        assertThat(BinaryLiterals.toLog(bytes("INSERT INTO t VALUES (_binary'", 0xFF, "')"), 0, "gbk", GBK, ""))
+        assertThat(BinaryLiterals.toLog(bytes("INSERT INTO t VALUES (_binary'", 0xFF, "')"), 0,
+                session("gbk", GBK, "")))
+                .isEqualTo(new BinaryLiterals.Logged("INSERT INTO t VALUES (_binary X'FF')"));
+    }
+
+    @Test
+    void underTheBinaryCharacterSetEveryNonAsciiLiteralIsBytes() {
+        // The front end decodes binary text as ASCII: a byte above 0x7F is no character, so the literal is bytes.
+        assertThat(BinaryLiterals.toLog(bytes("INSERT INTO t VALUES ('caf", 0xC3, 0xA9, "', 'x')"), 0,
+                session("binary", StandardCharsets.US_ASCII, ""))).isEqualTo(
+                        new BinaryLiterals.Logged("INSERT INTO t VALUES (_binary X'636166C3A9', 'x')"));
+    }
+
+    @Test
+    void aLiteralWithoutIntroducerThatTheEngineConvertsIsRefused() {
+        // Client utf8mb4, connection latin1: the leader's engine stored '?' for 0xFF, even into a BLOB.
+        BinaryLiterals.Session converting = new BinaryLiterals.Session("utf8mb4", "latin1", StandardCharsets.UTF_8,
+                "");
+        assertThat(BinaryLiterals.toLog(utf8("INSERT INTO t VALUES ('", 0xFF, "')"), 0, converting))
+                .isInstanceOfSatisfying(BinaryLiterals.Refused.class,
+                        r -> assertThat(r.reason()).contains("converted"));
+        assertThat(BinaryLiterals.toLog(utf8("INSERT INTO t VALUES (_binary'", 0xFF, "')"), 0, converting))
                 .isEqualTo(new BinaryLiterals.Logged("INSERT INTO t VALUES (_binary X'FF')"));
     }
 
@@ -102,14 +123,14 @@ class BinaryLiteralsTest {
     void latin1TakesEveryByte() {
         // MySQL's latin1 has the five bytes Windows-1252 leaves undefined: the text is valid and stays text.
         BinaryLiterals.Result result = BinaryLiterals.toLog(bytes("INSERT INTO t VALUES ('", 0x81, 0xE9, "')"), 0,
-                "latin1", Charset.forName("windows-1252"), "");
+                session("latin1", Charset.forName("windows-1252"), ""));
         assertThat(result).isEqualTo(new BinaryLiterals.Logged("INSERT INTO t VALUES ('\u0081\u00e9')"));
     }
 
     @Test
     void statementOffsetIsHonoured() {
         byte[] sql = utf8("\u0003INSERT INTO t VALUES (_binary'", 0xFF, "')");
-        assertThat(BinaryLiterals.toLog(sql, 1, "utf8mb4", StandardCharsets.UTF_8, ""))
+        assertThat(BinaryLiterals.toLog(sql, 1, session("utf8mb4", StandardCharsets.UTF_8, "")))
                 .isEqualTo(new BinaryLiterals.Logged("INSERT INTO t VALUES (_binary X'FF')"));
     }
 
@@ -154,15 +175,20 @@ class BinaryLiteralsTest {
                 .formatHex(all) + "')");
     }
 
+    /** A session whose connection character set is its client's. */
+    private static BinaryLiterals.Session session(String characterSet, Charset charset, String sqlMode) {
+        return new BinaryLiterals.Session(characterSet, characterSet, charset, sqlMode);
+    }
+
     private static String logged(byte[] sql) {
-        BinaryLiterals.Result result = BinaryLiterals.toLog(sql, 0, "utf8mb4", StandardCharsets.UTF_8,
-                "STRICT_TRANS_TABLES");
+        BinaryLiterals.Result result = BinaryLiterals.toLog(sql, 0,
+                session("utf8mb4", StandardCharsets.UTF_8, "STRICT_TRANS_TABLES"));
         assertThat(result).isInstanceOf(BinaryLiterals.Logged.class);
         return ((BinaryLiterals.Logged) result).sql();
     }
 
     private static String refusal(byte[] sql) {
-        BinaryLiterals.Result result = BinaryLiterals.toLog(sql, 0, "utf8mb4", StandardCharsets.UTF_8, "");
+        BinaryLiterals.Result result = BinaryLiterals.toLog(sql, 0, session("utf8mb4", StandardCharsets.UTF_8, ""));
         assertThat(result).isInstanceOf(BinaryLiterals.Refused.class);
         return ((BinaryLiterals.Refused) result).reason();
     }
