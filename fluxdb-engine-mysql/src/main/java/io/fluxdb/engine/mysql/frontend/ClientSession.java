@@ -140,6 +140,7 @@ public final class ClientSession extends ChannelInboundHandlerAdapter {
         }
         int command = payload.getUnsignedByte(payload.readerIndex());
         log.debug("conn={} - {}", connectionId, io.fluxdb.protocol.constant.CommandType.name(command));
+        tokenTracking.commandStarted();
         switch (command) {
             case COM_QUIT -> {
                 packet.release();

@@ -321,6 +321,14 @@ final class ForwardedSession {
         }
     }
 
+    /**
+     * Whether the leader's operator reports the token in this forwarded session's OKs: then an OK without it says the
+     * statement committed nothing.
+     */
+    private boolean linkReportsToken() {
+        return !trackingUnknown && syncedTracking != null && TokenTracking.namesToken(syncedTracking);
+    }
+
     /** The client session ended or was reset: the forwarded session ends with it (its transaction rolls back). */
     void close() {
         dropLink();
@@ -339,7 +347,13 @@ final class ForwardedSession {
             trackingUnknown = true;
         }
         lastRanOnLeader = true;
-        forwardedSinceToken = true;
+        TokenTracking.Answer answer = session.tokenTracking().takeLastAnswer();
+        if (answer == TokenTracking.Answer.REPORTED) {
+            // The leader's token for everything this forwarded session committed: no need to ask for it.
+            forwardedSinceToken = false;
+        } else if (answer != TokenTracking.Answer.UNMOVED || !linkReportsToken()) {
+            forwardedSinceToken = true;
+        }
         if (c.temporaryTable()) {
             temporaryTables = true;
         }

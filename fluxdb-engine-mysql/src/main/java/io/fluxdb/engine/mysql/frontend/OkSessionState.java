@@ -67,6 +67,26 @@ final class OkSessionState {
         }
     }
 
+    /** Whether {@code payload} is an OK (as {@link #read} takes it) whose status says it carries session state. */
+    static boolean changesState(ByteBuf payload, boolean deprecateEof) {
+        ByteBuf p = payload.duplicate();
+        if (!p.isReadable()) {
+            return false;
+        }
+        int header = p.readUnsignedByte();
+        if (header != 0x00 && !(header == 0xFE && deprecateEof)) {
+            return false;
+        }
+        try {
+            Wire.readLenEncInt(p);
+            Wire.readLenEncInt(p);
+            return p.readableBytes() >= 2
+                    && ServerStatus.has(p.readUnsignedShortLE(), ServerStatus.SERVER_SESSION_STATE_CHANGED);
+        } catch (RuntimeException e) {
+            return false;
+        }
+    }
+
     List<SessionStateChange> changes() {
         return changes;
     }

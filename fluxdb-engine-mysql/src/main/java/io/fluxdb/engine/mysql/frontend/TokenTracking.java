@@ -39,6 +39,16 @@ final class TokenTracking {
     private static final Pattern SELECT_LIST = Pattern.compile(
             "\\A\\s*SELECT\\s+(@@(?:session\\s*\\.\\s*)?" + LIST + ")\\s*;?\\s*\\z", Pattern.CASE_INSENSITIVE);
 
+    /** What the last answer said about the token: what a follower needs to know whether to ask the leader for it. */
+    enum Answer {
+        /** It carried the token (the leader's, for a forwarded statement). */
+        REPORTED,
+        /** It was an OK to a client that tracks the token, without it: the statement did not move the token. */
+        UNMOVED,
+        /** Nothing can be told (an EOF, an untracked session, no answer yet). */
+        UNKNOWN
+    }
+
     private final boolean sessionTrack;
     private final boolean deprecateEof;
     /** The list as the client last set it (the value's text), null while it has the engine's default. */
@@ -46,6 +56,7 @@ final class TokenTracking {
     private boolean tracked;
     /** The token the client was last told (or had when it started tracking). */
     private long reported;
+    private Answer lastAnswer = Answer.UNKNOWN;
 
     TokenTracking(long clientCapabilities) {
         this.sessionTrack = CapabilityFlags.has(clientCapabilities, CapabilityFlags.CLIENT_SESSION_TRACK);
@@ -92,7 +103,7 @@ final class TokenTracking {
             if (a.scope() == VariableAssignment.Scope.SESSION && a.name().equalsIgnoreCase(LIST)) {
                 setting = a.value().strip();
                 boolean was = tracked;
-                tracked = names(setting).contains(NAME) || names(setting).contains("*");
+                tracked = namesToken(setting);
                 if (tracked && !was) {
                     reported = token;
                 }
@@ -114,6 +125,24 @@ final class TokenTracking {
                 + m.group(1).replaceAll("\\s", "") + "`");
     }
 
+    /** A new command starts: nothing is known of its answer yet. */
+    void commandStarted() {
+        lastAnswer = Answer.UNKNOWN;
+    }
+
+    /** What the answer that went through {@link #lastPacket} last said about the token; forgotten once taken. */
+    Answer takeLastAnswer() {
+        Answer answer = lastAnswer;
+        lastAnswer = Answer.UNKNOWN;
+        return answer;
+    }
+
+    /** Whether a list, as its value text, makes the operator report the token. */
+    static boolean namesToken(String setting) {
+        java.util.Set<String> names = names(setting);
+        return names.contains(NAME) || names.contains("*");
+    }
+
     /** COM_RESET_CONNECTION or COM_CHANGE_USER: the engine's list is its default again. */
     void reset() {
         setting = null;
@@ -132,7 +161,8 @@ final class TokenTracking {
      * {@code packet}; returns it or its replacement.
      */
     Packet lastPacket(Packet packet, LongConsumer committed, LongSupplier token) {
-        if (!sessionTrack) {
+        if (!sessionTrack || (!tracked && !OkSessionState.changesState(packet.content(), deprecateEof))) {
+            // nothing to add, and no entry to take out: the common case costs no decoding
             return packet;
         }
         Optional<OkSessionState> ok = OkSessionState.read(packet.content(), deprecateEof);
@@ -140,11 +170,14 @@ final class TokenTracking {
             return packet;
         }
         Optional<String> reportedHere = ok.get().systemVariable(NAME);
+        lastAnswer = tracked ? Answer.UNMOVED : Answer.UNKNOWN;
         reportedHere.ifPresent(value -> {
             try {
                 committed.accept(Long.parseLong(value));
+                lastAnswer = Answer.REPORTED;
             } catch (NumberFormatException e) {
                 // not a token the operator wrote; the client gets it as it is
+                lastAnswer = Answer.UNKNOWN;
             }
         });
         long now = token.getAsLong();

@@ -2,6 +2,7 @@ package io.fluxdb.engine.mysql.frontend;
 
 import static java.nio.charset.StandardCharsets.UTF_8;
 
+import io.fluxdb.engine.mysql.sql.MySqlCharsets;
 import io.fluxdb.engine.spi.BoundValue;
 import io.fluxdb.engine.spi.SessionContext;
 import io.fluxdb.protocol.constant.ColumnType;
@@ -118,8 +119,17 @@ record WriteContext(SessionContext session, long lastInsertId, Map<String, Bound
                             : new BoundValue.Int(Long.parseLong(s));
             case ColumnType.MYSQL_TYPE_NEWDECIMAL, ColumnType.MYSQL_TYPE_DECIMAL -> new BoundValue.Decimal(s);
             case ColumnType.MYSQL_TYPE_DOUBLE, ColumnType.MYSQL_TYPE_FLOAT -> new BoundValue.Real(Double.parseDouble(s));
-            default -> column.charset() == BINARY_COLLATION ? new BoundValue.Bytes(text) : new BoundValue.Text(s);
+            default -> column.charset() == BINARY_COLLATION ? new BoundValue.Bytes(text) : text(text);
         };
+    }
+
+    /**
+     * A string variable's value, read as utf8mb4: one holding bytes that are not valid there (assigned from a raw
+     * BLOB literal) keeps its bytes, as a binary string, rather than turning into replacement characters.
+     */
+    private static BoundValue text(byte[] text) {
+        String decoded = MySqlCharsets.decodeStrict(UTF_8, text, 0, text.length);
+        return decoded == null ? new BoundValue.Bytes(text) : new BoundValue.Text(decoded);
     }
 
     /** Collation id 63: the {@code binary} character set. */

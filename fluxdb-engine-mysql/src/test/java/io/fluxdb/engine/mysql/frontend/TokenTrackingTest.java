@@ -98,6 +98,8 @@ class TokenTrackingTest {
                         OkSessionState.systemVariableEntry("fluxdb_last_commit", "40").data())));
         OkPacket out = pass(tracking, fromLeader, token);
         assertThat(token.get()).isEqualTo(40);
+        assertThat(tracking.takeLastAnswer()).isEqualTo(TokenTracking.Answer.REPORTED);
+        assertThat(tracking.takeLastAnswer()).as("taken once").isEqualTo(TokenTracking.Answer.UNKNOWN);
         assertThat(out.sessionStateChanges()).isEmpty();
         assertThat(ServerStatus.has(out.statusFlags(), ServerStatus.SERVER_SESSION_STATE_CHANGED)).isFalse();
         assertThat(out.header()).isEqualTo(OkPacket.EOF_HEADER);
@@ -109,6 +111,14 @@ class TokenTrackingTest {
                         OkSessionState.systemVariableEntry("fluxdb_last_commit", "41").data())));
         assertThat(pass(tracking, next, token)).as("relayed as the leader wrote it").isEqualTo(next);
         assertThat(token.get()).isEqualTo(41);
+        assertThat(tracking.takeLastAnswer()).isEqualTo(TokenTracking.Answer.REPORTED);
+        pass(tracking, new OkPacket(0, 0, 2, 0, ""), token);
+        assertThat(tracking.takeLastAnswer()).as("an OK without it").isEqualTo(TokenTracking.Answer.UNMOVED);
+        pass(tracking, new OkPacket(0, 0, 2, 0, ""), token);
+        tracking.commandStarted();
+        assertThat(tracking.takeLastAnswer()).isEqualTo(TokenTracking.Answer.UNKNOWN);
+        assertThat(TokenTracking.namesToken("'a, FLUXDB_LAST_COMMIT'")).isTrue();
+        assertThat(TokenTracking.namesToken("DEFAULT")).isFalse();
     }
 
     @Test
