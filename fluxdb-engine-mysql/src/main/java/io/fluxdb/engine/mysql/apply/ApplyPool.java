@@ -9,6 +9,9 @@ import io.fluxdb.engine.spi.SessionContext;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.util.Collections;
+import java.util.Map;
+import java.util.WeakHashMap;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -29,6 +32,8 @@ final class ApplyPool implements AutoCloseable {
     private final HikariDataSource withDatabase;
     private volatile HikariDataSource withoutDatabase;
     private boolean closed;
+    /** Session resets left on connections (keyed by the driver's connection, not the pool's proxy of the moment). */
+    private final Map<Connection, String> pendingResets = Collections.synchronizedMap(new WeakHashMap<>());
 
     ApplyPool(EngineConfig config, int size) {
         this.config = requireNonNull(config, "config is null");
@@ -36,35 +41,70 @@ final class ApplyPool implements AutoCloseable {
         this.withDatabase = new HikariDataSource(hikari("fluxdb-apply", size));
     }
 
-    /** A connection taken for one entry. */
-    record Lease(HikariDataSource pool, Connection connection) {
+    /**
+     * A connection taken for one entry.
+     *
+     * @param pendingReset SET assignments that undo the previous entry's session, which the holder must run before
+     *     anything else ({@link #leaseDeferringReset}); empty for other leases, whose reset has run
+     */
+    record Lease(HikariDataSource pool, Connection connection, String pendingReset) {
     }
 
-    /** A connection suitable for an entry that ran in {@code session}. */
+    /** A connection suitable for an entry that ran in {@code session}, its previous entry's session reset. */
     Lease lease(SessionContext session) throws SQLException {
-        HikariDataSource pool = session.database().isPresent() ? withDatabase : withoutDatabase();
-        return new Lease(pool, pool.getConnection());
+        return withResetRun(leaseDeferringReset(session));
+    }
+
+    /**
+     * A connection suitable for an entry that ran in {@code session}, whose previous entry's session reset is still
+     * to run: {@link Lease#pendingReset()}. If the holder cannot run it, it passes it to {@link #release}.
+     */
+    Lease leaseDeferringReset(SessionContext session) throws SQLException {
+        return take(session.database().isPresent() ? withDatabase : withoutDatabase());
     }
 
     /** A connection for the bookkeeping, checksums and fingerprints, which name their schemas. */
     Lease lease() throws SQLException {
-        return new Lease(withDatabase, withDatabase.getConnection());
+        return withResetRun(take(withDatabase));
+    }
+
+    /** A connection of {@code pool} with the reset its last user left on it, if any. */
+    private Lease take(HikariDataSource pool) throws SQLException {
+        Connection c = pool.getConnection();
+        String pending;
+        try {
+            pending = pendingResets.remove(driverConnection(c));
+        } catch (SQLException | RuntimeException e) {
+            close(c);
+            throw e;
+        }
+        return new Lease(pool, c, pending == null ? "" : pending);
+    }
+
+    private Lease withResetRun(Lease lease) throws SQLException {
+        if (lease.pendingReset().isEmpty()) {
+            return lease;
+        }
+        try (Statement s = lease.connection().createStatement()) {
+            s.execute("SET SESSION " + lease.pendingReset());
+        } catch (SQLException e) {
+            discard(lease);
+            throw e;
+        }
+        return new Lease(lease.pool(), lease.connection(), "");
     }
 
     /**
-     * Returns the connection to its pool after running {@code reset} on it; a connection that cannot be reset is
-     * closed instead, so no entry's session leaks into the next.
+     * Returns the connection to its pool after running {@code reset} (SET assignments) on it; a connection that
+     * cannot be reset is closed instead, so no entry's session leaks into the next.
      */
     void release(Lease lease, String reset) {
         Connection c = lease.connection();
         try {
-            if (!c.getAutoCommit()) {
-                c.rollback();
-                c.setAutoCommit(true);
-            }
+            endTransaction(c);
             if (!reset.isEmpty()) {
                 try (Statement s = c.createStatement()) {
-                    s.execute(reset);
+                    s.execute("SET SESSION " + reset);
                 }
             }
         } catch (SQLException e) {
@@ -75,9 +115,45 @@ final class ApplyPool implements AutoCloseable {
         close(c);
     }
 
+    /**
+     * Returns the connection to its pool with {@code reset} (SET assignments) left for its next user, who runs it
+     * before anything else; the holder must have run {@link Lease#pendingReset()}.
+     */
+    void releaseDeferred(Lease lease, String reset) {
+        Connection c = lease.connection();
+        try {
+            endTransaction(c);
+            if (!reset.isEmpty()) {
+                pendingResets.put(driverConnection(c), reset);
+            }
+        } catch (SQLException | RuntimeException e) {
+            log.warn("{} - dropping an apply connection whose session could not be reset: {}",
+                    lease.pool().getPoolName(), e.getMessage());
+            lease.pool().evictConnection(c);
+        }
+        close(c);
+    }
+
+    private static void endTransaction(Connection c) throws SQLException {
+        if (!c.getAutoCommit()) {
+            c.rollback();
+            c.setAutoCommit(true);
+        }
+    }
+
+    /** The driver's connection under the pool's proxy: the same object each time the pool hands the connection out. */
+    private static Connection driverConnection(Connection c) throws SQLException {
+        return c.unwrap(org.mariadb.jdbc.Connection.class);
+    }
+
     /** Closes the connection for good, for one whose state is unknown. */
     void discard(Lease lease) {
         lease.pool().evictConnection(lease.connection());
+        try {
+            pendingResets.remove(driverConnection(lease.connection()));
+        } catch (SQLException | RuntimeException e) {
+            log.debug("forgetting the reset of a discarded apply connection failed: {}", e.getMessage());
+        }
         close(lease.connection());
     }
 

@@ -52,7 +52,7 @@ final class DdlApply {
             throw applier.unusable("applying entry " + index, e);
         } finally {
             if (lease != null) {
-                applier.pool().release(lease, SessionSetup.resetStatement(entry.session(), userVariables));
+                applier.pool().release(lease, SessionSetup.resetAssignments(entry.session(), userVariables));
             }
         }
     }

@@ -39,6 +39,8 @@ final class EntryTransaction implements ApplyTransaction {
     private final boolean conflictIsOutcome;
     private final Set<String> userVariables = new LinkedHashSet<>();
     private ApplyPool.Lease lease;
+    /** The previous entry's session reset while it has not run on the connection (see ApplyPool). */
+    private String unrunReset = "";
     private State state = State.NEW;
     private ApplyResult result;
 
@@ -63,7 +65,8 @@ final class EntryTransaction implements ApplyTransaction {
         }
         state = State.ABORTED; // until an outcome is reached
         try {
-            lease = applier.pool().lease(entry.session());
+            lease = applier.pool().leaseDeferringReset(entry.session());
+            unrunReset = lease.pendingReset();
             Connection c = lease.connection();
             Optional<String> xid = entry.originTransaction();
             if (xid.isPresent() && TransactionIds.parse(xid.get()).isPresent()) {
@@ -74,7 +77,8 @@ final class EntryTransaction implements ApplyTransaction {
             // the statements have to run, which the claim below decides.
             SQLException restoreFailure = null;
             try {
-                SessionSetup.restore(c, entry.session(), lockWaitSeconds);
+                SessionSetup.restore(c, entry.session(), lockWaitSeconds, unrunReset);
+                unrunReset = "";
             } catch (SQLException e) {
                 restoreFailure = e;
             }
@@ -153,7 +157,12 @@ final class EntryTransaction implements ApplyTransaction {
         }
         state = State.CLOSED;
         if (lease != null) {
-            applier.pool().release(lease, SessionSetup.resetStatement(entry.session(), userVariables));
+            String reset = SessionSetup.resetAssignments(entry.session(), userVariables);
+            if (unrunReset.isEmpty()) {
+                applier.pool().releaseDeferred(lease, reset); // the next entry runs it with its own session's restore
+            } else {
+                applier.pool().release(lease, unrunReset + ", " + reset);
+            }
             lease = null;
         }
     }

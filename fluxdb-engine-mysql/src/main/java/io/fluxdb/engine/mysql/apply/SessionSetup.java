@@ -35,7 +35,7 @@ final class SessionSetup {
             "rand_seed2");
     private static final Pattern VARIABLE_NAME = Pattern.compile("[A-Za-z_][A-Za-z0-9_]*");
 
-    private static final String RESTORE = "SET SESSION sql_mode = ?, time_zone = ?, character_set_client = ?,"
+    private static final String RESTORE = "sql_mode = ?, time_zone = ?, character_set_client = ?,"
             + " character_set_connection = ?, collation_connection = ?, foreign_key_checks = ?, unique_checks = ?,"
             + " auto_increment_increment = ?, auto_increment_offset = ?, innodb_lock_wait_timeout = ?";
 
@@ -49,12 +49,29 @@ final class SessionSetup {
      * @throws IllegalStateException if a variable name is not an identifier: the entry is corrupt
      */
     static void restore(Connection c, SessionContext session, long lockWaitSeconds) throws SQLException {
-        try (Statement s = c.createStatement()) {
-            if (session.database().isPresent()) {
+        restore(c, session, lockWaitSeconds, "");
+    }
+
+    /**
+     * Restores {@code session} on {@code c} as {@link #restore(Connection, SessionContext, long)} does, running
+     * {@code pendingReset} (SET assignments, see {@link #resetAssignments}) first in the same statement.
+     */
+    static void restore(Connection c, SessionContext session, long lockWaitSeconds, String pendingReset)
+            throws SQLException {
+        // The driver tracks the session's database from the engine's session-state notices, so asking costs no round
+        // trip; consecutive entries of one schema then skip the USE.
+        if (session.database().isPresent() && !session.database().get().equals(c.getCatalog())) {
+            try (Statement s = c.createStatement()) {
                 s.execute("USE " + Sql.identifier(session.database().get()));
             }
         }
-        try (PreparedStatement p = c.prepareStatement(RESTORE)) {
+        // One statement for all of it: the other variables are literals already, so the text changes only when their
+        // values do and the prepared statement stays in the driver's cache.
+        String others = otherVariables(session);
+        // Assignments run left to right, so the session's own values win over the reset of the same variables.
+        String sql = "SET SESSION " + (pendingReset.isEmpty() ? "" : pendingReset + ", ") + RESTORE
+                + (others.isEmpty() ? "" : ", " + others);
+        try (PreparedStatement p = c.prepareStatement(sql)) {
             p.setString(1, session.sqlMode());
             p.setString(2, session.timeZone());
             p.setString(3, session.characterSetClient().toLowerCase(Locale.ROOT).startsWith("utf8")
@@ -67,12 +84,6 @@ final class SessionSetup {
             p.setInt(9, session.autoIncrementOffset());
             p.setLong(10, lockWaitSeconds);
             p.execute();
-        }
-        String others = otherVariables(session);
-        if (!others.isEmpty()) {
-            try (Statement s = c.createStatement()) {
-                s.execute("SET SESSION " + others);
-            }
         }
     }
 
@@ -90,11 +101,12 @@ final class SessionSetup {
     }
 
     /**
-     * One statement that undoes what an entry left on the connection and a later entry does not overwrite: the pinned
-     * clock, pending auto-increment values, the session's other variables and the user variables replay assigned.
+     * The SET assignments that undo what an entry left on the connection and a later entry does not overwrite: the
+     * pinned clock, pending auto-increment values, the session's other variables and the user variables replay
+     * assigned.
      */
-    static String resetStatement(SessionContext session, Collection<String> userVariables) {
-        StringBuilder sql = new StringBuilder("SET SESSION timestamp = DEFAULT, insert_id = 0, last_insert_id = 0");
+    static String resetAssignments(SessionContext session, Collection<String> userVariables) {
+        StringBuilder sql = new StringBuilder("timestamp = DEFAULT, insert_id = 0, last_insert_id = 0");
         for (String name : session.otherVariables().keySet()) {
             if (!OWNED.contains(name.toLowerCase(Locale.ROOT))) {
                 sql.append(", ").append(checkedName(name)).append(" = DEFAULT");

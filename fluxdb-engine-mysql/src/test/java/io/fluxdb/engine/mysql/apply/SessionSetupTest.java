@@ -29,8 +29,8 @@ class SessionSetupTest {
     void resetUndoesWhatTheNextEntryWouldNotOverwrite() {
         SessionContext s = session(Map.of("div_precision_increment", "8", "autocommit", "0"));
 
-        assertThat(SessionSetup.resetStatement(s, List.of("id", "we`ird")))
-                .isEqualTo("SET SESSION timestamp = DEFAULT, insert_id = 0, last_insert_id = 0,"
+        assertThat(SessionSetup.resetAssignments(s, List.of("id", "we`ird")))
+                .isEqualTo("timestamp = DEFAULT, insert_id = 0, last_insert_id = 0,"
                         + " div_precision_increment = DEFAULT, @`id` = NULL, @`we``ird` = NULL");
     }
 
