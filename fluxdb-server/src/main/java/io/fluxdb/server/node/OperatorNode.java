@@ -97,7 +97,8 @@ public final class OperatorNode implements AutoCloseable {
                 // the internal API comes first: peers starting at the same time ask it who they are and what it runs
                 apiClient = InternalApi.client(given);
                 started.push(apiClient);
-                membership = new Membership(given.listen(), apiClient, given.cluster().memberRemoveAfter());
+                membership = new Membership(given.listen(), apiClient, given.cluster().memberRemoveAfter(),
+                        MemberLeave.marker(given.dataDir()));
                 started.push(membership);
                 InternalApiServer.Builder routes = membership.routes(InternalApi.routes(given, nodeInfo, snapshots));
                 started.push(routes.start());
