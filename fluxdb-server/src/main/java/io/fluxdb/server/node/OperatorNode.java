@@ -13,6 +13,7 @@ import io.fluxdb.engine.spi.EngineInfo;
 import io.fluxdb.engine.spi.ForeignData;
 import io.fluxdb.engine.spi.FrontEnd;
 import io.fluxdb.engine.spi.FrontEndContext;
+import io.fluxdb.engine.spi.PeerCertificates;
 import io.fluxdb.replication.RaftCluster;
 import io.fluxdb.replication.RaftClusterConfig;
 import io.fluxdb.replication.RaftMember;
@@ -125,6 +126,7 @@ public final class OperatorNode implements AutoCloseable {
             InetSocketAddress listen = new InetSocketAddress(config.listen().bindAddress(), config.listen().clientPort());
             Cluster cluster;
             Supplier<List<RaftMember>> members = List::of;
+            PeerCertificates peerCertificates = PeerCertificates.NONE;
             Optional<ForeignData> foreign = Optional.empty();
             if (multiNode) {
                 // data the cluster's log did not write is saved to the data directory and removed, never merged
@@ -141,14 +143,17 @@ public final class OperatorNode implements AutoCloseable {
                 membership.start(raft, listedHosts);
                 cluster = raft;
                 members = raft::members;
+                peerCertificates = new PeerCertificateLookup(raft, apiClient, InternalApi.raftToApiOffset(config));
             } else {
                 cluster = new SingleNodeCluster("node-" + config.listen().clientPort(), listen);
             }
             FrontEnd frontEnd = engine.frontEnd().orElseThrow(() -> new IllegalStateException(
                     "engine '" + settled.engine().engine() + "' has no client front end"));
             FrontEnd.Handle handle = frontEnd.start(new FrontEndContext(listen, cluster,
-                    EngineSettings.frontEndOptions(config), new WhitelistAdmission(config.access(), cluster)));
+                    EngineSettings.frontEndOptions(config), new WhitelistAdmission(config.access(), cluster),
+                    peerCertificates));
             started.push(handle);
+            handle.certificateSha256().ifPresent(nodeInfo::clientCertificate);
 
             NodeStatusProvider statusProvider = new NodeStatusProvider(cluster, engine,
                     self != null ? self : handle.localAddress().getHostString(), members,

@@ -75,13 +75,14 @@ public final class MySqlFrontEndFactory implements FrontEnd {
             }
         }
         ProxyConfig defaults = ProxyConfig.defaults(context.listenAddress());
+        TlsMaterial.Server serverTls = tls(options);
         ProxyConfig config = new ProxyConfig(context.listenAddress(),
                 intOption(options, "max-connections", defaults.maxConnections()),
                 Optional.ofNullable(options.get("idle-timeout")).map(Duration::parse).orElse(defaults.idleTimeout()),
                 Optional.ofNullable(options.get("connect-timeout")).map(Duration::parse).orElse(defaults.connectTimeout()),
                 Optional.ofNullable(options.get("max-packet-size")).map(Long::parseLong).orElse(defaults.maxPacketBytes()),
                 Boolean.parseBoolean(options.getOrDefault("local-infile", "false")),
-                Optional.of(tls(options)),
+                Optional.of(serverTls.context()),
                 defaults.shutdownGrace(),
                 defaults.versionSuffix(),
                 options.getOrDefault("default-database", defaults.defaultDatabase()),
@@ -145,6 +146,11 @@ public final class MySqlFrontEndFactory implements FrontEnd {
             }
 
             @Override
+            public Optional<String> certificateSha256() {
+                return Optional.of(serverTls.sha256());
+            }
+
+            @Override
             public void close() {
                 frontEnd.close();
                 maintenance.shutdownNow();
@@ -167,7 +173,7 @@ public final class MySqlFrontEndFactory implements FrontEnd {
                 .map(hex -> new ForwardProof(java.util.HexFormat.of().parseHex(hex)));
         Optional<LeaderConnector> forwarding = proof.isPresent()
                 && Boolean.parseBoolean(context.options().getOrDefault("forward-writes", "true"))
-                ? Optional.of(new LeaderConnector(transport, EngineTls.DEFAULT.context(), context.cluster().localNodeId(),
+                ? Optional.of(new LeaderConnector(transport, context.peerCertificates(), context.cluster().localNodeId(),
                         proof.get()))
                 : Optional.empty();
         return Optional.of(new ClusterSupport(context.cluster(), new WriteGate(),
@@ -175,7 +181,7 @@ public final class MySqlFrontEndFactory implements FrontEnd {
                 blocking, engine.classifier(), consistency, forwarding, proof));
     }
 
-    private static SslContext tls(Map<String, String> options) throws IOException {
+    private static TlsMaterial.Server tls(Map<String, String> options) throws IOException {
         String cert = options.get("tls-cert");
         String key = options.get("tls-key");
         if (cert != null && key != null) {
