@@ -107,15 +107,32 @@ fluxdb_run_start() { # parent-dir [nodes]
 
 # Starts (or restarts, on its existing data) node i of a run-mode cluster: its engine, then its operator.
 fluxdb_run_node() { # index
-    local i=$1 j peers="" base=$FLUXDB_RUN_BASE edir=${FLUXDB_ENGINE_DIRS[$1]}
+    fluxdb_run_engine "$1"
+    fluxdb_run_engine_await "$1" 120 || return 1
+    fluxdb_run_operator "$1"
+}
+
+# Starts node i's engine (on its existing data), without waiting for it.
+fluxdb_run_engine() { # index
+    local edir=${FLUXDB_ENGINE_DIRS[$1]}
+    bench_spawn "$edir/mariadbd.out" mariadbd --defaults-file="$edir/my.cnf"
+    FLUXDB_ENGINE_PIDS[$1]=$BENCH_SPAWNED
+}
+
+# Waits up to $2 seconds for node i's engine to answer.
+fluxdb_run_engine_await() { # index timeout
+    local edir=${FLUXDB_ENGINE_DIRS[$1]}
+    bench_await "$2" "${FLUXDB_ENGINE_PIDS[$1]}" bench_sql_socket "$edir" "SELECT 1" \
+        || fluxdb_skip "the engine of FluxDB node $(($1 + 1)) did not start: $(tail -5 "$edir/error.log")"
+}
+
+# Starts node i's operator in front of its engine.
+fluxdb_run_operator() { # index
+    local i=$1 j peers="" base=$FLUXDB_RUN_BASE
     FLUXDB_UI_OFFSET=30
     for ((j = 0; j < FLUXDB_RUN_N; j++)); do
         [ "$j" -eq "$i" ] || peers+="${peers:+,}127.0.0.1:$((base + 10 + j))"
     done
-    bench_spawn "$edir/mariadbd.out" mariadbd --defaults-file="$edir/my.cnf"
-    FLUXDB_ENGINE_PIDS[i]=$BENCH_SPAWNED
-    bench_await 120 "${FLUXDB_ENGINE_PIDS[i]}" bench_sql_socket "$edir" "SELECT 1" \
-        || fluxdb_skip "the engine of FluxDB node $((i + 1)) did not start: $(tail -5 "$edir/error.log")" || return 1
     # shellcheck disable=SC2086 # FLUXDB_JAVA_OPTS is a list of JVM options
     CLUSTER_SECRET=$FLUXDB_RUN_SECRET DB_INIT_PASS=$FLUXDB_ENGINE_PASSWORD bench_spawn \
         "$FLUXDB_RUN_PARENT/fluxdb-$((i + 1)).log" "$JAVA_HOME/bin/java" -XX:+UseParallelGC ${FLUXDB_JAVA_OPTS:-} \

@@ -478,6 +478,28 @@ public final class RaftCluster implements Cluster, AutoCloseable {
     }
 
     /**
+     * Asks this leader to hand leadership to the most up-to-date peer (as before it removes itself). Returns the peer
+     * it asked, or empty when this node does not lead or knows no peer; the transfer itself takes up to a few seconds
+     * and may fail, after which this node still leads.
+     */
+    public Optional<String> handOverLeadership() {
+        DivisionInfo info = info();
+        Optional<RaftPeerId> successor = mostUpToDatePeer();
+        if (closed || info == null || !info.isLeader() || successor.isEmpty()) {
+            return Optional.empty();
+        }
+        try {
+            server.transferLeadershipAsync(new TransferLeadershipRequest(readClientId, localPeerId, groupId,
+                    readCalls.incrementAndGet(), successor.get(), YIELD_TIMEOUT.toMillis()));
+        } catch (IOException | RuntimeException e) {
+            log.warn("{} - could not hand leadership to {}: {}", config.localNodeId(), successor.get(), e.toString());
+            return Optional.empty();
+        }
+        log.info("{} - handing leadership to {}", config.localNodeId(), successor.get());
+        return Optional.of(successor.get().toString());
+    }
+
+    /**
      * Removes a member; only the leader can, and only from the configuration it reads now (another change in between
      * makes this fail rather than undo it).
      */

@@ -26,7 +26,7 @@ public final class FaultProxy implements AutoCloseable {
     private static final byte[] END = new byte[0];
 
     private final ServerSocket server;
-    private final InetSocketAddress target;
+    private volatile InetSocketAddress target;
     private final Set<Socket> open = ConcurrentHashMap.newKeySet();
     private volatile long delayNanos;
     private volatile boolean cut;
@@ -68,6 +68,11 @@ public final class FaultProxy implements AutoCloseable {
         for (Socket socket : open) {
             reset(socket);
         }
+    }
+
+    /** New connections go to {@code newTarget} from now on; open ones keep theirs. */
+    public void retarget(InetSocketAddress newTarget) {
+        target = requireNonNull(newTarget, "newTarget is null");
     }
 
     /** New connections are forwarded again. */

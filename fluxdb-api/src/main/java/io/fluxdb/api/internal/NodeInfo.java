@@ -19,10 +19,12 @@ import java.util.List;
  * @param commitIndex the highest log index it knows to be committed
  * @param member whether it is a voting member of its cluster (false while it waits to join)
  * @param members the cluster's voting members as this node knows them; empty before its replicated log runs
+ * @param clientCertificateSha256 the SHA-256 fingerprint (lowercase hex) of the TLS certificate its MySQL client port
+ *     presents, null before that port runs; followers accept only this certificate on the sessions they forward to it
  */
 public record NodeInfo(String nodeId, String address, int apiPort, int raftPort, int clientPort, int uiPort,
         String role, long term, String leaderId, long appliedIndex, long commitIndex, boolean member,
-        List<MemberInfo> members) {
+        List<MemberInfo> members, String clientCertificateSha256) {
 
     public static final String STARTING = "STARTING";
 

@@ -25,6 +25,15 @@ public interface FrontEnd {
         /** The address actually bound (useful when the configured port was 0). */
         InetSocketAddress localAddress();
 
+        /**
+         * The SHA-256 fingerprint (lowercase hex) of the TLS certificate the client port presents, if it offers TLS.
+         * The server publishes it to the other members, so that their forwarded sessions accept only this
+         * certificate from this node.
+         */
+        default java.util.Optional<String> certificateSha256() {
+            return java.util.Optional.empty();
+        }
+
         /** Stops accepting, closes client sessions and waits for in-flight work. Idempotent. */
         @Override
         void close();

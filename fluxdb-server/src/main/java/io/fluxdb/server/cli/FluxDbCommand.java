@@ -18,7 +18,7 @@ import picocli.CommandLine.Spec;
         mixinStandardHelpOptions = true,
         versionProvider = ManifestVersionProvider.class,
         description = "A shared, replicated MySQL: point any MySQL client at any node.",
-        subcommands = {RunCommand.class, DevCommand.class, StatusCommand.class, ChecksumCommand.class,
+        subcommands = {RunCommand.class, DevCommand.class, StatusCommand.class, ChecksumCommand.class, LeaveCommand.class,
             VersionCommand.class})
 public final class FluxDbCommand implements Callable<Integer> {
     @Spec

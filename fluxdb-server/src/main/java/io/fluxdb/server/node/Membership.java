@@ -64,8 +64,15 @@ final class Membership implements AutoCloseable {
     private String lastJoinState = "";
     private String lastRemovalHold = "";
     private Optional<InetSocketAddress> leaderHint = Optional.empty();
+    private final java.nio.file.Path leftMarker;
+    private boolean leftLogged;
 
-    Membership(ListenConfig listen, InternalApiClient client, Duration removeAfter) {
+    /**
+     * @param leftMarker the file {@code fluxdb leave} writes when this node left its cluster: while it exists, the node
+     *     does not ask to join
+     */
+    Membership(ListenConfig listen, InternalApiClient client, Duration removeAfter, java.nio.file.Path leftMarker) {
+        this.leftMarker = requireNonNull(leftMarker, "leftMarker is null");
         this.listen = requireNonNull(listen, "listen is null");
         this.client = requireNonNull(client, "client is null");
         this.removeAfter = requireNonNull(removeAfter, "removeAfter is null");
@@ -95,7 +102,13 @@ final class Membership implements AutoCloseable {
     private void tick() {
         try {
             RaftCluster cluster = raft;
-            if (!cluster.isMember()) {
+            if (!cluster.isMember() && java.nio.file.Files.exists(leftMarker)) {
+                if (!leftLogged) {
+                    leftLogged = true;
+                    log.warn("membership - this node left its cluster (fluxdb leave): it does not ask to join again;"
+                            + " to let it join, stop it, delete {} and start it again", leftMarker);
+                }
+            } else if (!cluster.isMember()) {
                 askToJoin(cluster);
             } else {
                 joined();
@@ -233,6 +246,13 @@ final class Membership implements AutoCloseable {
                             : !cluster.role().isLeader() ? answer(cluster, MembershipAnswer.NOT_LEADER, "ask the leader")
                             : refusal(cluster, request.nodeId()).map(why -> answer(cluster, MembershipAnswer.REFUSED, why))
                                     .orElse(null);
+            if (early == null && request.nodeId().equals(cluster.localNodeId())) {
+                // the leader leaves: it hands leadership over first, and the new leader removes it
+                Optional<String> successor = cluster.handOverLeadership();
+                early = answer(cluster, successor.isPresent() ? MembershipAnswer.NOT_LEADER : MembershipAnswer.REFUSED,
+                        successor.map(s -> "this node leads: it hands leadership to " + s + " first; ask again")
+                                .orElse("this node leads and could not hand leadership over; ask again later"));
+            }
             if (early != null) {
                 exchange.respondJson(200, MembershipAnswer.class, early);
                 return;
@@ -255,9 +275,6 @@ final class Membership implements AutoCloseable {
 
     /** Why {@code id} may not be removed now, if it may not. */
     private Optional<String> refusal(RaftCluster cluster, String id) {
-        if (id.equals(cluster.localNodeId())) {
-            return Optional.of("the leader does not remove itself");
-        }
         int voters = cluster.members().size();
         if (voters - 1 < MIN_VOTERS) {
             return Optional.of("removing " + id + " would leave " + (voters - 1) + " voters; the cluster keeps at least "

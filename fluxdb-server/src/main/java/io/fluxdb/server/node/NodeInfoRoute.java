@@ -21,6 +21,7 @@ final class NodeInfoRoute implements ApiHandler {
     private final ListenConfig listen;
     private volatile String address;
     private volatile RaftCluster raft;
+    private volatile String clientCertificateSha256;
 
     NodeInfoRoute(ListenConfig listen) {
         this.listen = requireNonNull(listen, "listen is null");
@@ -36,12 +37,17 @@ final class NodeInfoRoute implements ApiHandler {
         this.raft = requireNonNull(value, "value is null");
     }
 
+    /** The fingerprint of the certificate the client port presents, once it runs. */
+    void clientCertificate(String sha256) {
+        this.clientCertificateSha256 = requireNonNull(sha256, "sha256 is null");
+    }
+
     NodeInfo info() {
         int apiPort = listen.apiAdvertisedPort() != 0 ? listen.apiAdvertisedPort() : listen.apiListenPort();
         RaftCluster cluster = raft;
         if (cluster == null) {
             return new NodeInfo(null, address, apiPort, listen.raftPort(), listen.clientPort(), listen.uiPort(),
-                    NodeInfo.STARTING, 0, null, 0, 0, false, List.of());
+                    NodeInfo.STARTING, 0, null, 0, 0, false, List.of(), clientCertificateSha256);
         }
         ClusterRole role = cluster.role();
         RaftClusterStatus status = cluster.status();
@@ -51,7 +57,8 @@ final class NodeInfoRoute implements ApiHandler {
                 .toList();
         return new NodeInfo(cluster.localNodeId(), address, apiPort, listen.raftPort(), listen.clientPort(),
                 listen.uiPort(), role.role().name(), role.term(), role.leaderId().orElse(null), status.appliedIndex(),
-                Math.max(status.commitIndex(), status.appliedIndex()), cluster.isMember(), members);
+                Math.max(status.commitIndex(), status.appliedIndex()), cluster.isMember(), members,
+                clientCertificateSha256);
     }
 
     @Override

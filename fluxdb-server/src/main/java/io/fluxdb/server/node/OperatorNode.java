@@ -13,6 +13,7 @@ import io.fluxdb.engine.spi.EngineInfo;
 import io.fluxdb.engine.spi.ForeignData;
 import io.fluxdb.engine.spi.FrontEnd;
 import io.fluxdb.engine.spi.FrontEndContext;
+import io.fluxdb.engine.spi.PeerCertificates;
 import io.fluxdb.replication.RaftCluster;
 import io.fluxdb.replication.RaftClusterConfig;
 import io.fluxdb.replication.RaftMember;
@@ -96,7 +97,8 @@ public final class OperatorNode implements AutoCloseable {
                 // the internal API comes first: peers starting at the same time ask it who they are and what it runs
                 apiClient = InternalApi.client(given);
                 started.push(apiClient);
-                membership = new Membership(given.listen(), apiClient, given.cluster().memberRemoveAfter());
+                membership = new Membership(given.listen(), apiClient, given.cluster().memberRemoveAfter(),
+                        MemberLeave.marker(given.dataDir()));
                 started.push(membership);
                 InternalApiServer.Builder routes = membership.routes(InternalApi.routes(given, nodeInfo, snapshots));
                 started.push(routes.start());
@@ -124,6 +126,7 @@ public final class OperatorNode implements AutoCloseable {
             InetSocketAddress listen = new InetSocketAddress(config.listen().bindAddress(), config.listen().clientPort());
             Cluster cluster;
             Supplier<List<RaftMember>> members = List::of;
+            PeerCertificates peerCertificates = PeerCertificates.NONE;
             Optional<ForeignData> foreign = Optional.empty();
             if (multiNode) {
                 // data the cluster's log did not write is saved to the data directory and removed, never merged
@@ -140,14 +143,20 @@ public final class OperatorNode implements AutoCloseable {
                 membership.start(raft, listedHosts);
                 cluster = raft;
                 members = raft::members;
+                PeerCertificateLookup lookup = new PeerCertificateLookup(raft, apiClient,
+                        InternalApi.raftToApiOffset(config));
+                started.push(lookup);
+                peerCertificates = lookup;
             } else {
                 cluster = new SingleNodeCluster("node-" + config.listen().clientPort(), listen);
             }
             FrontEnd frontEnd = engine.frontEnd().orElseThrow(() -> new IllegalStateException(
                     "engine '" + settled.engine().engine() + "' has no client front end"));
             FrontEnd.Handle handle = frontEnd.start(new FrontEndContext(listen, cluster,
-                    EngineSettings.frontEndOptions(config), new WhitelistAdmission(config.access(), cluster)));
+                    EngineSettings.frontEndOptions(config), new WhitelistAdmission(config.access(), cluster),
+                    peerCertificates));
             started.push(handle);
+            handle.certificateSha256().ifPresent(nodeInfo::clientCertificate);
 
             NodeStatusProvider statusProvider = new NodeStatusProvider(cluster, engine,
                     self != null ? self : handle.localAddress().getHostString(), members,

@@ -122,6 +122,19 @@ final class ProxiedCluster implements AutoCloseable {
         proxies.get(i).forEach(FaultProxy::heal);
     }
 
+    /**
+     * From now on, other nodes that connect to node {@code i}'s client port reach {@code stranger} instead (a man in
+     * the middle, or another server at its address); {@code null} sends them to node {@code i} again.
+     */
+    void redirectClientPort(int i, InetSocketAddress stranger) {
+        proxies.get(i).getFirst().retarget(stranger != null ? stranger : new InetSocketAddress(address(i), base));
+    }
+
+    /** Where node {@code i}'s client port listens itself, behind its proxy. */
+    InetSocketAddress clientAddress(int i) {
+        return new InetSocketAddress(address(i), base);
+    }
+
     int awaitLeader() {
         return TestCluster.awaitLeader(nodes, Duration.ofSeconds(60));
     }

@@ -34,6 +34,9 @@ final class TestCluster implements AutoCloseable {
 
     private final List<MariaDbProcess> engines = new ArrayList<>();
     private final List<NodeConfig> configs = new ArrayList<>();
+    /** Each node's environment and options, as {@code fluxdb run} got them. */
+    private final List<Map<String, String>> environments = new ArrayList<>();
+    private final List<List<String>> arguments = new ArrayList<>();
     private final OperatorNode[] nodes;
     private final Path dataDir;
     private final RaftTuning tuning;
@@ -93,18 +96,40 @@ final class TestCluster implements AutoCloseable {
             return 0;
         };
         DevLauncher unused = config -> 1;
-        int exit = Main.commandLine(env, capture, unused).execute("run", "--bind-address", "127.0.0.1",
+        List<String> args = List.of("--bind-address", "127.0.0.1",
                 "--port", Integer.toString(base + i),
                 "--api-listen-port", Integer.toString(base + PortBlock.API + i),
                 "--raft-port", Integer.toString(base + PortBlock.RAFT + i),
                 "--ui-port", Integer.toString(base + PortBlock.UI + i),
                 "--data-dir", dataDir.resolve("node-" + i).toString());
+        environments.add(env);
+        arguments.add(args);
+        List<String> run = new ArrayList<>(List.of("run"));
+        run.addAll(args);
+        int exit = Main.commandLine(env, capture, unused).execute(run.toArray(String[]::new));
         assertThat(exit).as("configuration of node " + i).isZero();
         return parsed.get();
     }
 
     void startNode(int i) throws Exception {
         nodes[i] = OperatorNode.start(configs.get(i), false, tuning);
+    }
+
+    /**
+     * Runs {@code fluxdb <subcommand>} with node {@code i}'s environment and options followed by {@code extra}, as an
+     * operator would where the node runs; returns the exit code, and what it printed in {@code output}.
+     */
+    int command(int i, String subcommand, StringBuilder output, String... extra) {
+        java.io.StringWriter out = new java.io.StringWriter();
+        picocli.CommandLine commandLine = Main.commandLine(environments.get(i));
+        commandLine.setOut(new java.io.PrintWriter(out, true));
+        commandLine.setErr(new java.io.PrintWriter(out, true));
+        List<String> args = new ArrayList<>(List.of(subcommand));
+        args.addAll(arguments.get(i));
+        args.addAll(List.of(extra));
+        int exit = commandLine.execute(args.toArray(String[]::new));
+        output.append(out);
+        return exit;
     }
 
     /** Stops node {@code i}'s operator (its engine keeps running, as after an operator crash). */

@@ -402,14 +402,14 @@ final class ForwardedSession {
             dropLink();
         }
         if (link == null) {
-            if (leader.isEmpty() || role.isLeader()) {
+            if (leader.isEmpty() || role.leaderId().isEmpty() || role.isLeader()) {
                 fail.accept(noLeader());
                 return;
             }
             InetSocketAddress to = leader.get();
             BackendKey key = new BackendKey(session.user(), session.backendCapabilities(),
                     session.backend().collation(), session.state().database().orElse(""));
-            connector.connect(to, key, session.credential(), session.context().channel().eventLoop())
+            connector.connect(role.leaderId().get(), to, key, session.credential(), session.context().channel().eventLoop())
                     .whenCompleteAsync((connection, failure) -> {
                         if (failure != null) {
                             fail.accept(loginError(to, failure));

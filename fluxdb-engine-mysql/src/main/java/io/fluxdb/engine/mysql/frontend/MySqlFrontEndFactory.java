@@ -26,6 +26,7 @@ import java.time.Duration;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -74,13 +75,14 @@ public final class MySqlFrontEndFactory implements FrontEnd {
             }
         }
         ProxyConfig defaults = ProxyConfig.defaults(context.listenAddress());
+        TlsMaterial.Server serverTls = tls(options);
         ProxyConfig config = new ProxyConfig(context.listenAddress(),
                 intOption(options, "max-connections", defaults.maxConnections()),
                 Optional.ofNullable(options.get("idle-timeout")).map(Duration::parse).orElse(defaults.idleTimeout()),
                 Optional.ofNullable(options.get("connect-timeout")).map(Duration::parse).orElse(defaults.connectTimeout()),
                 Optional.ofNullable(options.get("max-packet-size")).map(Long::parseLong).orElse(defaults.maxPacketBytes()),
                 Boolean.parseBoolean(options.getOrDefault("local-infile", "false")),
-                Optional.of(tls(options)),
+                Optional.of(serverTls.context()),
                 defaults.shutdownGrace(),
                 defaults.versionSuffix(),
                 options.getOrDefault("default-database", defaults.defaultDatabase()),
@@ -88,7 +90,10 @@ public final class MySqlFrontEndFactory implements FrontEnd {
                 Optional.ofNullable(options.get("login-packet-size")).map(Long::parseLong).orElse(defaults.loginPacketBytes()),
                 Optional.ofNullable(options.get("packet-timeout")).map(Duration::parse).orElse(defaults.packetTimeout()));
 
-        config.tls().ifPresent(TlsWarmUp::run);
+        // Both are CPU work of a second or more on a busy machine (the first TLS handshake compiles the JSSE stack; an
+        // RSA key pair): run beside the engine probe and the pool set-up rather than before them.
+        CompletableFuture<Void> tlsWarm = CompletableFuture.runAsync(() -> config.tls().ifPresent(TlsWarmUp::run));
+        CompletableFuture<RsaKeyPair> rsaKeys = CompletableFuture.supplyAsync(RsaKeyPair::generate);
         EngineProfile profile = EngineProbe.probe(engine.config().host(), engine.config().port(), Duration.ofSeconds(10));
         // One event loop per CPU by default (Netty's own default is two): a session and its engine
         // connection share a loop, and more loops than CPUs only adds context switches.
@@ -120,9 +125,10 @@ public final class MySqlFrontEndFactory implements FrontEnd {
         maintenance.scheduleWithFixedDelay(pool::evictIdle, 30, 30, TimeUnit.SECONDS);
         FrontEndServices services = new FrontEndServices(config, profile, new SessionRegistry(config.maxConnections()),
                 pool, new AccountDirectory(new JdbcAccountLoader(engine.admin()), Duration.ofSeconds(30), Clock.systemUTC()),
-                new ServerAuthConfig(RsaKeyPair.generate(), new CachingSha2Cache(10_000)),
+                new ServerAuthConfig(rsaKeys.join(), new CachingSha2Cache(10_000)),
                 engine.classifier(), context.admission(), blocking, clusterSupport(context, blocking, transport),
                 new PendingLogins(config.maxLoginsPerAddress()), new LogThrottle(Duration.ofSeconds(10)));
+        tlsWarm.join();
         MySqlFrontEnd frontEnd = new MySqlFrontEnd(services, transport, workers);
         InetSocketAddress bound;
         try {
@@ -137,6 +143,11 @@ public final class MySqlFrontEndFactory implements FrontEnd {
             @Override
             public InetSocketAddress localAddress() {
                 return bound;
+            }
+
+            @Override
+            public Optional<String> certificateSha256() {
+                return Optional.of(serverTls.sha256());
             }
 
             @Override
@@ -162,7 +173,7 @@ public final class MySqlFrontEndFactory implements FrontEnd {
                 .map(hex -> new ForwardProof(java.util.HexFormat.of().parseHex(hex)));
         Optional<LeaderConnector> forwarding = proof.isPresent()
                 && Boolean.parseBoolean(context.options().getOrDefault("forward-writes", "true"))
-                ? Optional.of(new LeaderConnector(transport, EngineTls.DEFAULT.context(), context.cluster().localNodeId(),
+                ? Optional.of(new LeaderConnector(transport, context.peerCertificates(), context.cluster().localNodeId(),
                         proof.get()))
                 : Optional.empty();
         return Optional.of(new ClusterSupport(context.cluster(), new WriteGate(),
@@ -170,7 +181,7 @@ public final class MySqlFrontEndFactory implements FrontEnd {
                 blocking, engine.classifier(), consistency, forwarding, proof));
     }
 
-    private static SslContext tls(Map<String, String> options) throws IOException {
+    private static TlsMaterial.Server tls(Map<String, String> options) throws IOException {
         String cert = options.get("tls-cert");
         String key = options.get("tls-key");
         if (cert != null && key != null) {

@@ -14,6 +14,8 @@ import java.nio.file.attribute.PosixFilePermissions;
 import java.security.GeneralSecurityException;
 import java.security.KeyStore;
 import java.security.SecureRandom;
+import java.security.cert.CertificateFactory;
+import java.security.cert.X509Certificate;
 import java.util.HexFormat;
 import java.util.Optional;
 import javax.net.ssl.KeyManagerFactory;
@@ -37,13 +39,37 @@ public final class TlsMaterial {
 
     private TlsMaterial() {}
 
+    /**
+     * A server context and the certificate it presents (the first of its chain).
+     *
+     * @param context the server context
+     * @param certificate the certificate clients see; followers pin its {@link #sha256() fingerprint}
+     */
+    public record Server(SslContext context, X509Certificate certificate) {
+        public Server {
+            requireNonNull(context, "context is null");
+            requireNonNull(certificate, "certificate is null");
+        }
+
+        /** The SHA-256 fingerprint of the certificate's DER encoding, lowercase hex. */
+        public String sha256() {
+            return PinnedCertificate.sha256(certificate);
+        }
+    }
+
     /** A server context from a configured certificate chain and PKCS#8 private key, both PEM. */
-    public static SslContext fromPem(Path certificateChain, Path privateKey) throws IOException {
+    public static Server fromPem(Path certificateChain, Path privateKey) throws IOException {
         requireNonNull(certificateChain, "certificateChain is null");
         requireNonNull(privateKey, "privateKey is null");
+        X509Certificate first;
+        try (InputStream cert = Files.newInputStream(certificateChain)) {
+            first = (X509Certificate) CertificateFactory.getInstance("X.509").generateCertificate(cert);
+        } catch (GeneralSecurityException | ClassCastException e) {
+            throw new IOException("cannot read the TLS certificate " + certificateChain + ": " + e.getMessage(), e);
+        }
         try (InputStream cert = Files.newInputStream(certificateChain);
                 InputStream key = Files.newInputStream(privateKey)) {
-            return SslContextBuilder.forServer(cert, key).build();
+            return new Server(SslContextBuilder.forServer(cert, key).build(), first);
         } catch (IllegalArgumentException e) {
             throw new IOException("cannot use TLS certificate " + certificateChain + " with key " + privateKey
                     + ": " + e.getMessage() + " (the key must be PEM PKCS#8: 'BEGIN PRIVATE KEY')", e);
@@ -51,7 +77,7 @@ public final class TlsMaterial {
     }
 
     /** The self-signed context kept in {@code directory}, generated there on first use. */
-    public static SslContext selfSigned(Path directory, String commonName) throws IOException {
+    public static Server selfSigned(Path directory, String commonName) throws IOException {
         requireNonNull(directory, "directory is null");
         Path keystore = directory.resolve(KEYSTORE);
         Path passwordFile = directory.resolve(KEYSTORE_PASSWORD);
@@ -70,7 +96,8 @@ public final class TlsMaterial {
         try {
             KeyManagerFactory kmf = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
             kmf.init(store, password);
-            return SslContextBuilder.forServer(kmf).build();
+            X509Certificate certificate = (X509Certificate) store.getCertificate(store.aliases().nextElement());
+            return new Server(SslContextBuilder.forServer(kmf).build(), certificate);
         } catch (GeneralSecurityException e) {
             throw new IOException("cannot load the TLS keystore " + keystore + ": " + e.getMessage()
                     + " (delete it to generate a new self-signed certificate)", e);

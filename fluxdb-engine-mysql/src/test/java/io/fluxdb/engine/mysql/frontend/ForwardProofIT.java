@@ -6,7 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.fluxdb.engine.mysql.backend.BackendConnection;
 import io.fluxdb.engine.mysql.backend.BackendKey;
 import io.fluxdb.engine.mysql.backend.BackendLoginException;
-import io.fluxdb.engine.mysql.backend.EngineTls;
+import io.fluxdb.engine.spi.PeerCertificates;
 import io.fluxdb.testkit.MariaDbExtension;
 import io.fluxdb.engine.mysql.testing.ScriptedCluster;
 import io.fluxdb.engine.mysql.testing.TestOperator;
@@ -25,6 +25,7 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
@@ -35,7 +36,9 @@ import org.junit.jupiter.api.extension.ExtendWith;
 /**
  * A leader whose address rules refuse everyone still admits another node's forwarded session, because its login
  * carries an HMAC of this connection's scramble under the key derived from the cluster secret; a client without the
- * proof, or with one made with another key, is refused with the address error.
+ * proof, or with one made with another key, is refused with the address error. The connector accepts only the
+ * certificate the leader reported: another fingerprint, none known, or a server that offers no TLS is refused
+ * before the credential is sent.
  */
 @ExtendWith(MariaDbExtension.class)
 @org.junit.jupiter.api.Timeout(120)
@@ -106,10 +109,44 @@ class ForwardProofIT {
                         e -> assertThat(e.errorCode()).isEqualTo(1045));
     }
 
-    private static java.util.concurrent.CompletableFuture<BackendConnection> connect(byte[] key, String password) {
-        LeaderConnector connector = new LeaderConnector(Transport.chosen(), EngineTls.DEFAULT.context(), "node-2",
+    @Test
+    void aLeaderPresentingAnotherCertificateIsRefusedBeforeTheLogin() {
+        String other = (leader.certificateSha256().startsWith("0") ? "1" : "0") + leader.certificateSha256().substring(1);
+        assertThatThrownBy(() -> connect(KEY, "app-password", id -> CompletableFuture.completedFuture(other),
+                new InetSocketAddress(leader.host(), leader.port())).join())
+                .cause().isInstanceOfSatisfying(LeaderNotVerifiedException.class, e -> assertThat(e.getMessage())
+                        .contains("is not verified as node node-1", "not the one node node-1 reported",
+                                "SHA-256 " + leader.certificateSha256(), "credential was not sent"));
+    }
+
+    @Test
+    void aLeaderWhoseCertificateIsUnknownIsRefused() {
+        assertThatThrownBy(() -> connect(KEY, "app-password", PeerCertificates.NONE,
+                new InetSocketAddress(leader.host(), leader.port())).join())
+                .cause().isInstanceOfSatisfying(LeaderNotVerifiedException.class, e -> assertThat(e.getMessage())
+                        .contains("its certificate is not known to this node"));
+    }
+
+    @Test
+    void aServerThatIsNotTheLeaderIsRefused(MariaDbProcess db) {
+        // The engine itself at the leader's address: whether it offers TLS (with its own certificate) or not, it
+        // is not the leader's operator.
+        assertThatThrownBy(() -> connect(KEY, "app-password", id -> CompletableFuture.completedFuture(
+                leader.certificateSha256()), new InetSocketAddress(db.host(), db.port())).join())
+                .cause().isInstanceOfSatisfying(LeaderNotVerifiedException.class, e -> assertThat(e.getMessage())
+                        .containsAnyOf("does not offer TLS", "not the one node node-1 reported"));
+    }
+
+    private static CompletableFuture<BackendConnection> connect(byte[] key, String password) {
+        return connect(key, password, id -> CompletableFuture.completedFuture(leader.certificateSha256()),
+                new InetSocketAddress(leader.host(), leader.port()));
+    }
+
+    private static CompletableFuture<BackendConnection> connect(byte[] key, String password,
+            PeerCertificates certificates, InetSocketAddress at) {
+        LeaderConnector connector = new LeaderConnector(Transport.chosen(), certificates, "node-2",
                 new ForwardProof(key));
-        return connector.connect(new InetSocketAddress(leader.host(), leader.port()),
-                new BackendKey("app", CAPABILITIES, 45, "fwd"), Credential.password(password), loop.next());
+        return connector.connect("node-1", at, new BackendKey("app", CAPABILITIES, 45, "fwd"),
+                Credential.password(password), loop.next());
     }
 }

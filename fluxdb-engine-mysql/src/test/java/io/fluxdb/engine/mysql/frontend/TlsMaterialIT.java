@@ -11,11 +11,11 @@ import org.junit.jupiter.api.io.TempDir;
 class TlsMaterialIT {
     @Test
     void generatesOnceAndKeepsTheCertificate(@TempDir Path dir) throws Exception {
-        SslContext first = TlsMaterial.selfSigned(dir, "fluxdb-test");
+        SslContext first = TlsMaterial.selfSigned(dir, "fluxdb-test").context();
         assertThat(first.isServer()).isTrue();
         byte[] stored = Files.readAllBytes(dir.resolve(TlsMaterial.KEYSTORE));
 
-        SslContext second = TlsMaterial.selfSigned(dir, "fluxdb-test");
+        SslContext second = TlsMaterial.selfSigned(dir, "fluxdb-test").context();
         assertThat(second.isServer()).isTrue();
         assertThat(Files.readAllBytes(dir.resolve(TlsMaterial.KEYSTORE))).isEqualTo(stored);
         assertThat(Files.getPosixFilePermissions(dir.resolve(TlsMaterial.KEYSTORE_PASSWORD)).toString())
@@ -24,7 +24,7 @@ class TlsMaterialIT {
 
     @Test
     void warmUpCompletesAHandshakeWithTheOperatorsCertificate(@TempDir Path dir) throws Exception {
-        assertThat(TlsWarmUp.run(TlsMaterial.selfSigned(dir, "fluxdb-test"))).isTrue();
+        assertThat(TlsWarmUp.run(TlsMaterial.selfSigned(dir, "fluxdb-test").context())).isTrue();
     }
 
     @Test

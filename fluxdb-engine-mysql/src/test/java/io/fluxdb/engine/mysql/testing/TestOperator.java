@@ -87,6 +87,11 @@ public final class TestOperator implements AutoCloseable {
         return handle.localAddress().getPort();
     }
 
+    /** The SHA-256 fingerprint of the certificate the client port presents. */
+    public String certificateSha256() {
+        return handle.certificateSha256().orElseThrow();
+    }
+
     public String host() {
         return "127.0.0.1";
     }

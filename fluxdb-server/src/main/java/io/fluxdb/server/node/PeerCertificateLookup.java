@@ -1,0 +1,92 @@
+package io.fluxdb.server.node;
+
+import static java.util.Objects.requireNonNull;
+
+import io.fluxdb.api.internal.InternalApiClient;
+import io.fluxdb.api.internal.NodeInfo;
+import io.fluxdb.engine.spi.PeerCertificates;
+import io.fluxdb.replication.RaftCluster;
+import io.fluxdb.replication.RaftMember;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.Executors;
+
+/**
+ * Learns the fingerprint of a member's client-port certificate from that member's {@code GET /v1/status}. The
+ * internal API is mutual TLS under the cluster CA, so the answer comes from a holder of the cluster secret, and the
+ * member is checked to be the one asked (its node id). Answers are kept for {@link #KEEP}: a forwarded session opens
+ * once per client session, and a member changes its certificate only when it restarts with another one.
+ */
+final class PeerCertificateLookup implements PeerCertificates, AutoCloseable {
+    /** How long an answer is reused before the member is asked again. */
+    static final Duration KEEP = Duration.ofSeconds(30);
+
+    private final RaftCluster raft;
+    private final InternalApiClient client;
+    private final int raftToApiOffset;
+    private final ExecutorService calls = Executors.newVirtualThreadPerTaskExecutor();
+    private final Map<String, Known> known = new ConcurrentHashMap<>();
+
+    private record Known(String sha256, long atNanos) {}
+
+    /** @param raftToApiOffset a member's API port minus its Raft port */
+    PeerCertificateLookup(RaftCluster raft, InternalApiClient client, int raftToApiOffset) {
+        this.raft = requireNonNull(raft, "raft is null");
+        this.client = requireNonNull(client, "client is null");
+        this.raftToApiOffset = raftToApiOffset;
+    }
+
+    @Override
+    public CompletableFuture<String> clientCertificateSha256(String nodeId) {
+        requireNonNull(nodeId, "nodeId is null");
+        Known k = known.get(nodeId);
+        if (k != null && System.nanoTime() - k.atNanos() < KEEP.toNanos()) {
+            return CompletableFuture.completedFuture(k.sha256());
+        }
+        try {
+            return CompletableFuture.supplyAsync(() -> askAndKeep(nodeId), calls);
+        } catch (RejectedExecutionException e) {
+            return CompletableFuture.failedFuture(new IOException("this node is shutting down"));
+        }
+    }
+
+    private String askAndKeep(String nodeId) {
+        try {
+            String sha256 = ask(nodeId);
+            known.put(nodeId, new Known(sha256, System.nanoTime()));
+            return sha256;
+        } catch (IOException e) {
+            throw new CompletionException(e);
+        }
+    }
+
+    private String ask(String nodeId) throws IOException {
+        RaftMember member = raft.members().stream().filter(m -> m.id().equals(nodeId)).findFirst()
+                .orElseThrow(() -> new IOException("node " + nodeId + " is not a member this node knows"));
+        InetSocketAddress api = new InetSocketAddress(member.raftAddress().getHostString(),
+                member.raftAddress().getPort() + raftToApiOffset);
+        NodeInfo info = client.get(api, "/v1/status", NodeInfo.class);
+        if (!nodeId.equals(info.nodeId())) {
+            throw new IOException("the internal API at " + api.getHostString() + ":" + api.getPort()
+                    + " answered as node " + info.nodeId() + ", not " + nodeId);
+        }
+        if (info.clientCertificateSha256() == null) {
+            throw new IOException("node " + nodeId + " reports no client-port certificate (its client port is not"
+                    + " running yet, or it runs an older version)");
+        }
+        return info.clientCertificateSha256();
+    }
+
+    /** Stops the lookups in flight; later ones fail. */
+    @Override
+    public void close() {
+        calls.shutdownNow();
+    }
+}
