@@ -2,7 +2,9 @@
 # CPU per replicated write: starts a 3-node `fluxdb.jar dev` cluster from the built jar, runs
 # sysbench oltp_insert through the leader, and reads the CPU time (utime + stime from
 # /proc/<pid>/stat) the operator JVM and the three mariadbd engines used during the measured run.
-# Prints ms of CPU per transaction for the JVM and for the engines together, besides tps and the
+# Prints ms of CPU per transaction for the JVM and for the engines together, the statements the
+# engines received per transaction (all three, sysbench's own included) and how many of them were
+# server-side prepares, besides tps and the
 # load average. Other work on the machine moves tps a lot, CPU per transaction much less: it is
 # the figure to compare builds with.
 #
@@ -76,6 +78,18 @@ thread_ticks() {
 cpu_ticks() { local p sum=0; for p in "$@"; do sum=$((sum + $(awk '{print $14 + $15}' "/proc/$p/stat"))); done; echo "$sum"; }
 hz=$(getconf CLK_TCK)
 
+# The statements the engines received from their clients (Questions: text queries, prepared statement executions
+# and the like) and the statements prepared, summed over the engines: unlike CPU, independent of the machine's load.
+engine_counts() {
+    local addr sum_q=0 sum_p=0 q p
+    for addr in "${FLUXDB_ENGINES[@]}"; do
+        read -r q p < <(fluxdb_engine_sql "$addr" "SELECT SUM(IF(VARIABLE_NAME = 'QUESTIONS', VARIABLE_VALUE, 0)),
+            SUM(IF(VARIABLE_NAME = 'COM_STMT_PREPARE', VARIABLE_VALUE, 0)) FROM information_schema.GLOBAL_STATUS")
+        sum_q=$((sum_q + q)); sum_p=$((sum_p + p))
+    done
+    echo "$sum_q $sum_p"
+}
+
 sb() { # out command seconds
     bench_sysbench "$1" "$2" oltp_insert "$threads" "$3" auto "${writer%:*}" "${writer##*:}" "$FLUXDB_USER" "$FLUXDB_PASSWORD"
 }
@@ -88,19 +102,23 @@ sb "$work/warmup.txt" run "$warmup" || { tail -5 "$work/warmup.txt" >&2; bench_d
 
 [ -z "$jfr" ] || "$JAVA_HOME/bin/jcmd" "$FLUXDB_PID" JFR.start name=writecpu settings=profile filename="$jfr" >/dev/null
 echo "# fluxdb.jar dev --nodes 3, oltp_insert, $threads threads, ${seconds} s, writes through $writer${jfr:+, JFR on}"
-printf '%-4s %8s %8s %12s %12s %s\n' run tps txns jvm_ms/txn engines_ms/txn "load average"
+printf '%-4s %8s %8s %12s %15s %13s %14s %s\n' run tps txns jvm_ms/txn engines_ms/txn stmts/txn prepares/txn "load average"
 for ((r = 1; r <= runs; r++)); do
     thread_ticks >"$work/threads-0.txt"
+    read -r q0 p0 < <(engine_counts)
     jvm0=$(cpu_ticks "$FLUXDB_PID"); eng0=$(cpu_ticks "${engine_pids[@]}")
     f="$work/run-$r.txt"
     sb "$f" run "$seconds" || { tail -5 "$f" >&2; bench_die "run $r failed"; }
     jvm1=$(cpu_ticks "$FLUXDB_PID"); eng1=$(cpu_ticks "${engine_pids[@]}")
+    read -r q1 p1 < <(engine_counts)
     thread_ticks >"$work/threads-1.txt"
     txns=$(awk '/transactions:/ {print $2}' "$f")
     tps=$(bench_parse "$f" | cut -d' ' -f1)
     awk -v r="$r" -v tps="$tps" -v n="$txns" -v j=$((jvm1 - jvm0)) -v e=$((eng1 - eng0)) -v hz="$hz" \
+        -v q=$((q1 - q0)) -v p=$((p1 - p0)) \
         -v la="$(cut -d' ' -f1-3 /proc/loadavg)" \
-        'BEGIN {printf "%-4s %8s %8d %12.2f %12.2f %s\n", r, tps, n, j * 1000 / hz / n, e * 1000 / hz / n, la}'
+        'BEGIN {printf "%-4s %8s %8d %12.2f %15.2f %13.1f %14.2f %s\n", r, tps, n, j * 1000 / hz / n, e * 1000 / hz / n,
+            q / n, p / n, la}'
     $thread_report && awk -F'\t' -v n="$txns" -v hz="$hz" 'FNR == NR {before[$1] += $2; next} {after[$1] += $2}
         END {for (k in after) if (after[k] - before[k] > 0) printf "     %8.3f ms/txn  %s\n", (after[k] - before[k]) * 1000 / hz / n, k}' \
         "$work/threads-0.txt" "$work/threads-1.txt" | sort -rn | head -25

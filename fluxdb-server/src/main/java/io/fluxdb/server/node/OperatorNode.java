@@ -143,7 +143,10 @@ public final class OperatorNode implements AutoCloseable {
                 membership.start(raft, listedHosts);
                 cluster = raft;
                 members = raft::members;
-                peerCertificates = new PeerCertificateLookup(raft, apiClient, InternalApi.raftToApiOffset(config));
+                PeerCertificateLookup lookup = new PeerCertificateLookup(raft, apiClient,
+                        InternalApi.raftToApiOffset(config));
+                started.push(lookup);
+                peerCertificates = lookup;
             } else {
                 cluster = new SingleNodeCluster("node-" + config.listen().clientPort(), listen);
             }

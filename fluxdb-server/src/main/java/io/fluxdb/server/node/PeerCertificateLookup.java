@@ -15,6 +15,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.Executors;
 
 /**
@@ -23,7 +24,7 @@ import java.util.concurrent.Executors;
  * member is checked to be the one asked (its node id). Answers are kept for {@link #KEEP}: a forwarded session opens
  * once per client session, and a member changes its certificate only when it restarts with another one.
  */
-final class PeerCertificateLookup implements PeerCertificates {
+final class PeerCertificateLookup implements PeerCertificates, AutoCloseable {
     /** How long an answer is reused before the member is asked again. */
     static final Duration KEEP = Duration.ofSeconds(30);
 
@@ -49,15 +50,21 @@ final class PeerCertificateLookup implements PeerCertificates {
         if (k != null && System.nanoTime() - k.atNanos() < KEEP.toNanos()) {
             return CompletableFuture.completedFuture(k.sha256());
         }
-        return CompletableFuture.supplyAsync(() -> {
-            try {
-                String sha256 = ask(nodeId);
-                known.put(nodeId, new Known(sha256, System.nanoTime()));
-                return sha256;
-            } catch (IOException e) {
-                throw new CompletionException(e);
-            }
-        }, calls);
+        try {
+            return CompletableFuture.supplyAsync(() -> askAndKeep(nodeId), calls);
+        } catch (RejectedExecutionException e) {
+            return CompletableFuture.failedFuture(new IOException("this node is shutting down"));
+        }
+    }
+
+    private String askAndKeep(String nodeId) {
+        try {
+            String sha256 = ask(nodeId);
+            known.put(nodeId, new Known(sha256, System.nanoTime()));
+            return sha256;
+        } catch (IOException e) {
+            throw new CompletionException(e);
+        }
     }
 
     private String ask(String nodeId) throws IOException {
@@ -75,5 +82,11 @@ final class PeerCertificateLookup implements PeerCertificates {
                     + " running yet, or it runs an older version)");
         }
         return info.clientCertificateSha256();
+    }
+
+    /** Stops the lookups in flight; later ones fail. */
+    @Override
+    public void close() {
+        calls.shutdownNow();
     }
 }

@@ -77,7 +77,9 @@ final class EntryTransaction implements ApplyTransaction {
             // the statements have to run, which the claim below decides.
             SQLException restoreFailure = null;
             try {
-                SessionSetup.restore(c, entry.session(), lockWaitSeconds, unrunReset);
+                // The first statement's clock too: one statement fewer than pinning it in replay.
+                SessionSetup.restore(c, entry.session(), lockWaitSeconds, unrunReset,
+                        StatementReplay.firstClock(entry));
                 unrunReset = "";
             } catch (SQLException e) {
                 restoreFailure = e;
@@ -97,7 +99,8 @@ final class EntryTransaction implements ApplyTransaction {
                 return fail(c, 0, restoreFailure);
             }
             try {
-                result = new ApplyResult.Applied(index, StatementReplay.run(c, entry, userVariables));
+                result = new ApplyResult.Applied(index, StatementReplay.run(c, entry, userVariables,
+                        StatementReplay.firstClock(entry)));
                 state = State.OPEN;
                 return result;
             } catch (StatementFailure f) {

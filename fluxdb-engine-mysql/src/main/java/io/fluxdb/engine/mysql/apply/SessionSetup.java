@@ -1,6 +1,7 @@
 package io.fluxdb.engine.mysql.apply;
 
 import io.fluxdb.engine.spi.SessionContext;
+import java.math.BigDecimal;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
@@ -49,15 +50,16 @@ final class SessionSetup {
      * @throws IllegalStateException if a variable name is not an identifier: the entry is corrupt
      */
     static void restore(Connection c, SessionContext session, long lockWaitSeconds) throws SQLException {
-        restore(c, session, lockWaitSeconds, "");
+        restore(c, session, lockWaitSeconds, "", -1);
     }
 
     /**
      * Restores {@code session} on {@code c} as {@link #restore(Connection, SessionContext, long)} does, running
-     * {@code pendingReset} (SET assignments, see {@link #resetAssignments}) first in the same statement.
+     * {@code pendingReset} (SET assignments, see {@link #resetAssignments}) first in the same statement, and pinning
+     * the clock to {@code clockMicros} (microseconds since the epoch) unless it is -1.
      */
-    static void restore(Connection c, SessionContext session, long lockWaitSeconds, String pendingReset)
-            throws SQLException {
+    static void restore(Connection c, SessionContext session, long lockWaitSeconds, String pendingReset,
+            long clockMicros) throws SQLException {
         // The driver tracks the session's database from the engine's session-state notices, so asking costs no round
         // trip; consecutive entries of one schema then skip the USE.
         if (session.database().isPresent() && !session.database().get().equals(c.getCatalog())) {
@@ -69,8 +71,9 @@ final class SessionSetup {
         // values do and the prepared statement stays in the driver's cache.
         String others = otherVariables(session);
         // Assignments run left to right, so the session's own values win over the reset of the same variables.
+        // The clock is a parameter: a literal would make every entry's text new to the driver's statement cache.
         String sql = "SET SESSION " + (pendingReset.isEmpty() ? "" : pendingReset + ", ") + RESTORE
-                + (others.isEmpty() ? "" : ", " + others);
+                + (clockMicros < 0 ? "" : ", timestamp = ?") + (others.isEmpty() ? "" : ", " + others);
         try (PreparedStatement p = c.prepareStatement(sql)) {
             p.setString(1, session.sqlMode());
             p.setString(2, session.timeZone());
@@ -83,6 +86,9 @@ final class SessionSetup {
             p.setInt(8, session.autoIncrementIncrement());
             p.setInt(9, session.autoIncrementOffset());
             p.setLong(10, lockWaitSeconds);
+            if (clockMicros >= 0) {
+                p.setBigDecimal(11, BigDecimal.valueOf(clockMicros, 6));
+            }
             p.execute();
         }
     }

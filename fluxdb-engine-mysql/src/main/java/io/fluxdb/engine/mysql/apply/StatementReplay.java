@@ -52,8 +52,18 @@ final class StatementReplay {
      */
     static List<Long> run(Connection c, LogEntryContent entry, Collection<String> assignedUserVariables)
             throws StatementFailure {
+        return run(c, entry, assignedUserVariables, -1);
+    }
+
+    /**
+     * Runs every statement of {@code entry} as {@link #run(Connection, LogEntryContent, Collection)} does, on a
+     * connection whose clock the caller pinned already.
+     *
+     * @param pinnedMicros the clock {@code c} is pinned to, in microseconds since the epoch; -1 when not pinned
+     */
+    static List<Long> run(Connection c, LogEntryContent entry, Collection<String> assignedUserVariables,
+            long pinnedMicros) throws StatementFailure {
         List<Long> affected = new ArrayList<>(entry.statements().size());
-        long pinnedMicros = -1;
         boolean insertIdForced = false;
         for (int i = 0; i < entry.statements().size(); i++) {
             ReplicatedStatement statement = entry.statements().get(i);
@@ -82,6 +92,12 @@ final class StatementReplay {
             }
         }
         return affected;
+    }
+
+    /** The clock the entry's first statement runs at, in microseconds since the epoch; -1 when it has none. */
+    static long firstClock(LogEntryContent entry) {
+        return entry.statements().isEmpty() ? -1
+                : entry.statements().get(0).hints().timestampMicros().orElse(entry.timestampMicros());
     }
 
     /**
