@@ -442,7 +442,7 @@ final class ClusterSession {
             case CommandType.COM_STMT_SEND_LONG_DATA -> {
                 prepared.longData(content);
                 PreparedStatements.Prepared p = prepared.get(id);
-                if (p != null && forwarded != null && (!cluster.role().isLeader() || forwarded.pinned())
+                if (p != null && forwardsNow(cluster.role())
                         && forwarded.belongsOnLeader(p.classification, new String(p.sql, UTF_8))) {
                     // The value belongs to an execution that will run on the leader: it goes there too.
                     byte[] payload = ByteBufUtil.getBytes(content);
@@ -492,7 +492,7 @@ final class ClusterSession {
         Classification c = decoded == null ? null : decoded.statement().classification;
         prologue(() -> unpinClock(keepsClock(c), () -> {
             ClusterRole role = cluster.role();
-            if (c != null && forwarded != null && (!role.isLeader() || forwarded.pinned())
+            if (c != null && forwardsNow(role)
                     && forwarded.belongsOnLeader(c, new String(decoded.statement().sql, UTF_8))) {
                 int localId = prepared.resolve((payload[1] & 0xFF) | (payload[2] & 0xFF) << 8
                         | (payload[3] & 0xFF) << 16 | (payload[4] & 0xFF) << 24);
@@ -571,7 +571,7 @@ final class ClusterSession {
             // command.
             readOnlyApplied = false;
         }
-        if (forwarded != null && (!role.isLeader() || forwarded.pinned())) {
+        if (forwardsNow(role)) {
             if (forwarded.belongsOnLeader(c, sql)) {
                 forwarded.query(payload, c, sql, this::fail);
             } else {
@@ -1126,6 +1126,14 @@ final class ClusterSession {
             }
             then.run();
         }, session.context().executor());
+    }
+
+    /**
+     * Whether this session's leader-bound statements go to its forwarded session now: this node follows, or the
+     * session is pinned to a forwarded session it opened while it followed (a transaction, locks, temporary tables).
+     */
+    private boolean forwardsNow(ClusterRole role) {
+        return forwarded != null && (!role.isLeader() || forwarded.pinned());
     }
 
     private void ddl(byte[] payload, String sql, Classification c) {

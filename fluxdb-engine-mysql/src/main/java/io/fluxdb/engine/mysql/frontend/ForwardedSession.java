@@ -281,16 +281,18 @@ final class ForwardedSession {
                     return;
                 }
                 statementIds.put(localId, id);
-                then.accept(l, payload -> {
-                    byte[] rewritten = payload.clone();
-                    rewritten[1] = (byte) id.intValue();
-                    rewritten[2] = (byte) (id >>> 8);
-                    rewritten[3] = (byte) (id >>> 16);
-                    rewritten[4] = (byte) (id >>> 24);
-                    return rewritten;
-                });
+                then.accept(l, payload -> withStatementId(payload.clone(), id));
             }, session.context().executor());
         });
+    }
+
+    /** Writes {@code id} as the statement id of a COM_STMT_* payload (bytes 1 to 4, little-endian); returns it. */
+    private static byte[] withStatementId(byte[] payload, int id) {
+        payload[1] = (byte) id;
+        payload[2] = (byte) (id >>> 8);
+        payload[3] = (byte) (id >>> 16);
+        payload[4] = (byte) (id >>> 24);
+        return payload;
     }
 
     /** COM_STMT_RESET on the follower: the leader's copy of the statement, if any, is reset too. */
@@ -300,8 +302,7 @@ final class ForwardedSession {
         if (remote == null || link == null || !link.isUsable()) {
             return CompletableFuture.completedFuture(null);
         }
-        byte[] reset = {(byte) CommandType.COM_STMT_RESET, (byte) remote.intValue(), (byte) (remote >>> 8),
-                (byte) (remote >>> 16), (byte) (remote >>> 24)};
+        byte[] reset = withStatementId(new byte[] {(byte) CommandType.COM_STMT_RESET, 0, 0, 0, 0}, remote);
         return link.simpleCommand(reset).handle((answer, failure) -> {
             if (answer != null) {
                 answer.release();
@@ -315,8 +316,7 @@ final class ForwardedSession {
         longDataErrors.remove(localId);
         Integer remote = statementIds.remove(localId);
         if (remote != null && link != null && link.isUsable()) {
-            byte[] close = {(byte) CommandType.COM_STMT_CLOSE, (byte) remote.intValue(), (byte) (remote >>> 8),
-                    (byte) (remote >>> 16), (byte) (remote >>> 24)};
+            byte[] close = withStatementId(new byte[] {(byte) CommandType.COM_STMT_CLOSE, 0, 0, 0, 0}, remote);
             link.sendMore(new Packet(0, Unpooled.wrappedBuffer(close)));
         }
     }
