@@ -152,23 +152,46 @@ class SnapshotInstallIT {
         }
     }
 
-    /** Inserts {@code count} rows of {@link #ROW_BYTES}, {@link #ROWS_PER_ENTRY} per statement (one log entry). */
+    /**
+     * Inserts {@code count} rows of {@link #ROW_BYTES}, {@link #ROWS_PER_ENTRY} per statement (one log entry). A
+     * statement refused because the leader changed (ERROR 1290: rolled back, nothing written) is sent again to the
+     * new leader: a long run on a busy machine can see an election.
+     */
     private static void insertRows(TestCluster cluster, long count, AtomicLong nextId) throws SQLException {
         Random random = new Random(count);
         byte[] payload = new byte[ROW_BYTES / 2];
-        try (Connection c = cluster.connectRoot(cluster.awaitLeader());
-                PreparedStatement insert = c.prepareStatement("INSERT INTO blobs VALUES (?, ?, ?)"
-                        + ", (?, ?, ?)".repeat(ROWS_PER_ENTRY - 1))) {
+        String sql = "INSERT INTO blobs VALUES (?, ?, ?)" + ", (?, ?, ?)".repeat(ROWS_PER_ENTRY - 1);
+        Object[] values = new Object[3 * ROWS_PER_ENTRY];
+        Connection c = cluster.connectRoot(cluster.awaitLeader());
+        try {
+            PreparedStatement insert = c.prepareStatement(sql);
             for (long i = 0; i < count; i += ROWS_PER_ENTRY) {
                 for (int row = 0; row < ROWS_PER_ENTRY; row++) {
                     random.nextBytes(payload);
                     long id = nextId.getAndIncrement();
-                    insert.setLong(3 * row + 1, id);
-                    insert.setString(3 * row + 2, java.util.HexFormat.of().formatHex(payload));
-                    insert.setString(3 * row + 3, "bulk " + id);
+                    values[3 * row] = id;
+                    values[3 * row + 1] = java.util.HexFormat.of().formatHex(payload);
+                    values[3 * row + 2] = "bulk " + id;
                 }
-                insert.executeUpdate();
+                for (int attempt = 1; ; attempt++) {
+                    try {
+                        for (int v = 0; v < values.length; v++) {
+                            insert.setObject(v + 1, values[v]);
+                        }
+                        insert.executeUpdate();
+                        break;
+                    } catch (SQLException e) {
+                        if (e.getErrorCode() != 1290 || attempt == 5) {
+                            throw e;
+                        }
+                        c.close();
+                        c = cluster.connectRoot(cluster.awaitLeader());
+                        insert = c.prepareStatement(sql);
+                    }
+                }
             }
+        } finally {
+            c.close();
         }
     }
 
