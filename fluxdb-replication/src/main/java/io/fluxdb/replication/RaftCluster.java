@@ -623,17 +623,10 @@ public final class RaftCluster implements Cluster, AutoCloseable {
         try {
             server.leaderElectionManagementAsync(LeaderElectionManagementRequest.newPause(readClientId, localPeerId,
                     groupId, readCalls.incrementAndGet()));
-            DivisionInfo info = info();
-            Optional<RaftPeerId> successor = mostUpToDatePeer();
-            if (info != null && info.isLeader() && successor.isPresent()) {
-                log.warn("{} - {}: handing leadership to {}; this node stands in no election until it is fit again",
-                        config.localNodeId(), why, successor.get());
-                server.transferLeadershipAsync(new TransferLeadershipRequest(readClientId, localPeerId, groupId,
-                        readCalls.incrementAndGet(), successor.get(), YIELD_TIMEOUT.toMillis()));
-            } else {
-                log.warn("{} - {}: this node stands in no election until it is fit again", config.localNodeId(), why);
-            }
-        } catch (IOException | RuntimeException e) {
+            Optional<String> successor = handOverLeadership();
+            log.warn("{} - {}: {}this node stands in no election until it is fit again", config.localNodeId(), why,
+                    successor.map(s -> "handing leadership to " + s + "; ").orElse(""));
+        } catch (RuntimeException e) {
             log.warn("{} - could not step back from leadership: {}", config.localNodeId(), e.toString());
         }
         timer.schedule(() -> {
