@@ -1,5 +1,6 @@
 package io.fluxdb.replication;
 
+import io.fluxdb.replication.rpc.FluxRpcType;
 import io.fluxdb.replication.security.RaftTls;
 import java.util.Comparator;
 import java.util.List;
@@ -42,6 +43,7 @@ final class RaftSetup {
         RaftTuning tuning = config.tuning();
         RaftProperties properties = new RaftProperties();
         RaftServerConfigKeys.setStorageDir(properties, List.of(config.storageDirectory().toFile()));
+        FluxRpcType.applyTo(properties);
         GrpcConfigKeys.Server.setHost(properties, config.bindAddress().getHostString());
         GrpcConfigKeys.Server.setPort(properties, config.bindAddress().getPort());
 

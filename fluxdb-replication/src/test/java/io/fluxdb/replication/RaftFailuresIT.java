@@ -114,6 +114,49 @@ class RaftFailuresIT {
     }
 
     @Test
+    void aFollowerWhoseLogComesBackShorterThanItAcknowledgedCatchesUpAndAppliesNothingTwice() throws Exception {
+        cluster = TestCluster.start(directory, 3);
+        Node leader = cluster.awaitLeader();
+        List<Long> acknowledged = new ArrayList<>();
+        for (int i = 0; i < 35; i++) {
+            acknowledged.add(cluster.write(leader, "put early" + i + " " + i).index());
+        }
+        cluster.awaitApplied(acknowledged.get(acknowledged.size() - 1));
+        Node follower = cluster.followers(leader).get(0);
+        cluster.stop(follower);
+        // the follower's storage loses its log segments and snapshot records (a torn disk, a restored backup): its
+        // log now ends below what the leader knows it acknowledged
+        List<Path> segments;
+        try (var files = java.nio.file.Files.walk(follower.storage)) {
+            segments = files.filter(p -> p.getFileName().toString().startsWith("log_")
+                    || p.getFileName().toString().startsWith("applied-watermark.")).toList();
+        }
+        assertThat(segments).as("log segments of %s", follower).isNotEmpty();
+        for (Path segment : segments) {
+            java.nio.file.Files.delete(segment);
+        }
+        cluster.restart(follower);
+
+        // an idle leader only heartbeats: the follower must still get back the entries it lost, or a strong read on
+        // it (which waits until it has what the leader committed) never succeeds
+        await().atMost(TestCluster.WAIT).ignoreExceptions().untilAsserted(() -> assertThat(
+                follower.cluster().readIndex().get(5, TimeUnit.SECONDS))
+                .isGreaterThanOrEqualTo(acknowledged.get(acknowledged.size() - 1)));
+        long last = 0;
+        for (int i = 0; i < 5; i++) {
+            last = cluster.write(leader, "put late" + i + " " + i).index();
+        }
+        assertThat(leader.cluster().role().role()).as("the same leader throughout").isEqualTo(NodeRole.LEADER);
+        join(follower.cluster().awaitApplied(last, TestCluster.WAIT));
+
+        assertThat(follower.engine.value("late4")).contains("4");
+        assertThat(follower.engine.data()).isEqualTo(leader.engine.data());
+        for (long index : acknowledged) {
+            assertThat(follower.engine.callsFor(index)).as("engine calls for entry %d", index).isEqualTo(1);
+        }
+    }
+
+    @Test
     void withoutAMajorityASubmitFailsWithinItsBoundAsPossiblyCommitted() {
         cluster = TestCluster.start(directory, 3);
         Node leader = cluster.awaitLeader();
