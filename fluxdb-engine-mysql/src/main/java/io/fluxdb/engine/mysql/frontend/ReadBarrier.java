@@ -1,9 +1,12 @@
 package io.fluxdb.engine.mysql.frontend;
 
 import io.fluxdb.engine.spi.Cluster;
+import io.fluxdb.engine.spi.ClusterException;
 import io.fluxdb.protocol.message.server.ErrPacket;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 
 /** Holds a read back until this node has applied what its consistency level requires, for at most a bound. */
 final class ReadBarrier {
@@ -22,8 +25,33 @@ final class ReadBarrier {
             case EVENTUAL -> CompletableFuture.completedFuture(null);
             case SESSION -> sessionLastCommit <= cluster.appliedIndex() ? CompletableFuture.completedFuture(null)
                     : cluster.awaitApplied(sessionLastCommit, WAIT);
-            case STRONG -> cluster.readIndex().thenCompose(index -> cluster.awaitApplied(index, WAIT));
+            case STRONG -> {
+                long deadline = System.nanoTime() + WAIT.toNanos();
+                yield readIndexBy(cluster, deadline).thenCompose(index -> cluster.awaitApplied(index,
+                        Duration.ofNanos(Math.max(0, deadline - System.nanoTime()))));
+            }
         };
+    }
+
+    /**
+     * The read index, asked for again while time is left when a round timed out: one round may miss its majority
+     * (a heartbeat reply lost while the leader's sender to a follower restarts) where the next one does not. A read
+     * is refused for lack of a leader or a majority only once the whole wait has passed, as the error says.
+     */
+    static CompletableFuture<Long> readIndexBy(Cluster cluster, long deadline) {
+        long remaining = Math.max(1, deadline - System.nanoTime());
+        return cluster.readIndex().orTimeout(remaining, TimeUnit.NANOSECONDS).handle((index, failure) -> {
+            if (failure == null) {
+                return CompletableFuture.completedFuture(index);
+            }
+            Throwable cause = Failures.cause(failure);
+            if (cause instanceof TimeoutException) {
+                cause = new ClusterException(ClusterException.Reason.TIMEOUT, "no read index confirmed by a majority");
+            }
+            boolean again = cause instanceof ClusterException e && e.reason() == ClusterException.Reason.TIMEOUT
+                    && deadline - System.nanoTime() > 0;
+            return again ? readIndexBy(cluster, deadline) : CompletableFuture.<Long>failedFuture(cause);
+        }).thenCompose(next -> next);
     }
 
     /** The error a read gets when its level cannot be served: retryable, and saying why. */

@@ -13,7 +13,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
+import java.util.Queue;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * A replicated cluster as the front end sees it, played by the test: this node's role is set by the test, every
@@ -28,6 +31,8 @@ public final class ScriptedCluster implements Cluster {
 
     private final List<Submitted> log = new ArrayList<>();
     private final Map<Long, Boolean> settled = new ConcurrentHashMap<>();
+    private final Queue<CompletableFuture<Long>> readIndexAnswers = new ConcurrentLinkedQueue<>();
+    private final AtomicInteger readIndexCalls = new AtomicInteger();
     private volatile ClusterRole role = new ClusterRole(NodeRole.LEADER, 3, Optional.of("test"), Optional.empty());
     private volatile ClusterException.Reason nextFailure;
     private volatile int maxEntryBytes = Integer.MAX_VALUE;
@@ -110,9 +115,21 @@ public final class ScriptedCluster implements Cluster {
         return CompletableFuture.completedFuture(null);
     }
 
+    /** The answers of the next {@link #readIndex()} calls, in order; after them it answers the log's size. */
+    public void scriptReadIndex(List<CompletableFuture<Long>> answers) {
+        readIndexAnswers.addAll(answers);
+    }
+
+    /** How many times {@link #readIndex()} was called. */
+    public int readIndexCalls() {
+        return readIndexCalls.get();
+    }
+
     @Override
     public CompletableFuture<Long> readIndex() {
-        return CompletableFuture.completedFuture((long) log.size());
+        readIndexCalls.incrementAndGet();
+        CompletableFuture<Long> scripted = readIndexAnswers.poll();
+        return scripted != null ? scripted : CompletableFuture.completedFuture((long) log.size());
     }
 
     @Override
