@@ -294,21 +294,38 @@ public final class RaftCluster implements Cluster, AutoCloseable {
     @Override
     public CompletableFuture<Void> awaitApplied(long index, Duration timeout) {
         requireNonNull(timeout, "timeout is null");
+        return awaitApplied(index, timeout, System.nanoTime() + timeout.toNanos());
+    }
+
+    /**
+     * Waits on the current scheduler. Installing a snapshot replaces the scheduler and closes the old one, which fails
+     * its waiters as if the node shut down: they wait on the new one instead, for what is left of their time.
+     */
+    private CompletableFuture<Void> awaitApplied(long index, Duration timeout, long deadline) {
         ApplyScheduler scheduler = scheduler();
         if (closed && index > appliedIndex()) {
             return CompletableFuture.failedFuture(new ClusterException(Reason.SHUTDOWN, "the node is shutting down"));
         }
         CompletableFuture<Void> applied = scheduler.awaitApplied(index);
-        if (!applied.isDone()) {
-            ScheduledFuture<?> expiry = timer.schedule(() -> {
-                if (applied.completeExceptionally(new ClusterException(Reason.TIMEOUT,
-                        "index " + index + " not applied within " + timeout + " (applied: " + appliedIndex() + ")"))) {
-                    scheduler.forget(index, applied);
-                }
-            }, timeout.toMillis(), TimeUnit.MILLISECONDS);
-            applied.whenComplete((value, error) -> expiry.cancel(false));
+        if (applied.isDone()) {
+            return applied;
         }
-        return applied;
+        ScheduledFuture<?> expiry = timer.schedule(() -> {
+            if (applied.completeExceptionally(new ClusterException(Reason.TIMEOUT,
+                    "index " + index + " not applied within " + timeout + " (applied: " + appliedIndex() + ")"))) {
+                scheduler.forget(index, applied);
+            }
+        }, Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+        applied.whenComplete((value, error) -> expiry.cancel(false));
+        return applied.handle((value, error) -> {
+            boolean replaced = error instanceof ClusterException e && e.reason() == Reason.SHUTDOWN && !closed
+                    && scheduler() != scheduler;
+            if (replaced) {
+                return awaitApplied(index, timeout, deadline);
+            }
+            return error == null ? CompletableFuture.<Void>completedFuture(null)
+                    : CompletableFuture.<Void>failedFuture(error);
+        }).thenCompose(next -> next);
     }
 
     @Override

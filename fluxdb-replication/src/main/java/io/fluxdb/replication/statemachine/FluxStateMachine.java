@@ -11,7 +11,9 @@ import io.fluxdb.replication.snapshot.SnapshotUnavailableException;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.ByteBuffer;
+import java.nio.file.Path;
 import java.util.Optional;
+import java.util.OptionalLong;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
 import java.util.concurrent.ScheduledExecutorService;
@@ -105,11 +107,8 @@ public final class FluxStateMachine extends BaseStateMachine {
         SnapshotInfo latest = snapshots.getLatestSnapshot();
         long engineApplied = engine.lastAppliedIndex();
         if (latest != null && latest.getIndex() > engineApplied) {
-            // the engine lost data the snapshot says it had (restored from a backup, recreated): hand it the whole
-            // log again; what it does hold comes back as already applied
-            log.warn("snapshot - records index {} applied but the engine holds only up to {}; replaying the log "
-                    + "from its start", latest.getIndex(), engineApplied);
             latest = null;
+            engineLostData(storage, engineApplied);
         }
         trusted = latest;
         ApplyScheduler.Watermark start = new ApplyScheduler.Watermark(0, RaftLog.INVALID_LOG_INDEX);
@@ -124,6 +123,28 @@ public final class FluxStateMachine extends BaseStateMachine {
             getLifeCycle().transition(LifeCycle.State.STARTING);
             getLifeCycle().transition(LifeCycle.State.RUNNING);
         }
+    }
+
+    /**
+     * The engine lost data the snapshot says it had (restored from a backup, recreated empty). While this node's log
+     * still starts at index 0 it hands the engine the whole log again, and what the engine does hold comes back as
+     * already applied. Once the log was purged it cannot: its segments and snapshot records are deleted (the term,
+     * vote and configuration stay), so that the leader finds this node's log empty and has it load a peer's dump
+     * ({@link #notifyInstallSnapshotFromLeader}). Runs before Ratis opens the log.
+     */
+    private void engineLostData(RaftStorage storage, long engineApplied) throws IOException {
+        Path current = storage.getStorageDir().getCurrentDir().toPath();
+        OptionalLong logStart = RaftLogFiles.startIndex(current);
+        if (logStart.isEmpty() || logStart.getAsLong() == 0) {
+            log.warn("{} - the snapshot records more than the engine holds (up to {}); replaying the log from its "
+                    + "start", localNodeId, engineApplied);
+            return;
+        }
+        log.warn("{} - the snapshot records more than the engine holds (up to {}), and this node's log starts at {}: "
+                + "it cannot bring the engine back. Dropping the log's segments and snapshot records; the leader will "
+                + "have this node load a peer's dump", localNodeId, engineApplied, logStart.getAsLong());
+        RaftLogFiles.deleteSegments(current);
+        snapshots.deleteAll();
     }
 
     @Override

@@ -105,6 +105,14 @@ final class WatermarkSnapshots implements StateMachineStorage {
         }
     }
 
+    /** Deletes every snapshot file: they record what an engine no longer holds. */
+    void deleteAll() throws IOException {
+        for (Candidate candidate : candidates()) {
+            Files.deleteIfExists(candidate.path());
+        }
+        latest = null;
+    }
+
     private Optional<SnapshotInfo> findLatest() throws IOException {
         List<Candidate> all = candidates();
         all.sort(Comparator.comparingLong(Candidate::index).reversed());

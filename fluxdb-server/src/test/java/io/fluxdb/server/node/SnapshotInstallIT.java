@@ -96,6 +96,37 @@ class SnapshotInstallIT {
     }
 
     @Test
+    void nodeWhoseEngineWasEmptiedButKeptItsLogReloadsFromAPeer() throws Exception {
+        try (TestCluster cluster = TestCluster.start(3, TUNING)) {
+            int leader = cluster.awaitLeader();
+            int emptied = (leader + 1) % 3;
+            createBlobs(cluster, leader);
+            AtomicLong nextId = new AtomicLong();
+            // four snapshot intervals: every node's log is purged past its start
+            insertRows(cluster, 4L * 4 * TUNING.snapshotInterval(), nextId);
+            cluster.awaitConverged();
+
+            // the engine's data volume is recreated empty; the operator keeps its Raft log and snapshot records
+            cluster.stopNode(emptied);
+            try (Connection c = cluster.engineConnection(emptied); Statement s = c.createStatement()) {
+                s.execute("DROP DATABASE app");
+                s.execute("DROP DATABASE fluxdb");
+            }
+            insertRows(cluster, 40, nextId);
+            cluster.startNode(emptied);
+            insertRows(cluster, 40, nextId);
+
+            cluster.awaitConverged();
+            assertThat(cluster.checksums(emptied)).isEqualTo(cluster.checksums(leader)).containsKey("`app`.`blobs`");
+            try (Connection c = cluster.engineConnection(emptied); Statement s = c.createStatement();
+                    var rs = s.executeQuery("SELECT COUNT(*) FROM app.blobs")) {
+                rs.next();
+                assertThat(rs.getLong(1)).isEqualTo(nextId.get());
+            }
+        }
+    }
+
+    @Test
     void nodeWithForeignDataKeepsItInBackupAndConverges() throws Exception {
         try (TestCluster cluster = TestCluster.start(3, TUNING)) {
             int leader = cluster.awaitLeader();
