@@ -189,6 +189,21 @@ public final class MySqlEngine implements Engine {
     }
 
     @Override
+    public long highestAppliedIndex() {
+        return applier().highestAppliedIndex();
+    }
+
+    @Override
+    public void appliedThrough(long index) {
+        applier().appliedThrough(index);
+    }
+
+    @Override
+    public void recordAppliedThrough(long index) {
+        applier().recordAppliedThrough(index);
+    }
+
+    @Override
     public EngineChecksum checksum() {
         return applier().checksum();
     }

@@ -123,8 +123,38 @@ public interface Engine extends AutoCloseable {
         return java.util.Optional.empty();
     }
 
-    /** The highest log index recorded as applied, or 0 when none is. */
+    /**
+     * The applied watermark: every log index up to it is applied (or had nothing for this engine), or 0 when none is.
+     */
     long lastAppliedIndex();
+
+    /**
+     * The highest log index recorded as applied, which may be above {@link #lastAppliedIndex()} while entries commit
+     * out of order. Below what the log's snapshot says was applied only when the engine lost data (recreated, or
+     * restored from an older backup). The default is {@link #lastAppliedIndex()}.
+     */
+    default long highestAppliedIndex() {
+        return lastAppliedIndex();
+    }
+
+    /**
+     * Every log index up to {@code index} is applied: the entries this engine recorded, and the indexes that had
+     * nothing for it (the log's configuration entries, which never reach {@link #apply}). Lets the watermark pass
+     * those. Called by replication in log order, never above an entry the engine has not committed; must not block.
+     */
+    default void appliedThrough(long index) {
+    }
+
+    /**
+     * As {@link #appliedThrough}, and makes it durable before returning, so that after a restart
+     * {@link #highestAppliedIndex()} is at least {@code index}. Called before the log records a snapshot at
+     * {@code index}. Blocks.
+     *
+     * @throws IllegalStateException if the engine fails
+     */
+    default void recordAppliedThrough(long index) {
+        appliedThrough(index);
+    }
 
     /**
      * Takes a consistent point in all user data and the applied-index bookkeeping, inside one engine transaction, to

@@ -395,6 +395,8 @@ public final class ApplyScheduler implements AutoCloseable {
             queue.removeFirst();
             room.signalAll();
             advanceWatermark(head);
+            // a configuration entry has nothing for the engine: its watermark must still pass the index
+            engine.appliedThrough(head.index);
         }
         if (head == null) {
             return;

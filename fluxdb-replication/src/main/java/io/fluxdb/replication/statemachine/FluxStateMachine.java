@@ -105,7 +105,7 @@ public final class FluxStateMachine extends BaseStateMachine {
         snapshots.init(storage);
         installer.checkNotInterrupted();
         SnapshotInfo latest = snapshots.getLatestSnapshot();
-        long engineApplied = engine.lastAppliedIndex();
+        long engineApplied = engine.highestAppliedIndex();
         if (latest != null && latest.getIndex() > engineApplied) {
             latest = null;
             engineLostData(storage, engineApplied);
@@ -115,6 +115,8 @@ public final class FluxStateMachine extends BaseStateMachine {
         if (latest != null) {
             setLastAppliedTermIndex(latest.getTermIndex());
             start = new ApplyScheduler.Watermark(latest.getTerm(), latest.getIndex());
+            // the engine holds every entry up to the snapshot; the log's configuration entries below it are passed
+            engine.appliedThrough(latest.getIndex());
         }
         scheduler = new ApplyScheduler(engine, localNodeId, start, settings, timer, callbacks, onChange);
         log.info("{} - log resumes after index {}; the engine has applied up to {}", localNodeId, start.index(),
@@ -162,6 +164,14 @@ public final class FluxStateMachine extends BaseStateMachine {
         ApplyScheduler.Watermark watermark = scheduler().watermark();
         if (watermark.index() < 0) {
             return RaftLog.INVALID_LOG_INDEX;
+        }
+        try {
+            // after a restart the engine must show at least this index, or the node takes it for an engine that lost
+            // data (see initialize)
+            engine.recordAppliedThrough(watermark.index());
+        } catch (RuntimeException e) {
+            throw new IOException("cannot record the applied watermark " + watermark.index() + " in the engine: "
+                    + e.getMessage(), e);
         }
         snapshots.write(watermark.term(), watermark.index());
         trusted = snapshots.getLatestSnapshot();

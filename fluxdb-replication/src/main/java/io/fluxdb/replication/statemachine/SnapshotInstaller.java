@@ -120,6 +120,8 @@ final class SnapshotInstaller {
                 engineIncomplete = true;
                 engine.restore(in);
             }
+            // the dump holds every entry up to its index; the log's configuration entries there had nothing for it
+            engine.recordAppliedThrough(header.index());
             if (recordSnapshot) {
                 snapshots.write(header.term(), header.index());
             } else {

@@ -127,6 +127,73 @@ class SnapshotInstallIT {
     }
 
     @Test
+    void emptyNodeOnAnIdleClusterGetsItsSnapshotWithoutAnotherWrite() throws Exception {
+        try (TestCluster cluster = TestCluster.start(3, TUNING)) {
+            int leader = cluster.awaitLeader();
+            int empty = (leader + 2) % 3;
+            createBlobs(cluster, leader);
+            cluster.stopNode(empty);
+            try (Connection c = cluster.engineConnection(empty); Statement s = c.createStatement()) {
+                s.execute("DROP DATABASE app");
+                s.execute("DROP DATABASE fluxdb");
+            }
+            deleteTree(cluster.raftDirectory(empty));
+            AtomicLong nextId = new AtomicLong();
+            insertRows(cluster, 4L * 4 * TUNING.snapshotInterval(), nextId);
+            cluster.awaitConverged();
+
+            // nothing is written from here on: the leader has only heartbeats to send
+            cluster.startNode(empty);
+            cluster.awaitConverged();
+            assertThat(cluster.checksums(empty)).isEqualTo(cluster.checksums(leader)).containsKey("`app`.`blobs`");
+        }
+    }
+
+    @Test
+    void afterALeaderChangeTheAppliedFloorMovesOnAndARestartedNodeResumesFromItsOwnLog() throws Exception {
+        try (TestCluster cluster = TestCluster.start(3, TUNING)) {
+            int first = cluster.awaitLeader();
+            createBlobs(cluster, first);
+            AtomicLong nextId = new AtomicLong();
+            insertRows(cluster, 40, nextId);
+            // a new term begins with a configuration entry, an index that has nothing for the engine
+            cluster.stopNode(first);
+            int leader = cluster.awaitLeader();
+            cluster.startNode(first);
+            insertRows(cluster, 4L * 4 * TUNING.snapshotInterval(), nextId);
+            cluster.awaitConverged();
+            long applied = cluster.node(leader).cluster().appliedIndex();
+            for (int i = 0; i < 3; i++) {
+                try (Connection c = cluster.engineConnection(i); Statement s = c.createStatement();
+                        var rs = s.executeQuery("SELECT idx FROM fluxdb.applied_floor")) {
+                    rs.next();
+                    // the floor is what survives a restart: it passed the configuration entry of the new term
+                    assertThat(rs.getLong(1)).as("applied floor of node %d (applied index %d)", i, applied)
+                            .isGreaterThan(applied / 2);
+                }
+            }
+
+            // a schema only this follower's engine has: loading a peer's dump would replace it
+            int follower = (leader + 1) % 3;
+            try (Connection c = cluster.engineConnection(follower); Statement s = c.createStatement()) {
+                s.execute("CREATE DATABASE local_only");
+            }
+            cluster.stopNode(follower);
+            insertRows(cluster, 8, nextId);
+            cluster.startNode(follower);
+            insertRows(cluster, 8, nextId);
+            cluster.awaitConverged();
+            assertThat(cluster.checksums(follower)).isEqualTo(cluster.checksums(leader));
+            try (Connection c = cluster.engineConnection(follower); Statement s = c.createStatement();
+                    var rs = s.executeQuery("SELECT COUNT(*) FROM information_schema.schemata"
+                            + " WHERE schema_name = 'local_only'")) {
+                rs.next();
+                assertThat(rs.getLong(1)).as("the restarted node kept its engine (no dump loaded)").isEqualTo(1);
+            }
+        }
+    }
+
+    @Test
     void nodeWithForeignDataKeepsItInBackupAndConverges() throws Exception {
         try (TestCluster cluster = TestCluster.start(3, TUNING)) {
             int leader = cluster.awaitLeader();

@@ -119,6 +119,25 @@ final class AppliedLog {
         watermark.reset(floor, recorded);
     }
 
+    /** Raises the floor to {@code upTo} (every index up to it applied) and commits; rows stay for the next prune. */
+    static void raiseFloor(Connection c, long upTo) throws SQLException {
+        boolean autoCommit = c.getAutoCommit();
+        c.setAutoCommit(true);
+        try {
+            updateFloor(c, upTo);
+        } finally {
+            c.setAutoCommit(autoCommit);
+        }
+    }
+
+    private static void updateFloor(Connection c, long upTo) throws SQLException {
+        try (PreparedStatement raise = c.prepareStatement(
+                "UPDATE " + APPLIED_FLOOR + " SET idx = GREATEST(idx, ?) WHERE id = 1")) {
+            raise.setLong(1, upTo);
+            raise.executeUpdate();
+        }
+    }
+
     /**
      * Raises the floor to {@code upTo} and deletes the rows at or below it. {@code upTo} must be a contiguous
      * watermark: every index up to it committed. The floor is committed first, so an index whose row is gone is
@@ -131,11 +150,7 @@ final class AppliedLog {
         c.setTransactionIsolation(Connection.TRANSACTION_READ_COMMITTED);
         c.setAutoCommit(false);
         try {
-            try (PreparedStatement raise = c.prepareStatement(
-                    "UPDATE " + APPLIED_FLOOR + " SET idx = GREATEST(idx, ?) WHERE id = 1")) {
-                raise.setLong(1, upTo);
-                raise.executeUpdate();
-            }
+            updateFloor(c, upTo);
             c.commit();
             long deleted = 0;
             try (PreparedStatement delete = c.prepareStatement(

@@ -274,6 +274,26 @@ public final class Applier implements AutoCloseable {
         return serialLockWaitSeconds;
     }
 
+    /** The highest index recorded as applied (see {@link io.fluxdb.engine.spi.Engine#highestAppliedIndex}). */
+    public long highestAppliedIndex() {
+        return watermark.highest();
+    }
+
+    /** See {@link io.fluxdb.engine.spi.Engine#appliedThrough}: in memory; pruning makes it durable later. */
+    public void appliedThrough(long index) {
+        watermark.raiseTo(index);
+        schedulePrune();
+    }
+
+    /** See {@link io.fluxdb.engine.spi.Engine#recordAppliedThrough}: raises the floor of the applied log now. */
+    public void recordAppliedThrough(long index) {
+        withConnection("recording the applied watermark", c -> {
+            AppliedLog.raiseFloor(c, index);
+            return null;
+        });
+        appliedThrough(index);
+    }
+
     /** Called after the transaction that recorded {@code index} committed. */
     void committed(long index) {
         watermark.add(index);

@@ -35,6 +35,26 @@ final class Watermark {
         return v;
     }
 
+    /**
+     * Records that every index up to {@code idx} is applied, including indexes that will never be {@link #add}ed
+     * (they had nothing for this engine), and returns the watermark after it.
+     */
+    synchronized long raiseTo(long idx) {
+        long v = Math.max(value, idx);
+        above.headSet(v, true).clear();
+        while (!above.isEmpty() && above.first() == v + 1) {
+            above.pollFirst();
+            v++;
+        }
+        value = v;
+        return v;
+    }
+
+    /** The highest index recorded, at or above the watermark. */
+    synchronized long highest() {
+        return above.isEmpty() ? value : Math.max(value, above.last());
+    }
+
     /** Every index up to this one is applied. */
     long value() {
         return value;

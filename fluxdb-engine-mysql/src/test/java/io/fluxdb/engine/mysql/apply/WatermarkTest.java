@@ -41,4 +41,22 @@ class WatermarkTest {
         assertThat(w.pending()).isEqualTo(1);
         assertThat(w.add(103)).isEqualTo(104);
     }
+
+    @Test
+    void raisingPassesIndexesThatNeverComeAndJoinsTheOnesAbove() {
+        Watermark w = new Watermark();
+        w.add(1);
+        w.add(3);
+        w.add(5);
+        assertThat(w.value()).isEqualTo(1);
+        assertThat(w.highest()).isEqualTo(5);
+
+        assertThat(w.raiseTo(2)).as("2 had nothing for the engine; 3 was waiting above it").isEqualTo(3);
+        assertThat(w.raiseTo(1)).as("never lowered").isEqualTo(3);
+        w.add(6);
+        assertThat(w.value()).isEqualTo(3);
+        assertThat(w.raiseTo(4)).isEqualTo(6);
+        assertThat(w.highest()).isEqualTo(6);
+        assertThat(w.pending()).isZero();
+    }
 }
