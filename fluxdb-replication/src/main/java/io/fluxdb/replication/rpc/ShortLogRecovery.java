@@ -1,5 +1,8 @@
 package io.fluxdb.replication.rpc;
 
+import java.time.Duration;
+import java.util.function.LongSupplier;
+
 /**
  * Decides where a leader resumes sending to a follower that answered INCONSISTENCY with a next index at or below the
  * entries it once acknowledged (the leader's match index): its log is shorter than it was.
@@ -12,9 +15,27 @@ package io.fluxdb.replication.rpc;
  * same hint makes the leader resend from the follower's own next index. Resending entries a follower already holds is
  * harmless in Raft (it finds them equal and keeps them); the match index is never lowered by this, so what the leader
  * counts as committed is unchanged.
+ *
+ * <p>A follower that loads a snapshot answers every append with its old next index until it is done; one reset is
+ * enough to start that (the leader then asks it to install a snapshot), so the same hint resets again only after
+ * {@link #AGAIN_AFTER}.
  */
 final class ShortLogRecovery {
+    /** How long a reset to one hint stands before that hint may reset again. */
+    static final Duration AGAIN_AFTER = Duration.ofSeconds(5);
+
+    private final LongSupplier nanoTime;
     private long lastHint = Long.MIN_VALUE;
+    private long resetHint = Long.MIN_VALUE;
+    private long resetAt;
+
+    ShortLogRecovery() {
+        this(System::nanoTime);
+    }
+
+    ShortLogRecovery(LongSupplier nanoTime) {
+        this.nanoTime = nanoTime;
+    }
 
     /**
      * @param replyNextIndex the next index the follower answered with
@@ -28,6 +49,15 @@ final class ShortLogRecovery {
         }
         boolean repeated = replyNextIndex == lastHint;
         lastHint = replyNextIndex;
-        return repeated;
+        if (!repeated) {
+            return false;
+        }
+        long now = nanoTime.getAsLong();
+        if (replyNextIndex == resetHint && now - resetAt < AGAIN_AFTER.toNanos()) {
+            return false;
+        }
+        resetHint = replyNextIndex;
+        resetAt = now;
+        return true;
     }
 }
