@@ -20,15 +20,14 @@ import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
-import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Random;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.Timeout;
 
 /**
@@ -37,28 +36,18 @@ import org.junit.jupiter.api.Timeout;
  */
 @Timeout(300)
 class BinaryValuesIT {
+    @RegisterExtension
+    static final SharedCluster nodes = SharedCluster.withAppAccount(
+            "CREATE TABLE app.bin (id INT PRIMARY KEY, b MEDIUMBLOB, v VARBINARY(300), n INT)");
     private static TestCluster cluster;
     private static int leader;
     private static int follower;
 
     @BeforeAll
-    static void start() throws Exception {
-        cluster = TestCluster.start(3);
-        leader = cluster.awaitLeader();
-        follower = (leader + 1) % cluster.size();
-        try (Connection c = cluster.connectRoot(leader); Statement s = c.createStatement()) {
-            s.execute("CREATE USER 'app'@'%' IDENTIFIED BY 'app-password'");
-            s.execute("GRANT ALL ON app.* TO 'app'@'%'");
-            s.execute("CREATE TABLE app.bin (id INT PRIMARY KEY, b MEDIUMBLOB, v VARBINARY(300), n INT)");
-        }
-        cluster.awaitConverged();
-    }
-
-    @AfterAll
-    static void stop() {
-        if (cluster != null) {
-            cluster.close();
-        }
+    static void roles() {
+        cluster = nodes.cluster();
+        leader = nodes.leader();
+        follower = nodes.follower();
     }
 
     @Test

@@ -15,11 +15,11 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.ThreadLocalRandom;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.TestMethodOrder;
 
 /**
@@ -37,28 +37,17 @@ class ClusterIT {
      */
     private static final java.util.Set<Integer> RETRYABLE = java.util.Set.of(1213, 1205, 1467);
 
-    @BeforeAll
-    static void start() throws Exception {
-        cluster = TestCluster.start(3);
-        int leader = cluster.awaitLeader();
-        try (Connection c = cluster.connectRoot(leader); Statement s = c.createStatement()) {
-            s.execute("CREATE USER 'app'@'%' IDENTIFIED BY 'app-password'");
-            s.execute("GRANT ALL ON app.* TO 'app'@'%'");
-            s.execute("CREATE TABLE accounts (id INT AUTO_INCREMENT PRIMARY KEY, owner VARCHAR(64), balance"
+    @RegisterExtension
+    static final SharedCluster nodes = SharedCluster.withAppAccount(
+            "CREATE TABLE app.accounts (id INT AUTO_INCREMENT PRIMARY KEY, owner VARCHAR(64), balance"
                     + " DECIMAL(12,2) NOT NULL, created DATETIME(6) DEFAULT CURRENT_TIMESTAMP(6), note VARCHAR(64),"
-                    + " r DOUBLE) CHARACTER SET utf8mb4");
-            s.execute("CREATE TABLE audit (id BIGINT AUTO_INCREMENT PRIMARY KEY, account INT, at DATETIME(6),"
+                    + " r DOUBLE) CHARACTER SET utf8mb4",
+            "CREATE TABLE app.audit (id BIGINT AUTO_INCREMENT PRIMARY KEY, account INT, at DATETIME(6),"
                     + " token CHAR(36))");
-        }
-        // The writers log in on followers too: the account must have reached their engines first.
-        cluster.awaitConverged();
-    }
 
-    @AfterAll
-    static void stop() {
-        if (cluster != null) {
-            cluster.close();
-        }
+    @BeforeAll
+    static void start() {
+        cluster = nodes.cluster();
     }
 
     @Test

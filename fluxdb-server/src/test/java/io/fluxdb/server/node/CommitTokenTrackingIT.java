@@ -22,6 +22,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.Timeout;
 
 /**
@@ -39,17 +40,15 @@ class CommitTokenTrackingIT {
     private static int follower;
     private static int third;
 
+    @RegisterExtension
+    static final SharedCluster nodes = SharedCluster.withAppAccount();
+
     @BeforeAll
-    static void start() throws Exception {
-        cluster = TestCluster.start(3);
-        leader = cluster.awaitLeader();
-        follower = (leader + 1) % cluster.size();
-        third = (leader + 2) % cluster.size();
-        try (Connection c = cluster.connectRoot(leader); Statement s = c.createStatement()) {
-            s.execute("CREATE USER 'app'@'%' IDENTIFIED BY 'app-password'");
-            s.execute("GRANT ALL ON app.* TO 'app'@'%'");
-        }
-        cluster.awaitConverged();
+    static void start() {
+        cluster = nodes.cluster();
+        leader = nodes.leader();
+        follower = nodes.follower();
+        third = nodes.third();
         group = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
     }
 
@@ -57,9 +56,6 @@ class CommitTokenTrackingIT {
     static void stop() throws Exception {
         if (group != null) {
             group.shutdownGracefully(0, 5, TimeUnit.SECONDS).sync();
-        }
-        if (cluster != null) {
-            cluster.close();
         }
     }
 

@@ -11,10 +11,10 @@ import java.sql.SQLException;
 import java.sql.SQLWarning;
 import java.sql.Statement;
 import java.util.List;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.Timeout;
 
 /**
@@ -29,28 +29,19 @@ class ForwardedSessionIT {
     private static int follower;
     private static int third;
 
-    @BeforeAll
-    static void start() throws Exception {
-        cluster = TestCluster.start(3);
-        leader = cluster.awaitLeader();
-        follower = (leader + 1) % cluster.size();
-        third = (leader + 2) % cluster.size();
-        try (Connection c = cluster.connectRoot(leader); Statement s = c.createStatement()) {
-            s.execute("CREATE USER 'app'@'%' IDENTIFIED BY 'app-password'");
-            s.execute("GRANT ALL ON app.* TO 'app'@'%'");
-            s.execute("CREATE USER 'reader'@'%' IDENTIFIED BY 'reader-password'");
-            s.execute("GRANT SELECT ON app.* TO 'reader'@'%'");
-            s.execute("CREATE DATABASE other");
-            s.execute("GRANT ALL ON other.* TO 'app'@'%'");
-        }
-        cluster.awaitConverged();
-    }
+    @RegisterExtension
+    static final SharedCluster nodes = SharedCluster.withAppAccount(
+            "CREATE USER 'reader'@'%' IDENTIFIED BY 'reader-password'",
+            "GRANT SELECT ON app.* TO 'reader'@'%'",
+            "CREATE DATABASE other",
+            "GRANT ALL ON other.* TO 'app'@'%'");
 
-    @AfterAll
-    static void stop() {
-        if (cluster != null) {
-            cluster.close();
-        }
+    @BeforeAll
+    static void roles() {
+        cluster = nodes.cluster();
+        leader = nodes.leader();
+        follower = nodes.follower();
+        third = nodes.third();
     }
 
     @BeforeEach

@@ -10,9 +10,9 @@ import java.sql.Statement;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.Timeout;
 
 /**
@@ -24,22 +24,13 @@ import org.junit.jupiter.api.Timeout;
 class LeaderChangeIT {
     private static TestCluster cluster;
 
-    @BeforeAll
-    static void start() throws Exception {
-        cluster = TestCluster.start(3);
-        try (Connection c = cluster.connectRoot(cluster.awaitLeader()); Statement s = c.createStatement()) {
-            s.execute("CREATE USER 'app'@'%' IDENTIFIED BY 'app-password'");
-            s.execute("GRANT ALL ON app.* TO 'app'@'%'");
-            s.execute("CREATE TABLE app.t (id INT AUTO_INCREMENT PRIMARY KEY, who VARCHAR(20))");
-        }
-        cluster.awaitConverged();
-    }
+    @RegisterExtension
+    static final SharedCluster nodes = SharedCluster.withAppAccount(
+            "CREATE TABLE app.t (id INT AUTO_INCREMENT PRIMARY KEY, who VARCHAR(20))");
 
-    @AfterAll
-    static void stop() {
-        if (cluster != null) {
-            cluster.close();
-        }
+    @BeforeAll
+    static void start() {
+        cluster = nodes.cluster();
     }
 
     @Test

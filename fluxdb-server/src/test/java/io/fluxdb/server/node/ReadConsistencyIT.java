@@ -9,11 +9,11 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.Timeout;
 
@@ -30,23 +30,16 @@ class ReadConsistencyIT {
     private static int leader;
     private static int follower;
 
-    @BeforeAll
-    static void start() throws Exception {
-        cluster = TestCluster.start(3);
-        leader = cluster.awaitLeader();
-        follower = (leader + 1) % cluster.size();
-        try (Connection c = cluster.connectRoot(leader); Statement s = c.createStatement()) {
-            s.execute("CREATE TABLE kv (k INT PRIMARY KEY, v INT)");
-            s.execute("INSERT INTO kv VALUES (1, 0), (2, 0)");
-        }
-        cluster.awaitConverged();
-    }
+    @RegisterExtension
+    static final SharedCluster nodes = SharedCluster.with(
+            "CREATE TABLE app.kv (k INT PRIMARY KEY, v INT)",
+            "INSERT INTO app.kv VALUES (1, 0), (2, 0)");
 
-    @AfterAll
-    static void stop() {
-        if (cluster != null) {
-            cluster.close();
-        }
+    @BeforeAll
+    static void roles() {
+        cluster = nodes.cluster();
+        leader = nodes.leader();
+        follower = nodes.follower();
     }
 
     @Test
