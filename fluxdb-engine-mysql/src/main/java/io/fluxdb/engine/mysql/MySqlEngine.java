@@ -277,6 +277,19 @@ public final class MySqlEngine implements Engine {
         applier().reload();
     }
 
+    @Override
+    public void discardData() {
+        Applier applier = applier();
+        try (Connection c = directConnection()) {
+            List<String> dropped = DumpLoader.dropUserSchemas(c);
+            log.warn("engine - dropped the user schemas a half-loaded snapshot left: {}", dropped);
+        } catch (SQLException e) {
+            throw new IllegalStateException("cannot discard the engine's data: " + e.getMessage(), e);
+        }
+        applier.forgetApplied();
+        createInitialDatabase();
+    }
+
     /** Saves and removes data another cluster (or none) wrote, as {@link ForeignDataGuard} does. */
     @Override
     public Optional<ForeignData> adoptCluster(String clusterId, Path backupDirectory) {

@@ -146,6 +146,19 @@ public interface Engine extends AutoCloseable {
     }
 
     /**
+     * Removes every user schema and forgets every applied index, keeping the cluster this engine belongs to: for an
+     * engine a snapshot load left half done, which the cluster then fills again (from its log, or a peer's dump).
+     * Blocks.
+     *
+     * @throws UnsupportedOperationException if the engine cannot do it (the operator then asks for it to be done by
+     *     hand)
+     * @throws IllegalStateException if the engine fails
+     */
+    default void discardData() {
+        throw new UnsupportedOperationException("this engine cannot discard its data by itself");
+    }
+
+    /**
      * As {@link #appliedThrough}, and makes it durable before returning, so that after a restart
      * {@link #highestAppliedIndex()} is at least {@code index}. Called before the log records a snapshot at
      * {@code index}. Blocks.

@@ -103,7 +103,7 @@ public final class FluxStateMachine extends BaseStateMachine {
     public void initialize(RaftServer server, RaftGroupId groupId, RaftStorage storage) throws IOException {
         super.initialize(server, groupId, storage);
         snapshots.init(storage);
-        installer.checkNotInterrupted();
+        installer.recoverIfInterrupted();
         SnapshotInfo latest = snapshots.getLatestSnapshot();
         long engineApplied = engine.highestAppliedIndex();
         if (latest != null && latest.getIndex() > engineApplied) {

@@ -58,14 +58,29 @@ final class SnapshotInstaller {
         return !running.get() && !engineIncomplete;
     }
 
-    /** Refuses to start on an engine that an interrupted install left half loaded. */
-    void checkNotInterrupted() throws IOException {
+    /**
+     * At start: an install that was interrupted left the engine half loaded. Its data is discarded (the engine then
+     * holds less than any snapshot record says, and the node fills it again from its log or a peer's dump); an engine
+     * that cannot discard its data by itself makes the start fail with what to do by hand.
+     *
+     * @return whether the engine's data was discarded
+     */
+    boolean recoverIfInterrupted() throws IOException {
         Path marker = snapshots.directory().resolve(MARKER);
-        if (Files.exists(marker)) {
+        if (!Files.exists(marker)) {
+            return false;
+        }
+        log.warn("{} - loading a snapshot into the engine was interrupted ({}): discarding the half-loaded data",
+                localNodeId, Files.readString(marker).strip());
+        try {
+            engine.discardData();
+        } catch (UnsupportedOperationException e) {
             throw new IOException("loading a snapshot into the engine was interrupted, so the engine holds part of a"
                     + " dump: empty the engine (drop its user schemas and the fluxdb schema), delete " + marker
-                    + " and start again; the node then installs a snapshot anew");
+                    + " and start again; the node then installs a snapshot anew", e);
         }
+        Files.delete(marker);
+        return true;
     }
 
     /**

@@ -84,11 +84,7 @@ class SnapshotInstallIT {
             assertThat(cluster.checksums(empty)).isEqualTo(cluster.checksums(leader))
                     .containsKey("`app`.`blobs`");
             assertThat(cluster.checksums((leader + 2) % 3)).isEqualTo(cluster.checksums(leader));
-            try (Connection c = cluster.engineConnection(empty); Statement s = c.createStatement();
-                    var rs = s.executeQuery("SELECT COUNT(*) FROM app.blobs")) {
-                rs.next();
-                assertThat(rs.getLong(1)).isEqualTo(nextId.get());
-            }
+            assertRows(cluster, empty, nextId.get());
             // the log stops growing: more writes, and it is still as small
             insertRows(cluster, rows / 2, nextId);
             assertThat(directorySize(cluster.raftDirectory(cluster.awaitLeader())))
@@ -119,11 +115,7 @@ class SnapshotInstallIT {
 
             cluster.awaitConverged();
             assertThat(cluster.checksums(emptied)).isEqualTo(cluster.checksums(leader)).containsKey("`app`.`blobs`");
-            try (Connection c = cluster.engineConnection(emptied); Statement s = c.createStatement();
-                    var rs = s.executeQuery("SELECT COUNT(*) FROM app.blobs")) {
-                rs.next();
-                assertThat(rs.getLong(1)).isEqualTo(nextId.get());
-            }
+            assertRows(cluster, emptied, nextId.get());
         }
     }
 
@@ -191,6 +183,38 @@ class SnapshotInstallIT {
                 rs.next();
                 assertThat(rs.getLong(1)).as("the restarted node kept its engine (no dump loaded)").isEqualTo(1);
             }
+        }
+    }
+
+    @Test
+    void aNodeWhoseSnapshotLoadWasInterruptedDiscardsTheHalfLoadedDataAndConverges() throws Exception {
+        try (TestCluster cluster = TestCluster.start(3, TUNING)) {
+            int leader = cluster.awaitLeader();
+            int broken = (leader + 1) % 3;
+            createBlobs(cluster, leader);
+            AtomicLong nextId = new AtomicLong();
+            insertRows(cluster, 4L * 4 * TUNING.snapshotInterval(), nextId);
+            cluster.awaitConverged();
+
+            // what a node killed while it loads a dump finds at start: part of the rows, and the install's marker
+            cluster.stopNode(broken);
+            try (Connection c = cluster.engineConnection(broken); Statement s = c.createStatement()) {
+                assertThat(s.executeUpdate("DELETE FROM app.blobs WHERE id % 2 = 0")).isPositive();
+            }
+            Path marker;
+            try (var dirs = Files.walk(cluster.raftDirectory(broken))) {
+                marker = dirs.filter(p -> p.getFileName().toString().equals("sm")).findFirst().orElseThrow()
+                        .resolve("snapshot-install-in-progress");
+            }
+            Files.writeString(marker, "index 150\n");
+            insertRows(cluster, 40, nextId);
+            cluster.startNode(broken);
+            insertRows(cluster, 8, nextId);
+
+            cluster.awaitConverged();
+            assertThat(marker).doesNotExist();
+            assertThat(cluster.checksums(broken)).isEqualTo(cluster.checksums(leader)).containsKey("`app`.`blobs`");
+            assertRows(cluster, broken, nextId.get());
         }
     }
 
@@ -332,6 +356,15 @@ class SnapshotInstallIT {
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             }
+        }
+    }
+
+    /** Asserts that {@code node}'s engine holds {@code rows} rows in {@code app.blobs}. */
+    private static void assertRows(TestCluster cluster, int node, long rows) throws SQLException {
+        try (Connection c = cluster.engineConnection(node); Statement s = c.createStatement();
+                ResultSet rs = s.executeQuery("SELECT COUNT(*) FROM app.blobs")) {
+            rs.next();
+            assertThat(rs.getLong(1)).as("rows on node %d", node).isEqualTo(rows);
         }
     }
 

@@ -58,7 +58,10 @@ public final class DumpLoader {
             try (Statement s = c.createStatement()) {
                 s.execute("SET SESSION foreign_key_checks = 0, unique_checks = 0, NAMES utf8mb4");
             }
-            dropUserSchemas();
+            List<String> dropped = dropUserSchemas(c);
+            if (!dropped.isEmpty()) {
+                log.info("load - dropped {} schemas before loading: {}", dropped.size(), dropped);
+            }
             long rows = records(in);
             log.info("load - {} rows loaded in {} ms", rows, (System.nanoTime() - start) / 1_000_000);
         } catch (SQLException e) {
@@ -165,7 +168,8 @@ public final class DumpLoader {
         }
     }
 
-    private void dropUserSchemas() throws SQLException {
+    /** Drops every schema but the system ones and FluxDB's bookkeeping; returns their names. */
+    public static List<String> dropUserSchemas(Connection c) throws SQLException {
         List<String> schemas = new ArrayList<>();
         try (Statement s = c.createStatement()) {
             for (String[] row : DumpCatalog.rows(s, "SELECT SCHEMA_NAME FROM information_schema.SCHEMATA"
@@ -176,9 +180,7 @@ public final class DumpLoader {
                 s.execute("DROP DATABASE " + identifier(name));
             }
         }
-        if (!schemas.isEmpty()) {
-            log.info("load - dropped {} schemas before loading: {}", schemas.size(), schemas);
-        }
+        return schemas;
     }
 
     private void session(String database, String mode, String zone) throws SQLException {
