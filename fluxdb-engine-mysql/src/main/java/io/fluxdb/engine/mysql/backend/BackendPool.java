@@ -12,6 +12,7 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedDeque;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -39,6 +40,9 @@ public final class BackendPool implements AutoCloseable {
     /** Every account may select information_schema. */
     private static final byte[] PARKED = initDb("information_schema");
     private static final int TOO_MANY_CONNECTIONS = 1040;
+    /** Logins tried again after the engine answered 1040, and the wait before the first (doubled each time). */
+    private static final int FULL_ENGINE_RETRIES = 5;
+    private static final Duration FULL_ENGINE_FIRST_DELAY = Duration.ofMillis(20);
     /** The collation of a pool key whose connections take any switchable collation. */
     private static final int SHARED_COLLATION = -1;
 
@@ -100,7 +104,7 @@ public final class BackendPool implements AutoCloseable {
                 return borrow(key, credential, eventLoop);
             });
         }
-        return login(key, credential, eventLoop, true);
+        return login(key, credential, eventLoop, FULL_ENGINE_RETRIES);
     }
 
     /**
@@ -130,9 +134,13 @@ public final class BackendPool implements AutoCloseable {
                 }));
     }
 
-    /** A new login, after making room if the pool is at its bound; retried once if the engine itself is full. */
+    /**
+     * A new login, after making room if the pool is at its bound. If the engine itself is full (1040), an idle pooled
+     * connection is closed and the login tried again, a few times, a little later each time: the engine frees the
+     * slot only once it has seen the connection close. Without an idle connection to give back, the 1040 stands.
+     */
     private CompletableFuture<BackendConnection> login(BackendKey key, Credential credential, EventLoop eventLoop,
-            boolean mayRetry) {
+            int retriesLeft) {
         if (!reserve()) {
             return CompletableFuture.failedFuture(new BackendLoginException(TOO_MANY_CONNECTIONS, "08004",
                     "Too many connections (the operator's engine connections are all in use, at their limit of " + maxTotal + ")"));
@@ -144,11 +152,26 @@ public final class BackendPool implements AutoCloseable {
             }
             total.decrementAndGet();
             Throwable cause = error instanceof java.util.concurrent.CompletionException ? error.getCause() : error;
-            if (mayRetry && cause instanceof BackendLoginException e && e.errorCode() == TOO_MANY_CONNECTIONS
-                    && evictOldestIdle()) {
-                log.info("engine refused a login with 1040 (too many connections): closed an idle pooled connection; "
-                        + "retrying once");
-                return login(key, credential, eventLoop, false);
+            boolean full = cause instanceof BackendLoginException e && e.errorCode() == TOO_MANY_CONNECTIONS;
+            if (full && retriesLeft > 0) {
+                boolean evicted = evictOldestIdle();
+                if (evicted || retriesLeft < FULL_ENGINE_RETRIES) {
+                    if (evicted) {
+                        log.info("engine refused a login with 1040 (too many connections): closed an idle pooled "
+                                + "connection; trying again");
+                    }
+                    long delayMillis = FULL_ENGINE_FIRST_DELAY.toMillis() << (FULL_ENGINE_RETRIES - retriesLeft);
+                    CompletableFuture<BackendConnection> again = new CompletableFuture<>();
+                    eventLoop.schedule(() -> login(key, credential, eventLoop, retriesLeft - 1).whenComplete(
+                            (connection, failure) -> {
+                                if (failure != null) {
+                                    again.completeExceptionally(failure);
+                                } else {
+                                    again.complete(connection);
+                                }
+                            }), delayMillis, TimeUnit.MILLISECONDS);
+                    return again;
+                }
             }
             return CompletableFuture.<BackendConnection>failedFuture(cause);
         }).thenCompose(f -> f);
