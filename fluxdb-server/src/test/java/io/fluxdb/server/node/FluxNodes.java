@@ -60,7 +60,8 @@ final class FluxNodes {
     /** A base port whose four ports are free on every one of {@code ips}. */
     static int freeBlock(String... ips) throws IOException {
         for (int attempt = 0; attempt < 50; attempt++) {
-            int base = ThreadLocalRandom.current().nextInt(20_000, 40_000);
+            // below Linux's ephemeral ports (32768 and up), as PortBlock
+            int base = ThreadLocalRandom.current().nextInt(10_000, 32_000);
             if (allFree(base, ips)) {
                 return base;
             }

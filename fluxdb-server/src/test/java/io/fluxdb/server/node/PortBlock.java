@@ -19,7 +19,9 @@ final class PortBlock {
     /** A base port whose client, API, Raft and UI blocks (base + 0/100/200/300 + i) are all free now. */
     static int freeBlock(int size) throws IOException {
         for (int attempt = 0; attempt < 50; attempt++) {
-            int base = ThreadLocalRandom.current().nextInt(20_000, 40_000);
+            // below Linux's ephemeral ports (32768 and up): an outgoing connection cannot take one between this
+            // check and the node's bind
+            int base = ThreadLocalRandom.current().nextInt(10_000, 32_000);
             if (allFree(base, size)) {
                 return base;
             }
