@@ -126,11 +126,7 @@ class RaftFailuresIT {
         cluster.stop(follower);
         // the follower's storage loses its log segments and snapshot records (a torn disk, a restored backup): its
         // log now ends below what the leader knows it acknowledged
-        List<Path> segments;
-        try (var files = java.nio.file.Files.walk(follower.storage)) {
-            segments = files.filter(p -> p.getFileName().toString().startsWith("log_")
-                    || p.getFileName().toString().startsWith("applied-watermark.")).toList();
-        }
+        List<Path> segments = storageFiles(follower, "log_", "applied-watermark.");
         assertThat(segments).as("log segments of %s", follower).isNotEmpty();
         for (Path segment : segments) {
             java.nio.file.Files.delete(segment);
@@ -250,8 +246,14 @@ class RaftFailuresIT {
     }
 
     private static List<Path> snapshots(Node node) {
+        return storageFiles(node, "applied-watermark.");
+    }
+
+    /** The files in {@code node}'s storage whose names start with one of {@code prefixes}. */
+    private static List<Path> storageFiles(Node node, String... prefixes) {
         try (var files = java.nio.file.Files.walk(node.storage)) {
-            return files.filter(p -> p.getFileName().toString().startsWith("applied-watermark.")).toList();
+            return files.filter(p -> java.util.Arrays.stream(prefixes)
+                    .anyMatch(prefix -> p.getFileName().toString().startsWith(prefix))).toList();
         } catch (java.io.IOException e) {
             throw new java.io.UncheckedIOException(e);
         }

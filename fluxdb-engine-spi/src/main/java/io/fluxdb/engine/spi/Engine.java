@@ -146,6 +146,17 @@ public interface Engine extends AutoCloseable {
     }
 
     /**
+     * As {@link #appliedThrough}, and makes it durable before returning, so that after a restart
+     * {@link #highestAppliedIndex()} is at least {@code index}. Called before the log records a snapshot at
+     * {@code index}. Blocks.
+     *
+     * @throws IllegalStateException if the engine fails
+     */
+    default void recordAppliedThrough(long index) {
+        appliedThrough(index);
+    }
+
+    /**
      * Removes every user schema and forgets every applied index, keeping the cluster this engine belongs to: for an
      * engine a snapshot load left half done, which the cluster then fills again (from its log, or a peer's dump).
      * Blocks.
@@ -156,17 +167,6 @@ public interface Engine extends AutoCloseable {
      */
     default void discardData() {
         throw new UnsupportedOperationException("this engine cannot discard its data by itself");
-    }
-
-    /**
-     * As {@link #appliedThrough}, and makes it durable before returning, so that after a restart
-     * {@link #highestAppliedIndex()} is at least {@code index}. Called before the log records a snapshot at
-     * {@code index}. Blocks.
-     *
-     * @throws IllegalStateException if the engine fails
-     */
-    default void recordAppliedThrough(long index) {
-        appliedThrough(index);
     }
 
     /**

@@ -161,16 +161,9 @@ public final class BackendPool implements AutoCloseable {
                                 + "connection; trying again");
                     }
                     long delayMillis = FULL_ENGINE_FIRST_DELAY.toMillis() << (FULL_ENGINE_RETRIES - retriesLeft);
-                    CompletableFuture<BackendConnection> again = new CompletableFuture<>();
-                    eventLoop.schedule(() -> login(key, credential, eventLoop, retriesLeft - 1).whenComplete(
-                            (connection, failure) -> {
-                                if (failure != null) {
-                                    again.completeExceptionally(failure);
-                                } else {
-                                    again.complete(connection);
-                                }
-                            }), delayMillis, TimeUnit.MILLISECONDS);
-                    return again;
+                    CompletableFuture<Void> waited = new CompletableFuture<>();
+                    eventLoop.schedule(() -> waited.complete(null), delayMillis, TimeUnit.MILLISECONDS);
+                    return waited.thenCompose(v -> login(key, credential, eventLoop, retriesLeft - 1));
                 }
             }
             return CompletableFuture.<BackendConnection>failedFuture(cause);
