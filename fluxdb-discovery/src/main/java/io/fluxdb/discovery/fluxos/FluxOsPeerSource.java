@@ -10,6 +10,7 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
+import java.util.OptionalInt;
 import java.util.OptionalLong;
 
 /**
@@ -50,6 +51,12 @@ public final class FluxOsPeerSource implements PeerSource {
     /** How many instances the app specification asks Flux to run. */
     public int expectedInstances() throws DiscoveryException {
         return client.specification(app).instances();
+    }
+
+    /** The app specification's {@code instances}. */
+    @Override
+    public OptionalInt expectedSize() throws DiscoveryException {
+        return OptionalInt.of(expectedInstances());
     }
 
     @Override

@@ -61,6 +61,7 @@ final class ConfigPrinter implements NodeLauncher, DevLauncher {
         lines.add("UI_PORT=" + c.listen().uiPort());
         lines.add("DB_APPNAME=" + cluster.appName().orElse(""));
         lines.add("PEERS=" + cluster.peers().stream().map(HostPort::toString).collect(Collectors.joining(",")));
+        lines.add("PEERS_DNS=" + cluster.peersDns().map(HostPort::toString).orElse(""));
         lines.add("CLUSTER_SECRET=" + cluster.secret().map(Object::toString).orElse("(not set)"));
         lines.add("FLUXOS_API=" + cluster.fluxosApi());
         lines.add("CONSISTENCY=" + cluster.consistency());

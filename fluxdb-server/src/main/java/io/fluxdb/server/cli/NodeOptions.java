@@ -97,6 +97,11 @@ final class NodeOptions {
             description = "Other nodes' internal API addresses, for a cluster outside Flux (env PEERS).")
     String peers;
 
+    @Option(names = "--peers-dns", paramLabel = "NAME[:PORT]",
+            description = "A DNS name whose A records are the cluster's nodes, each with its internal API on PORT (default"
+                    + " 7071), for a cluster outside Flux; needs --bootstrap-expect (env PEERS_DNS).")
+    String peersDns;
+
     @Option(names = "--fluxos-api", paramLabel = "URL", description = "FluxOS API base URL (env FLUXOS_API; default https://api.runonflux.io).")
     String fluxosApi;
 
@@ -109,7 +114,8 @@ final class NodeOptions {
     String consistency;
 
     @Option(names = "--bootstrap-expect", paramLabel = "N",
-            description = "Nodes that must be present before a new cluster forms (env BOOTSTRAP_EXPECT; default: 1 + the number of PEERS).")
+            description = "Nodes that must be present before a new cluster forms (env BOOTSTRAP_EXPECT; default: 1 + the"
+                    + " number of PEERS; on Flux the app's instances; required with --peers-dns).")
     String bootstrapExpect;
 
     @Option(names = "--advertise-address", paramLabel = "HOST",
@@ -210,13 +216,21 @@ final class NodeOptions {
 
         Optional<String> app = r.find(DB_APPNAME, appName, ConfigValues::parseAppName);
         List<HostPort> peerList = r.list(PEERS, peers, t -> HostPort.parse(t, ClusterConfig.DEFAULT_PEER_API_PORT), List.of());
+        Optional<HostPort> dnsName = r.find(PEERS_DNS, peersDns,
+                t -> ConfigValues.parseDnsName(t, ClusterConfig.DEFAULT_PEER_API_PORT));
+        boolean dns = r.isSet(PEERS_DNS, peersDns);
+        checkOneDiscovery(r, dns, r.isSet(PEERS, peers), r.isSet(DB_APPNAME, appName));
         Optional<Secret> secret = r.find(CLUSTER_SECRET, clusterSecret, Secret::new);
         URI fluxos = r.get(FLUXOS_API, fluxosApi, ConfigValues::parseHttpUrl, ClusterConfig.DEFAULT_FLUXOS_API);
         Consistency readConsistency = r.get(CONSISTENCY, consistency, Consistency::parse, Consistency.SESSION);
         Integer expect = r.get(BOOTSTRAP_EXPECT, bootstrapExpect, t -> ConfigValues.parseInt(t, 1, 999), null);
-        boolean multiNode = app.isPresent() || r.isSet(DB_APPNAME, appName) || peerList == null || !peerList.isEmpty();
+        boolean multiNode = app.isPresent() || r.isSet(DB_APPNAME, appName) || dns || peerList == null
+                || !peerList.isEmpty();
         problem(r, CLUSTER_SECRET, ClusterConfig.secretProblem(multiNode, secret));
-        OptionalInt bootstrap = bootstrapExpect(r, app.isPresent(), peerList, expect);
+        if (dns && !r.isSet(BOOTSTRAP_EXPECT, bootstrapExpect)) {
+            r.problem(BOOTSTRAP_EXPECT, ClusterConfig.EXPECT_REQUIRED_WITH_DNS);
+        }
+        OptionalInt bootstrap = bootstrapExpect(r, app.isPresent() || dns, peerList, expect);
         Optional<String> advertise = r.find(ADVERTISE_ADDRESS, advertiseAddress, ConfigValues::parseHost);
         Duration removeAfter = r.get(MEMBER_REMOVE_AFTER, memberRemoveAfter, ConfigValues::parseDuration,
                 ClusterConfig.DEFAULT_MEMBER_REMOVE_AFTER);
@@ -242,7 +256,7 @@ final class NodeOptions {
         return new NodeConfig(
                 new EngineConfig(engineName, endpoint, user, password, initDatabase, selectInit, startWait),
                 new ListenConfig(bind, clientPort, apiListen, apiAdvertised, raft, ui),
-                new ClusterConfig(app, peerList, secret, fluxos, readConsistency, bootstrap, advertise, removeAfter),
+                new ClusterConfig(app, peerList, dnsName, secret, fluxos, readConsistency, bootstrap, advertise, removeAfter),
                 new AccessConfig(new AddressMatcher(allowed), clientApp, masterOnly),
                 new ProxyConfig(connections, idle, packet, infile, tls, connect, threads, frontDoor),
                 data,
@@ -291,7 +305,21 @@ final class NodeOptions {
         }
     }
 
-    /** Without BOOTSTRAP_EXPECT, a static cluster waits for all its listed nodes; on Flux the app spec decides. */
+    /** One way to find the other nodes: a list (PEERS), a DNS name (PEERS_DNS) or a Flux app (DB_APPNAME). */
+    private static void checkOneDiscovery(ConfigReader r, boolean dns, boolean peerList, boolean app) {
+        if (dns && peerList) {
+            r.problem(PEERS_DNS, "PEERS_DNS and PEERS both say which nodes form the cluster (looked up in DNS, listed):"
+                    + " set one of them");
+        }
+        if (dns && app) {
+            r.problem(PEERS_DNS, ClusterConfig.DNS_WITH_APP);
+        }
+    }
+
+    /**
+     * Without BOOTSTRAP_EXPECT, a static cluster waits for all its listed nodes; on Flux the app spec decides (with a
+     * DNS name, which tells no count, the setting is required: checked apart).
+     */
     private static OptionalInt bootstrapExpect(ConfigReader r, boolean discovered, List<HostPort> peerList, Integer expect) {
         if (peerList == null) return OptionalInt.empty();
         if (expect == null) return discovered ? OptionalInt.empty() : OptionalInt.of(peerList.size() + 1);

@@ -9,17 +9,21 @@ import java.util.Optional;
 import java.util.OptionalInt;
 
 /**
- * How this node finds and joins its cluster. Without an app name and without peers the node
+ * How this node finds and joins its cluster. Without an app name, a DNS name or peers the node
  * is a cluster of one and its own leader.
  *
  * @param appName the Flux app of this cluster, discovered through FluxOS ({@code DB_APPNAME})
- * @param peers other nodes' internal API addresses ({@code PEERS})
+ * @param peers other nodes' internal API addresses ({@code PEERS}); once a node found its peers through discovery,
+ *     the group it starts with
+ * @param peersDns a DNS name whose A records are the cluster's nodes, and their internal API port
+ *     ({@code PEERS_DNS}); never with {@code appName}
  * @param secret authenticates node-to-node traffic ({@code CLUSTER_SECRET}); required with
  *     more than one node
  * @param fluxosApi the FluxOS API base URL ({@code FLUXOS_API})
  * @param consistency the default read consistency ({@code CONSISTENCY})
  * @param bootstrapExpect how many nodes must be present before a new cluster forms
- *     ({@code BOOTSTRAP_EXPECT}); empty on Flux means the app specification's instance count
+ *     ({@code BOOTSTRAP_EXPECT}); empty on Flux means the app specification's instance count; required with
+ *     {@code peersDns}, which tells no count
  * @param advertiseAddress the address peers reach this node at ({@code ADVERTISE_ADDRESS}); empty means: learn it
  *     (see docs/operations.md, "Joining and leaving")
  * @param memberRemoveAfter how long a member may be missing from discovery before the leader removes it
@@ -28,6 +32,7 @@ import java.util.OptionalInt;
 public record ClusterConfig(
         Optional<String> appName,
         List<HostPort> peers,
+        Optional<HostPort> peersDns,
         Optional<Secret> secret,
         URI fluxosApi,
         Consistency consistency,
@@ -39,10 +44,17 @@ public record ClusterConfig(
     /** 16 characters: a 64-bit random value in hex, the least worth guessing over a network. */
     public static final int MIN_SECRET_LENGTH = 16;
     public static final Duration DEFAULT_MEMBER_REMOVE_AFTER = Duration.ofMinutes(5);
+    /** Why a DNS name needs {@code BOOTSTRAP_EXPECT}. */
+    public static final String EXPECT_REQUIRED_WITH_DNS = "required with PEERS_DNS: how many nodes the name must"
+            + " list before a new cluster forms (a DNS name tells no count; e.g. 3)";
+    /** Why a DNS name and a Flux app exclude each other. */
+    public static final String DNS_WITH_APP = "PEERS_DNS and DB_APPNAME both say how nodes find each other"
+            + " (through DNS, through FluxOS on Flux): set one of them";
 
     public ClusterConfig {
         requireNonNull(appName, "appName is null");
         peers = List.copyOf(requireNonNull(peers, "peers is null"));
+        requireNonNull(peersDns, "peersDns is null");
         requireNonNull(secret, "secret is null");
         requireNonNull(fluxosApi, "fluxosApi is null");
         requireNonNull(consistency, "consistency is null");
@@ -54,35 +66,47 @@ public record ClusterConfig(
         }
         appName.ifPresent(ConfigValues::parseAppName);
         ConfigValues.parseHttpUrl(fluxosApi.toString());
-        boolean multiNode = appName.isPresent() || !peers.isEmpty();
+        if (appName.isPresent() && peersDns.isPresent()) throw new IllegalArgumentException("peersDns: " + DNS_WITH_APP);
+        boolean multiNode = appName.isPresent() || peersDns.isPresent() || !peers.isEmpty();
         String problem = secretProblem(multiNode, secret);
         if (problem != null) throw new IllegalArgumentException("secret: " + problem);
-        problem = bootstrapProblem(appName.isPresent(), peers.size(), bootstrapExpect);
+        if (peersDns.isPresent() && bootstrapExpect.isEmpty()) {
+            throw new IllegalArgumentException("bootstrapExpect: " + EXPECT_REQUIRED_WITH_DNS);
+        }
+        problem = bootstrapProblem(appName.isPresent() || peersDns.isPresent(), peers.size(), bootstrapExpect);
         if (problem != null) throw new IllegalArgumentException("bootstrapExpect: " + problem);
     }
 
     /** A configuration that learns its address and removes members after {@link #DEFAULT_MEMBER_REMOVE_AFTER}. */
     public ClusterConfig(Optional<String> appName, List<HostPort> peers, Optional<Secret> secret, URI fluxosApi,
             Consistency consistency, OptionalInt bootstrapExpect) {
-        this(appName, peers, secret, fluxosApi, consistency, bootstrapExpect, Optional.empty(),
+        this(appName, peers, Optional.empty(), secret, fluxosApi, consistency, bootstrapExpect, Optional.empty(),
                 DEFAULT_MEMBER_REMOVE_AFTER);
     }
 
     /** This configuration with another peer list. */
     public ClusterConfig withPeers(List<HostPort> value) {
-        return new ClusterConfig(appName, value, secret, fluxosApi, consistency, bootstrapExpect, advertiseAddress,
-                memberRemoveAfter);
+        return new ClusterConfig(appName, value, peersDns, secret, fluxosApi, consistency, bootstrapExpect,
+                advertiseAddress, memberRemoveAfter);
     }
 
-    /** Whether other nodes may exist: an app name to discover them, or a static peer list. */
+    /** Whether other nodes may exist: an app name or a DNS name to discover them, or a static peer list. */
     public boolean isMultiNode() {
-        return appName.isPresent() || !peers.isEmpty();
+        return appName.isPresent() || peersDns.isPresent() || !peers.isEmpty();
+    }
+
+    /**
+     * Whether a discovery source lists the nodes ({@code DB_APPNAME} or {@code PEERS_DNS}): then membership follows
+     * it, and a node learns its own address from its peers unless {@code ADVERTISE_ADDRESS} is set.
+     */
+    public boolean isDiscovered() {
+        return appName.isPresent() || peersDns.isPresent();
     }
 
     /** What is wrong with the secret of a cluster, or null. Never includes the secret itself. */
     public static String secretProblem(boolean multiNode, Optional<Secret> secret) {
         if (secret.isEmpty()) {
-            return multiNode ? "required when the cluster has more than one node (PEERS or DB_APPNAME is set)" : null;
+            return multiNode ? "required when the cluster has more than one node (PEERS, PEERS_DNS or DB_APPNAME is set)" : null;
         }
         int length = secret.get().value().codePointCount(0, secret.get().value().length());
         if (length < MIN_SECRET_LENGTH) {
@@ -99,7 +123,7 @@ public record ClusterConfig(
         if (expect < 1) return expect + " is out of range (expected at least 1)";
         if (!discovered && expect > peerCount + 1) {
             return peerCount == 0
-                    ? expect + " nodes can never be found: neither PEERS nor DB_APPNAME is set"
+                    ? expect + " nodes can never be found: none of PEERS, PEERS_DNS and DB_APPNAME is set"
                     : expect + " nodes can never be found: PEERS lists " + peerCount + " other node" + (peerCount == 1 ? "" : "s");
         }
         return null;

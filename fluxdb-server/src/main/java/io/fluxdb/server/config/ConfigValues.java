@@ -249,4 +249,17 @@ public final class ConfigValues {
         }
         return s;
     }
+
+    /**
+     * {@code name} or {@code name:port} ({@code PEERS_DNS}): a DNS name whose A records are nodes, each reached on
+     * the port ({@code defaultPort} when none is given). An IP address is refused: it lists one node, for good.
+     */
+    public static HostPort parseDnsName(String text, int defaultPort) {
+        HostPort parsed = HostPort.parse(text, defaultPort);
+        if (IpAddresses.parse(parsed.host()).isPresent()) {
+            throw new IllegalArgumentException("'" + text.strip() + "' is an IP address, not a DNS name; list fixed"
+                    + " addresses in PEERS");
+        }
+        return parsed;
+    }
 }

@@ -34,6 +34,7 @@ public enum Setting {
     WHITELIST("--whitelist"),
     AUTH_MASTER_ONLY("--auth-master-only"),
     PEERS("--peers"),
+    PEERS_DNS("--peers-dns"),
     FLUXOS_API("--fluxos-api"),
     CLUSTER_SECRET("--cluster-secret"),
     CONSISTENCY("--consistency"),

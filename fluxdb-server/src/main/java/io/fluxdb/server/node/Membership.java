@@ -37,9 +37,9 @@ import org.slf4j.LoggerFactory;
  *   <li>a node that is not a member asks the leader to add it ({@code POST /v1/join} on any member; a member that is
  *       not the leader names the leader), again every few seconds until it is a voter;</li>
  *   <li>the leader adds it through Ratis, which brings its log up to date as a non-voting member first and makes it
- *       a voter once it has caught up; on Flux, only a node FluxOS lists;</li>
- *   <li>on Flux, the leader removes a member that FluxOS has not listed for {@code MEMBER_REMOVE_AFTER}, one at a
- *       time, never below {@link #MIN_VOTERS} voters, and never itself;</li>
+ *       a voter once it has caught up; with discovery (FluxOS, DNS), only a node discovery lists;</li>
+ *   <li>with discovery, the leader removes a member that discovery has not listed for {@code MEMBER_REMOVE_AFTER},
+ *       one at a time, never below {@link #MIN_VOTERS} voters, and never itself;</li>
  *   <li>{@code POST /v1/leave} asks the leader to remove a member now, within the same bound.</li>
  * </ul>
  */
@@ -207,7 +207,7 @@ final class Membership implements AutoCloseable {
         }
         Optional<Set<String>> listed = discovered.get();
         if (listed.isPresent() && !listed.get().contains(request.host())) {
-            // it would be removed again as gone; FluxOS lists a new instance within a poll or two
+            // it would be removed again as gone; discovery lists a new node within a poll or two (and DNS caching)
             return answer(cluster, MembershipAnswer.REFUSED, "discovery does not list " + request.host() + " (yet)");
         }
         if (!change.isDone()) {

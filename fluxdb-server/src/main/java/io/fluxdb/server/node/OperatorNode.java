@@ -45,7 +45,7 @@ public final class OperatorNode implements AutoCloseable {
     /** How often the status endpoint asks every peer for its status, and how long it waits for one. */
     static final Duration PEER_STATUS_INTERVAL = Duration.ofSeconds(5);
     static final Duration PEER_STATUS_TIMEOUT = Duration.ofSeconds(2);
-    /** How often FluxOS is asked while a new cluster waits for its instances (the original waited 10 s). */
+    /** How often discovery is asked while a new cluster waits for its nodes (the original waited 10 s). */
     static final Duration DISCOVERY_POLL_INTERVAL = Duration.ofSeconds(2);
 
     private final Deque<AutoCloseable> running = new ArrayDeque<>();
@@ -83,14 +83,14 @@ public final class OperatorNode implements AutoCloseable {
         Deque<AutoCloseable> started = new ArrayDeque<>();
         try {
             boolean multiNode = given.cluster().isMultiNode();
-            boolean onFlux = given.cluster().appName().isPresent() && given.cluster().peers().isEmpty();
+            boolean discovered = DiscoveryBootstrap.discovers(given);
             NodeInfoRoute nodeInfo = new NodeInfoRoute(given.listen());
             NodeConfig config = given;
             ClusterEntry entry = new ClusterEntry(given, false);
             String self = null;
             Membership membership = null;
             Supplier<Optional<Set<String>>> listedHosts = Optional::empty;
-            Supplier<Map<String, Peer>> discovered = Map::of;
+            Supplier<Map<String, Peer>> discoveryFacts = Map::of;
             SnapshotRoute snapshots = new SnapshotRoute();
             InternalApiClient apiClient = null;
             if (multiNode) {
@@ -105,14 +105,14 @@ public final class OperatorNode implements AutoCloseable {
                 self = SelfAddress.resolve(given, apiClient, whoAmICandidates(given), routes.instance(),
                         DISCOVERY_POLL_INTERVAL);
                 nodeInfo.address(self);
-                // On Flux the peers come from FluxOS: this waits until the app has its instances (see FluxOsBootstrap)
-                entry = onFlux ? FluxOsBootstrap.resolve(given, self, apiClient, DISCOVERY_POLL_INTERVAL)
+                // peers from FluxOS or DNS: this waits until enough nodes are listed (see DiscoveryBootstrap)
+                entry = discovered ? DiscoveryBootstrap.resolve(given, self, apiClient, DISCOVERY_POLL_INTERVAL)
                         : ClusterEntry.ofPeers(given, self, apiClient);
                 config = entry.config();
-                if (config.cluster().appName().isPresent()) {
-                    FluxOsWatcher watcher = FluxOsWatcher.start(config);
+                if (config.cluster().isDiscovered()) {
+                    DiscoveryWatcher watcher = DiscoveryWatcher.start(config);
                     started.push(watcher);
-                    discovered = watcher::facts;
+                    discoveryFacts = watcher::facts;
                     listedHosts = watcher::hosts;
                 }
             }
@@ -160,7 +160,7 @@ public final class OperatorNode implements AutoCloseable {
 
             NodeStatusProvider statusProvider = new NodeStatusProvider(cluster, engine,
                     self != null ? self : handle.localAddress().getHostString(), members,
-                    config.listen().uiPort() - config.listen().raftPort(), discovered);
+                    config.listen().uiPort() - config.listen().raftPort(), discoveryFacts);
             foreign.ifPresent(statusProvider::foreignData);
             StatusServer status = StatusServer.start(new InetSocketAddress(config.listen().bindAddress(),
                     config.listen().uiPort()), statusProvider, PEER_STATUS_INTERVAL, PEER_STATUS_TIMEOUT);
@@ -175,16 +175,17 @@ public final class OperatorNode implements AutoCloseable {
         }
     }
 
-    /** The peers asked who this node is: PEERS, or on Flux the app's instances and the group stored before. */
+    /** The peers asked who this node is: PEERS, or the nodes discovery lists (FluxOS, DNS) and the group stored before. */
     private static Supplier<List<HostPort>> whoAmICandidates(NodeConfig config) {
-        if (!config.cluster().appName().isPresent() || !config.cluster().peers().isEmpty()) {
+        if (!DiscoveryBootstrap.discovers(config)) {
             return () -> config.cluster().peers();
         }
-        DiscoveryService listing = new DiscoveryService(FluxOsBootstrap.peerSource(config), DISCOVERY_POLL_INTERVAL);
+        DiscoveryService listing = new DiscoveryService(DiscoveryBootstrap.peerSource(config).orElseThrow(),
+                DISCOVERY_POLL_INTERVAL);
         return () -> {
             Set<HostPort> candidates = new LinkedHashSet<>();
             listing.poll().ifPresent(peers -> peers.forEach(p -> candidates.add(new HostPort(p.host(), p.port()))));
-            candidates.addAll(FluxOsBootstrap.stored(config));
+            candidates.addAll(DiscoveryBootstrap.stored(config));
             return List.copyOf(candidates);
         };
     }

@@ -27,10 +27,13 @@ import org.slf4j.LoggerFactory;
  * The address peers reach this node at, which becomes part of its node id:
  * <ol>
  *   <li>{@code ADVERTISE_ADDRESS} when given;</li>
- *   <li>outside Flux, {@code BIND_ADDRESS} when it names one address, else the entry of {@code PEERS} that is an
- *       address of this machine with this node's API port (so that every node may be given the same list);</li>
- *   <li>otherwise (always on Flux, where a node sits behind address translation) what a peer's {@code /v1/whoami}
- *       answers, asked of each candidate peer in turn until one answers. The answer is kept in the data directory;
+ *   <li>without discovery ({@code PEERS}), {@code BIND_ADDRESS} when it names one address, else the entry of
+ *       {@code PEERS} that is an address of this machine with this node's API port (so that every node may be given
+ *       the same list);</li>
+ *   <li>otherwise (always with discovery, {@code DB_APPNAME} or {@code PEERS_DNS}: on Flux a node sits behind address
+ *       translation, and a DNS name lists the addresses peers see, not necessarily one a node binds) what a peer's
+ *       {@code /v1/whoami} answers, asked of each candidate peer in turn until one answers. The answer is kept in the
+ *       data directory;
  *       when no peer answers for {@link #FALLBACK_AFTER}, a node that learned its address before uses that one.</li>
  * </ol>
  */
@@ -48,7 +51,7 @@ final class SelfAddress {
         if (config.cluster().advertiseAddress().isPresent()) {
             return config.cluster().advertiseAddress();
         }
-        if (config.cluster().appName().isPresent()) {
+        if (config.cluster().isDiscovered()) {
             return Optional.empty();
         }
         InetAddress bind = config.listen().bindAddress();

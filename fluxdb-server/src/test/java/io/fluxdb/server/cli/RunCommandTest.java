@@ -316,9 +316,9 @@ class RunCommandTest {
     @Test
     void peersAndAppNameMakeAClusterThatNeedsASecret() {
         assertThat(problems(Map.of("PEERS", "10.0.0.2"))).containsExactly(
-                "CLUSTER_SECRET / --cluster-secret: required when the cluster has more than one node (PEERS or DB_APPNAME is set)");
+                "CLUSTER_SECRET / --cluster-secret: required when the cluster has more than one node (PEERS, PEERS_DNS or DB_APPNAME is set)");
         assertThat(problems(Map.of("DB_APPNAME", "mydb"))).containsExactly(
-                "CLUSTER_SECRET / --cluster-secret: required when the cluster has more than one node (PEERS or DB_APPNAME is set)");
+                "CLUSTER_SECRET / --cluster-secret: required when the cluster has more than one node (PEERS, PEERS_DNS or DB_APPNAME is set)");
         assertThat(problems(Map.of("DB_APPNAME", "mydb", "CLUSTER_SECRET", "tooshort"))).containsExactly(
                 "CLUSTER_SECRET / --cluster-secret: is 8 characters long; use at least 16 (e.g. the output of: openssl rand -hex 16)");
         NodeConfig c = parse(Map.of("PEERS", "10.0.0.2,10.0.0.3", "CLUSTER_SECRET", SECRET));
@@ -330,7 +330,7 @@ class RunCommandTest {
     @Test
     void bootstrapExpectProblems() {
         assertThat(problems(Map.of("BOOTSTRAP_EXPECT", "3"))).containsExactly(
-                "BOOTSTRAP_EXPECT / --bootstrap-expect: 3 nodes can never be found: neither PEERS nor DB_APPNAME is set");
+                "BOOTSTRAP_EXPECT / --bootstrap-expect: 3 nodes can never be found: none of PEERS, PEERS_DNS and DB_APPNAME is set");
         assertThat(problems(Map.of("BOOTSTRAP_EXPECT", "0"))).containsExactly(
                 "BOOTSTRAP_EXPECT / --bootstrap-expect: 0 is out of range (expected 1 to 999)");
         assertThat(problems(Map.of("PEERS", "a,b", "CLUSTER_SECRET", SECRET, "BOOTSTRAP_EXPECT", "4"))).containsExactly(
@@ -454,7 +454,7 @@ class RunCommandTest {
         assertThat(problems).containsExactlyInAnyOrder(
                 "WHITELIST / --whitelist: '10.0.0.300' is not an IP address or CIDR range",
                 "AUTH_MASTER_ONLY / --auth-master-only: 'maybe' is not a boolean (use true or false; 1/0, yes/no and on/off also work)",
-                "CLUSTER_SECRET / --cluster-secret: required when the cluster has more than one node (PEERS or DB_APPNAME is set)",
+                "CLUSTER_SECRET / --cluster-secret: required when the cluster has more than one node (PEERS, PEERS_DNS or DB_APPNAME is set)",
                 "IDLE_TIMEOUT / --idle-timeout: '30' has no unit (use ms, s, m, h or d, e.g. 30s or 8h)",
                 "MAX_PACKET_SIZE / --max-packet-size: '64X' is not a size (e.g. 16M, 1G or a number of bytes)");
     }
@@ -565,5 +565,60 @@ class RunCommandTest {
         assertThat(c.cluster().peers()).containsExactly(new HostPort("db2", 7071), new HostPort("db3", 7200));
         assertThat(c.access().whitelist().contains(IpAddresses.parse("172.18.0.5").orElseThrow())).isTrue();
         assertThat(c.proxy().tls()).isEqualTo(Optional.empty());
+    }
+
+    @Test
+    void peersDnsNamesTheNodesByOneDnsName() {
+        NodeConfig c = parse(Map.of("PEERS_DNS", "fluxdb.db.svc.cluster.local", "BOOTSTRAP_EXPECT", "3",
+                "CLUSTER_SECRET", SECRET));
+        assertThat(c.cluster().peersDns()).contains(new HostPort("fluxdb.db.svc.cluster.local", 7071));
+        assertThat(c.cluster().peers()).isEmpty();
+        assertThat(c.cluster().isMultiNode()).isTrue();
+        assertThat(c.cluster().isDiscovered()).isTrue();
+        assertThat(c.cluster().bootstrapExpect()).isEqualTo(OptionalInt.of(3));
+        assertThat(parse(Map.of("CLUSTER_SECRET", SECRET), "--peers-dns", "fluxdb:7200", "--bootstrap-expect", "5")
+                .cluster().peersDns()).contains(new HostPort("fluxdb", 7200));
+        assertThat(ConfigPrinter.lines(c)).contains("PEERS_DNS=fluxdb.db.svc.cluster.local:7071", "PEERS=",
+                "BOOTSTRAP_EXPECT=3");
+        assertThat(ConfigPrinter.lines(parse(Map.of()))).contains("PEERS_DNS=");
+        assertThat(parse(Map.of()).cluster().peersDns()).isEmpty();
+    }
+
+    @Test
+    void peersDnsPrintsAndReadsBackTheSame() {
+        NodeConfig first = parse(Map.of("PEERS_DNS", "nodes.example:7300", "BOOTSTRAP_EXPECT", "4",
+                "CLUSTER_SECRET", SECRET, "MEMBER_REMOVE_AFTER", "90s"));
+        Map<String, String> printed = new HashMap<>();
+        for (String line : ConfigPrinter.lines(first)) {
+            int eq = line.indexOf('=');
+            printed.put(line.substring(0, eq), line.substring(eq + 1));
+        }
+        printed.remove("DB_INIT_PASS");
+        printed.put("CLUSTER_SECRET", SECRET);
+        assertThat(parse(printed)).isEqualTo(first);
+    }
+
+    @Test
+    void peersDnsProblems() {
+        assertThat(problems(Map.of("PEERS_DNS", "fluxdb", "CLUSTER_SECRET", SECRET))).containsExactly(
+                "BOOTSTRAP_EXPECT / --bootstrap-expect: required with PEERS_DNS: how many nodes the name must list"
+                        + " before a new cluster forms (a DNS name tells no count; e.g. 3)");
+        assertThat(problems(Map.of("PEERS_DNS", "fluxdb", "BOOTSTRAP_EXPECT", "3"))).containsExactly(
+                "CLUSTER_SECRET / --cluster-secret: required when the cluster has more than one node (PEERS, PEERS_DNS or DB_APPNAME is set)");
+        assertThat(problems(Map.of("PEERS_DNS", "fluxdb", "BOOTSTRAP_EXPECT", "3", "CLUSTER_SECRET", SECRET,
+                "PEERS", "db2,db3"))).containsExactly(
+                "PEERS_DNS / --peers-dns: PEERS_DNS and PEERS both say which nodes form the cluster (looked up in DNS,"
+                        + " listed): set one of them");
+        assertThat(problems(Map.of("PEERS_DNS", "fluxdb", "BOOTSTRAP_EXPECT", "3", "CLUSTER_SECRET", SECRET,
+                "DB_APPNAME", "mydb", "FLUXOS_API", "https://api.runonflux.io"))).containsExactly(
+                "PEERS_DNS / --peers-dns: PEERS_DNS and DB_APPNAME both say how nodes find each other (through DNS,"
+                        + " through FluxOS on Flux): set one of them");
+        assertThat(problems(Map.of("CLUSTER_SECRET", SECRET, "BOOTSTRAP_EXPECT", "3"), "--peers-dns", "10.0.0.7"))
+                .containsExactly("PEERS_DNS / --peers-dns: '10.0.0.7' is an IP address, not a DNS name; list fixed"
+                        + " addresses in PEERS");
+        assertThat(problems(Map.of("PEERS_DNS", "fluxdb:70000", "BOOTSTRAP_EXPECT", "3", "CLUSTER_SECRET", SECRET)))
+                .containsExactly("PEERS_DNS / --peers-dns: 'fluxdb:70000': '70000' is not a port (1-65535)");
+        assertThat(problems(Map.of("PEERS_DNS", "flux db", "BOOTSTRAP_EXPECT", "3", "CLUSTER_SECRET", SECRET)))
+                .containsExactly("PEERS_DNS / --peers-dns: 'flux db': 'flux db' is not a host name or IP address");
     }
 }

@@ -31,7 +31,7 @@ class RecordsTest {
     void clusterOfMoreThanOneNodeNeedsALongEnoughSecret() {
         List<HostPort> peers = List.of(new HostPort("10.0.0.2", 7071));
         assertThatThrownBy(() -> cluster(peers, Optional.empty(), OptionalInt.empty()))
-                .hasMessage("secret: required when the cluster has more than one node (PEERS or DB_APPNAME is set)");
+                .hasMessage("secret: required when the cluster has more than one node (PEERS, PEERS_DNS or DB_APPNAME is set)");
         assertThatThrownBy(() -> cluster(peers, Optional.of(new Secret("short")), OptionalInt.empty()))
                 .hasMessage("secret: is 5 characters long; use at least 16 (e.g. the output of: openssl rand -hex 16)");
         assertThat(cluster(List.of(), Optional.empty(), OptionalInt.of(1)).isMultiNode()).isFalse();
@@ -41,11 +41,29 @@ class RecordsTest {
     @Test
     void bootstrapExpectMustBeReachable() {
         assertThatThrownBy(() -> cluster(List.of(), Optional.empty(), OptionalInt.of(3)))
-                .hasMessage("bootstrapExpect: 3 nodes can never be found: neither PEERS nor DB_APPNAME is set");
+                .hasMessage("bootstrapExpect: 3 nodes can never be found: none of PEERS, PEERS_DNS and DB_APPNAME is set");
         assertThatThrownBy(() -> cluster(List.of(new HostPort("a", 1)), Optional.of(SECRET), OptionalInt.of(3)))
                 .hasMessage("bootstrapExpect: 3 nodes can never be found: PEERS lists 1 other node");
         assertThatThrownBy(() -> cluster(List.of(), Optional.empty(), OptionalInt.of(0)))
                 .hasMessage("bootstrapExpect: 0 is out of range (expected at least 1)");
+    }
+
+    @Test
+    void aDnsNameNeedsAnExpectedSizeAndNoFluxApp() {
+        Optional<HostPort> name = Optional.of(new HostPort("fluxdb.example", 7071));
+        assertThatThrownBy(() -> dnsCluster(Optional.empty(), name, OptionalInt.empty()))
+                .hasMessage("bootstrapExpect: " + ClusterConfig.EXPECT_REQUIRED_WITH_DNS);
+        assertThatThrownBy(() -> dnsCluster(Optional.of("mydb"), name, OptionalInt.of(3)))
+                .hasMessage("peersDns: " + ClusterConfig.DNS_WITH_APP);
+        ClusterConfig dns = dnsCluster(Optional.empty(), name, OptionalInt.of(5));
+        assertThat(dns.isMultiNode()).isTrue();
+        assertThat(dns.isDiscovered()).isTrue();
+        // the group decided through the name becomes the peer list, and the name stays
+        ClusterConfig decided = dns.withPeers(List.of(new HostPort("10.0.0.2", 7071), new HostPort("10.0.0.3", 7071)));
+        assertThat(decided.peersDns()).isEqualTo(name);
+        assertThat(decided.peers()).hasSize(2);
+        assertThat(cluster(List.of(new HostPort("10.0.0.2", 7071)), Optional.of(SECRET), OptionalInt.of(2))
+                .isDiscovered()).isFalse();
     }
 
     @Test
@@ -90,6 +108,11 @@ class RecordsTest {
         assertThat(e.problems()).containsExactly("A / --a: one", "B / --b: two");
         assertThat(e.getMessage()).isEqualTo("A / --a: one" + System.lineSeparator() + "B / --b: two");
         assertThatThrownBy(() -> new ConfigException(List.of())).isInstanceOf(IllegalArgumentException.class);
+    }
+
+    private static ClusterConfig dnsCluster(Optional<String> app, Optional<HostPort> name, OptionalInt expect) {
+        return new ClusterConfig(app, List.of(), name, Optional.of(SECRET), ClusterConfig.DEFAULT_FLUXOS_API,
+                Consistency.SESSION, expect, Optional.empty(), ClusterConfig.DEFAULT_MEMBER_REMOVE_AFTER);
     }
 
     private static ClusterConfig cluster(List<HostPort> peers, Optional<Secret> secret, OptionalInt expect) {

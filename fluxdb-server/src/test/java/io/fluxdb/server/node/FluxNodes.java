@@ -30,19 +30,29 @@ final class FluxNodes {
      */
     static NodeConfig config(String app, String fluxosApi, String ip, MariaDbProcess engine, int base, Path dataDir,
             Map<String, String> extra) {
-        Map<String, String> env = new HashMap<>(Map.of(
-                "DB_COMPONENT_NAME", engine.host() + ":" + engine.port(),
-                "DB_INIT_PASS", engine.rootPassword(),
-                "INIT_DB_NAME", "app",
-                "CLUSTER_SECRET", TestCluster.SECRET,
-                "DB_APPNAME", app,
-                "FLUXOS_API", fluxosApi,
-                "BIND_ADDRESS", ip,
-                "WHITELIST", "127.0.0.0/8"));
+        Map<String, String> env = new HashMap<>(environment(ip, engine, base, dataDir));
+        env.putAll(Map.of("DB_APPNAME", app, "FLUXOS_API", fluxosApi));
         env.putAll(extra);
-        return parse(env, "configuration of " + ip, "run", "--port", Integer.toString(base),
-                "--api-listen-port", Integer.toString(base + 1), "--raft-port", Integer.toString(base + 2),
-                "--ui-port", Integer.toString(base + 3), "--data-dir", dataDir.toString());
+        return parse(env, "configuration of " + ip, "run");
+    }
+
+    /**
+     * The environment of a node on {@code ip} in front of {@code engine}, with the ports base (client), base + 1
+     * (internal API), base + 2 (Raft) and base + 3 (UI), and no way yet to find its peers.
+     */
+    static Map<String, String> environment(String ip, MariaDbProcess engine, int base, Path dataDir) {
+        return Map.ofEntries(
+                Map.entry("DB_COMPONENT_NAME", engine.host() + ":" + engine.port()),
+                Map.entry("DB_INIT_PASS", engine.rootPassword()),
+                Map.entry("INIT_DB_NAME", "app"),
+                Map.entry("CLUSTER_SECRET", TestCluster.SECRET),
+                Map.entry("BIND_ADDRESS", ip),
+                Map.entry("WHITELIST", "127.0.0.0/8"),
+                Map.entry("EXT_DB_PORT", Integer.toString(base)),
+                Map.entry("API_LISTEN_PORT", Integer.toString(base + 1)),
+                Map.entry("RAFT_PORT", Integer.toString(base + 2)),
+                Map.entry("UI_PORT", Integer.toString(base + 3)),
+                Map.entry("FLUXDB_DATA_DIR", dataDir.toString()));
     }
 
     /** What {@code fluxdb <args>} reads from {@code env} and {@code args}; fails the test ({@code what}) if invalid. */

@@ -99,10 +99,10 @@ class FluxOsDiscoveryIT {
         }
 
         // one group, written down on every node
-        String group = Files.readString(dataDir.resolve("node-0").resolve(FluxOsBootstrap.GROUP_FILE));
+        String group = Files.readString(dataDir.resolve("node-0").resolve(DiscoveryBootstrap.GROUP_FILE));
         assertThat(group).contains("127.0.0.2:", "127.0.0.3:", "127.0.0.4:");
         for (int i = 1; i < IPS.length; i++) {
-            assertThat(Files.readString(dataDir.resolve("node-" + i).resolve(FluxOsBootstrap.GROUP_FILE))).isEqualTo(group);
+            assertThat(Files.readString(dataDir.resolve("node-" + i).resolve(DiscoveryBootstrap.GROUP_FILE))).isEqualTo(group);
         }
 
         // one leader, named by every node, every node seeing the other two

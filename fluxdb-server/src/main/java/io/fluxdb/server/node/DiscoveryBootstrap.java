@@ -7,6 +7,8 @@ import io.fluxdb.api.internal.NodeInfo;
 import io.fluxdb.discovery.DiscoveryException;
 import io.fluxdb.discovery.DiscoveryService;
 import io.fluxdb.discovery.Peer;
+import io.fluxdb.discovery.PeerSource;
+import io.fluxdb.discovery.dns.DnsPeerSource;
 import io.fluxdb.discovery.fluxos.FluxOsClient;
 import io.fluxdb.discovery.fluxos.FluxOsPeerSource;
 import io.fluxdb.discovery.fluxos.RetryPolicy;
@@ -21,38 +23,40 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
+import java.util.OptionalInt;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * How a node on Flux ({@code DB_APPNAME}) enters its cluster. A new cluster's initial Raft group is the app's
- * instances as FluxOS lists them, once as many are listed as the cluster is to have ({@code BOOTSTRAP_EXPECT}, else
- * the app specification's {@code instances}): every node takes the same group from the same list, the expected number
- * of instances with the lowest addresses. Before deciding, and while it waits, a node asks the listed instances'
- * internal API whether a cluster runs already; if one does, the node joins it instead (a node that appears later, or
- * that was not among the first instances). The group is written to the data directory, so a restarted node uses the
- * group it started with whatever FluxOS lists then; a node whose address is not in its stored group (it joined later,
- * or it came back with a new address) joins again, with its stored state.
+ * How a node whose peers come from discovery enters its cluster: the instances of a Flux app as FluxOS lists them
+ * ({@code DB_APPNAME}), or the A records of a DNS name ({@code PEERS_DNS}). A new cluster's initial Raft group is the
+ * listed nodes, once as many are listed as the cluster is to have ({@code BOOTSTRAP_EXPECT}, else the app
+ * specification's {@code instances}): every node takes the same group from the same list, the expected number of
+ * nodes with the lowest addresses. Before deciding, and while it waits, a node asks the listed nodes' internal API
+ * whether a cluster runs already; if one does, the node joins it instead (a node that appears later, or that was not
+ * among the first ones), so there are never two clusters. The group is written to the data directory, so a restarted
+ * node uses the group it started with whatever discovery lists then; a node whose address is not in its stored group
+ * (it joined later, or it came back with a new address) joins again, with its stored state.
  */
-final class FluxOsBootstrap {
-    private static final Logger log = LoggerFactory.getLogger(FluxOsBootstrap.class);
+final class DiscoveryBootstrap {
+    private static final Logger log = LoggerFactory.getLogger(DiscoveryBootstrap.class);
     static final String GROUP_FILE = "initial-group";
     /** The original gave FluxOS 13.5 s. */
     static final Duration API_TIMEOUT = Duration.ofSeconds(15);
     static final Duration PROGRESS_INTERVAL = Duration.ofSeconds(30);
 
-    private FluxOsBootstrap() {}
+    private DiscoveryBootstrap() {}
 
     /**
      * How this node enters its cluster: the group stored at an earlier start, a running cluster to join, or a group
-     * decided now, waiting (logging progress) until enough instances are listed.
+     * decided now, waiting (logging progress) until enough nodes are listed.
      *
      * @param self the address peers reach this node at
-     * @param pollInterval how often FluxOS is asked while waiting
+     * @param pollInterval how often discovery is asked while waiting
      */
     static ClusterEntry resolve(NodeConfig config, String self, InternalApiClient client, Duration pollInterval)
             throws InterruptedException, IOException {
-        String app = config.cluster().appName().orElseThrow();
+        String app = label(config);
         Path stored = config.dataDir().resolve(GROUP_FILE);
         HostPort me = new HostPort(self, ClusterMembers.apiPort(config.listen()));
         if (Files.exists(stored)) {
@@ -85,14 +89,14 @@ final class FluxOsBootstrap {
 
     private static ClusterEntry decide(NodeConfig config, String app, HostPort me, InternalApiClient client,
             Duration pollInterval) throws InterruptedException {
-        FluxOsPeerSource source = peerSource(config);
+        PeerSource source = peerSource(config).orElseThrow();
         int expected = expected(config, source, app, pollInterval);
         DiscoveryService discovery = new DiscoveryService(source, pollInterval);
         long nextProgress = 0;
         boolean saidOutside = false;
         while (true) {
             List<HostPort> listed = discovery.poll().orElse(List.of()).stream()
-                    .sorted(Comparator.comparing(Peer::host, FluxOsBootstrap::compareAddresses))
+                    .sorted(Comparator.comparing(Peer::host, DiscoveryBootstrap::compareAddresses))
                     .map(p -> new HostPort(p.host(), p.port()))
                     .toList();
             Optional<NodeInfo> running = ClusterEntry.running(client, listed, me);
@@ -109,18 +113,18 @@ final class FluxOsBootstrap {
             if (listed.size() >= expected) {
                 List<HostPort> group = listed.subList(0, expected);
                 if (group.contains(me)) {
-                    log.info("{} - {} of {} instances listed: the initial group is {}", app, listed.size(), expected,
+                    log.info("{} - {} of {} nodes listed: the initial group is {}", app, listed.size(), expected,
                             group);
                     return new ClusterEntry(config.withCluster(config.cluster().withPeers(group)), false);
                 }
                 if (!saidOutside) {
-                    log.info("{} - this node ({}) is not among the first {} instances {}: it waits for them to form"
-                            + " the cluster, then joins it", app, me.host(), expected, group);
+                    log.info("{} - this node ({}) is not among the first {} nodes listed {}: it waits for them to"
+                            + " form the cluster, then joins it", app, me.host(), expected, group);
                     saidOutside = true;
                 }
             }
             if (System.nanoTime() >= nextProgress) {
-                log.info("{} - waiting until {} instances are listed before forming the cluster; listed now: {}", app,
+                log.info("{} - waiting until {} nodes are listed before forming the cluster; listed now: {}", app,
                         expected, listed.stream().map(HostPort::host).toList());
                 nextProgress = System.nanoTime() + PROGRESS_INTERVAL.toNanos();
             }
@@ -128,15 +132,36 @@ final class FluxOsBootstrap {
         }
     }
 
-    /** The app's instances as FluxOS lists them, each on this node's internal API port (as peers reach it). */
-    static FluxOsPeerSource peerSource(NodeConfig config) {
-        int apiPort = ClusterMembers.apiPort(config.listen());
-        FluxOsClient client = FluxOsClient.create(config.cluster().fluxosApi().toString(), API_TIMEOUT, RetryPolicy.DEFAULT);
-        return new FluxOsPeerSource(client, config.cluster().appName().orElseThrow(), apiPort);
+    /** Whether this node finds its peers through discovery rather than a {@code PEERS} list. */
+    static boolean discovers(NodeConfig config) {
+        return config.cluster().isDiscovered() && config.cluster().peers().isEmpty();
     }
 
-    /** BOOTSTRAP_EXPECT, else the app specification's instances (asked until FluxOS answers). */
-    private static int expected(NodeConfig config, FluxOsPeerSource source, String app, Duration pollInterval)
+    /**
+     * Where the cluster's nodes are listed: the A records of {@code PEERS_DNS} on its port, or the instances of the
+     * Flux app as FluxOS lists them, each on this node's internal API port (as peers reach it); none with neither.
+     */
+    static Optional<PeerSource> peerSource(NodeConfig config) {
+        if (config.cluster().peersDns().isPresent()) {
+            HostPort name = config.cluster().peersDns().get();
+            return Optional.of(new DnsPeerSource(name.host(), name.port()));
+        }
+        if (config.cluster().appName().isPresent()) {
+            int apiPort = ClusterMembers.apiPort(config.listen());
+            FluxOsClient client = FluxOsClient.create(config.cluster().fluxosApi().toString(), API_TIMEOUT,
+                    RetryPolicy.DEFAULT);
+            return Optional.of(new FluxOsPeerSource(client, config.cluster().appName().get(), apiPort));
+        }
+        return Optional.empty();
+    }
+
+    /** What logs name the cluster by: its Flux app, or its DNS name. */
+    static String label(NodeConfig config) {
+        return config.cluster().peersDns().map(HostPort::host).or(() -> config.cluster().appName()).orElse("peers");
+    }
+
+    /** BOOTSTRAP_EXPECT, else what the source says (a Flux app's specification: asked until FluxOS answers). */
+    private static int expected(NodeConfig config, PeerSource source, String app, Duration pollInterval)
             throws InterruptedException {
         if (config.cluster().bootstrapExpect().isPresent()) {
             return config.cluster().bootstrapExpect().getAsInt();
@@ -144,9 +169,13 @@ final class FluxOsBootstrap {
         boolean said = false;
         while (true) {
             try {
-                int instances = source.expectedInstances();
-                log.info("{} - the app specification asks for {} instances", app, instances);
-                return instances;
+                OptionalInt size = source.expectedSize();
+                if (size.isEmpty()) {
+                    // configuration refuses PEERS_DNS without BOOTSTRAP_EXPECT; this guards any other way in
+                    throw new IllegalStateException(source.describe() + " tells no cluster size: set BOOTSTRAP_EXPECT");
+                }
+                log.info("{} - the app specification asks for {} instances", app, size.getAsInt());
+                return size.getAsInt();
             } catch (DiscoveryException e) {
                 if (!said) {
                     log.warn("{} - cannot read the app specification yet: {} (asking again every {}; logged once)",
