@@ -11,7 +11,9 @@ import java.net.Socket;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.TimeUnit;
 import javax.net.SocketFactory;
+import okhttp3.ConnectionPool;
 import okhttp3.ConnectionSpec;
 import okhttp3.MediaType;
 import okhttp3.OkHttpClient;
@@ -29,10 +31,23 @@ import okhttp3.TlsVersion;
 public final class InternalApiClient implements AutoCloseable {
     private static final MediaType JSON = MediaType.get("application/json; charset=utf-8");
 
+    /**
+     * How long an idle connection is kept for reuse: well under the 30 s after which the JDK's HTTP server behind
+     * {@link InternalApiServer} closes idle connections, so that a call rarely meets a connection the peer closed.
+     */
+    static final Duration KEEP_IDLE = Duration.ofSeconds(15);
+
+    /** For calls that must not be sent twice (joining, leaving): a failure on a reused connection is the caller's. */
     private final OkHttpClient http;
+    /**
+     * For {@code GET}s, which are safe to send again: a connection the peer closed while it sat in the pool (the peer
+     * restarted, or closed it at the very moment it was reused) is replaced and the request sent once more.
+     */
+    private final OkHttpClient gets;
 
     private InternalApiClient(OkHttpClient http) {
         this.http = http;
+        this.gets = http.newBuilder().retryOnConnectionFailure(true).build();
     }
 
     /**
@@ -53,6 +68,7 @@ public final class InternalApiClient implements AutoCloseable {
                 .connectTimeout(timeout)
                 .readTimeout(timeout)
                 .writeTimeout(timeout)
+                .connectionPool(new ConnectionPool(5, KEEP_IDLE.toMillis(), TimeUnit.MILLISECONDS))
                 .retryOnConnectionFailure(false);
         localAddress.filter(a -> !a.isAnyLocalAddress()).ifPresent(a -> builder.socketFactory(new BoundSockets(a)));
         return new InternalApiClient(builder.build());
@@ -60,14 +76,14 @@ public final class InternalApiClient implements AutoCloseable {
 
     /** {@code GET} of a JSON answer from the peer whose internal API is at {@code peer}. */
     public <T> T get(InetSocketAddress peer, String path, Class<T> type) throws IOException {
-        return call(new Request.Builder().url(url(peer, path)).get().build(), type);
+        return call(gets, new Request.Builder().url(url(peer, path)).get().build(), type);
     }
 
     /** {@code POST} of a JSON body, for a JSON answer. */
     public <B, T> T post(InetSocketAddress peer, String path, Class<B> bodyType, B body, Class<T> type)
             throws IOException {
         RequestBody content = RequestBody.create(ApiJson.write(bodyType, body), JSON);
-        return call(new Request.Builder().url(url(peer, path)).post(content).build(), type);
+        return call(http, new Request.Builder().url(url(peer, path)).post(content).build(), type);
     }
 
     /**
@@ -77,7 +93,7 @@ public final class InternalApiClient implements AutoCloseable {
      */
     public InputStream stream(InetSocketAddress peer, String path) throws IOException {
         Request request = new Request.Builder().url(url(peer, path)).get().build();
-        Response response = http.newCall(request).execute();
+        Response response = gets.newCall(request).execute();
         if (!response.isSuccessful()) {
             try (response) {
                 throw failure(request, response);
@@ -91,8 +107,8 @@ public final class InternalApiClient implements AutoCloseable {
         return get(peer, "/v1/whoami", WhoAmI.class);
     }
 
-    private <T> T call(Request request, Class<T> type) throws IOException {
-        try (Response response = http.newCall(request).execute()) {
+    private static <T> T call(OkHttpClient client, Request request, Class<T> type) throws IOException {
+        try (Response response = client.newCall(request).execute()) {
             if (!response.isSuccessful()) {
                 throw failure(request, response);
             }

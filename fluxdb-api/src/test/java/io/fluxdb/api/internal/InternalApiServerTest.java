@@ -49,8 +49,12 @@ class InternalApiServerTest {
     void start() throws IOException {
         lines.start();
         logger.addAppender(lines);
+        server = startServer(0);
+    }
+
+    private InternalApiServer startServer(int port) throws IOException {
         ClusterTls tls = ClusterTls.forNode(SECRET, "server", List.of("127.0.0.1"), serverRefusals);
-        server = InternalApiServer.builder(new InetSocketAddress("127.0.0.1", 0), tls, serverRefusals)
+        return InternalApiServer.builder(new InetSocketAddress("127.0.0.1", port), tls, serverRefusals)
                 .route("POST", "/v1/echo", exchange -> {
                     Echo echo = exchange.readJson(Echo.class);
                     exchange.respondJson(200, Echo.class, new Echo(echo.text() + " from " + exchange.peerName(),
@@ -131,6 +135,24 @@ class InternalApiServerTest {
         }
         assertThat(total).isEqualTo(count);
         assertThat(HexFormat.of().formatHex(received.digest())).isEqualTo(HexFormat.of().formatHex(expected.digest()));
+    }
+
+    /**
+     * A peer that restarted (or closed an idle connection as the JDK's server does after 30 s) leaves a dead
+     * connection in the caller's pool: a GET must not fail on it, since callers such as the leader's certificate
+     * lookup then refuse a client's statement.
+     */
+    @Test
+    void aGetAfterThePeerClosedThePooledConnectionIsSentAgain() throws IOException {
+        try (InternalApiClient client = client(SECRET, Optional.empty())) {
+            InetSocketAddress address = server.address();
+            assertThat(client.whoAmI(address).address()).isEqualTo("127.0.0.1");
+            server.close();
+            server = startServer(address.getPort());
+            for (int i = 0; i < 3; i++) {
+                assertThat(client.whoAmI(address).address()).as("call %d after the restart", i).isEqualTo("127.0.0.1");
+            }
+        }
     }
 
     @Test

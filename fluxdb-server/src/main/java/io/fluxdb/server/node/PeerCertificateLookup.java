@@ -33,6 +33,8 @@ final class PeerCertificateLookup implements PeerCertificates, AutoCloseable {
     private final int raftToApiOffset;
     private final ExecutorService calls = Executors.newVirtualThreadPerTaskExecutor();
     private final Map<String, Known> known = new ConcurrentHashMap<>();
+    /** One question per member at a time: a burst of client sessions opening forwarded sessions shares it. */
+    private final Map<String, CompletableFuture<String>> asking = new ConcurrentHashMap<>();
 
     private record Known(String sha256, long atNanos) {}
 
@@ -50,11 +52,24 @@ final class PeerCertificateLookup implements PeerCertificates, AutoCloseable {
         if (k != null && System.nanoTime() - k.atNanos() < KEEP.toNanos()) {
             return CompletableFuture.completedFuture(k.sha256());
         }
-        try {
-            return CompletableFuture.supplyAsync(() -> askAndKeep(nodeId), calls);
-        } catch (RejectedExecutionException e) {
-            return CompletableFuture.failedFuture(new IOException("this node is shutting down"));
+        CompletableFuture<String> started = new CompletableFuture<>();
+        CompletableFuture<String> question = asking.putIfAbsent(nodeId, started);
+        if (question != null) {
+            return question.copy(); // a copy: one caller's cancel must not end the others' wait
         }
+        started.whenComplete((sha256, failure) -> asking.remove(nodeId, started));
+        try {
+            calls.execute(() -> {
+                try {
+                    started.complete(askAndKeep(nodeId));
+                } catch (RuntimeException e) {
+                    started.completeExceptionally(e);
+                }
+            });
+        } catch (RejectedExecutionException e) {
+            started.completeExceptionally(new IOException("this node is shutting down"));
+        }
+        return started.copy();
     }
 
     private String askAndKeep(String nodeId) {
