@@ -44,7 +44,9 @@ import org.slf4j.LoggerFactory;
  * replicated entries over its own pool, and the MySQL front end that serves clients. With a data directory in its
  * configuration it is a managed engine: it starts its own local MariaDB there and stops it on close.
  *
- * <p>Engine options ({@link EngineConfig#options()}): those of {@link ApplyOptions}; other names are refused.
+ * <p>Engine options ({@link EngineConfig#options()}): those of {@link ApplyOptions}, and {@code
+ * snapshot-load-connections}: how many connections load a snapshot's rows at once (default
+ * {@link DumpLoader#DEFAULT_CONNECTIONS}); other names are refused.
  */
 public final class MySqlEngine implements Engine {
     private static final Logger log = LoggerFactory.getLogger(MySqlEngine.class);
@@ -52,7 +54,10 @@ public final class MySqlEngine implements Engine {
     private final EngineConfig config;
     /** Reads every executable comment until start() knows the server's version, then reads them as it does. */
     private volatile MySqlStatementClassifier classifier = new MySqlStatementClassifier();
+    private static final String LOAD_CONNECTIONS = "snapshot-load-connections";
+
     private final ApplyOptions applyOptions;
+    private final int loadConnections;
     private MariaDbProcess managed;
     private HikariDataSource admin;
     private Applier applier;
@@ -61,12 +66,14 @@ public final class MySqlEngine implements Engine {
     MySqlEngine(EngineConfig config) {
         this.config = requireNonNull(config, "config is null");
         for (String name : config.options().keySet()) {
-            if (!ApplyOptions.NAMES.contains(name)) {
-                throw new IllegalArgumentException("unknown MySQL engine option '" + name + "' (known: "
-                        + new java.util.TreeSet<>(ApplyOptions.NAMES) + ")");
+            if (!ApplyOptions.NAMES.contains(name) && !name.equals(LOAD_CONNECTIONS)) {
+                java.util.Set<String> known = new java.util.TreeSet<>(ApplyOptions.NAMES);
+                known.add(LOAD_CONNECTIONS);
+                throw new IllegalArgumentException("unknown MySQL engine option '" + name + "' (known: " + known + ")");
             }
         }
         this.applyOptions = ApplyOptions.from(config.options());
+        this.loadConnections = loadConnections(config.options().get(LOAD_CONNECTIONS));
     }
 
     @Override
@@ -269,11 +276,7 @@ public final class MySqlEngine implements Engine {
     @Override
     public void restore(InputStream in) throws IOException {
         applier();
-        try (Connection c = directConnection()) {
-            new DumpLoader(c, Applier.bookkeepingVersion()).load(in);
-        } catch (SQLException e) {
-            throw new IOException("cannot connect to the engine to load a dump: " + e.getMessage(), e);
-        }
+        new DumpLoader(this::directConnection, Applier.bookkeepingVersion(), loadConnections).load(in);
         applier().reload();
     }
 
@@ -312,6 +315,21 @@ public final class MySqlEngine implements Engine {
         } catch (SQLException e) {
             throw new IllegalStateException("cannot create the initial database: " + e.getMessage(), e);
         }
+    }
+
+    private static int loadConnections(String value) {
+        if (value == null) {
+            return DumpLoader.DEFAULT_CONNECTIONS;
+        }
+        try {
+            int n = Integer.parseInt(value.trim());
+            if (n >= 1 && n <= 64) {
+                return n;
+            }
+        } catch (NumberFormatException e) {
+            // reported below
+        }
+        throw new IllegalArgumentException(LOAD_CONNECTIONS + ": '" + value + "' (expected: a whole number, 1-64)");
     }
 
     /** A connection of its own (not pooled): a dump or a load holds it for minutes. */

@@ -20,50 +20,78 @@ import org.slf4j.LoggerFactory;
  * rows in multi-row batches, with foreign key and unique checks off (the rows were consistent where they came from,
  * and tables load in name order, not in dependency order). The operator's bookkeeping tables are emptied and filled
  * from the dump. Values are bound as bytes, so text reaches its column in the character set it was read in.
+ *
+ * <p>Row batches insert on several connections at once ({@link InsertPool}) while this thread reads the next batch
+ * from the dump; rows of one table may land in any order (they carry their keys). Every other statement runs only once
+ * every batch before it has finished, so the engine sees the dump's statements in their order, each table complete
+ * before the views, triggers and routines that follow it.
  */
 public final class DumpLoader {
+    /** Connections a load uses unless told otherwise: one inserts while the other's batch is being read. */
+    public static final int DEFAULT_CONNECTIONS = 2;
     private static final Logger log = LoggerFactory.getLogger(DumpLoader.class);
     private static final int BATCH_ROWS = 1000;
     private static final long BATCH_BYTES = 1 << 20;
     /** The engine's "table doesn't exist": a view that names a view created later. */
     private static final int NO_SUCH_TABLE = 1146;
 
-    private final Connection c;
+    private final AdminConnector connector;
     private final int bookkeepingVersion;
+    private final int connections;
+    private final int batchRows;
+    private final long batchBytes;
     private final List<DumpStatement> deferredViews = new ArrayList<>();
-    private String sqlMode = "";
-    private String timeZone = "";
-    private String schema = "";
 
     /**
-     * @param connection an admin connection the loader may change the session of
+     * @param connector opens the admin connections the loader uses (and changes the sessions of); a load closes them
      * @param bookkeepingVersion this engine's bookkeeping schema version; a dump of another version is refused
+     * @param connections how many connections insert rows at once (at least 1)
      */
-    public DumpLoader(Connection connection, int bookkeepingVersion) {
-        this.c = Objects.requireNonNull(connection, "connection is null");
+    public DumpLoader(AdminConnector connector, int bookkeepingVersion, int connections) {
+        this(connector, bookkeepingVersion, connections, BATCH_ROWS, BATCH_BYTES);
+    }
+
+    /** A loader on {@link #DEFAULT_CONNECTIONS} connections. */
+    public DumpLoader(AdminConnector connector, int bookkeepingVersion) {
+        this(connector, bookkeepingVersion, DEFAULT_CONNECTIONS);
+    }
+
+    /** A loader that sends a batch once it holds {@code batchRows} rows or {@code batchBytes} bytes of values. */
+    DumpLoader(AdminConnector connector, int bookkeepingVersion, int connections, int batchRows, long batchBytes) {
+        this.connector = Objects.requireNonNull(connector, "connector is null");
+        if (connections < 1) {
+            throw new IllegalArgumentException("connections: " + connections + " (expected: at least 1)");
+        }
+        if (batchRows < 1 || batchBytes < 1) {
+            throw new IllegalArgumentException("batch limits must be positive");
+        }
         this.bookkeepingVersion = bookkeepingVersion;
+        this.connections = connections;
+        this.batchRows = batchRows;
+        this.batchBytes = batchBytes;
     }
 
     /** Replaces the engine's user data and bookkeeping with the dump read from {@code source}. */
     public void load(InputStream source) throws IOException {
         DumpInput in = new DumpInput(source);
         long start = System.nanoTime();
+        deferredViews.clear();
         try {
             int version = in.header();
             if (version != bookkeepingVersion) {
                 throw new IOException("the dump carries bookkeeping schema version " + version + " and this engine has "
                         + bookkeepingVersion + ": both nodes must run the same FluxDB version");
             }
-            session("", DumpFormat.SQL_MODE, DumpFormat.TIME_ZONE);
-            try (Statement s = c.createStatement()) {
-                s.execute("SET SESSION foreign_key_checks = 0, unique_checks = 0, NAMES utf8mb4");
+            try (InsertPool pool = InsertPool.open(connector, connections)) {
+                List<String> dropped = dropUserSchemas(pool.quiesce().connection());
+                if (!dropped.isEmpty()) {
+                    log.info("load - dropped {} schemas before loading: {}", dropped.size(), dropped);
+                }
+                long rows = records(in, pool);
+                pool.quiesce();
+                log.info("load - {} rows loaded in {} ms on {} connections", rows,
+                        (System.nanoTime() - start) / 1_000_000, connections);
             }
-            List<String> dropped = dropUserSchemas(c);
-            if (!dropped.isEmpty()) {
-                log.info("load - dropped {} schemas before loading: {}", dropped.size(), dropped);
-            }
-            long rows = records(in);
-            log.info("load - {} rows loaded in {} ms", rows, (System.nanoTime() - start) / 1_000_000);
         } catch (SQLException e) {
             throw new IOException("loading the dump failed on the engine: " + e.getErrorCode() + " "
                     + e.getMessage(), e);
@@ -72,17 +100,17 @@ public final class DumpLoader {
         }
     }
 
-    private long records(DumpInput in) throws IOException, SQLException {
+    private long records(DumpInput in, InsertPool pool) throws IOException, SQLException {
         long rows = 0;
         while (true) {
             int type = in.type();
             if (type != DumpFormat.STATEMENT) {
-                retryDeferredViews();
+                retryDeferredViews(pool);
             }
             switch (type) {
-                case DumpFormat.STATEMENT -> statement(new DumpStatement(in.unsignedByte(), in.string(), in.string(),
-                        in.string(), in.string()));
-                case DumpFormat.TABLE -> rows += table(in);
+                case DumpFormat.STATEMENT -> statement(pool, new DumpStatement(in.unsignedByte(), in.string(),
+                        in.string(), in.string(), in.string()));
+                case DumpFormat.TABLE -> rows += table(in, pool);
                 case DumpFormat.END -> {
                     long expected = in.longValue();
                     if (expected != rows) {
@@ -95,9 +123,10 @@ public final class DumpLoader {
         }
     }
 
-    private void statement(DumpStatement statement) throws SQLException {
-        session(statement.schema(), statement.sqlMode(), statement.timeZone());
-        try (Statement s = c.createStatement()) {
+    private void statement(InsertPool pool, DumpStatement statement) throws SQLException, IOException {
+        LoaderSession session = pool.quiesce();
+        session.use(statement.schema(), statement.sqlMode(), statement.timeZone());
+        try (Statement s = session.connection().createStatement()) {
             s.execute(statement.sql());
         } catch (SQLException e) {
             if (statement.kind() == DumpFormat.VIEW && e.getErrorCode() == NO_SUCH_TABLE) {
@@ -110,23 +139,23 @@ public final class DumpLoader {
     }
 
     /** Views that named views created after them, until all exist or a pass creates none. */
-    private void retryDeferredViews() throws SQLException {
+    private void retryDeferredViews(InsertPool pool) throws SQLException, IOException {
         while (!deferredViews.isEmpty()) {
             List<DumpStatement> pass = new ArrayList<>(deferredViews);
             deferredViews.clear();
             for (DumpStatement view : pass) {
-                statement(view);
+                statement(pool, view);
             }
             if (deferredViews.size() == pass.size()) {
                 DumpStatement first = deferredViews.get(0);
                 deferredViews.clear();
-                statement(new DumpStatement(DumpFormat.PLAIN, first.schema(), first.sqlMode(), first.timeZone(),
+                statement(pool, new DumpStatement(DumpFormat.PLAIN, first.schema(), first.sqlMode(), first.timeZone(),
                         first.sql())); // fails with the engine's own error
             }
         }
     }
 
-    private long table(DumpInput in) throws IOException, SQLException {
+    private long table(DumpInput in, InsertPool pool) throws IOException, SQLException {
         String tableSchema = in.string();
         String table = in.string();
         int n = in.unsignedShort();
@@ -135,14 +164,11 @@ public final class DumpLoader {
             columns.add(in.string());
         }
         String name = identifier(tableSchema) + "." + identifier(table);
-        session("", DumpFormat.SQL_MODE, DumpFormat.TIME_ZONE);
         if (DumpFormat.SYSTEM_SCHEMAS.contains(tableSchema)) {
             // the operator's bookkeeping: this engine's copy is replaced by the dumped node's
-            try (Statement s = c.createStatement()) {
-                s.execute("DELETE FROM " + name);
-            }
+            statement(pool, DumpStatement.plain("", "DELETE FROM " + name));
         }
-        RowBatches batches = new RowBatches(c, name, columns, BATCH_ROWS, BATCH_BYTES);
+        RowBatches batches = new RowBatches(pool, name, columns, batchRows, batchBytes);
         long rows = 0;
         while (true) {
             int type = in.type();
@@ -155,7 +181,6 @@ public final class DumpLoader {
                 rows++;
             } else if (type == DumpFormat.TABLE_END) {
                 batches.flush();
-                batches.close();
                 long expected = in.longValue();
                 if (expected != rows) {
                     throw new IOException("damaged dump: " + rows + " rows of " + name + " read, the dump says "
@@ -183,41 +208,26 @@ public final class DumpLoader {
         return schemas;
     }
 
-    private void session(String database, String mode, String zone) throws SQLException {
-        try (Statement s = c.createStatement()) {
-            if (!mode.equals(sqlMode)) {
-                s.execute("SET SESSION sql_mode = " + DumpFormat.literal(mode));
-                sqlMode = mode;
-            }
-            if (!zone.equals(timeZone)) {
-                s.execute("SET SESSION time_zone = " + DumpFormat.literal(zone));
-                timeZone = zone;
-            }
-        }
-        if (!database.isEmpty() && !database.equals(schema)) {
-            c.setCatalog(database);
-            schema = database;
-        }
-    }
-
     private static String abbreviate(String sql) {
         return sql.length() <= 200 ? sql : sql.substring(0, 200) + "...";
     }
 
-    /** Multi-row INSERTs of a table's rows, flushed by row count or size. */
+    /** A table's rows gathered into multi-row INSERTs, sent by row count or size. */
     private static final class RowBatches {
-        private final Connection c;
+        private final InsertPool pool;
+        private final String table;
         private final String prefix;
         private final String rowPlaceholders;
         private final int columns;
         private final int maxRows;
         private final long maxBytes;
-        private final List<byte[][]> pending = new ArrayList<>();
+        private List<byte[][]> pending = new ArrayList<>();
         private long pendingBytes;
-        private PreparedStatement full;
+        private String fullSql;
 
-        RowBatches(Connection c, String table, List<String> columns, int maxRows, long maxBytes) {
-            this.c = c;
+        RowBatches(InsertPool pool, String table, List<String> columns, int maxRows, long maxBytes) {
+            this.pool = pool;
+            this.table = table;
             this.columns = columns.size();
             this.maxRows = maxRows;
             this.maxBytes = maxBytes;
@@ -231,7 +241,7 @@ public final class DumpLoader {
             this.rowPlaceholders = marks.append(')').toString();
         }
 
-        void add(byte[][] values) throws SQLException {
+        void add(byte[][] values) throws SQLException, IOException {
             pending.add(values);
             for (byte[] value : values) {
                 pendingBytes += value == null ? 4 : value.length + 4;
@@ -241,45 +251,44 @@ public final class DumpLoader {
             }
         }
 
-        void flush() throws SQLException {
+        /** Hands the pending rows to the pool; a new list gathers the next ones while they insert. */
+        void flush() throws SQLException, IOException {
             if (pending.isEmpty()) {
                 return;
             }
-            try {
-                if (pending.size() == maxRows) {
-                    if (full == null) {
-                        full = c.prepareStatement(sql(maxRows));
-                    }
-                    insert(full);
-                } else {
-                    try (PreparedStatement p = c.prepareStatement(sql(pending.size()))) {
-                        insert(p);
-                    }
+            List<byte[][]> rows = pending;
+            pending = new ArrayList<>();
+            pendingBytes = 0;
+            String sql;
+            if (rows.size() == maxRows) {
+                if (fullSql == null) {
+                    fullSql = sql(maxRows);
                 }
-            } finally {
-                pending.clear();
-                pendingBytes = 0;
+                sql = fullSql;
+            } else {
+                sql = sql(rows.size());
             }
+            pool.send(session -> insert(session, sql, rows));
         }
 
-        void close() throws SQLException {
-            if (full != null) {
-                full.close();
-            }
-        }
-
-        private void insert(PreparedStatement p) throws SQLException {
-            int i = 1;
-            for (byte[][] row : pending) {
-                for (int k = 0; k < columns; k++) {
-                    if (row[k] == null) {
-                        p.setNull(i++, java.sql.Types.BINARY);
-                    } else {
-                        p.setBytes(i++, row[k]);
+        private void insert(LoaderSession session, String sql, List<byte[][]> rows) throws SQLException {
+            session.use("", DumpFormat.SQL_MODE, DumpFormat.TIME_ZONE);
+            try (PreparedStatement p = session.connection().prepareStatement(sql)) {
+                int i = 1;
+                for (byte[][] row : rows) {
+                    for (int k = 0; k < columns; k++) {
+                        if (row[k] == null) {
+                            p.setNull(i++, java.sql.Types.BINARY);
+                        } else {
+                            p.setBytes(i++, row[k]);
+                        }
                     }
                 }
+                p.executeUpdate();
+            } catch (SQLException e) {
+                throw new SQLException(e.getMessage() + " (inserting " + rows.size() + " rows into " + table + ")",
+                        e.getSQLState(), e.getErrorCode(), e);
             }
-            p.executeUpdate();
         }
 
         private String sql(int rows) {

@@ -18,37 +18,63 @@ import java.util.concurrent.atomic.AtomicReference;
  * The dump format outside a cluster, for people and benchmarks:
  *
  * <pre>
- * java -cp fluxdb.jar io.fluxdb.engine.mysql.snapshot.DumpTool load FILE HOST:PORT USER PASSWORD
+ * java -cp fluxdb.jar io.fluxdb.engine.mysql.snapshot.DumpTool [--connections N] load FILE HOST:PORT USER PASSWORD
  *     loads a dump file (a foreign-data backup) into an engine: REPLACES every user schema there
- * java -cp fluxdb.jar io.fluxdb.engine.mysql.snapshot.DumpTool copy HOST:PORT USER PASSWORD HOST:PORT USER PASSWORD
+ * java -cp fluxdb.jar io.fluxdb.engine.mysql.snapshot.DumpTool [--connections N] copy HOST:PORT USER PASSWORD
+ *         HOST:PORT USER PASSWORD
  *     streams a dump of the first engine's user data into the second (as a snapshot does, without the network)
  * </pre>
  *
- * Neither carries the operator's bookkeeping; both skip the account they log in with.
+ * Neither carries the operator's bookkeeping; both skip the account they log in with. {@code --connections} sets how
+ * many connections insert rows at once (default {@link DumpLoader#DEFAULT_CONNECTIONS}).
  */
 public final class DumpTool {
     private DumpTool() {
     }
 
     public static void main(String[] args) throws Exception {
+        int connections = DumpLoader.DEFAULT_CONNECTIONS;
+        if (args.length > 1 && args[0].equals("--connections")) {
+            connections = connections(args[1]);
+            args = java.util.Arrays.copyOfRange(args, 2, args.length);
+        }
         if (args.length == 5 && args[0].equals("load")) {
-            try (InputStream in = Files.newInputStream(Path.of(args[1])); Connection c = connect(args[2], args[3],
-                    args[4])) {
-                load(c, in);
+            String[] a = args;
+            try (InputStream in = Files.newInputStream(Path.of(args[1]))) {
+                load(() -> connect(a[2], a[3], a[4]), in, connections);
             }
         } else if (args.length == 7 && args[0].equals("copy")) {
             long start = System.nanoTime();
-            copy(args[1], args[2], args[3], args[4], args[5], args[6]);
-            System.out.printf("copied in %.1f s%n", (System.nanoTime() - start) / 1e9);
+            copy(args[1], args[2], args[3], args[4], args[5], args[6], connections);
+            System.out.printf("copied in %.1f s on %d loader connections%n", (System.nanoTime() - start) / 1e9,
+                    connections);
         } else {
-            System.err.println("usage: DumpTool load FILE HOST:PORT USER PASSWORD"
-                    + " | DumpTool copy HOST:PORT USER PASSWORD HOST:PORT USER PASSWORD");
-            System.exit(2);
+            usage();
         }
     }
 
+    private static int connections(String value) {
+        try {
+            int n = Integer.parseInt(value);
+            if (n >= 1) {
+                return n;
+            }
+        } catch (NumberFormatException e) {
+            // usage below
+        }
+        System.err.println("--connections: '" + value + "' (expected: a whole number, at least 1)");
+        usage();
+        return 0;
+    }
+
+    private static void usage() {
+        System.err.println("usage: DumpTool [--connections N] load FILE HOST:PORT USER PASSWORD"
+                + " | DumpTool [--connections N] copy HOST:PORT USER PASSWORD HOST:PORT USER PASSWORD");
+        System.exit(2);
+    }
+
     private static void copy(String from, String fromUser, String fromPassword, String to, String toUser,
-            String toPassword) throws Exception {
+            String toPassword, int connections) throws Exception {
         PipedInputStream in = new PipedInputStream(1 << 20);
         PipedOutputStream out = new PipedOutputStream(in);
         AtomicReference<Throwable> failure = new AtomicReference<>();
@@ -60,9 +86,10 @@ public final class DumpTool {
                 failure.set(t);
             }
         });
-        try (Connection c = connect(to, toUser, toPassword)) {
-            load(c, in);
+        try {
+            load(() -> connect(to, toUser, toPassword), in, connections);
         } finally {
+            in.close(); // a failed load would otherwise leave the dump blocked on a full pipe
             writer.join();
         }
         if (failure.get() != null) {
@@ -71,12 +98,12 @@ public final class DumpTool {
     }
 
     /** Loads a dump without bookkeeping: its header's version is taken as it is. */
-    private static void load(Connection c, InputStream in) throws IOException {
+    private static void load(AdminConnector target, InputStream in, int connections) throws IOException {
         InputStream buffered = new java.io.BufferedInputStream(in, 1 << 17);
         buffered.mark(1 << 17); // more than DumpInput reads ahead
         int version = new DumpInput(buffered).header();
         buffered.reset();
-        new DumpLoader(c, version).load(buffered);
+        new DumpLoader(target, version, connections).load(buffered);
     }
 
     private static Connection connect(String hostPort, String user, String password) throws SQLException {

@@ -31,16 +31,10 @@ public final class ForeignDataGuard {
     private static final Logger log = LoggerFactory.getLogger(ForeignDataGuard.class);
     private static final DateTimeFormatter STAMP = DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss");
 
-    /** Opens an admin connection of its own. */
-    @FunctionalInterface
-    public interface Connector {
-        Connection open() throws SQLException;
-    }
-
     private ForeignDataGuard() {
     }
 
-    public static Optional<ForeignData> check(Applier applier, Connector connector, String clusterId,
+    public static Optional<ForeignData> check(Applier applier, AdminConnector connector, String clusterId,
             Path backupDirectory, String adminUser) {
         Optional<String> recorded = applier.clusterId();
         if (recorded.isPresent() && recorded.get().equals(clusterId)) {

@@ -8,6 +8,7 @@ import static io.fluxdb.engine.mysql.apply.ApplyTesting.rows;
 import static io.fluxdb.engine.mysql.apply.ApplyTesting.transaction;
 
 import io.fluxdb.engine.mysql.MySqlEngine;
+import io.fluxdb.engine.mysql.apply.Applier;
 import io.fluxdb.engine.mysql.apply.ApplyTesting;
 import io.fluxdb.engine.spi.ApplyResult;
 import io.fluxdb.testkit.MariaDbExtension;
@@ -23,16 +24,19 @@ import java.sql.Statement;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * A dump of one engine loaded into another yields the same data and objects: character sets, binary values, NULLs,
  * generated columns, foreign keys between tables that load in the wrong order, views on later views, routines with
  * their own sql_mode, triggers with a DEFINER, events, sequences, accounts, roles and grants, and the applied-index
- * bookkeeping.
+ * bookkeeping; on one connection or several, and with a batch that fails.
  */
 @ExtendWith(MariaDbExtension.class)
 class DumpRoundTripIT {
@@ -65,6 +69,8 @@ class DumpRoundTripIT {
                         + " (3, NULL, 'NULL', NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL)",
                 "CREATE TABLE shop.big (id INT PRIMARY KEY, payload VARCHAR(200))",
                 "INSERT INTO shop.big SELECT seq, REPEAT(CHAR(65 + seq % 26), seq % 200) FROM shop.seq_1_to_5000",
+                "CREATE TABLE shop.wide (id INT PRIMARY KEY, code VARCHAR(20) UNIQUE, n INT, KEY (n))",
+                "INSERT INTO shop.wide SELECT seq, CONCAT('c-', seq), seq % 97 FROM shop.seq_1_to_3000",
                 "CREATE VIEW shop.v_b AS SELECT id, name FROM shop.z_parent",
                 "CREATE VIEW shop.v_a AS SELECT id, name FROM shop.v_b WHERE id > 0",
                 "CREATE SEQUENCE shop.ticket START WITH 100",
@@ -192,6 +198,87 @@ class DumpRoundTripIT {
             sourceEngine.ddlFailed(xid);
             exec(source, "DROP TABLE IF EXISTS shop.made_by_leader");
         }
+    }
+
+    /**
+     * Batches of 100 rows or 16 KiB load on one connection and on three alike: every table (several batches each),
+     * view, trigger and routine is as in the source, and the load leaves no connection open and no thread running.
+     */
+    @ParameterizedTest
+    @ValueSource(ints = {1, 3})
+    void loadsTheSameOnOneOrSeveralConnections(int connections, MariaDbProcess source) throws Exception {
+        ByteArrayOutputStream dump = new ByteArrayOutputStream();
+        sourceEngine.dump(dump);
+        exec(target, "DROP DATABASE IF EXISTS shop");
+        List<Connection> opened = new CopyOnWriteArrayList<>();
+        new DumpLoader(tracked(opened), Applier.bookkeepingVersion(), connections, 100, 16 * 1024)
+                .load(new ByteArrayInputStream(dump.toByteArray()));
+
+        String checksum = "CHECKSUM TABLE shop.big, shop.wide, shop.kinds, shop.a_child, shop.z_parent";
+        assertThat(rows(target, checksum)).isEqualTo(rows(source, checksum)).hasSize(5);
+        assertThat(rows(target, "SELECT COUNT(*) FROM shop.wide")).containsExactly("3000");
+        assertThat(rows(target, "SELECT COUNT(*) FROM shop.big")).containsExactly("5001");
+        for (String object : List.of("SHOW CREATE PROCEDURE shop.greet", "SHOW CREATE FUNCTION shop.twice",
+                "SELECT TRIGGER_NAME, SQL_MODE, DEFINER, ACTION_STATEMENT FROM information_schema.TRIGGERS",
+                "SHOW CREATE VIEW shop.v_a", "SHOW CREATE TABLE shop.wide", "SHOW CREATE EVENT shop.nightly")) {
+            assertThat(rows(target, object)).as(object).isEqualTo(rows(source, object));
+        }
+        assertThat(opened).hasSize(connections).allSatisfy(c -> assertThat(c.isClosed()).isTrue());
+        assertNoLoaderThreadLeft();
+    }
+
+    /**
+     * A batch the engine refuses (a duplicate primary key, which InnoDB checks even with unique checks off) fails the
+     * load with the engine's error; the statements after it do not run, and no connection or thread is left.
+     */
+    @Test
+    void failedBatchFailsTheLoadAndLeavesNothingRunning() throws Exception {
+        ByteArrayOutputStream dump = new ByteArrayOutputStream();
+        DumpOutput out = new DumpOutput(dump);
+        out.header("test", Applier.bookkeepingVersion());
+        out.statement(DumpStatement.plain("", "CREATE DATABASE dup"));
+        out.statement(DumpStatement.plain("dup", "CREATE TABLE t (id INT PRIMARY KEY, v VARCHAR(10))"));
+        out.tableStart("dup", "t", List.of("id", "v"));
+        for (int i = 1; i <= 2000; i++) {
+            int id = i == 1500 ? 7 : i;
+            out.row(new byte[][] {String.valueOf(id).getBytes(), ("v" + i).getBytes()});
+        }
+        out.tableEnd(2000);
+        out.statement(DumpStatement.plain("dup", "CREATE VIEW after_rows AS SELECT id FROM t"));
+        out.end(2000);
+
+        List<Connection> opened = new CopyOnWriteArrayList<>();
+        DumpLoader loader = new DumpLoader(tracked(opened), Applier.bookkeepingVersion(), 3, 100, 16 * 1024);
+        assertThatThrownBy(() -> loader.load(new ByteArrayInputStream(dump.toByteArray())))
+                .isInstanceOf(IOException.class)
+                .hasMessageContaining("1062").hasMessageContaining("Duplicate entry '7'")
+                .hasMessageContaining("`dup`.`t`");
+        assertThat(rows(target, "SHOW TABLES FROM dup LIKE 'after_rows'")).isEmpty();
+        assertThat(opened).hasSize(3).allSatisfy(c -> assertThat(c.isClosed()).isTrue());
+        assertNoLoaderThreadLeft();
+    }
+
+    private static AdminConnector tracked(List<Connection> opened) {
+        return () -> {
+            Connection c = DriverManager.getConnection(target.jdbcUrl(""), "root", target.rootPassword());
+            opened.add(c);
+            return c;
+        };
+    }
+
+    /** The pool's threads end once the load returns; a dying thread may take a moment to leave the thread list. */
+    private static void assertNoLoaderThreadLeft() throws InterruptedException {
+        long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(30);
+        List<String> left;
+        do {
+            left = Thread.getAllStackTraces().keySet().stream().filter(Thread::isAlive).map(Thread::getName)
+                    .filter(name -> name.startsWith("dump-load-")).toList();
+            if (left.isEmpty()) {
+                return;
+            }
+            Thread.sleep(50);
+        } while (System.nanoTime() < deadline);
+        assertThat(left).as("loader threads still running").isEmpty();
     }
 
     private static String allBytes() {
