@@ -33,15 +33,19 @@ class DiscoveryBootstrapTest {
         return FluxNodes.parse(env, "configuration", "run", "--data-dir", dataDir.toString());
     }
 
+    /** How the node on {@code self} enters its cluster; peers it asks are not expected to answer. */
+    private static ClusterEntry resolve(NodeConfig config, String self) throws Exception {
+        try (InternalApiClient client = InternalApi.client(config)) {
+            return DiscoveryBootstrap.resolve(config, self, client, Duration.ofMillis(10));
+        }
+    }
+
     @Test
     void aRestartedNodeUsesTheGroupDecidedAtFirstStart() throws Exception {
         Files.writeString(dataDir.resolve(DiscoveryBootstrap.GROUP_FILE), "127.0.0.2:7071\n127.0.0.3:7071\n127.0.0.4:7071\n");
         NodeConfig config = config("127.0.0.3");
 
-        ClusterEntry entry;
-        try (InternalApiClient client = InternalApi.client(config)) {
-            entry = DiscoveryBootstrap.resolve(config, "127.0.0.3", client, Duration.ofMillis(10));
-        }
+        ClusterEntry entry = resolve(config, "127.0.0.3");
 
         assertThat(entry.join()).isFalse();
         assertThat(entry.config().cluster().peers()).containsExactly(new HostPort("127.0.0.2", 7071),
@@ -54,10 +58,7 @@ class DiscoveryBootstrapTest {
         Files.writeString(dataDir.resolve(DiscoveryBootstrap.GROUP_FILE), "127.0.0.2:7071\n127.0.0.3:7071\n");
         NodeConfig config = config("127.0.0.9");
 
-        ClusterEntry entry;
-        try (InternalApiClient client = InternalApi.client(config)) {
-            entry = DiscoveryBootstrap.resolve(config, "127.0.0.9", client, Duration.ofMillis(10));
-        }
+        ClusterEntry entry = resolve(config, "127.0.0.9");
 
         assertThat(entry.join()).isTrue();
         assertThat(entry.config().cluster().peers()).containsExactly(new HostPort("127.0.0.2", 7071),
@@ -91,10 +92,7 @@ class DiscoveryBootstrapTest {
         NodeConfig config = config(Map.of("PEERS_DNS", "fluxdb-nodes.invalid", "BOOTSTRAP_EXPECT", "3",
                 "BIND_ADDRESS", "127.0.0.4"));
 
-        ClusterEntry entry;
-        try (InternalApiClient client = InternalApi.client(config)) {
-            entry = DiscoveryBootstrap.resolve(config, "127.0.0.4", client, Duration.ofMillis(10));
-        }
+        ClusterEntry entry = resolve(config, "127.0.0.4");
 
         assertThat(entry.join()).isFalse();
         assertThat(entry.config().cluster().peers()).hasSize(3);

@@ -38,14 +38,14 @@ import org.junit.jupiter.api.io.TempDir;
  * the name through a hosts file ({@code -Djdk.net.hosts.file}; the JDK reads the file again at every lookup its
  * address cache lets through, and {@code -Dsun.net.inetaddr.ttl=1} keeps an answer for a second). While the name does
  * not resolve, the nodes wait; once it lists three addresses they form one cluster ({@code BOOTSTRAP_EXPECT=3}); a
- * fourth address added to the name joins and gets the data; an address taken out of the name is removed from the group
- * after {@code MEMBER_REMOVE_AFTER}.
+ * fourth address added to the name joins and gets the data; while the name does not resolve nobody is removed; an
+ * address taken out of the name is removed from the group after {@code MEMBER_REMOVE_AFTER}.
  */
 @Timeout(360)
 class DnsDiscoveryIT {
     static final String NAME = "db.test";
     static final String[] IPS = {"127.0.0.2", "127.0.0.3", "127.0.0.4", "127.0.0.5"};
-    static final String REMOVE_AFTER = "5s";
+    static final Duration REMOVE_AFTER = Duration.ofSeconds(5);
     /** Three JVMs and three engines start at once on what may be two busy cores. */
     static final Duration START_TIMEOUT = Duration.ofSeconds(180);
     static final Duration SETTLE = Duration.ofSeconds(120);
@@ -55,7 +55,7 @@ class DnsDiscoveryIT {
 
     private final List<MariaDbProcess> engines = new ArrayList<>();
     private final List<OperatorProcess> nodes = new ArrayList<>();
-    private final StatusClient status = new StatusClient(Duration.ofSeconds(5));
+    private final StatusClient statusClient = new StatusClient(Duration.ofSeconds(5));
     private Path hostsFile;
     private int base;
 
@@ -114,6 +114,14 @@ class DnsDiscoveryIT {
         leader = awaitOneCluster(IPS);
         awaitRows(IPS[3], 3);
 
+        // the name stops resolving (a DNS outage): every node keeps the last good answer, and nobody is removed
+        list();
+        await().atMost(SETTLE).untilAsserted(() -> assertThat(nodes).allSatisfy(n -> assertThat(n.log())
+                .contains("discovery failing: DNS name " + NAME + " does not resolve")
+                .contains("keeping the last good answer (4 nodes)")));
+        String during = leader;
+        await().during(REMOVE_AFTER.multipliedBy(3)).atMost(SETTLE).untilAsserted(() -> assertThat(memberIps(during)).containsExactlyInAnyOrder(IPS));
+
         // a follower's address leaves the name (its node is gone): the leader removes it after MEMBER_REMOVE_AFTER
         String leaderNow = leader;
         int gone = index(List.of(IPS).stream().filter(ip -> !ip.equals(leaderNow)).findFirst().orElseThrow());
@@ -138,7 +146,7 @@ class DnsDiscoveryIT {
         Map<String, String> env = new HashMap<>(FluxNodes.environment(IPS[i], engines.get(i), base, dataDir(i)));
         env.put("PEERS_DNS", NAME + ":" + (base + 1));
         env.put("BOOTSTRAP_EXPECT", "3");
-        env.put("MEMBER_REMOVE_AFTER", REMOVE_AFTER);
+        env.put("MEMBER_REMOVE_AFTER", REMOVE_AFTER.toSeconds() + "s");
         return new OperatorProcess("node-" + i, env, dir.resolve("node-" + i + ".log"));
     }
 
@@ -185,7 +193,7 @@ class DnsDiscoveryIT {
         await().atMost(SETTLE).pollInterval(Duration.ofMillis(500)).untilAsserted(() -> {
             Set<String> leaders = new TreeSet<>();
             for (String ip : ips) {
-                StatusReport report = status.fetch(URI.create("http://" + ip + ":" + (base + 3) + "/status"));
+                StatusReport report = status(ip);
                 assertThat(report.ip()).isEqualTo(ip);
                 assertThat(report.leaderId()).as("leader known to " + ip).isNotNull();
                 leaders.add(report.leaderId());
@@ -197,6 +205,15 @@ class DnsDiscoveryIT {
             assertThat(leaders).hasSize(1);
         });
         return leader.get();
+    }
+
+    /** The cluster's members as the node on {@code ip} reports them. */
+    private List<String> memberIps(String ip) throws Exception {
+        return status(ip).clusterStatus().stream().map(ClusterStatusEntry::ip).toList();
+    }
+
+    private StatusReport status(String ip) throws Exception {
+        return statusClient.fetch(URI.create("http://" + ip + ":" + (base + 3) + "/status"));
     }
 
     private void awaitRows(String ip, int rows) {
