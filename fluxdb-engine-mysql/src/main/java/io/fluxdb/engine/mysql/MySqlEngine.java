@@ -275,7 +275,11 @@ public final class MySqlEngine implements Engine {
     /** Loads as {@link DumpLoader} does, then reads the applied watermark the dump brought. */
     @Override
     public void restore(InputStream in) throws IOException {
-        applier();
+        try {
+            rollBackPrepared();
+        } catch (RuntimeException e) {
+            throw new IOException("cannot load a dump yet: " + e.getMessage(), e);
+        }
         new DumpLoader(this::directConnection, Applier.bookkeepingVersion(), loadConnections).load(in);
         applier().reload();
     }
@@ -283,6 +287,7 @@ public final class MySqlEngine implements Engine {
     @Override
     public void discardData() {
         Applier applier = applier();
+        rollBackPrepared();
         try (Connection c = directConnection()) {
             List<String> dropped = DumpLoader.dropUserSchemas(c);
             log.warn("engine - dropped the user schemas a half-loaded snapshot left: {}", dropped);
@@ -291,6 +296,15 @@ public final class MySqlEngine implements Engine {
         }
         applier.forgetApplied();
         createInitialDatabase();
+    }
+
+    /** Before the data is replaced: no transaction of the front end may commit into it afterwards (see Applier). */
+    private void rollBackPrepared() {
+        List<String> rolledBack = applier().rollBackPrepared();
+        if (!rolledBack.isEmpty()) {
+            log.info("engine - rolled back {} prepared transaction(s) before replacing the data; the log holds those"
+                    + " that committed: {}", rolledBack.size(), rolledBack);
+        }
     }
 
     /** Saves and removes data another cluster (or none) wrote, as {@link ForeignDataGuard} does. */

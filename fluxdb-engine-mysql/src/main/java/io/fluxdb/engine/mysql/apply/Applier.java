@@ -13,6 +13,7 @@ import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
@@ -203,6 +204,30 @@ public final class Applier implements AutoCloseable {
             return null;
         });
         reload();
+    }
+
+    /**
+     * Rolls back every transaction this node's front end left prepared, before the engine's data is replaced (a dump
+     * loaded, a half-loaded one discarded). The log holds every one of them that committed, and once the data is
+     * replaced the entry is applied from its statements; a prepared transaction that outlived the load would instead
+     * be committed into data that is gone, and its {@code leader_commits} row would make apply skip the entry's
+     * statements, losing the write. Nothing may be applied meanwhile.
+     *
+     * @return the transactions rolled back
+     * @throws IllegalStateException if a client session still holds one after {@code apply-xa-wait} (nothing was
+     *     replaced yet; try again later)
+     */
+    public List<String> rollBackPrepared() {
+        return withConnection("rolling back prepared transactions", c -> {
+            List<String> rolledBack = new ArrayList<>();
+            for (String xid : PreparedTransactions.list(c)) {
+                if (TransactionIds.parse(xid).isPresent() && PreparedTransactions.finish(c, xid, false,
+                        options.preparedWait()) == PreparedTransactions.Outcome.FINISHED) {
+                    rolledBack.add(xid);
+                }
+            }
+            return rolledBack;
+        });
     }
 
     /** See {@link io.fluxdb.engine.spi.Engine#checksum}. */

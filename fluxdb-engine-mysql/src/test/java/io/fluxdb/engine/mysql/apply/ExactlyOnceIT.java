@@ -11,10 +11,13 @@ import static org.awaitility.Awaitility.await;
 
 import io.fluxdb.engine.mysql.MySqlEngine;
 import io.fluxdb.engine.spi.ApplyResult;
+import io.fluxdb.engine.spi.EngineDump;
 import io.fluxdb.engine.spi.EntryKind;
 import io.fluxdb.engine.spi.LogEntryContent;
 import io.fluxdb.testkit.MariaDbExtension;
 import io.fluxdb.testkit.MariaDbProcess;
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Duration;
@@ -139,6 +142,32 @@ class ExactlyOnceIT {
         assertThat(applied.get()).isEqualTo(new ApplyResult.AlreadyApplied(3101));
         assertThat(count(db, "SELECT COUNT(*) FROM once.t WHERE id = 3101")).isEqualTo(1);
         assertThat(prepared(db)).doesNotContain(xid);
+    }
+
+    /**
+     * A deposed leader that loads a peer's dump (a snapshot install, a re-sync) may still hold transactions it
+     * prepared. Committed after the load, one would land in data the dump replaced, and its leader_commits row would
+     * make apply skip the entry's statements: the write would be lost. The load rolls them back first.
+     */
+    @Test
+    void aDumpLoadedOverAPreparedTransactionRollsItBackAndItsEntryRunsFromItsStatements(MariaDbProcess db)
+            throws Exception {
+        ByteArrayOutputStream dump = new ByteArrayOutputStream();
+        try (EngineDump d = engine.beginDump()) {
+            d.writeTo(dump);
+        }
+        String xid = NODE_1.next(1);
+        prepare(db, xid, "INSERT INTO t VALUES (8001, 'prepared')").close(); // detached, as after a lost session
+        assertThat(prepared(db)).contains(xid);
+
+        engine.restore(new ByteArrayInputStream(dump.toByteArray()));
+
+        assertThat(prepared(db)).doesNotContain(xid);
+        assertThat(count(db, "SELECT COUNT(*) FROM once.t WHERE id = 8001")).isZero();
+        LogEntryContent e = entry(EntryKind.TRANSACTION, "once", Optional.of(xid),
+                "INSERT INTO t VALUES (8001, 'prepared')");
+        assertThat(engine.apply(8001, e)).isEqualTo(new ApplyResult.Applied(8001, List.of(1L)));
+        assertThat(rows(db, "SELECT v FROM once.t WHERE id = 8001")).containsExactly("prepared");
     }
 
     @Test
