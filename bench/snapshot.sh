@@ -5,9 +5,17 @@
 # benchmarks (bench/lib.sh); the data is one schema of N MB (rows of 1 KiB text and a few numbers).
 #
 #   ./mvnw -q package -DskipTests
-#   bench/snapshot.sh [--megabytes 200] [--results DIR]
+#   bench/snapshot.sh [--megabytes 200] [--connections "1 2"] [--before-jar JAR] [--results DIR]
 #
-# Prints one line per method: seconds and MB/s (MB of table data as information_schema reports it).
+# --connections runs FluxDB's copy once per count of loader connections (DumpTool --connections N),
+# in the order given; without it, once with the loader's default. --before-jar also runs the copy of
+# another build (an older fluxdb.jar, with its own defaults) on the same data: where the word
+# "before" stands in the --connections list, else first. --results keeps the printed lines in
+# DIR/snapshot-<MB>mb-<time>.txt. --from-file dumps the source to a file once (DumpTool dump) and
+# times loading that file into the target (DumpTool load), the loader without the dump beside it.
+#
+# Prints one line per method: seconds and MB/s (MB of table data as information_schema reports it),
+# and the load average before and after the copies (the machine may be shared).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 . bench/lib.sh
@@ -15,12 +23,25 @@ cd "$(dirname "$0")/.."
 bench_init
 
 MEGABYTES=200
+CONNECTIONS=""
+BEFORE_JAR=""
+RESULTS=""
+FROM_FILE=""
 while [ $# -gt 0 ]; do
     case $1 in
         --megabytes) MEGABYTES=$2; shift 2 ;;
+        --connections) CONNECTIONS=$2; shift 2 ;;
+        --before-jar) BEFORE_JAR=$2; shift 2 ;;
+        --results) RESULTS=$2; shift 2 ;;
+        --from-file) FROM_FILE=1; shift ;;
         *) bench_die "unknown option $1" ;;
     esac
 done
+[ -z "$BEFORE_JAR" ] || [ -f "$BEFORE_JAR" ] || bench_die "no such jar: $BEFORE_JAR"
+if [ -n "$RESULTS" ]; then
+    mkdir -p "$RESULTS"
+    exec > >(tee "$RESULTS/snapshot-${MEGABYTES}mb-$(date +%H%M%S).txt")
+fi
 bench_need mariadb mariadbd mariadb-install-db mariadb-dump
 fluxdb_java || bench_die "$FLUXDB_SKIP_REASON"
 
@@ -54,13 +75,14 @@ expected=$(checksum "$SOURCE")
 report() { # method seconds
     local rate
     rate=$(awk -v mb="$size" -v s="$2" 'BEGIN { printf "%.1f", mb / s }')
-    printf '%-28s %7.1f s  %6s MB/s  (%s MB)\n' "$1" "$2" "$rate" "$size"
+    printf '%-34s %7.1f s  %6s MB/s  (%s MB)\n' "$1" "$2" "$rate" "$size"
 }
 verify() {
     [ "$(checksum "$TARGET")" = "$expected" ] || bench_die "$1: the target's checksums differ from the source's"
     bench_sql "$TARGET" "DROP DATABASE shop"
 }
 
+echo "load average before: $(cut -d' ' -f1-3 /proc/loadavg)"
 bench_log "mariadb-dump | mariadb"
 t0=$(date +%s.%N)
 mariadb-dump --no-defaults -h127.0.0.1 -P"${SOURCE##*:}" -u"$BENCH_USER" -p"$BENCH_PASSWORD" --single-transaction \
@@ -70,10 +92,40 @@ t1=$(date +%s.%N)
 verify "mariadb-dump | mariadb"
 report "mariadb-dump | mariadb" "$(awk -v a="$t0" -v b="$t1" 'BEGIN { print b - a }')"
 
-bench_log "FluxDB dump -> load"
-t0=$(date +%s.%N)
-"$JAVA_HOME/bin/java" -cp "$FLUXDB_JAR" io.fluxdb.engine.mysql.snapshot.DumpTool copy \
-    "$SOURCE" "$BENCH_USER" "$BENCH_PASSWORD" "$TARGET" "$BENCH_USER" "$BENCH_PASSWORD" >/dev/null
-t1=$(date +%s.%N)
-verify "FluxDB dump -> load"
-report "FluxDB dump -> load" "$(awk -v a="$t0" -v b="$t1" 'BEGIN { print b - a }')"
+tool() { "$JAVA_HOME/bin/java" -cp "$1" io.fluxdb.engine.mysql.snapshot.DumpTool "${@:2}" >/dev/null; }
+if [ -n "$FROM_FILE" ]; then
+    bench_log "FluxDB dump to a file"
+    t0=$(date +%s.%N)
+    tool "$FLUXDB_JAR" dump "$SOURCE" "$BENCH_USER" "$BENCH_PASSWORD" "$root/shop.fxdump"
+    t1=$(date +%s.%N)
+    report "FluxDB dump to a file" "$(awk -v a="$t0" -v b="$t1" 'BEGIN { print b - a }')"
+fi
+flux_copy() { # label jar [--connections N]
+    local label=$1 jar=$2
+    shift 2
+    [ -z "$FROM_FILE" ] || label="${label/dump -> load/load of the file}"
+    bench_log "$label"
+    t0=$(date +%s.%N)
+    if [ -n "$FROM_FILE" ]; then
+        tool "$jar" "$@" load "$root/shop.fxdump" "$TARGET" "$BENCH_USER" "$BENCH_PASSWORD"
+    else
+        tool "$jar" "$@" copy "$SOURCE" "$BENCH_USER" "$BENCH_PASSWORD" "$TARGET" "$BENCH_USER" "$BENCH_PASSWORD"
+    fi
+    t1=$(date +%s.%N)
+    verify "$label"
+    report "$label" "$(awk -v a="$t0" -v b="$t1" 'BEGIN { print b - a }')"
+}
+runs=${CONNECTIONS//,/ }
+if [ -n "$BEFORE_JAR" ] && [[ " $runs " != *" before "* ]]; then
+    runs="before $runs"
+fi
+for n in ${runs:-default}; do
+    case $n in
+        default) flux_copy "FluxDB dump -> load" "$FLUXDB_JAR" ;;
+        before)
+            [ -n "$BEFORE_JAR" ] || bench_die "--connections names 'before' without --before-jar"
+            flux_copy "FluxDB dump -> load (before)" "$BEFORE_JAR" ;;
+        *) flux_copy "FluxDB dump -> load ($n conn)" "$FLUXDB_JAR" --connections "$n" ;;
+    esac
+done
+echo "load average after: $(cut -d' ' -f1-3 /proc/loadavg)"

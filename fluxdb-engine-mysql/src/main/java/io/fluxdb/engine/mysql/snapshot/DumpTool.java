@@ -23,6 +23,8 @@ import java.util.concurrent.atomic.AtomicReference;
  * java -cp fluxdb.jar io.fluxdb.engine.mysql.snapshot.DumpTool [--connections N] copy HOST:PORT USER PASSWORD
  *         HOST:PORT USER PASSWORD
  *     streams a dump of the first engine's user data into the second (as a snapshot does, without the network)
+ * java -cp fluxdb.jar io.fluxdb.engine.mysql.snapshot.DumpTool dump HOST:PORT USER PASSWORD FILE
+ *     writes a dump of an engine's user data to a new file (to time loading alone, with load)
  * </pre>
  *
  * Neither carries the operator's bookkeeping; both skip the account they log in with. {@code --connections} sets how
@@ -48,6 +50,15 @@ public final class DumpTool {
             copy(args[1], args[2], args[3], args[4], args[5], args[6], connections);
             System.out.printf("copied in %.1f s on %d loader connections%n", (System.nanoTime() - start) / 1e9,
                     connections);
+        } else if (args.length == 5 && args[0].equals("dump")) {
+            long start = System.nanoTime();
+            try (OutputStream out = new java.io.BufferedOutputStream(Files.newOutputStream(Path.of(args[4]),
+                    java.nio.file.StandardOpenOption.CREATE_NEW, java.nio.file.StandardOpenOption.WRITE), 1 << 16);
+                    MySqlDump dump = MySqlDump.begin(connect(args[1], args[2], args[3]), Set.of(args[2]), List.of(),
+                            0)) {
+                dump.writeTo(out);
+            }
+            System.out.printf("dumped in %.1f s%n", (System.nanoTime() - start) / 1e9);
         } else {
             usage();
         }
@@ -69,7 +80,8 @@ public final class DumpTool {
 
     private static void usage() {
         System.err.println("usage: DumpTool [--connections N] load FILE HOST:PORT USER PASSWORD"
-                + " | DumpTool [--connections N] copy HOST:PORT USER PASSWORD HOST:PORT USER PASSWORD");
+                + " | DumpTool [--connections N] copy HOST:PORT USER PASSWORD HOST:PORT USER PASSWORD"
+                + " | DumpTool dump HOST:PORT USER PASSWORD FILE");
         System.exit(2);
     }
 
