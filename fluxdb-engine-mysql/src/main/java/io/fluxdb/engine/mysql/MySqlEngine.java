@@ -45,8 +45,8 @@ import org.slf4j.LoggerFactory;
  * configuration it is a managed engine: it starts its own local MariaDB there and stops it on close.
  *
  * <p>Engine options ({@link EngineConfig#options()}): those of {@link ApplyOptions}, and {@code
- * snapshot-load-connections}: how many connections load a snapshot's rows at once (default
- * {@link DumpLoader#DEFAULT_CONNECTIONS}); other names are refused.
+ * snapshot-load-connections}: how many connections load a snapshot's rows at once (default: as
+ * {@link DumpLoader#ENGINE_CONNECTIONS}); other names are refused.
  */
 public final class MySqlEngine implements Engine {
     private static final Logger log = LoggerFactory.getLogger(MySqlEngine.class);
@@ -333,7 +333,7 @@ public final class MySqlEngine implements Engine {
 
     private static int loadConnections(String value) {
         if (value == null) {
-            return DumpLoader.DEFAULT_CONNECTIONS;
+            return DumpLoader.ENGINE_CONNECTIONS;
         }
         try {
             int n = Integer.parseInt(value.trim());

@@ -27,8 +27,11 @@ import org.slf4j.LoggerFactory;
  * before the views, triggers and routines that follow it.
  */
 public final class DumpLoader {
-    /** Connections a load uses unless told otherwise: one inserts while the other's batch is being read. */
-    public static final int DEFAULT_CONNECTIONS = 2;
+    /**
+     * As many connections as suit the engine's host: 2, or half its processors on a host with more than 4 (at most
+     * 4).
+     */
+    public static final int ENGINE_CONNECTIONS = 0;
     private static final Logger log = LoggerFactory.getLogger(DumpLoader.class);
     private static final int BATCH_ROWS = 1000;
     private static final long BATCH_BYTES = 1 << 20;
@@ -45,22 +48,22 @@ public final class DumpLoader {
     /**
      * @param connector opens the admin connections the loader uses (and changes the sessions of); a load closes them
      * @param bookkeepingVersion this engine's bookkeeping schema version; a dump of another version is refused
-     * @param connections how many connections insert rows at once (at least 1)
+     * @param connections how many connections insert rows at once (at least 1), or {@link #ENGINE_CONNECTIONS}
      */
     public DumpLoader(AdminConnector connector, int bookkeepingVersion, int connections) {
         this(connector, bookkeepingVersion, connections, BATCH_ROWS, BATCH_BYTES);
     }
 
-    /** A loader on {@link #DEFAULT_CONNECTIONS} connections. */
+    /** A loader on {@link #ENGINE_CONNECTIONS} connections. */
     public DumpLoader(AdminConnector connector, int bookkeepingVersion) {
-        this(connector, bookkeepingVersion, DEFAULT_CONNECTIONS);
+        this(connector, bookkeepingVersion, ENGINE_CONNECTIONS);
     }
 
     /** A loader that sends a batch once it holds {@code batchRows} rows or {@code batchBytes} bytes of values. */
     DumpLoader(AdminConnector connector, int bookkeepingVersion, int connections, int batchRows, long batchBytes) {
         this.connector = Objects.requireNonNull(connector, "connector is null");
-        if (connections < 1) {
-            throw new IllegalArgumentException("connections: " + connections + " (expected: at least 1)");
+        if (connections < 0) {
+            throw new IllegalArgumentException("connections: " + connections + " (expected: 0 or more)");
         }
         if (batchRows < 1 || batchBytes < 1) {
             throw new IllegalArgumentException("batch limits must be positive");
@@ -90,7 +93,7 @@ public final class DumpLoader {
                 long rows = records(in, pool);
                 pool.quiesce();
                 log.info("load - {} rows loaded in {} ms on {} connections", rows,
-                        (System.nanoTime() - start) / 1_000_000, connections);
+                        (System.nanoTime() - start) / 1_000_000, pool.size());
             }
         } catch (SQLException e) {
             throw new IOException("loading the dump failed on the engine: " + e.getErrorCode() + " "

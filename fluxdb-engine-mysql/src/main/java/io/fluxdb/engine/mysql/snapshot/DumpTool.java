@@ -28,14 +28,14 @@ import java.util.concurrent.atomic.AtomicReference;
  * </pre>
  *
  * Neither carries the operator's bookkeeping; both skip the account they log in with. {@code --connections} sets how
- * many connections insert rows at once (default {@link DumpLoader#DEFAULT_CONNECTIONS}).
+ * many connections insert rows at once (default: {@link DumpLoader#ENGINE_CONNECTIONS}).
  */
 public final class DumpTool {
     private DumpTool() {
     }
 
     public static void main(String[] args) throws Exception {
-        int connections = DumpLoader.DEFAULT_CONNECTIONS;
+        int connections = DumpLoader.ENGINE_CONNECTIONS;
         if (args.length > 1 && args[0].equals("--connections")) {
             connections = connections(args[1]);
             args = java.util.Arrays.copyOfRange(args, 2, args.length);
@@ -48,8 +48,7 @@ public final class DumpTool {
         } else if (args.length == 7 && args[0].equals("copy")) {
             long start = System.nanoTime();
             copy(args[1], args[2], args[3], args[4], args[5], args[6], connections);
-            System.out.printf("copied in %.1f s on %d loader connections%n", (System.nanoTime() - start) / 1e9,
-                    connections);
+            System.out.printf("copied in %.1f s%n", (System.nanoTime() - start) / 1e9);
         } else if (args.length == 5 && args[0].equals("dump")) {
             long start = System.nanoTime();
             try (OutputStream out = new java.io.BufferedOutputStream(Files.newOutputStream(Path.of(args[4]),

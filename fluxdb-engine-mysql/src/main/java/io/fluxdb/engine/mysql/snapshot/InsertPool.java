@@ -4,6 +4,7 @@ import java.io.InterruptedIOException;
 import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.OptionalInt;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.ExecutorService;
@@ -43,14 +44,19 @@ final class InsertPool implements AutoCloseable {
                 Thread.ofPlatform().name("dump-load-", 1).daemon().factory());
     }
 
-    /** Opens {@code connections} sessions with {@code connector}; none stays open if one fails to open. */
+    /**
+     * Opens {@code connections} sessions with {@code connector}, or with 0 as many as {@link #forProcessors} gives for
+     * the engine's processors; none stays open if one fails to open.
+     */
     static InsertPool open(AdminConnector connector, int connections) throws SQLException {
-        if (connections < 1) {
-            throw new IllegalArgumentException("connections: " + connections + " (expected: at least 1)");
+        if (connections < 0) {
+            throw new IllegalArgumentException("connections: " + connections + " (expected: 0 or more)");
         }
-        List<LoaderSession> sessions = new ArrayList<>(connections);
+        List<LoaderSession> sessions = new ArrayList<>();
         try {
-            for (int i = 0; i < connections; i++) {
+            sessions.add(LoaderSession.open(connector));
+            int wanted = connections == 0 ? forProcessors(sessions.get(0).engineProcessors()) : connections;
+            while (sessions.size() < wanted) {
                 sessions.add(LoaderSession.open(connector));
             }
         } catch (SQLException | RuntimeException e) {
@@ -58,6 +64,20 @@ final class InsertPool implements AutoCloseable {
             throw e;
         }
         return new InsertPool(sessions);
+    }
+
+    /**
+     * Connections for an engine on {@code processors} processors: 2 (one inserts while the next batch is read and
+     * another inserts), more on hosts with more than 4 processors (half of them, at most 4, so the inserts leave
+     * processors to the loader and to whatever else the host runs); 2 when the count is unknown.
+     */
+    static int forProcessors(OptionalInt processors) {
+        return processors.isPresent() ? Math.clamp(processors.getAsInt() / 2, 2, 4) : 2;
+    }
+
+    /** How many connections the pool loads on. */
+    int size() {
+        return sessions.size();
     }
 
     /** Hands {@code batch} to the next idle connection's thread, waiting while none is idle. */

@@ -1,8 +1,10 @@
 package io.fluxdb.engine.mysql.snapshot;
 
 import java.sql.Connection;
+import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.util.OptionalInt;
 
 /**
  * One of a load's engine connections, set up as every loader connection is (foreign key and unique checks off, NAMES
@@ -53,6 +55,18 @@ final class LoaderSession implements AutoCloseable {
         if (!database.isEmpty() && !database.equals(schema)) {
             c.setCatalog(database);
             schema = database;
+        }
+    }
+
+    /**
+     * The engine host's processor count as the engine saw it at start: MariaDB's {@code thread_pool_size} defaults to
+     * it (an engine configured otherwise gives its setting); empty where the variable does not exist.
+     */
+    OptionalInt engineProcessors() {
+        try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery("SELECT @@GLOBAL.thread_pool_size")) {
+            return rs.next() ? OptionalInt.of(rs.getInt(1)) : OptionalInt.empty();
+        } catch (SQLException e) {
+            return OptionalInt.empty(); // MySQL, or a build without the thread pool
         }
     }
 
