@@ -37,6 +37,10 @@ public final class DumpLoader {
     private static final long BATCH_BYTES = 1 << 20;
     /** The engine's "table doesn't exist": a view that names a view created later. */
     private static final int NO_SUCH_TABLE = 1146;
+    /** The engine's errors for a statement rolled back over another's locks: it may be sent again. */
+    private static final int DEADLOCK = 1213;
+    private static final int LOCK_WAIT_TIMEOUT = 1205;
+    private static final int INSERT_ATTEMPTS = 10;
 
     private final AdminConnector connector;
     private final int bookkeepingVersion;
@@ -274,23 +278,47 @@ public final class DumpLoader {
             pool.send(session -> insert(session, sql, rows));
         }
 
+        /**
+         * Inserts the rows in one statement. Batches inserting into one table at once can deadlock in InnoDB (seen
+         * with 1000-row batches on two connections); the engine then rolls the whole statement back, so it is sent
+         * again, a few times.
+         */
         private void insert(LoaderSession session, String sql, List<byte[][]> rows) throws SQLException {
             session.use("", DumpFormat.SQL_MODE, DumpFormat.TIME_ZONE);
-            try (PreparedStatement p = session.connection().prepareStatement(sql)) {
-                int i = 1;
-                for (byte[][] row : rows) {
-                    for (int k = 0; k < columns; k++) {
-                        if (row[k] == null) {
-                            p.setNull(i++, java.sql.Types.BINARY);
-                        } else {
-                            p.setBytes(i++, row[k]);
+            for (int attempt = 1; ; attempt++) {
+                try (PreparedStatement p = session.connection().prepareStatement(sql)) {
+                    int i = 1;
+                    for (byte[][] row : rows) {
+                        for (int k = 0; k < columns; k++) {
+                            if (row[k] == null) {
+                                p.setNull(i++, java.sql.Types.BINARY);
+                            } else {
+                                p.setBytes(i++, row[k]);
+                            }
                         }
                     }
+                    p.executeUpdate();
+                    return;
+                } catch (SQLException e) {
+                    if (attempt < INSERT_ATTEMPTS && (e.getErrorCode() == DEADLOCK
+                            || e.getErrorCode() == LOCK_WAIT_TIMEOUT)) {
+                        log.info("load - {} rows into {} met another batch's locks ({}); sending them again", rows.size(),
+                                table, e.getErrorCode());
+                        pause(attempt);
+                        continue;
+                    }
+                    throw new SQLException(e.getMessage() + " (inserting " + rows.size() + " rows into " + table
+                            + ")", e.getSQLState(), e.getErrorCode(), e);
                 }
-                p.executeUpdate();
-            } catch (SQLException e) {
-                throw new SQLException(e.getMessage() + " (inserting " + rows.size() + " rows into " + table + ")",
-                        e.getSQLState(), e.getErrorCode(), e);
+            }
+        }
+
+        private static void pause(int attempt) throws SQLException {
+            try {
+                Thread.sleep(10L * attempt);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new SQLException("interrupted while loading a dump", e);
             }
         }
 
