@@ -292,6 +292,11 @@ public final class RaftCluster implements Cluster, AutoCloseable {
     }
 
     @Override
+    public void changedOutsideTheLog(String reason) {
+        scheduler().divergedOutsideTheLog(reason);
+    }
+
+    @Override
     public CompletableFuture<Void> awaitApplied(long index, Duration timeout) {
         requireNonNull(timeout, "timeout is null");
         return awaitApplied(index, timeout, System.nanoTime() + timeout.toNanos());

@@ -55,6 +55,14 @@ public interface Cluster {
     }
 
     /**
+     * The front end changed this node's engine outside the log: a statement that commits implicitly ran, and its
+     * {@link #submit} then failed with {@link ClusterException.Reason#NOT_LEADER}, so its entry never reaches the log.
+     * The node is diverged from now on ({@link #divergence}).
+     */
+    default void changedOutsideTheLog(String reason) {
+    }
+
+    /**
      * Completes when this node has applied {@code index} (immediately if it already has), or fails with
      * {@link ClusterException.Reason#TIMEOUT} after {@code timeout}.
      */

@@ -314,6 +314,20 @@ public final class ApplyScheduler implements AutoCloseable {
         waiters.remove(index, future);
     }
 
+    /**
+     * This node's front end changed the engine outside the log: a statement that commits implicitly ran, and its
+     * entry certainly never reached the log (the node had just lost its leadership). The node is diverged from now
+     * on, as {@code resolveOrphans} would find at the next term, which may be long in coming; like that finding, it is
+     * a difference of this node's own term as leader (see {@link #resyncable}).
+     */
+    public void divergedOutsideTheLog(String reason) {
+        requireNonNull(reason, "reason is null");
+        locked(() -> {
+            orphanDivergence = true;
+            diverge(reason);
+        });
+    }
+
     /** The first way this node's data was found to differ from the leader's, and how many more followed. */
     public Optional<String> divergence() {
         lock.lock();

@@ -259,6 +259,22 @@ class ApplySchedulerTest {
     }
 
     @Test
+    void aChangeOutsideTheLogDivergesTheNodeAtOnceAsAnOrphanWould() throws Exception {
+        scheduler.enqueueMarker(1, 0);
+        scheduler.enqueueEntry(1, 1, envelope(0, transaction(PEER, "put a 1")), false);
+        awaitApplied(1);
+        assertThat(scheduler.divergence()).isEmpty();
+
+        scheduler.divergedOutsideTheLog("DDL statement fx-1-n1-ab-4 ran here and its entry never reached the log");
+
+        assertThat(scheduler.divergence()).hasValueSatisfying(r -> assertThat(r).contains("never reached the log"));
+        assertThat(scheduler.resyncable()).as("a difference of the node's own term").isFalse();
+        scheduler.enqueueEntry(1, 2, envelope(1, transaction(PEER, "put b 1")), false);
+        awaitApplied(2);
+        assertThat(scheduler.divergence()).as("applying goes on; the difference stays").isPresent();
+    }
+
+    @Test
     void entriesTheEngineHoldsAlreadyAreNotHandedToItAgain() throws Exception {
         scheduler.enqueueMarker(1, 0);
         for (long i = 1; i <= 3; i++) {

@@ -40,14 +40,19 @@ final class DiscoveryWatcher implements AutoCloseable {
      */
     static DiscoveryWatcher start(NodeConfig config) {
         requireNonNull(config, "config is null");
-        Duration quarter = config.cluster().memberRemoveAfter().dividedBy(4);
-        Duration interval = quarter.compareTo(MAX_INTERVAL) < 0 ? quarter : MAX_INTERVAL;
         DiscoveryWatcher watcher = new DiscoveryWatcher(new DiscoveryService(
                 DiscoveryBootstrap.peerSource(config).orElseThrow(() -> new IllegalArgumentException(
                         "neither DB_APPNAME nor PEERS_DNS: nothing to watch")),
-                interval.isZero() ? Duration.ofMillis(1) : interval));
+                interval(config)));
         watcher.discovery.start(watcher::listed);
         return watcher;
+    }
+
+    /** How often a running node asks discovery: a quarter of {@code MEMBER_REMOVE_AFTER}, at most a minute. */
+    static Duration interval(NodeConfig config) {
+        Duration quarter = config.cluster().memberRemoveAfter().dividedBy(4);
+        Duration interval = quarter.compareTo(MAX_INTERVAL) < 0 ? quarter : MAX_INTERVAL;
+        return interval.isZero() ? Duration.ofMillis(1) : interval;
     }
 
     /** What discovery last said about each node, by address; empty before its first good answer. */

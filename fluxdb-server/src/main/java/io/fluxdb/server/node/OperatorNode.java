@@ -150,10 +150,15 @@ public final class OperatorNode implements AutoCloseable {
             } else {
                 cluster = new SingleNodeCluster("node-" + config.listen().clientPort(), listen);
             }
+            // the instances of CLIENT_APPNAME are polled in the background; until FluxOS answers, only WHITELIST admits
+            Optional<ClientAppInstances> clientApp = config.access().clientAppName().isPresent()
+                    ? Optional.of(ClientAppInstances.watch(config, DiscoveryWatcher.interval(config)))
+                    : Optional.empty();
+            clientApp.ifPresent(started::push);
             FrontEnd frontEnd = engine.frontEnd().orElseThrow(() -> new IllegalStateException(
                     "engine '" + settled.engine().engine() + "' has no client front end"));
             FrontEnd.Handle handle = frontEnd.start(new FrontEndContext(listen, cluster,
-                    EngineSettings.frontEndOptions(config), new WhitelistAdmission(config.access(), cluster),
+                    EngineSettings.frontEndOptions(config), new WhitelistAdmission(config.access(), cluster, clientApp),
                     peerCertificates));
             started.push(handle);
             handle.certificateSha256().ifPresent(nodeInfo::clientCertificate);

@@ -1231,6 +1231,13 @@ final class ClusterSession {
                 log.error("conn={} - DDL {} ran on this node's engine but could not be appended to the log ({}):"
                         + " this node's schema now differs from the cluster's", session.connectionId(), id,
                         submitFailure.toString());
+                if (Failures.cause(submitFailure) instanceof ClusterException e
+                        && e.reason() == ClusterException.Reason.NOT_LEADER) {
+                    // Certainly not in the log: the node stops serving reads now, not at the next term's check.
+                    cluster.changedOutsideTheLog("DDL statement " + id + " ran on this node's engine, and its entry"
+                            + " never reached the log (" + e.getMessage() + "): this node's schema or accounts"
+                            + " differ from the log's");
+                }
                 session.closeUnanswered();
             }, session.context().executor());
         }, session.context().executor()));
