@@ -3,6 +3,7 @@ package io.fluxdb.server.node;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.fluxdb.replication.RaftCluster;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -31,6 +32,57 @@ class LeaderChangeIT {
     @BeforeAll
     static void start() {
         cluster = nodes.cluster();
+    }
+
+    /**
+     * Sessions connected to the leader itself, each with a transaction open, when leadership moves to another node
+     * while that node stays up: the rest of a transaction must not run on the new leader (it would commit part of
+     * it), and a COMMIT must not answer OK for writes that never left the old leader.
+     */
+    @Test
+    void aTransactionOpenOnTheLeaderWhenItStopsLeadingIsRolledBackAndEndsItsConnection() throws Exception {
+        int leader = cluster.awaitLeader();
+        RaftCluster raft = (RaftCluster) cluster.node(leader).cluster();
+        try (Connection writing = cluster.connect(leader, "app", "app-password");
+                Statement w = writing.createStatement();
+                Connection committing = cluster.connect(leader, "app", "app-password");
+                Statement c = committing.createStatement()) {
+            w.execute("BEGIN");
+            assertThat(w.executeUpdate("INSERT INTO t (who) VALUES ('deposed 1')")).isEqualTo(1);
+            c.execute("BEGIN");
+            assertThat(c.executeUpdate("INSERT INTO t (who) VALUES ('deposed 2')")).isEqualTo(1);
+
+            assertThat(raft.handOverLeadership()).as("a peer to hand leadership to").isPresent();
+            long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+            // Until this node knows the new leader: then a statement could be sent there.
+            while (raft.role().isLeader() || raft.role().leaderClientAddress().isEmpty()) {
+                assertThat(System.nanoTime()).as("leadership handed over within 30 s").isLessThan(deadline);
+                Thread.sleep(100);
+            }
+
+            assertThatThrownBy(() -> w.executeUpdate("INSERT INTO t (who) VALUES ('deposed 3')"))
+                    .isInstanceOfSatisfying(SQLException.class, e -> assertThat(e.getMessage())
+                            .contains("stopped being the leader while the transaction was open"));
+            assertThat(writing.isValid(2)).as("the connection of the abandoned transaction").isFalse();
+            assertThatThrownBy(() -> c.execute("COMMIT")).isInstanceOf(SQLException.class);
+            assertThat(committing.isValid(2)).isFalse();
+        }
+        int newLeader = cluster.awaitLeader();
+        try (Connection after = cluster.connect(newLeader, "app", "app-password");
+                Statement s = after.createStatement()) {
+            assertThat(s.executeUpdate("INSERT INTO t (who) VALUES ('deposed marker')")).isEqualTo(1);
+        }
+        cluster.awaitConverged();
+        for (int i = 0; i < cluster.size(); i++) {
+            List<String> rows = new ArrayList<>();
+            try (Connection e = cluster.engineConnection(i); Statement s = e.createStatement();
+                    ResultSet rs = s.executeQuery("SELECT who FROM app.t WHERE who LIKE 'deposed%' ORDER BY id")) {
+                while (rs.next()) {
+                    rows.add(rs.getString(1));
+                }
+            }
+            assertThat(rows).as("node " + i + ": nothing of the two transactions").containsExactly("deposed marker");
+        }
     }
 
     @Test
@@ -74,7 +126,7 @@ class LeaderChangeIT {
         for (int i = 0; i < cluster.size(); i++) {
             List<String> rows = new ArrayList<>();
             try (Connection c = cluster.engineConnection(i); Statement s = c.createStatement();
-                    ResultSet rs = s.executeQuery("SELECT who FROM app.t ORDER BY id")) {
+                    ResultSet rs = s.executeQuery("SELECT who FROM app.t WHERE who NOT LIKE 'deposed%' ORDER BY id")) {
                 while (rs.next()) {
                     rows.add(rs.getString(1));
                 }

@@ -289,6 +289,17 @@ public final class ClientSession extends ChannelInboundHandlerAdapter {
         reply(Replies.error(ctx.alloc(), 1, capabilities, error.errorCode(), error.sqlState(), error.message()));
     }
 
+    /**
+     * Answers the running command with {@code error}, then closes the connection: for a state the client must not
+     * go on from (a transaction that was rolled back under it).
+     */
+    void failAndClose(io.fluxdb.protocol.message.server.ErrPacket error) {
+        ctx.writeAndFlush(Replies.error(ctx.alloc(), 1, capabilities, error.errorCode(), error.sqlState(),
+                error.message()));
+        services.backends().discard(backend);
+        closeWith(null);
+    }
+
     /** Answers the running command with an OK carrying {@code statusFlags} and completes it. */
     void replyOk(int statusFlags) {
         ctx.writeAndFlush(lastPacket(Replies.ok(ctx.alloc(), 1, capabilities, statusFlags)));

@@ -281,6 +281,11 @@ final class ClusterSession {
      * row-write check of a replicated transaction is done.
      */
     private void prologue(Runnable then) {
+        if (xa != null && !ownsTransactionTerm(cluster.role())) {
+            session.begin(Busy.INSTANCE);
+            abandonTransaction();
+            return;
+        }
         int previousError = session.takeLastErrorCode();
         if (xa != null && previousError == ER_LOCK_DEADLOCK) {
             // The engine rolled the whole transaction back: COMMIT has nothing left to commit, as with MariaDB
@@ -1075,6 +1080,28 @@ final class ClusterSession {
                     session.committed(result.index());
                     then.accept(outcomes.getLast().statusFlags());
                 }, session.context().executor());
+    }
+
+    /** Whether this node still leads in the term the session's transaction began in. */
+    private boolean ownsTransactionTerm(ClusterRole role) {
+        return role.isLeader() && role.term() == xa.term;
+    }
+
+    /**
+     * This node lost its leadership (or led again in a later term) while the session's transaction was open on its
+     * engine: the transaction cannot commit, since its writes here reach the log only through this term's leader,
+     * and sending its remaining statements to the new leader would commit part of it (those statements, without the
+     * writes made here) and let a COMMIT there answer OK for writes that never left this node. It is rolled back,
+     * and the client is told so and loses its connection, as from a server that went away mid-transaction, so that
+     * it cannot go on to commit what is left.
+     */
+    private void abandonTransaction() {
+        String id = xa.id;
+        log.info("conn={} - this node stopped leading while transaction {} was open; it is rolled back and the"
+                + " connection closed", session.connectionId(), id);
+        rollbackXa(status -> session.failAndClose(new ErrPacket(ER_OPTION_PREVENTS_STATEMENT, "HY000", "This FluxDB"
+                + " node stopped being the leader while the transaction was open; the transaction was rolled back."
+                + " Reconnect and run it again" + leaderHint(cluster.role()))));
     }
 
     private void rollbackXa(IntConsumer then) {
