@@ -74,14 +74,8 @@ class LeaderChangeIT {
         }
         cluster.awaitConverged();
         for (int i = 0; i < cluster.size(); i++) {
-            List<String> rows = new ArrayList<>();
-            try (Connection e = cluster.engineConnection(i); Statement s = e.createStatement();
-                    ResultSet rs = s.executeQuery("SELECT who FROM app.t WHERE who LIKE 'deposed%' ORDER BY id")) {
-                while (rs.next()) {
-                    rows.add(rs.getString(1));
-                }
-            }
-            assertThat(rows).as("node " + i + ": nothing of the two transactions").containsExactly("deposed marker");
+            assertThat(who(i, "LIKE 'deposed%'")).as("node " + i + ": nothing of the two transactions")
+                    .containsExactly("deposed marker");
         }
     }
 
@@ -124,14 +118,19 @@ class LeaderChangeIT {
         cluster.startNode(leader);
         cluster.awaitConverged();
         for (int i = 0; i < cluster.size(); i++) {
-            List<String> rows = new ArrayList<>();
-            try (Connection c = cluster.engineConnection(i); Statement s = c.createStatement();
-                    ResultSet rs = s.executeQuery("SELECT who FROM app.t WHERE who NOT LIKE 'deposed%' ORDER BY id")) {
-                while (rs.next()) {
-                    rows.add(rs.getString(1));
-                }
-            }
-            assertThat(rows).as("node " + i).containsExactly("before", "after");
+            assertThat(who(i, "NOT LIKE 'deposed%'")).as("node " + i).containsExactly("before", "after");
         }
+    }
+
+    /** The {@code who} of node {@code i}'s rows whose {@code who} matches {@code condition}, in insertion order. */
+    private static List<String> who(int i, String condition) throws SQLException {
+        List<String> rows = new ArrayList<>();
+        try (Connection c = cluster.engineConnection(i); Statement s = c.createStatement();
+                ResultSet rs = s.executeQuery("SELECT who FROM app.t WHERE who " + condition + " ORDER BY id")) {
+            while (rs.next()) {
+                rows.add(rs.getString(1));
+            }
+        }
+        return rows;
     }
 }
