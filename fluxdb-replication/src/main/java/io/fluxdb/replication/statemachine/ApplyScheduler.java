@@ -79,8 +79,6 @@ public final class ApplyScheduler implements AutoCloseable {
     private final ArrayDeque<ApplyItem> queue = new ArrayDeque<>();
     private final Map<Long, ApplyItem> awaitingSettle = new HashMap<>();
     private final List<String> divergences = new ArrayList<>();
-    /** Whether a divergence came from what this node did as a leader (see {@link #resyncable}). */
-    private boolean orphanDivergence;
     private final Thread health;
 
     private volatile Watermark watermark;
@@ -317,15 +315,11 @@ public final class ApplyScheduler implements AutoCloseable {
     /**
      * This node's front end changed the engine outside the log: a statement that commits implicitly ran, and its
      * entry certainly never reached the log (the node had just lost its leadership). The node is diverged from now
-     * on, as {@code resolveOrphans} would find at the next term, which may be long in coming; like that finding, it is
-     * a difference of this node's own term as leader (see {@link #resyncable}).
+     * on, as {@code resolveOrphans} would find at the next term, which may be long in coming.
      */
     public void divergedOutsideTheLog(String reason) {
         requireNonNull(reason, "reason is null");
-        locked(() -> {
-            orphanDivergence = true;
-            diverge(reason);
-        });
+        locked(() -> diverge(reason));
     }
 
     /** The first way this node's data was found to differ from the leader's, and how many more followed. */
@@ -352,22 +346,21 @@ public final class ApplyScheduler implements AutoCloseable {
                 log.info("entry {} - this node's data was replaced with a peer's at that index; the {} difference(s)"
                         + " found before no longer apply", index, divergences.size());
                 divergences.clear();
-                orphanDivergence = false;
                 changed.set(true);
             }
         });
     }
 
     /**
-     * Whether this node diverged and a re-sync from a peer is known to repair it: every difference is an entry whose
-     * outcome here differs from the leader's. A difference left by this node's own term as leader (a DDL statement
-     * whose entry never committed, a prepared transaction it could not roll back) is not: re-syncing a deposed leader
-     * while its own transactions of that term settle lost writes in tests, so such a node stays diverged and says so.
+     * Whether this node diverged, so that a re-sync from a peer is due: an entry's outcome here differed from the
+     * leader's, or this node's own term as leader left a change the log never got (a DDL statement whose entry never
+     * committed, a prepared transaction it could not roll back). Loading a peer's dump repairs both; the engine rolls
+     * back its prepared transactions first, so none of them can commit into the new data.
      */
     public boolean resyncable() {
         lock.lock();
         try {
-            return !divergences.isEmpty() && !orphanDivergence;
+            return !divergences.isEmpty();
         } finally {
             lock.unlock();
         }
@@ -591,9 +584,6 @@ public final class ApplyScheduler implements AutoCloseable {
             active--;
             resolvedTerm = Math.max(resolvedTerm, term);
             log.debug("term {} - entries of older terms applied; {} left-over differences", term, differences.size());
-            if (!differences.isEmpty()) {
-                orphanDivergence = true;
-            }
             differences.forEach(this::diverge);
             pump();
         });

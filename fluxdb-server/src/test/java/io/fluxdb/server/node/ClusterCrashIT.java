@@ -22,7 +22,6 @@ import java.util.Set;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
@@ -191,18 +190,14 @@ class ClusterCrashIT {
     }
 
     /**
-     * DDL through followers under the same faults. Diagnosed: a forwarded DDL statement can meet a leader that loses
-     * its leadership while the statement runs (no fault is injected then, but on two busy cores a restart can cost the
-     * leader its leadership), which is the leader's own DDL window of the test below; runs of this test log such
-     * orphans (DIVERGED on the deposed leader). An orphan DROP TABLE explains the table whose CREATE was acknowledged
-     * and that was missing on one node. That node now reports it, steps back from leadership and serves no reads, but
-     * is not re-synced automatically (see DivergenceRepair).
+     * DDL through followers under the same faults. A forwarded DDL statement can meet a leader that loses its
+     * leadership while the statement runs (on two busy cores a restart can cost the leader its leadership), which is
+     * the leader's own DDL window of the test below: the deposed leader keeps a change the log never got, reports it
+     * and re-syncs from a peer.
      */
     @Test
     @Order(4)
     @Timeout(240)
-    @Disabled("known bug: the leader's own DDL window (a leader deposed while a forwarded DDL statement runs keeps a"
-            + " change the log never gets; docs/design/replication.md, 'The leader's own DDL')")
     void ddlThroughFollowersUnderFaultsIsNeverLost() throws Exception {
         runUnderFaults("c", List.of(Fault.KILL_LEADER, Fault.PAUSE_FOLLOWER, Fault.KILL_LEADER_AND_ENGINE,
                 Fault.PAUSE_LEADER), true, false);
@@ -211,16 +206,13 @@ class ClusterCrashIT {
     /**
      * The leader's own DDL crash window: the leader runs a DDL statement on its engine before the statement's entry
      * is appended (so that the engine checks the client's privileges), and a leader killed or paused between the two
-     * keeps a schema change that no other node gets. The node reports it (DIVERGED, from resolveOrphans) and steps
-     * back from leadership, but is not re-synced automatically: re-syncing a deposed leader while its own transactions
-     * of that term settled lost acknowledged writes in this test. Closing the window needs the entry appended before
-     * the statement runs, with followers applying it under the client's privileges.
+     * keeps a schema change that no other node gets. The node reports it (DIVERGED, from resolveOrphans, or at once
+     * when the append fails), steps back from leadership and re-syncs from a peer; every acknowledged write must be on
+     * every node afterwards, and the nodes identical.
      */
     @Test
     @Order(3)
     @Timeout(240)
-    @Disabled("known bug: a leader killed or paused while its DDL statement runs keeps a change the log never gets"
-            + " (docs/design/replication.md, 'The leader's own DDL')")
     void theLeaderKilledOrPausedWhileItsDdlRunsDoesNotDiverge() throws Exception {
         runUnderFaults("b", List.of(Fault.KILL_LEADER, Fault.PAUSE_LEADER, Fault.KILL_LEADER, Fault.PAUSE_LEADER,
                 Fault.KILL_LEADER_AND_ENGINE, Fault.PAUSE_LEADER), false);
@@ -230,7 +222,7 @@ class ClusterCrashIT {
      * Runs the writers of {@code run} while {@code faults} happen in turn, then checks every node against what the
      * writers were told. With {@code holdDdl}, no DDL statement is in flight while a node is hit and restarted (a
      * restart can cost the leader its leadership on two busy cores), except while a node armed to halt in the DDL
-     * window applies: the leader's own DDL window is the known bug of the disabled test.
+     * window applies; without it, the leader's own DDL window is open to the faults (the test above).
      */
     private static void runUnderFaults(String run, List<Fault> faults, boolean holdDdl) throws Exception {
         runUnderFaults(run, faults, holdDdl, true);
@@ -491,17 +483,31 @@ class ClusterCrashIT {
         }
     }
 
-    /** No node logged a divergence, an engine failure, or a DDL statement that ran outside the log. */
+    /**
+     * No node logged a divergence, an engine failure, or a DDL statement that ran outside the log, except the leader's
+     * own DDL window (a change of its own term that the log never got) when the node re-synced from a peer after it.
+     */
     private static void assertNoNodeReportedAProblem() {
         for (int i = 0; i < cluster.size(); i++) {
             List<String> problems = new ArrayList<>();
+            List<String> ownTerm = new ArrayList<>();
             for (String line : cluster.node(i).log().split("\n")) {
-                if (line.contains("DIVERGED") || line.contains("the engine failed")
+                if (line.contains("DIVERGED") && (line.contains("its log entry was never committed")
+                        || line.contains("never reached the log"))
+                        || line.contains("ran on this node's engine but could not be appended to the log")) {
+                    ownTerm.add(line);
+                } else if (line.contains("re-synced from a peer's data at index") && !ownTerm.isEmpty()) {
+                    System.out.println("ClusterCrashIT node " + i + " re-synced after " + ownTerm.size()
+                            + " line(s) about a change of its own term as leader that the log never got");
+                    ownTerm.clear();
+                } else if (line.contains("DIVERGED") || line.contains("the engine failed")
                         || line.contains("could not be appended to the log") || line.contains("Exception in thread")) {
                     problems.add(line);
                 }
             }
-            assertThat(problems).as("problems node " + i + " reported").isEmpty();
+            problems.addAll(ownTerm);
+            assertThat(problems).as("problems node " + i + " reported (a change of its own term as leader counts only"
+                    + " if the node did not re-sync after it)").isEmpty();
         }
     }
 
