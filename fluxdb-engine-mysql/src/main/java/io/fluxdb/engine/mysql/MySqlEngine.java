@@ -36,6 +36,9 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
+import java.util.TreeSet;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -50,12 +53,14 @@ import org.slf4j.LoggerFactory;
  */
 public final class MySqlEngine implements Engine {
     private static final Logger log = LoggerFactory.getLogger(MySqlEngine.class);
+    private static final String LOAD_CONNECTIONS = "snapshot-load-connections";
+    /** Every engine option this engine knows. */
+    private static final Set<String> OPTIONS = Stream.concat(ApplyOptions.NAMES.stream(), Stream.of(LOAD_CONNECTIONS))
+            .collect(Collectors.toCollection(TreeSet::new));
 
     private final EngineConfig config;
     /** Reads every executable comment until start() knows the server's version, then reads them as it does. */
     private volatile MySqlStatementClassifier classifier = new MySqlStatementClassifier();
-    private static final String LOAD_CONNECTIONS = "snapshot-load-connections";
-
     private final ApplyOptions applyOptions;
     private final int loadConnections;
     private MariaDbProcess managed;
@@ -66,10 +71,8 @@ public final class MySqlEngine implements Engine {
     MySqlEngine(EngineConfig config) {
         this.config = requireNonNull(config, "config is null");
         for (String name : config.options().keySet()) {
-            if (!ApplyOptions.NAMES.contains(name) && !name.equals(LOAD_CONNECTIONS)) {
-                java.util.Set<String> known = new java.util.TreeSet<>(ApplyOptions.NAMES);
-                known.add(LOAD_CONNECTIONS);
-                throw new IllegalArgumentException("unknown MySQL engine option '" + name + "' (known: " + known + ")");
+            if (!OPTIONS.contains(name)) {
+                throw new IllegalArgumentException("unknown MySQL engine option '" + name + "' (known: " + OPTIONS + ")");
             }
         }
         this.applyOptions = ApplyOptions.from(config.options());

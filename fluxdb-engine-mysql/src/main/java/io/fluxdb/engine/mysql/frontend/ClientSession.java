@@ -296,8 +296,7 @@ public final class ClientSession extends ChannelInboundHandlerAdapter {
     void failAndClose(io.fluxdb.protocol.message.server.ErrPacket error) {
         ctx.writeAndFlush(Replies.error(ctx.alloc(), 1, capabilities, error.errorCode(), error.sqlState(),
                 error.message()));
-        services.backends().discard(backend);
-        closeWith(null);
+        closeUnanswered();
     }
 
     /** Answers the running command with an OK carrying {@code statusFlags} and completes it. */
