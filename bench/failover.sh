@@ -15,7 +15,11 @@
 # FluxDB is skipped, with the reason, when its cluster cannot be started or its nodes do not
 # replicate. Which node leads is taken from --fluxdb-leader (1-based) or, failing that, is the first
 # node that takes a write (right while followers refuse writes; name the leader once they forward).
-# Raw output goes to bench/results/<date>-failover/.
+# Raw output goes to bench/results/<date>-failover/; each round's JSON ends with a timeline of the
+# writer's answers after the kill (ms since the kill, node, answer; repeats folded).
+#
+# The nodes inherit the environment: ELECTION_TIMEOUT=300ms bench/failover.sh measures FluxDB with
+# that election timeout (default 1s). BENCH_KEEP=1 keeps the nodes' logs and data directories.
 #
 # Needs what bench/cluster-sysbench.sh needs, and python3 with PyMySQL (python3-pymysql, Debian's
 # /usr/bin/python3).
@@ -75,11 +79,19 @@ def connect(i):
                            connect_timeout=2, read_timeout=statement_timeout, write_timeout=statement_timeout,
                            autocommit=True)
 
+def note(at, what):
+    node = targets[i % len(targets)]
+    if timeline and timeline[-1][1] == node and timeline[-1][2] == what:
+        timeline[-1][3] += 1
+    else:
+        timeline.append([round((at - kill_at) * 1000), node, what, 1])
+
 start = now()
 kill_at = first_ok_after = None
 first_ok_node = None
 counts = {"ok_before": 0, "failed_before": 0, "ok_after": 0, "failed_after": 0}
 errors = {}
+timeline = []  # after the kill: [ms since the kill, node, what happened], repeats of one answer folded
 prev_ok = None
 longest_gap = 0.0
 i, conn = 0, None
@@ -107,10 +119,13 @@ while True:
         prev_ok = done
         if kill_at is not None and first_ok_after is None and began >= kill_at:
             first_ok_after, first_ok_node = done, targets[i % len(targets)]
+            note(done, "OK")
     except Exception as e:  # any failure: count it, move to the next survivor
         counts["failed_" + phase] += 1
         key = "%s %s" % (type(e).__name__, e.args[0] if e.args else "")
         errors[key] = errors.get(key, 0) + 1
+        if kill_at is not None and first_ok_after is None:
+            note(now(), "%s %s" % (key, str(e.args[1])[:120] if len(e.args) > 1 else ""))
         try:
             if conn is not None:
                 conn.close()
@@ -123,7 +138,7 @@ print(json.dumps({
     "first_ok_node": first_ok_node,
     "longest_gap_between_oks_ms": round(longest_gap * 1000),
     "acknowledged": counts["ok_before"] + counts["ok_after"],
-    **counts, "errors": errors}))
+    **counts, "errors": errors, "timeline": timeline}))
 PY
 
 # One round: the writer through $1 (survivors), user $2 password $3, victims' pids $4; tag $5.
@@ -225,7 +240,7 @@ fi
     echo "load average at the start: $load_start; at the end: $(cut -d' ' -f1-3 /proc/loadavg) (the cores are shared: expect noise)"
     echo "engine: $(mariadbd --version | head -1)"
     $use_galera && echo "galera: provider ${galera_provider_version:-?}, default timeouts (evs.suspect_timeout PT5S, evs.inactive_timeout PT15S)"
-    echo "fluxdb: $fluxdb_status"
+    echo "fluxdb: $fluxdb_status; ELECTION_TIMEOUT=${ELECTION_TIMEOUT:-1s (the default)}"
     echo "writer: one connection, autocommit INSERTs one after another, statement timeout $statement_timeout s;" \
         "kill -9 after $before s; runs $after s past the first OK after the kill (gives up after $give_up s)"
     echo

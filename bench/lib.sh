@@ -111,7 +111,11 @@ bench_cleanup() {
         bench_stop "${BENCH_PIDS[i]}" 15
     done
     for i in "${BENCH_DIRS[@]}"; do
-        [ -n "$i" ] && rm -rf "$i"
+        if [ -n "${BENCH_KEEP:-}" ]; then
+            [ -n "$i" ] && echo "kept for inspection (BENCH_KEEP): $i" >&2
+        else
+            [ -n "$i" ] && rm -rf "$i"
+        fi
     done
     exit "$status"
 }

@@ -20,4 +20,11 @@ public interface PeerCertificates {
      * Fails when the member cannot be asked or reports none (it offers no TLS, or has not started its client port).
      */
     CompletableFuture<String> clientCertificateSha256(String nodeId);
+
+    /**
+     * The certificate {@code nodeId} presented differs from the one looked up (the member restarted with a new one):
+     * the next lookup must ask the member again rather than answer from what it learned before.
+     */
+    default void forget(String nodeId) {
+    }
 }

@@ -69,6 +69,7 @@ final class ConfigPrinter implements NodeLauncher, DevLauncher {
                 ? Integer.toString(cluster.bootstrapExpect().getAsInt()) : "(instances of the app specification)"));
         lines.add("ADVERTISE_ADDRESS=" + cluster.advertiseAddress().orElse(""));
         lines.add("MEMBER_REMOVE_AFTER=" + duration(cluster.memberRemoveAfter()));
+        lines.add("ELECTION_TIMEOUT=" + duration(cluster.electionTimeout()));
         lines.add("CLIENT_APPNAME=" + c.access().clientAppName().orElse(""));
         lines.add("WHITELIST=" + c.access().whitelist());
         lines.add("AUTH_MASTER_ONLY=" + c.access().authMasterOnly());

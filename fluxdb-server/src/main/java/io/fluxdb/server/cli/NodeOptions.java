@@ -128,6 +128,11 @@ final class NodeOptions {
                     + " (env MEMBER_REMOVE_AFTER; default 5m).")
     String memberRemoveAfter;
 
+    @Option(names = "--election-timeout", paramLabel = "DURATION",
+            description = "How long a follower hears nothing from the leader before it starts an election; each waits"
+                    + " between this and twice this (env ELECTION_TIMEOUT; default 1s; 100ms to 1m).")
+    String electionTimeout;
+
     @Option(names = "--data-dir", paramLabel = "DIR", description = "Operator state directory (env FLUXDB_DATA_DIR; default ./fluxdb-data).")
     String dataDir;
 
@@ -234,6 +239,14 @@ final class NodeOptions {
         Optional<String> advertise = r.find(ADVERTISE_ADDRESS, advertiseAddress, ConfigValues::parseHost);
         Duration removeAfter = r.get(MEMBER_REMOVE_AFTER, memberRemoveAfter, ConfigValues::parseDuration,
                 ClusterConfig.DEFAULT_MEMBER_REMOVE_AFTER);
+        Duration election = r.get(ELECTION_TIMEOUT, electionTimeout, t -> {
+            Duration d = ConfigValues.parseDuration(t);
+            String problem = ClusterConfig.electionTimeoutProblem(d);
+            if (problem != null) {
+                throw new IllegalArgumentException("'" + t + "' is not between 100ms and 1m");
+            }
+            return d;
+        }, ClusterConfig.DEFAULT_ELECTION_TIMEOUT);
 
         Optional<String> clientApp = r.find(CLIENT_APPNAME, clientAppName, ConfigValues::parseAppName);
         List<IpRange> allowed = r.list(WHITELIST, whitelist, IpRange::parse, AddressMatcher.parse(AccessConfig.DEFAULT_WHITELIST).ranges());
@@ -256,7 +269,8 @@ final class NodeOptions {
         return new NodeConfig(
                 new EngineConfig(engineName, endpoint, user, password, initDatabase, selectInit, startWait),
                 new ListenConfig(bind, clientPort, apiListen, apiAdvertised, raft, ui),
-                new ClusterConfig(app, peerList, dnsName, secret, fluxos, readConsistency, bootstrap, advertise, removeAfter),
+                new ClusterConfig(app, peerList, dnsName, secret, fluxos, readConsistency, bootstrap, advertise, removeAfter,
+                        election),
                 new AccessConfig(new AddressMatcher(allowed), clientApp, masterOnly),
                 new ProxyConfig(connections, idle, packet, infile, tls, connect, threads, frontDoor),
                 data,

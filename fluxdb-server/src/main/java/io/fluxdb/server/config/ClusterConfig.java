@@ -28,6 +28,8 @@ import java.util.OptionalInt;
  *     (see docs/operations.md, "Joining and leaving")
  * @param memberRemoveAfter how long a member may be missing from discovery before the leader removes it
  *     ({@code MEMBER_REMOVE_AFTER})
+ * @param electionTimeout how long a follower hears nothing from its leader before it starts an election
+ *     ({@code ELECTION_TIMEOUT}); each follower waits a random time between this and twice this
  */
 public record ClusterConfig(
         Optional<String> appName,
@@ -38,12 +40,20 @@ public record ClusterConfig(
         Consistency consistency,
         OptionalInt bootstrapExpect,
         Optional<String> advertiseAddress,
-        Duration memberRemoveAfter) {
+        Duration memberRemoveAfter,
+        Duration electionTimeout) {
     public static final URI DEFAULT_FLUXOS_API = URI.create("https://api.runonflux.io");
     public static final int DEFAULT_PEER_API_PORT = ListenConfig.DEFAULT_API_PORT;
     /** 16 characters: a 64-bit random value in hex, the least worth guessing over a network. */
     public static final int MIN_SECRET_LENGTH = 16;
     public static final Duration DEFAULT_MEMBER_REMOVE_AFTER = Duration.ofMinutes(5);
+    /**
+     * 1 s: a node on the other side of the internet (Flux) misses its leader's heartbeats (every half of this) only
+     * when its link really fails, not after one lost packet and its retransmission.
+     */
+    public static final Duration DEFAULT_ELECTION_TIMEOUT = Duration.ofSeconds(1);
+    public static final Duration MIN_ELECTION_TIMEOUT = Duration.ofMillis(100);
+    public static final Duration MAX_ELECTION_TIMEOUT = Duration.ofMinutes(1);
     /** Why a DNS name needs {@code BOOTSTRAP_EXPECT}. */
     public static final String EXPECT_REQUIRED_WITH_DNS = "required with PEERS_DNS: how many nodes the name must"
             + " list before a new cluster forms (a DNS name tells no count; e.g. 3)";
@@ -64,6 +74,9 @@ public record ClusterConfig(
         if (memberRemoveAfter.isNegative() || memberRemoveAfter.isZero()) {
             throw new IllegalArgumentException("memberRemoveAfter: " + memberRemoveAfter + " (expected: > 0)");
         }
+        requireNonNull(electionTimeout, "electionTimeout is null");
+        String timeoutProblem = electionTimeoutProblem(electionTimeout);
+        if (timeoutProblem != null) throw new IllegalArgumentException("electionTimeout: " + timeoutProblem);
         appName.ifPresent(ConfigValues::parseAppName);
         ConfigValues.parseHttpUrl(fluxosApi.toString());
         if (appName.isPresent() && peersDns.isPresent()) throw new IllegalArgumentException("peersDns: " + DNS_WITH_APP);
@@ -81,13 +94,27 @@ public record ClusterConfig(
     public ClusterConfig(Optional<String> appName, List<HostPort> peers, Optional<Secret> secret, URI fluxosApi,
             Consistency consistency, OptionalInt bootstrapExpect) {
         this(appName, peers, Optional.empty(), secret, fluxosApi, consistency, bootstrapExpect, Optional.empty(),
-                DEFAULT_MEMBER_REMOVE_AFTER);
+                DEFAULT_MEMBER_REMOVE_AFTER, DEFAULT_ELECTION_TIMEOUT);
     }
 
     /** This configuration with another peer list. */
     public ClusterConfig withPeers(List<HostPort> value) {
         return new ClusterConfig(appName, value, peersDns, secret, fluxosApi, consistency, bootstrapExpect,
-                advertiseAddress, memberRemoveAfter);
+                advertiseAddress, memberRemoveAfter, electionTimeout);
+    }
+
+    /** This configuration with another election timeout. */
+    public ClusterConfig withElectionTimeout(Duration value) {
+        return new ClusterConfig(appName, peers, peersDns, secret, fluxosApi, consistency, bootstrapExpect,
+                advertiseAddress, memberRemoveAfter, value);
+    }
+
+    /** What is wrong with an election timeout, or null. */
+    public static String electionTimeoutProblem(Duration timeout) {
+        if (timeout.compareTo(MIN_ELECTION_TIMEOUT) < 0 || timeout.compareTo(MAX_ELECTION_TIMEOUT) > 0) {
+            return timeout.toMillis() + " ms is not between 100ms and 1m";
+        }
+        return null;
     }
 
     /** Whether other nodes may exist: an app name or a DNS name to discover them, or a static peer list. */

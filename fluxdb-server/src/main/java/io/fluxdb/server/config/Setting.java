@@ -41,6 +41,7 @@ public enum Setting {
     BOOTSTRAP_EXPECT("--bootstrap-expect"),
     ADVERTISE_ADDRESS("--advertise-address"),
     MEMBER_REMOVE_AFTER("--member-remove-after"),
+    ELECTION_TIMEOUT("--election-timeout"),
     FLUXDB_DATA_DIR("--data-dir"),
     /** The original called it {@code DB_TYPE} (and knew only {@code mysql}). */
     ENGINE("--engine", "DB_TYPE"),

@@ -73,7 +73,8 @@ public final class OperatorNode implements AutoCloseable {
      * is stopped again before the exception propagates.
      */
     public static OperatorNode start(NodeConfig config, boolean managedEngine) throws Exception {
-        return start(config, managedEngine, RaftTuning.DEFAULT);
+        Duration election = config.cluster().electionTimeout();
+        return start(config, managedEngine, RaftTuning.DEFAULT.withElectionTimeout(election, election.multipliedBy(2)));
     }
 
     /** Like {@link #start(NodeConfig, boolean)}, with the replicated log's timeouts (tests shorten elections). */
@@ -144,7 +145,7 @@ public final class OperatorNode implements AutoCloseable {
                 cluster = raft;
                 members = raft::members;
                 PeerCertificateLookup lookup = new PeerCertificateLookup(raft, apiClient,
-                        InternalApi.raftToApiOffset(config));
+                        InternalApi.raftToApiOffset(config)).startRefreshing();
                 started.push(lookup);
                 peerCertificates = lookup;
             } else {

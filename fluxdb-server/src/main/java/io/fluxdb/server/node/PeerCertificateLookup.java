@@ -17,21 +17,36 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Learns the fingerprint of a member's client-port certificate from that member's {@code GET /v1/status}. The
  * internal API is mutual TLS under the cluster CA, so the answer comes from a holder of the cluster secret, and the
  * member is checked to be the one asked (its node id). Answers are kept for {@link #KEEP}: a forwarded session opens
  * once per client session, and a member changes its certificate only when it restarts with another one.
+ *
+ * <p>Every member is asked again every {@link #REFRESH} in the background, so that when a leader fails, the
+ * followers already know the new leader's certificate: the first forwarded sessions after an election do not wait
+ * for a round trip to its internal API (on a loaded machine, a new HTTPS connection costs a good part of the
+ * time the election itself takes). An answer that turns out wrong (the member restarted with a new certificate) is
+ * {@linkplain #forget forgotten}, so the next session asks again instead of being refused until the answer expires.
  */
 final class PeerCertificateLookup implements PeerCertificates, AutoCloseable {
     /** How long an answer is reused before the member is asked again. */
     static final Duration KEEP = Duration.ofSeconds(30);
+    /** How often every member is asked in the background; well within {@link #KEEP}. */
+    static final Duration REFRESH = Duration.ofSeconds(10);
+    private static final Logger log = LoggerFactory.getLogger(PeerCertificateLookup.class);
 
     private final RaftCluster raft;
     private final InternalApiClient client;
     private final int raftToApiOffset;
     private final ExecutorService calls = Executors.newVirtualThreadPerTaskExecutor();
+    private final ScheduledExecutorService refresher =
+            Executors.newSingleThreadScheduledExecutor(Thread.ofVirtual().name("fluxdb-peer-certificates").factory());
     private final Map<String, Known> known = new ConcurrentHashMap<>();
     /** One question per member at a time: a burst of client sessions opening forwarded sessions shares it. */
     private final Map<String, CompletableFuture<String>> asking = new ConcurrentHashMap<>();
@@ -45,11 +60,40 @@ final class PeerCertificateLookup implements PeerCertificates, AutoCloseable {
         this.raftToApiOffset = raftToApiOffset;
     }
 
+    /** Starts asking every other member every {@link #REFRESH}; the first round runs at once. */
+    PeerCertificateLookup startRefreshing() {
+        refresher.scheduleWithFixedDelay(this::refreshAll, 0, REFRESH.toMillis(), TimeUnit.MILLISECONDS);
+        return this;
+    }
+
+    private void refreshAll() {
+        String self = raft.localNodeId();
+        known.keySet().retainAll(raft.members().stream().map(RaftMember::id).toList());
+        for (RaftMember member : raft.members()) {
+            if (member.id().equals(self)) {
+                continue;
+            }
+            clientCertificateSha256(member.id(), true).whenComplete((sha256, failure) -> {
+                if (failure != null) {
+                    log.debug("could not refresh the certificate of {}: {}", member.id(), failure.toString());
+                }
+            });
+        }
+    }
+
+    @Override
+    public void forget(String nodeId) {
+        known.remove(requireNonNull(nodeId, "nodeId is null"));
+    }
+
     @Override
     public CompletableFuture<String> clientCertificateSha256(String nodeId) {
-        requireNonNull(nodeId, "nodeId is null");
+        return clientCertificateSha256(requireNonNull(nodeId, "nodeId is null"), false);
+    }
+
+    private CompletableFuture<String> clientCertificateSha256(String nodeId, boolean fresh) {
         Known k = known.get(nodeId);
-        if (k != null && System.nanoTime() - k.atNanos() < KEEP.toNanos()) {
+        if (!fresh && k != null && System.nanoTime() - k.atNanos() < KEEP.toNanos()) {
             return CompletableFuture.completedFuture(k.sha256());
         }
         CompletableFuture<String> started = new CompletableFuture<>();
@@ -102,6 +146,7 @@ final class PeerCertificateLookup implements PeerCertificates, AutoCloseable {
     /** Stops the lookups in flight; later ones fail. */
     @Override
     public void close() {
+        refresher.shutdownNow();
         calls.shutdownNow();
     }
 }

@@ -585,6 +585,22 @@ class RunCommandTest {
     }
 
     @Test
+    void electionTimeoutSetsTheRaftTimeoutsAndIsBounded() {
+        assertThat(parse(Map.of()).cluster().electionTimeout()).isEqualTo(Duration.ofSeconds(1));
+        NodeConfig c = parse(Map.of("ELECTION_TIMEOUT", "300ms"));
+        assertThat(c.cluster().electionTimeout()).isEqualTo(Duration.ofMillis(300));
+        assertThat(ConfigPrinter.lines(c)).contains("ELECTION_TIMEOUT=300ms");
+        assertThat(parse(Map.of("ELECTION_TIMEOUT", "300ms"), "--election-timeout", "2s").cluster().electionTimeout())
+                .isEqualTo(Duration.ofSeconds(2));
+        assertThat(problems(Map.of("ELECTION_TIMEOUT", "50ms"))).containsExactly(
+                "ELECTION_TIMEOUT / --election-timeout: '50ms' is not between 100ms and 1m");
+        assertThat(problems(Map.of("ELECTION_TIMEOUT", "2m"))).containsExactly(
+                "ELECTION_TIMEOUT / --election-timeout: '2m' is not between 100ms and 1m");
+        assertThat(problems(Map.of("ELECTION_TIMEOUT", "300"))).hasSize(1).allSatisfy(p -> assertThat(p)
+                .startsWith("ELECTION_TIMEOUT / --election-timeout: '300' has no unit"));
+    }
+
+    @Test
     void peersDnsPrintsAndReadsBackTheSame() {
         NodeConfig first = parse(Map.of("PEERS_DNS", "nodes.example:7300", "BOOTSTRAP_EXPECT", "4",
                 "CLUSTER_SECRET", SECRET, "MEMBER_REMOVE_AFTER", "90s"));

@@ -83,6 +83,24 @@ final class LeaderConnector {
                 .exceptionallyCompose(failure -> CompletableFuture.failedFuture(verified(leaderId, leader, failure)));
     }
 
+    private Throwable verified(String leaderId, InetSocketAddress leader, Throwable failure) {
+        Throwable verdict = checked(leaderId, leader, failure);
+        if (verdict instanceof LeaderNotVerifiedException && isMismatch(failure)) {
+            // the member may have restarted with a new certificate: ask it again for the next session
+            certificates.forget(leaderId);
+        }
+        return verdict;
+    }
+
+    private static boolean isMismatch(Throwable failure) {
+        for (Throwable t = failure; t != null; t = t.getCause()) {
+            if (t instanceof PinnedCertificate.Mismatch) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     private SslContext context(String leaderId, String sha256) {
         Pinned last = pinned.get();
         if (last != null && last.leaderId().equals(leaderId) && last.trust().expectedSha256().equals(sha256)) {
@@ -101,7 +119,7 @@ final class LeaderConnector {
     }
 
     /** A failure that comes from the leader's certificate or a missing TLS offer becomes a refusal, logged. */
-    private static Throwable verified(String leaderId, InetSocketAddress leader, Throwable failure) {
+    private static Throwable checked(String leaderId, InetSocketAddress leader, Throwable failure) {
         Throwable cause = Failures.cause(failure);
         if (cause instanceof LeaderNotVerifiedException) {
             return cause;
