@@ -3,6 +3,7 @@ package io.fluxdb.server.node;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.fluxdb.engine.spi.ClusterRole;
 import io.fluxdb.replication.RaftCluster;
 import java.sql.Connection;
 import java.sql.ResultSet;
@@ -119,6 +120,43 @@ class LeaderChangeIT {
         cluster.awaitConverged();
         for (int i = 0; i < cluster.size(); i++) {
             assertThat(who(i, "NOT LIKE 'deposed%'")).as("node " + i).containsExactly("before", "after");
+        }
+    }
+
+    /**
+     * A write sent through a follower right after the leader died, before anyone knows the next leader: it waits for
+     * the election (bounded by {@code LeaderWait.LIMIT}) and runs on the new leader, instead of failing with "no
+     * leader right now" or "cannot reach the leader" as it did, which most clients do not retry.
+     */
+    @Test
+    void aWriteSentWhileTheLeaderIsGoneWaitsForTheNextLeaderAndRunsThere() throws Exception {
+        int leader = cluster.awaitLeader();
+        int follower = (leader + 1) % cluster.size();
+        try (Connection c = cluster.connect(leader, "app", "app-password"); Statement s = c.createStatement()) {
+            s.execute("CREATE TABLE IF NOT EXISTS waits (id INT AUTO_INCREMENT PRIMARY KEY, what VARCHAR(20))");
+        }
+        cluster.awaitConverged();
+        try (Connection c = cluster.connect(follower, "app", "app-password"); Statement s = c.createStatement()) {
+            assertThat(s.executeUpdate("INSERT INTO waits (what) VALUES ('before')")).isEqualTo(1);
+
+            cluster.stopNode(leader);
+            // at once: the follower still names the stopped leader, or no leader, for the next second or so
+            assertThat(s.executeUpdate("INSERT INTO waits (what) VALUES ('during')")).isEqualTo(1);
+            ClusterRole role = cluster.node(follower).cluster().role();
+            assertThat(role.isLeader() || role.leaderId().isPresent()).as("a leader is known once the write ran")
+                    .isTrue();
+        }
+        cluster.startNode(leader);
+        cluster.awaitConverged();
+        for (int i = 0; i < cluster.size(); i++) {
+            List<String> rows = new ArrayList<>();
+            try (Connection c = cluster.engineConnection(i); Statement s = c.createStatement();
+                    ResultSet rs = s.executeQuery("SELECT what FROM app.waits ORDER BY id")) {
+                while (rs.next()) {
+                    rows.add(rs.getString(1));
+                }
+            }
+            assertThat(rows).as("node " + i).containsExactly("before", "during");
         }
     }
 

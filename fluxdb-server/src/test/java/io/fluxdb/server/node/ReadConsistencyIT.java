@@ -156,7 +156,8 @@ class ReadConsistencyIT {
                     .hasMessageContaining("strong read could not be served");
             assertThat(TimeUnit.NANOSECONDS.toSeconds(System.nanoTime() - started)).isLessThan(20);
 
-            // A write has nowhere to run: refused at once with a retryable error, and nothing of it stays here.
+            // A write has nowhere to run: refused after the 5 s it waits for a leader, with a retryable error, and
+            // nothing of it stays here.
             started = System.nanoTime();
             assertThatThrownBy(() -> read.executeUpdate("UPDATE kv SET v = 100 WHERE k = 2"))
                     .isInstanceOf(SQLException.class)

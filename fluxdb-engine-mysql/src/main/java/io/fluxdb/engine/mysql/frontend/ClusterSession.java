@@ -495,42 +495,85 @@ final class ClusterSession {
         byte[] payload = ByteBufUtil.getBytes(packet.content());
         packet.release();
         Classification c = decoded == null ? null : decoded.statement().classification;
-        prologue(() -> unpinClock(keepsClock(c), () -> {
-            ClusterRole role = cluster.role();
-            if (c != null && forwardsNow(role)
-                    && forwarded.belongsOnLeader(c, new String(decoded.statement().sql, UTF_8))) {
-                int localId = prepared.resolve((payload[1] & 0xFF) | (payload[2] & 0xFF) << 8
-                        | (payload[3] & 0xFF) << 16 | (payload[4] & 0xFF) << 24);
-                forwarded.execute(payload, localId, decoded.statement().sql, c, this::fail);
-                return;
-            }
-            if (c != null && role.isLeader() && c.kind() == StatementKind.TRANSACTION && !needsLeader(c)) {
-                // BEGIN, COMMIT, ROLLBACK, SET autocommit prepared on the server (sysbench does that): they open and
-                // end the replicated transaction exactly as their text forms do. Their answer is an OK either way.
-                transaction(payload, new String(decoded.statement().sql, UTF_8), c, c.transaction());
-                return;
-            }
-            if (c != null && needsLeader(c)) {
-                if (!role.isLeader()) {
-                    fail(followerError(role));
-                } else if (c.kind() != StatementKind.WRITE) {
-                    fail(notSupported(c.kind() + " statements through server-side prepared statements in a cluster"));
-                } else {
-                    Optional<ErrPacket> refusal = refusal(new String(decoded.statement().sql, UTF_8), c);
-                    if (refusal.isPresent()) {
-                        fail(refusal.get());
-                        return;
-                    }
-                    boolean autocommit = ServerStatus.has(session.state().statusFlags(),
-                            ServerStatus.SERVER_STATUS_AUTOCOMMIT);
-                    write(new WriteSource(payload, new String(decoded.statement().sql, UTF_8), c,
-                            decoded.statement().sql, 0, decoded), xa == null && autocommit);
+        prologue(() -> unpinClock(keepsClock(c), () -> executeRouted(payload, decoded, c, LeaderWait.start())));
+    }
+
+    /** Routes a COM_STMT_EXECUTE once its prologue ran; again after a wait for a leader. */
+    private void executeRouted(byte[] payload, PreparedStatements.Execution decoded, Classification c, LeaderWait wait) {
+        ClusterRole role = cluster.role();
+        if (c != null && waitsForLeader(role, c) && wait.open()) {
+            awaitLeader(wait, Optional.empty(), () -> executeRouted(payload, decoded, c, wait),
+                    () -> executeRouted(payload, decoded, c, LeaderWait.OVER));
+            return;
+        }
+        if (c != null && forwardsNow(role)
+                && forwarded.belongsOnLeader(c, new String(decoded.statement().sql, UTF_8))) {
+            int localId = prepared.resolve((payload[1] & 0xFF) | (payload[2] & 0xFF) << 8
+                    | (payload[3] & 0xFF) << 16 | (payload[4] & 0xFF) << 24);
+            forwarded.execute(payload, localId, decoded.statement().sql, c,
+                    error -> forwardFailed(error, c, wait, () -> executeRouted(payload, decoded, c, wait)));
+            return;
+        }
+        if (c != null && role.isLeader() && c.kind() == StatementKind.TRANSACTION && !needsLeader(c)) {
+            // BEGIN, COMMIT, ROLLBACK, SET autocommit prepared on the server (sysbench does that): they open and
+            // end the replicated transaction exactly as their text forms do. Their answer is an OK either way.
+            transaction(payload, new String(decoded.statement().sql, UTF_8), c, c.transaction());
+            return;
+        }
+        if (c != null && needsLeader(c)) {
+            if (!role.isLeader()) {
+                fail(followerError(role));
+            } else if (c.kind() != StatementKind.WRITE) {
+                fail(notSupported(c.kind() + " statements through server-side prepared statements in a cluster"));
+            } else {
+                Optional<ErrPacket> refusal = refusal(new String(decoded.statement().sql, UTF_8), c);
+                if (refusal.isPresent()) {
+                    fail(refusal.get());
+                    return;
                 }
-                return;
+                boolean autocommit = ServerStatus.has(session.state().statusFlags(),
+                        ServerStatus.SERVER_STATUS_AUTOCOMMIT);
+                write(new WriteSource(payload, new String(decoded.statement().sql, UTF_8), c,
+                        decoded.statement().sql, 0, decoded), xa == null && autocommit);
             }
-            readBarrier(StatementKind.READ, variables.consistency(),
-                    () -> relayPreparedRead(new Packet(0, Unpooled.wrappedBuffer(payload))));
-        }));
+            return;
+        }
+        readBarrier(StatementKind.READ, variables.consistency(),
+                () -> relayPreparedRead(new Packet(0, Unpooled.wrappedBuffer(payload))));
+    }
+
+    /**
+     * Whether statement {@code c} must wait for a leader before it is routed: it needs the leader (a write, DDL, a
+     * locking read, or a BEGIN a follower opens there), and this node neither leads nor knows a leader (an election
+     * runs, or this node was just elected and is not ready for writes yet).
+     */
+    private boolean waitsForLeader(ClusterRole role, Classification c) {
+        boolean leaderBound = needsLeader(c) || (forwarded != null && c.kind() == StatementKind.TRANSACTION
+                && c.transaction() == TransactionEffect.BEGIN);
+        return leaderBound && !role.isLeader() && role.leaderId().isEmpty() && (forwarded == null || !forwarded.pinned());
+    }
+
+    /** See {@link LeaderWait}: runs {@code again} once there is a leader to try, {@code giveUp} after its limit. */
+    private void awaitLeader(LeaderWait wait, Optional<String> unreachable, Runnable again, Runnable giveUp) {
+        wait.whenLeaderKnown(cluster, session.context().executor(), () -> session.context().channel().isActive(),
+                unreachable, again, giveUp);
+    }
+
+    /**
+     * A forwarded statement failed. When it failed because the leader could not be reached (nothing was sent), a
+     * statement that needs the leader waits for the next one and runs there; any other failure reaches the client.
+     */
+    private void forwardFailed(ErrPacket error, Classification c, LeaderWait wait, Runnable again) {
+        Optional<String> missed = forwarded.leaderMissed();
+        boolean leaderBound = needsLeader(c) || (c.kind() == StatementKind.TRANSACTION
+                && c.transaction() == TransactionEffect.BEGIN);
+        if (missed != null && leaderBound && wait.open()) {
+            log.debug("conn={} - no leader to run the statement on ({}); waiting for one", session.connectionId(),
+                    error.message());
+            awaitLeader(wait, missed, again, () -> fail(error));
+            return;
+        }
+        fail(error);
     }
 
     /** A prepared statement taken for a read; the engine's read-only refusal is the net under that judgement. */
@@ -554,6 +597,10 @@ final class ClusterSession {
     }
 
     private void route(byte[] payload, String sql, Classification c) {
+        route(payload, sql, c, LeaderWait.start());
+    }
+
+    private void route(byte[] payload, String sql, Classification c, LeaderWait wait) {
         ClusterRole role = cluster.role();
         AccessModeChange mode = AccessModeChange.of(c);
         if (mode == AccessModeChange.ONLY_ACCESS_MODE) {
@@ -576,9 +623,15 @@ final class ClusterSession {
             // command.
             readOnlyApplied = false;
         }
+        if (waitsForLeader(role, c) && wait.open()) {
+            awaitLeader(wait, Optional.empty(), () -> route(payload, sql, c, wait),
+                    () -> route(payload, sql, c, LeaderWait.OVER));
+            return;
+        }
         if (forwardsNow(role)) {
             if (forwarded.belongsOnLeader(c, sql)) {
-                forwarded.query(payload, c, sql, this::fail);
+                forwarded.query(payload, c, sql,
+                        error -> forwardFailed(error, c, wait, () -> route(payload, sql, c, wait)));
             } else {
                 // The read-only net: a write the classifier took for a read was refused here, so it ran nowhere yet.
                 relay(payload, c, (relay, error) -> forwarded.query(payload, c, sql, this::fail));

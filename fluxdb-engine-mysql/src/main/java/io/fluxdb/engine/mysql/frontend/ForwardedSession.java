@@ -97,6 +97,11 @@ final class ForwardedSession {
     private final Map<Integer, Integer> statementIds = new HashMap<>();
     /** Statements whose long data could not be sent to the leader, and why. */
     private final Map<Integer, ErrPacket> longDataErrors = new HashMap<>();
+    /**
+     * Why the last statement failed before anything was sent, when the reason was a missing leader: none known
+     * (empty), or the one named could not be reached. Null after any other outcome.
+     */
+    private Optional<String> leaderMissed;
 
     ForwardedSession(ClientSession session, Cluster cluster, LeaderConnector connector) {
         this.session = requireNonNull(session, "session is null");
@@ -385,8 +390,17 @@ final class ForwardedSession {
         };
     }
 
+    /**
+     * When the last statement failed because there was no leader to send it to, before anything was sent: the
+     * leader that could not be reached, or empty if none was known. Null after any other outcome.
+     */
+    Optional<String> leaderMissed() {
+        return leaderMissed;
+    }
+
     /** Opens the forwarded session to the current leader if needed, brings the session state over, then runs. */
     private void ready(Consumer<ErrPacket> fail, Consumer<BackendConnection> then) {
+        leaderMissed = null;
         ClusterRole role = cluster.role();
         Optional<InetSocketAddress> leader = role.leaderClientAddress();
         if (link != null && !link.isUsable() && pinned()) {
@@ -403,6 +417,7 @@ final class ForwardedSession {
         }
         if (link == null) {
             if (leader.isEmpty() || role.leaderId().isEmpty() || role.isLeader()) {
+                leaderMissed = Optional.empty();
                 fail.accept(noLeader());
                 return;
             }
@@ -412,6 +427,12 @@ final class ForwardedSession {
             connector.connect(role.leaderId().get(), to, key, session.credential(), session.context().channel().eventLoop())
                     .whenCompleteAsync((connection, failure) -> {
                         if (failure != null) {
+                            Throwable cause = Failures.cause(failure);
+                            if (!(cause instanceof BackendLoginException) && !(cause instanceof LeaderNotVerifiedException)) {
+                                // no answer from the leader (gone, or not reachable from here): the credential
+                                // and the statement were not sent
+                                leaderMissed = role.leaderId();
+                            }
                             fail.accept(loginError(to, failure));
                             return;
                         }

@@ -56,6 +56,11 @@ public final class ScriptedCluster implements Cluster {
         role = new ClusterRole(NodeRole.FOLLOWER, 3, Optional.of("other-node"), Optional.of(leaderClientAddress));
     }
 
+    /** An election runs: this node neither leads nor knows a leader. */
+    public void noLeader() {
+        role = new ClusterRole(NodeRole.CANDIDATE, 4, Optional.empty(), Optional.empty());
+    }
+
     /** The next submit fails for {@code reason}. */
     public void failNextSubmit(ClusterException.Reason reason) {
         nextFailure = reason;
