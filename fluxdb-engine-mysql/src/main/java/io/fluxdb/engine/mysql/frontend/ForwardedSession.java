@@ -19,6 +19,7 @@ import io.netty.buffer.Unpooled;
 import java.net.InetSocketAddress;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
@@ -97,6 +98,8 @@ final class ForwardedSession {
     private final Map<Integer, Integer> statementIds = new HashMap<>();
     /** Statements whose long data could not be sent to the leader, and why. */
     private final Map<Integer, ErrPacket> longDataErrors = new HashMap<>();
+    /** Statements with long data sent to the leader's copy and not yet used by an execution there. */
+    private final Set<Integer> longDataSent = new HashSet<>();
     /**
      * Why the last statement failed before anything was sent, when the reason was a missing leader: none known
      * (empty), or the one named could not be reached. Null after any other outcome.
@@ -218,6 +221,7 @@ final class ForwardedSession {
      * the follower's engine first, so both stay in step.
      */
     void query(byte[] payload, Classification c, String sql, Consumer<ErrPacket> fail) {
+        leaderMissed = null; // whatever the last statement met: only this one's own failure may say so
         if (runsOnBoth(c)) {
             EngineStatements.runAll(session.backend(), List.of(sql)).whenCompleteAsync((outcomes, failure) -> {
                 if (failure != null) {
@@ -244,15 +248,24 @@ final class ForwardedSession {
      * there first when it is the first execution forwarded.
      */
     void execute(byte[] payload, int localId, byte[] sql, Classification c, Consumer<ErrPacket> fail) {
+        leaderMissed = null; // a refusal below must not pass for a missing leader: it would run without its data
         ErrPacket lost = longDataErrors.remove(localId);
         if (lost != null) {
             // A value sent for this execution did not reach the leader: it must not run without it.
             fail.accept(lost);
             return;
         }
-        onLeader(localId, sql, fail, (l, rewritten) -> session.relayVia(l,
-                new Packet(0, Unpooled.wrappedBuffer(rewritten.apply(payload))), relay -> forwarded(relay, c, ""), null,
-                InfileForwarder.forwarding()));
+        onLeader(localId, sql, fail, (l, rewritten) -> {
+            ErrPacket dropped = longDataErrors.remove(localId);
+            if (dropped != null) {
+                // the forwarded session that held its data closed while this one opened
+                fail.accept(dropped);
+                return;
+            }
+            longDataSent.remove(localId); // this execution uses the data
+            session.relayVia(l, new Packet(0, Unpooled.wrappedBuffer(rewritten.apply(payload))),
+                    relay -> forwarded(relay, c, ""), null, InfileForwarder.forwarding());
+        });
     }
 
     /**
@@ -265,9 +278,11 @@ final class ForwardedSession {
             longDataErrors.put(localId, error);
             session.commandComplete(session.state().statusFlags());
         };
-        onLeader(localId, sql, fail, (l, rewritten) -> session.relayVia(l,
-                new Packet(0, Unpooled.wrappedBuffer(rewritten.apply(payload))), relay -> { }, null,
-                InfileForwarder.forwarding()));
+        onLeader(localId, sql, fail, (l, rewritten) -> {
+            longDataSent.add(localId);
+            session.relayVia(l, new Packet(0, Unpooled.wrappedBuffer(rewritten.apply(payload))), relay -> { }, null,
+                    InfileForwarder.forwarding());
+        });
     }
 
     /**
@@ -303,6 +318,7 @@ final class ForwardedSession {
     /** COM_STMT_RESET on the follower: the leader's copy of the statement, if any, is reset too. */
     CompletableFuture<Void> resetStatement(int localId) {
         longDataErrors.remove(localId);
+        longDataSent.remove(localId);
         Integer remote = statementIds.get(localId);
         if (remote == null || link == null || !link.isUsable()) {
             return CompletableFuture.completedFuture(null);
@@ -319,6 +335,7 @@ final class ForwardedSession {
     /** COM_STMT_CLOSE on the follower: the leader's copy goes too (no answer either way). */
     void closeStatement(int localId) {
         longDataErrors.remove(localId);
+        longDataSent.remove(localId);
         Integer remote = statementIds.remove(localId);
         if (remote != null && link != null && link.isUsable()) {
             byte[] close = withStatementId(new byte[] {(byte) CommandType.COM_STMT_CLOSE, 0, 0, 0, 0}, remote);
@@ -494,6 +511,15 @@ final class ForwardedSession {
         link = null;
         target = null;
         statementIds.clear();
+        for (int localId : longDataSent) {
+            // the data went to the old leader's copy of the statement, gone with that session: an execution on
+            // the next one must not run without it
+            longDataErrors.putIfAbsent(localId, new ErrPacket(1105, "HY000", "The data sent for this prepared"
+                    + " statement with COM_STMT_SEND_LONG_DATA was lost with the forwarded session to the leader (the"
+                    + " leader changed or its connection closed); the statement did not run. Send the data again"
+                    + " and execute it again"));
+        }
+        longDataSent.clear();
         syncedVersion = -1;
         syncedTracking = null;
         trackingUnknown = false;
