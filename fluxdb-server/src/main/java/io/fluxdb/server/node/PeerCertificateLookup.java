@@ -28,17 +28,19 @@ import org.slf4j.LoggerFactory;
  * member is checked to be the one asked (its node id). Answers are kept for {@link #KEEP}: a forwarded session opens
  * once per client session, and a member changes its certificate only when it restarts with another one.
  *
- * <p>Every member is asked again every {@link #REFRESH} in the background, so that when a leader fails, the
- * followers already know the new leader's certificate: the first forwarded sessions after an election do not wait
- * for a round trip to its internal API (on a loaded machine, a new HTTPS connection costs a good part of the
- * time the election itself takes). An answer that turns out wrong (the member restarted with a new certificate) is
- * {@linkplain #forget forgotten}, so the next session asks again instead of being refused until the answer expires.
+ * <p>Every member is asked again in the background once its answer is {@link #REFRESH} old, so that when a leader
+ * fails, the followers already know the new leader's certificate: the first forwarded sessions after an election do
+ * not wait for a round trip to its internal API (on a loaded machine, a new HTTPS connection costs a good part of
+ * the time the election itself takes). An answer that turns out wrong (the member restarted with a new certificate)
+ * is {@linkplain #forget forgotten}, so the next session asks again instead of being refused until it expires.
  */
 final class PeerCertificateLookup implements PeerCertificates, AutoCloseable {
     /** How long an answer is reused before the member is asked again. */
     static final Duration KEEP = Duration.ofSeconds(30);
-    /** How often every member is asked in the background; well within {@link #KEEP}. */
+    /** How old an answer may get before the member is asked again in the background; well within {@link #KEEP}. */
     static final Duration REFRESH = Duration.ofSeconds(10);
+    /** How often the background looks for members to ask: one that did not answer (not started yet) is asked again. */
+    private static final Duration REFRESH_CHECK = Duration.ofSeconds(2);
     private static final Logger log = LoggerFactory.getLogger(PeerCertificateLookup.class);
 
     private final RaftCluster raft;
@@ -60,9 +62,12 @@ final class PeerCertificateLookup implements PeerCertificates, AutoCloseable {
         this.raftToApiOffset = raftToApiOffset;
     }
 
-    /** Starts asking every other member every {@link #REFRESH}; the first round runs at once. */
+    /**
+     * Starts asking every other member whose answer is older than {@link #REFRESH} (or who never answered), every
+     * {@link #REFRESH_CHECK}; the first round runs at once.
+     */
     PeerCertificateLookup startRefreshing() {
-        refresher.scheduleWithFixedDelay(this::refreshAll, 0, REFRESH.toMillis(), TimeUnit.MILLISECONDS);
+        refresher.scheduleWithFixedDelay(this::refreshAll, 0, REFRESH_CHECK.toMillis(), TimeUnit.MILLISECONDS);
         return this;
     }
 
@@ -70,7 +75,8 @@ final class PeerCertificateLookup implements PeerCertificates, AutoCloseable {
         String self = raft.localNodeId();
         known.keySet().retainAll(raft.members().stream().map(RaftMember::id).toList());
         for (RaftMember member : raft.members()) {
-            if (member.id().equals(self)) {
+            Known k = known.get(member.id());
+            if (member.id().equals(self) || (k != null && System.nanoTime() - k.atNanos() < REFRESH.toNanos())) {
                 continue;
             }
             clientCertificateSha256(member.id(), true).whenComplete((sha256, failure) -> {

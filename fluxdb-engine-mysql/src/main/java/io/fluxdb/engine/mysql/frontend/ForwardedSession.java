@@ -445,7 +445,8 @@ final class ForwardedSession {
                     .whenCompleteAsync((connection, failure) -> {
                         if (failure != null) {
                             Throwable cause = Failures.cause(failure);
-                            if (!(cause instanceof BackendLoginException) && !(cause instanceof LeaderNotVerifiedException)) {
+                            if (!(cause instanceof BackendLoginException) && !(cause instanceof LeaderNotVerifiedException
+                                    notVerified && !notVerified.unanswered())) {
                                 // no answer from the leader (gone, or not reachable from here): the credential
                                 // and the statement were not sent
                                 leaderMissed = role.leaderId();

@@ -73,7 +73,7 @@ final class LeaderConnector {
                 .handle((sha256, failure) -> {
                     if (failure != null) {
                         throw new java.util.concurrent.CompletionException(refused(leaderId, leader, "its certificate is not known to this node ("
-                                + Failures.cause(failure).getMessage() + ")"));
+                                + Failures.cause(failure).getMessage() + ")", true));
                     }
                     return context(leaderId, sha256);
                 })
@@ -126,19 +126,20 @@ final class LeaderConnector {
         }
         for (Throwable t = cause; t != null; t = t.getCause()) {
             if (t instanceof PinnedCertificate.Mismatch mismatch) {
-                return refused(leaderId, leader, mismatch.getMessage());
+                return refused(leaderId, leader, mismatch.getMessage(), false);
             }
             if (t instanceof io.fluxdb.protocol.ProtocolException && String.valueOf(t.getMessage()).contains("TLS")) {
-                return refused(leaderId, leader, "it does not offer TLS");
+                return refused(leaderId, leader, "it does not offer TLS", false);
             }
         }
         return cause;
     }
 
-    private static LeaderNotVerifiedException refused(String leaderId, InetSocketAddress leader, String why) {
+    private static LeaderNotVerifiedException refused(String leaderId, InetSocketAddress leader, String why,
+            boolean unanswered) {
         LeaderNotVerifiedException e = new LeaderNotVerifiedException("the server at " + leader.getHostString() + ":"
                 + leader.getPort() + " is not verified as node " + leaderId + ": " + why
-                + "; the client's credential was not sent");
+                + "; the client's credential was not sent", unanswered);
         log.warn("forwarding refused: {}", e.getMessage());
         return e;
     }

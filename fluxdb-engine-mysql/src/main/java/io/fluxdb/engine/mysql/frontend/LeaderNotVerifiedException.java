@@ -9,7 +9,19 @@ import java.io.IOException;
 final class LeaderNotVerifiedException extends IOException {
     private static final long serialVersionUID = 1L;
 
-    LeaderNotVerifiedException(String message) {
+    private final boolean unanswered;
+
+    /**
+     * @param unanswered whether the leader could not be asked for its certificate at all (its internal API did not
+     *     answer: gone, or unreachable from here), rather than answering with something that did not match
+     */
+    LeaderNotVerifiedException(String message, boolean unanswered) {
         super(message);
+        this.unanswered = unanswered;
+    }
+
+    /** Whether the leader did not answer, as a dead one does; else it answered and was not the leader. */
+    boolean unanswered() {
+        return unanswered;
     }
 }
