@@ -1308,14 +1308,23 @@ final class ClusterSession {
                 }
                 gate.releaseExclusive();
                 response.discard();
-                log.error("conn={} - DDL {} ran on this node's engine but could not be appended to the log ({}):"
-                        + " this node's schema now differs from the cluster's", session.connectionId(), id,
-                        submitFailure.toString());
-                if (Failures.cause(submitFailure) instanceof ClusterException e
-                        && e.reason() == ClusterException.Reason.NOT_LEADER) {
+                Throwable cause = Failures.cause(submitFailure);
+                ClusterException.Reason reason = cause instanceof ClusterException e ? e.reason() : null;
+                if (reason == ClusterException.Reason.NO_QUORUM) {
+                    // Appended, or maybe appended: the next leader commits the entry or drops it. Dropped, the term
+                    // check of the next term finds this node's change missing from the log, and the node re-syncs.
+                    log.warn("conn={} - DDL {} ran on this node's engine; whether its log entry commits is not known"
+                            + " ({}): if it does not, this node's schema differs from the log's until it re-syncs",
+                            session.connectionId(), id, submitFailure.toString());
+                } else {
+                    log.error("conn={} - DDL {} ran on this node's engine but could not be appended to the log ({}):"
+                            + " this node's schema now differs from the cluster's", session.connectionId(), id,
+                            submitFailure.toString());
+                }
+                if (reason == ClusterException.Reason.NOT_LEADER) {
                     // Certainly not in the log: the node stops serving reads now, not at the next term's check.
                     cluster.changedOutsideTheLog("DDL statement " + id + " ran on this node's engine, and its entry"
-                            + " never reached the log (" + e.getMessage() + "): this node's schema or accounts"
+                            + " never reached the log (" + cause.getMessage() + "): this node's schema or accounts"
                             + " differ from the log's");
                 }
                 session.closeUnanswered();
