@@ -10,6 +10,7 @@ import io.fluxdb.replication.RaftMember;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
@@ -73,8 +74,9 @@ final class PeerCertificateLookup implements PeerCertificates, AutoCloseable {
 
     private void refreshAll() {
         String self = raft.localNodeId();
-        known.keySet().retainAll(raft.members().stream().map(RaftMember::id).toList());
-        for (RaftMember member : raft.members()) {
+        List<RaftMember> members = raft.members();
+        known.keySet().retainAll(members.stream().map(RaftMember::id).toList());
+        for (RaftMember member : members) {
             Known k = known.get(member.id());
             if (member.id().equals(self) || (k != null && System.nanoTime() - k.atNanos() < REFRESH.toNanos())) {
                 continue;

@@ -548,9 +548,13 @@ final class ClusterSession {
      * runs, or this node was just elected and is not ready for writes yet).
      */
     private boolean waitsForLeader(ClusterRole role, Classification c) {
-        boolean leaderBound = needsLeader(c) || (forwarded != null && c.kind() == StatementKind.TRANSACTION
+        return leaderBound(c) && !role.isLeader() && role.leaderId().isEmpty() && (forwarded == null || !forwarded.pinned());
+    }
+
+    /** A statement that runs on the leader only: one that needs it, or a BEGIN, which a follower opens there. */
+    private boolean leaderBound(Classification c) {
+        return needsLeader(c) || (forwarded != null && c.kind() == StatementKind.TRANSACTION
                 && c.transaction() == TransactionEffect.BEGIN);
-        return leaderBound && !role.isLeader() && role.leaderId().isEmpty() && (forwarded == null || !forwarded.pinned());
     }
 
     /** See {@link LeaderWait}: runs {@code again} once there is a leader to try, {@code giveUp} after its limit. */
@@ -565,9 +569,7 @@ final class ClusterSession {
      */
     private void forwardFailed(ErrPacket error, Classification c, LeaderWait wait, Runnable again) {
         Optional<String> missed = forwarded.leaderMissed();
-        boolean leaderBound = needsLeader(c) || (c.kind() == StatementKind.TRANSACTION
-                && c.transaction() == TransactionEffect.BEGIN);
-        if (missed != null && leaderBound && wait.open()) {
+        if (missed != null && leaderBound(c) && wait.open()) {
             log.debug("conn={} - no leader to run the statement on ({}); waiting for one", session.connectionId(),
                     error.message());
             awaitLeader(wait, missed, again, () -> fail(error));

@@ -83,24 +83,6 @@ final class LeaderConnector {
                 .exceptionallyCompose(failure -> CompletableFuture.failedFuture(verified(leaderId, leader, failure)));
     }
 
-    private Throwable verified(String leaderId, InetSocketAddress leader, Throwable failure) {
-        Throwable verdict = checked(leaderId, leader, failure);
-        if (verdict instanceof LeaderNotVerifiedException && isMismatch(failure)) {
-            // the member may have restarted with a new certificate: ask it again for the next session
-            certificates.forget(leaderId);
-        }
-        return verdict;
-    }
-
-    private static boolean isMismatch(Throwable failure) {
-        for (Throwable t = failure; t != null; t = t.getCause()) {
-            if (t instanceof PinnedCertificate.Mismatch) {
-                return true;
-            }
-        }
-        return false;
-    }
-
     private SslContext context(String leaderId, String sha256) {
         Pinned last = pinned.get();
         if (last != null && last.leaderId().equals(leaderId) && last.trust().expectedSha256().equals(sha256)) {
@@ -118,14 +100,18 @@ final class LeaderConnector {
         }
     }
 
-    /** A failure that comes from the leader's certificate or a missing TLS offer becomes a refusal, logged. */
-    private static Throwable checked(String leaderId, InetSocketAddress leader, Throwable failure) {
+    /**
+     * A failure that comes from the leader's certificate or a missing TLS offer becomes a refusal, logged. Another
+     * certificate than the one looked up may be the member's new one (it restarted): the next session asks again.
+     */
+    private Throwable verified(String leaderId, InetSocketAddress leader, Throwable failure) {
         Throwable cause = Failures.cause(failure);
         if (cause instanceof LeaderNotVerifiedException) {
             return cause;
         }
         for (Throwable t = cause; t != null; t = t.getCause()) {
             if (t instanceof PinnedCertificate.Mismatch mismatch) {
+                certificates.forget(leaderId);
                 return refused(leaderId, leader, mismatch.getMessage(), false);
             }
             if (t instanceof io.fluxdb.protocol.ProtocolException && String.valueOf(t.getMessage()).contains("TLS")) {
