@@ -2,13 +2,13 @@ package io.fluxdb.server;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.fluxdb.testkit.FreePorts;
 import io.fluxdb.testkit.MariaDbExtension;
 import io.fluxdb.testkit.MariaDbProcess;
 import io.fluxdb.testkit.Requirements;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
-import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -67,11 +67,11 @@ class ShadedJarIT {
 
     @Test
     void runServesMySqlClientsInFrontOfAnEngine(MariaDbProcess db) throws Exception {
-        int port = freePort();
+        int port = FreePorts.next();
         ProcessBuilder run = java("run", "--db-host", db.host() + ":" + db.port(), "--db-user", "root",
                 "--bind-address", "127.0.0.1", "--port", Integer.toString(port), "--init-db", "jar_it",
-                "--ui-port", Integer.toString(freePort()), "--api-listen-port", Integer.toString(freePort()),
-                "--raft-port", Integer.toString(freePort()), "--data-dir", dir.resolve("node").toString());
+                "--ui-port", Integer.toString(FreePorts.next()), "--api-listen-port", Integer.toString(FreePorts.next()),
+                "--raft-port", Integer.toString(FreePorts.next()), "--data-dir", dir.resolve("node").toString());
         run.environment().put("DB_INIT_PASS", db.rootPassword());
         Process operator = run.redirectErrorStream(true).redirectOutput(dir.resolve("run.log").toFile()).start();
         try {
@@ -127,7 +127,7 @@ class ShadedJarIT {
     @Test
     void devStartsAManagedEngineAndPrintsAWorkingConnectCommand() throws Exception {
         Path log = dir.resolve("dev.log");
-        Process dev = java("dev", "--base-port", Integer.toString(freePort()), "--data-dir", dir.resolve("dev").toString())
+        Process dev = java("dev", "--base-port", Integer.toString(FreePorts.next()), "--data-dir", dir.resolve("dev").toString())
                 .redirectErrorStream(true).start();
         try {
             CompletableFuture<String> connectLine = CompletableFuture.supplyAsync(() -> firstConnectLine(dev, log));
@@ -261,9 +261,4 @@ class ShadedJarIT {
         assertThat(process.exitValue()).as(output).isIn(0, 143);
     }
 
-    private static int freePort() throws IOException {
-        try (ServerSocket s = new ServerSocket(0)) {
-            return s.getLocalPort();
-        }
-    }
 }

@@ -11,11 +11,10 @@ import io.fluxdb.replication.RaftCluster;
 import io.fluxdb.replication.RaftClusterConfig;
 import io.fluxdb.replication.RaftMember;
 import io.fluxdb.replication.RaftTuning;
+import io.fluxdb.testkit.FreePorts;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.net.InetAddress;
 import java.net.InetSocketAddress;
-import java.net.ServerSocket;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -215,12 +214,8 @@ public final class TestCluster implements AutoCloseable {
         }
     }
 
-    /** A port nothing listens on right now. */
+    /** A port nothing listens on right now, not handed out before in this JVM. */
     public static int freePort() {
-        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            return socket.getLocalPort();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        return FreePorts.next();
     }
 }

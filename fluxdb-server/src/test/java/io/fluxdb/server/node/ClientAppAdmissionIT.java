@@ -8,11 +8,11 @@ import io.fluxdb.server.Main;
 import io.fluxdb.server.cli.DevLauncher;
 import io.fluxdb.server.cli.NodeLauncher;
 import io.fluxdb.server.config.NodeConfig;
+import io.fluxdb.testkit.FreePorts;
 import io.fluxdb.testkit.FluxOsEmulator;
 import io.fluxdb.testkit.FluxOsEmulator.Mode;
 import io.fluxdb.testkit.MariaDbExtension;
 import io.fluxdb.testkit.MariaDbProcess;
-import java.net.ServerSocket;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
@@ -62,7 +62,7 @@ class ClientAppAdmissionIT {
     void admitsTheListedInstancesKeepsTheLastGoodListAndDropsAnInstanceFluxOsStopsListing(MariaDbProcess db)
             throws Exception {
         fluxos.setLocations(APP, "127.0.0.2", "127.0.0.3:16187");
-        int port = freePort();
+        int port = FreePorts.next();
         try (OperatorNode node = OperatorNode.start(config(db, port))) {
             await().atMost(WITHIN).ignoreExceptions().until(() -> query(port, "127.0.0.2", db) == 1);
             assertThat(query(port, "127.0.0.3", db)).as("an ip with FluxOS's :port").isEqualTo(1);
@@ -91,7 +91,7 @@ class ClientAppAdmissionIT {
     void refusesEveryoneButTheWhitelistUntilFluxOsFirstAnswers(MariaDbProcess db) throws Exception {
         fluxos.setLocations(APP, "127.0.0.2");
         fluxos.setMode(Mode.FAIL);
-        int port = freePort();
+        int port = FreePorts.next();
         try (OperatorNode node = OperatorNode.start(config(db, port))) {
             assertRefused(port, "127.0.0.2", db, "FluxOS has not yet answered");
             assertThat(query(port, "127.0.0.1", db)).as("WHITELIST admits without FluxOS").isEqualTo(1);
@@ -117,8 +117,8 @@ class ClientAppAdmissionIT {
         };
         DevLauncher unused = config -> 1;
         assertThat(Main.commandLine(env, capture, unused).execute("run", "--data-dir", dataDir.toString(),
-                "--ui-port", Integer.toString(freePort()), "--api-listen-port", Integer.toString(freePort()),
-                "--raft-port", Integer.toString(freePort()))).isZero();
+                "--ui-port", Integer.toString(FreePorts.next()), "--api-listen-port", Integer.toString(FreePorts.next()),
+                "--raft-port", Integer.toString(FreePorts.next()))).isZero();
         return parsed.get();
     }
 
@@ -153,9 +153,4 @@ class ClientAppAdmissionIT {
                 + "&localSocketAddress=" + source, "root", db.rootPassword());
     }
 
-    private static int freePort() throws Exception {
-        try (ServerSocket s = new ServerSocket(0)) {
-            return s.getLocalPort();
-        }
-    }
 }

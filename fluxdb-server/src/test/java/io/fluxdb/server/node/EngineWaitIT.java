@@ -11,8 +11,8 @@ import io.fluxdb.server.Main;
 import io.fluxdb.server.cli.DevLauncher;
 import io.fluxdb.server.cli.NodeLauncher;
 import io.fluxdb.server.config.NodeConfig;
+import io.fluxdb.testkit.FreePorts;
 import io.fluxdb.testkit.MariaDbProcess;
-import java.net.ServerSocket;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
@@ -65,16 +65,11 @@ class EngineWaitIT {
         Map<String, String> env = Map.of("DB_COMPONENT_NAME", "127.0.0.1:" + enginePort, "DB_INIT_PASS", PASSWORD,
                 "ENGINE_WAIT", wait, "WHITELIST", "127.0.0.1");
         assertThat(Main.commandLine(env, capture, unused).execute("run", "--data-dir", dataDir.toString(),
-                "--port", Integer.toString(freePort()), "--ui-port", Integer.toString(freePort()),
-                "--api-listen-port", Integer.toString(freePort()), "--raft-port", Integer.toString(freePort()))).isZero();
+                "--port", Integer.toString(FreePorts.next()), "--ui-port", Integer.toString(FreePorts.next()),
+                "--api-listen-port", Integer.toString(FreePorts.next()), "--raft-port", Integer.toString(FreePorts.next()))).isZero();
         return parsed.get();
     }
 
-    private static int freePort() throws Exception {
-        try (ServerSocket s = new ServerSocket(0)) {
-            return s.getLocalPort();
-        }
-    }
 
     private boolean logged(String text) {
         return logs.list.stream().anyMatch(e -> e.getFormattedMessage().contains(text));
@@ -82,7 +77,7 @@ class EngineWaitIT {
 
     @Test
     void anEngineThatStartsLaterIsWaitedFor() throws Exception {
-        int enginePort = freePort();
+        int enginePort = FreePorts.next();
         NodeConfig config = config(enginePort, "2m");
         CompletableFuture<OperatorNode> starting = CompletableFuture.supplyAsync(() -> {
             try {
@@ -116,7 +111,7 @@ class EngineWaitIT {
 
     @Test
     void noEngineWithinEngineWaitIsOneClearError() throws Exception {
-        int enginePort = freePort();
+        int enginePort = FreePorts.next();
         NodeConfig config = config(enginePort, "3s");
         long start = System.nanoTime();
 

@@ -7,6 +7,7 @@ import io.fluxdb.server.Main;
 import io.fluxdb.server.cli.DevLauncher;
 import io.fluxdb.server.cli.NodeLauncher;
 import io.fluxdb.server.config.NodeConfig;
+import io.fluxdb.testkit.FreePorts;
 import io.fluxdb.testkit.MariaDbExtension;
 import io.fluxdb.testkit.MariaDbProcess;
 import java.net.ServerSocket;
@@ -40,11 +41,6 @@ class OperatorNodeIT {
         return parsed.get();
     }
 
-    private static int freePort() throws Exception {
-        try (ServerSocket s = new ServerSocket(0)) {
-            return s.getLocalPort();
-        }
-    }
 
     /** {@code fluxdb run} in front of {@code db} on client port {@code port}, INIT_DB_NAME=shop, and {@code env}. */
     private NodeConfig runConfig(MariaDbProcess db, int port, Map<String, String> env) throws Exception {
@@ -54,13 +50,13 @@ class OperatorNodeIT {
         all.put("INIT_DB_NAME", "shop");
         all.put("EXT_DB_PORT", Integer.toString(port));
         all.put("WHITELIST", "127.0.0.1");
-        return parse(all, "run", "--data-dir", dataDir.toString(), "--ui-port", Integer.toString(freePort()),
-                "--api-listen-port", Integer.toString(freePort()), "--raft-port", Integer.toString(freePort()));
+        return parse(all, "run", "--data-dir", dataDir.toString(), "--ui-port", Integer.toString(FreePorts.next()),
+                "--api-listen-port", Integer.toString(FreePorts.next()), "--raft-port", Integer.toString(FreePorts.next()));
     }
 
     @Test
     void servesClientsWithTheEnginesAccountsAndCreatesTheInitialDatabase(MariaDbProcess db) throws Exception {
-        int port = freePort();
+        int port = FreePorts.next();
         NodeConfig config = runConfig(db, port, Map.of());
         try (OperatorNode node = OperatorNode.start(config)) {
             assertThat(node.clientAddress().getPort()).isEqualTo(port);
@@ -94,7 +90,7 @@ class OperatorNodeIT {
             s.execute("CREATE USER 'outsider'@'%' IDENTIFIED BY 'outsider-pw'");
             s.execute("GRANT ALL ON other.* TO 'outsider'@'%'");
         }
-        int port = freePort();
+        int port = FreePorts.next();
         try (OperatorNode node = OperatorNode.start(runConfig(db, port, Map.of()))) {
             try (Connection c = connect(port, "", "root", db.rootPassword()); Statement s = c.createStatement()) {
                 assertThat(currentDatabase(c)).isEqualTo("shop");
@@ -135,7 +131,7 @@ class OperatorNodeIT {
 
     @Test
     void selectInitDbFalseLeavesAClientThatNamesNoDatabaseWithNone(MariaDbProcess db) throws Exception {
-        int port = freePort();
+        int port = FreePorts.next();
         try (OperatorNode node = OperatorNode.start(runConfig(db, port, Map.of("SELECT_INIT_DB", "false")));
                 Connection c = connect(port, "", "root", db.rootPassword())) {
             assertThat(currentDatabase(c)).isNull();
@@ -157,11 +153,11 @@ class OperatorNodeIT {
 
     @Test
     void anUnreachableEngineIsOneClearError() throws Exception {
-        int closedPort = freePort();
+        int closedPort = FreePorts.next();
         NodeConfig config = parse(Map.of("DB_COMPONENT_NAME", "127.0.0.1:" + closedPort),
-                "run", "--data-dir", dataDir.toString(), "--port", Integer.toString(freePort()),
-                "--ui-port", Integer.toString(freePort()), "--api-listen-port", Integer.toString(freePort()),
-                "--raft-port", Integer.toString(freePort()), "--engine-wait", "0");
+                "run", "--data-dir", dataDir.toString(), "--port", Integer.toString(FreePorts.next()),
+                "--ui-port", Integer.toString(FreePorts.next()), "--api-listen-port", Integer.toString(FreePorts.next()),
+                "--raft-port", Integer.toString(FreePorts.next()), "--engine-wait", "0");
         assertThatThrownBy(() -> OperatorNode.start(config))
                 .hasMessageContaining("the engine at 127.0.0.1:" + closedPort + " is not reachable")
                 .hasMessageContaining("ENGINE_WAIT=0");
