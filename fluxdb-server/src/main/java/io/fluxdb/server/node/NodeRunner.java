@@ -60,8 +60,8 @@ public final class NodeRunner implements NodeLauncher, DevLauncher {
             out.println("Status (JSON): " + String.join(" ", nodes.stream().map(n -> "http://127.0.0.1:"
                     + n.statusAddress().getPort() + "/status").toList()));
             if (nodes.size() > 1) {
-                out.println("Writes go to the leader (" + leader + "); followers refuse them and name the leader"
-                        + " (writing through followers is not yet built). Reads work on every node.");
+                out.println("Connect to any node: writes run on the leader (now " + leader + "), a follower sends"
+                        + " them there; reads are answered by each node's own engine.");
             }
             out.println("Press Ctrl-C to stop.");
             out.flush();

@@ -34,7 +34,9 @@ class ForwardedSessionIT {
             "CREATE USER 'reader'@'%' IDENTIFIED BY 'reader-password'",
             "GRANT SELECT ON app.* TO 'reader'@'%'",
             "CREATE DATABASE other",
-            "GRANT ALL ON other.* TO 'app'@'%'");
+            "GRANT ALL ON other.* TO 'app'@'%'",
+            "GRANT ALL ON `used%`.* TO 'app'@'%'",
+            "GRANT ALL ON `selected%`.* TO 'app'@'%'");
 
     @BeforeAll
     static void roles() {
@@ -143,6 +145,79 @@ class ForwardedSessionIT {
             assertThat(count(s, "SELECT COUNT(*) FROM t")).isEqualTo(1);
         }
         cluster.assertSameEverywhere("SELECT CONCAT(id, ':', v, ':', short_text) FROM app.t", List.of("1:1:tru"));
+    }
+
+    /**
+     * ROW_COUNT() and the warning counts describe the client's previous statement, although the operator ran its own
+     * statements (XA END, PREPARE, COMMIT, the row-write count) after it, each of which resets the engine's values.
+     */
+    @Test
+    void rowCountAndWarningCountsAfterAWriteAreThoseOfTheWrite() throws Exception {
+        for (int node : List.of(leader, follower)) {
+            try (Connection c = app(node); Statement s = c.createStatement()) {
+                String on = node == leader ? "on the leader" : "on a follower";
+                s.execute("SET sql_mode = ''");
+                assertThat(s.executeUpdate("INSERT INTO t (v) VALUES (1), (2)")).isEqualTo(2);
+                try (ResultSet rs = s.executeQuery("SELECT ROW_COUNT(), ROW_COUNT() AS n")) {
+                    assertThat(rs.next()).isTrue();
+                    assertThat(rs.getLong(1)).as(on).isEqualTo(2);
+                    assertThat(rs.getLong("n")).isEqualTo(2);
+                    assertThat(rs.getMetaData().getColumnLabel(1)).isEqualTo("ROW_COUNT()");
+                    assertThat(rs.getMetaData().getColumnTypeName(1)).isEqualTo("BIGINT");
+                }
+                assertThat(count(s, "SELECT ROW_COUNT()")).as("a SELECT leaves -1").isEqualTo(-1);
+
+                s.executeUpdate("INSERT INTO t (v, short_text) VALUES (3, 'truncated')");
+                try (ResultSet rs = s.executeQuery("SELECT @@warning_count, @@session.error_count, row_count()")) {
+                    assertThat(rs.next()).isTrue();
+                    assertThat(rs.getLong(1)).as(on).isEqualTo(1);
+                    assertThat(rs.getLong(2)).isZero();
+                    assertThat(rs.getLong(3)).isEqualTo(1);
+                    assertThat(rs.getMetaData().getColumnLabel(1)).isEqualTo("@@warning_count");
+                }
+                try (ResultSet rs = s.executeQuery("SHOW WARNINGS")) {
+                    assertThat(rs.next()).as("a SELECT of no table keeps the warnings").isTrue();
+                    assertThat(rs.getInt("Code")).isEqualTo(1265);
+                }
+
+                c.setAutoCommit(false);
+                assertThat(s.executeUpdate("UPDATE t SET v = v + 10 WHERE v IN (1, 2)")).isEqualTo(2);
+                assertThat(count(s, "SELECT ROW_COUNT()")).as("in a transaction " + on).isEqualTo(2);
+                c.commit();
+                c.setAutoCommit(true);
+
+                // a negative key: an explicit positive one would move the auto-increment counter for the next node
+                s.executeUpdate("INSERT INTO t (id, v) VALUES (" + (-1 - node) + ", 0)");
+                assertThatThrownBy(() -> s.executeUpdate("INSERT INTO t (id, v) VALUES (" + (-1 - node) + ", 0)"))
+                        .isInstanceOfSatisfying(SQLException.class, e -> assertThat(e.getErrorCode()).isEqualTo(1062));
+                assertThat(count(s, "SELECT ROW_COUNT()")).as("after an error " + on).isEqualTo(-1);
+            }
+        }
+    }
+
+    /**
+     * USE and COM_INIT_DB run on the follower's engine: they wait, as reads do, until the follower applied the
+     * database the session just created through the leader, instead of failing with "Unknown database".
+     */
+    @Test
+    void aDatabaseCreatedThroughAFollowerCanBeSelectedThereAtOnce() throws Exception {
+        try (Connection c = app(follower); Statement s = c.createStatement()) {
+            for (int i = 0; i < 5; i++) {
+                s.execute("CREATE DATABASE used_" + i);
+                s.execute("USE used_" + i);
+                assertThat(c.getCatalog()).isEqualTo("used_" + i);
+                s.execute("CREATE DATABASE selected_" + i);
+                c.setCatalog("selected_" + i); // COM_INIT_DB
+                try (ResultSet rs = s.executeQuery("SELECT DATABASE()")) {
+                    assertThat(rs.next()).isTrue();
+                    assertThat(rs.getString(1)).isEqualTo("selected_" + i);
+                }
+            }
+            for (int i = 0; i < 5; i++) {
+                s.execute("DROP DATABASE used_" + i);
+                s.execute("DROP DATABASE selected_" + i);
+            }
+        }
     }
 
     @Test

@@ -157,8 +157,11 @@ public final class ClientSession extends ChannelInboundHandlerAdapter {
                 }
             }
             case COM_INIT_DB -> {
-                String database = payload.toString(payload.readerIndex() + 1, payload.readableBytes() - 1, UTF_8);
-                forward(packet, ok -> state.databaseSelected(database));
+                if (cluster != null) {
+                    cluster.initDb(packet);
+                } else {
+                    initDb(packet);
+                }
             }
             case COM_RESET_CONNECTION -> forward(packet, ok -> {
                 state.reset(state.database().orElse(null));
@@ -179,6 +182,13 @@ public final class ClientSession extends ChannelInboundHandlerAdapter {
                 reply(Replies.error(ctx.alloc(), 1, capabilities, MySqlError.ER_UNKNOWN_COM_ERROR));
             }
         }
+    }
+
+    /** Selects the database COM_INIT_DB names on this node's engine. Takes ownership of {@code packet}. */
+    void initDb(Packet packet) {
+        ByteBuf payload = packet.content();
+        String database = payload.toString(payload.readerIndex() + 1, payload.readableBytes() - 1, UTF_8);
+        forward(packet, ok -> state.databaseSelected(database));
     }
 
     private void query(Packet packet) {

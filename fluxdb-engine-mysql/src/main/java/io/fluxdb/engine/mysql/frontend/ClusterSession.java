@@ -5,6 +5,8 @@ import static java.util.Objects.requireNonNull;
 
 import io.fluxdb.engine.mysql.apply.LeaderCommits;
 import io.fluxdb.engine.mysql.sql.BinaryLiterals;
+import io.fluxdb.engine.mysql.sql.DiagnosticsRewrite;
+import io.fluxdb.engine.mysql.sql.DiagnosticsRewrite.Diagnostics;
 import io.fluxdb.engine.mysql.frontend.EngineStatements.Outcome;
 import io.fluxdb.engine.spi.AccessMode;
 import io.fluxdb.engine.spi.BoundValue;
@@ -105,6 +107,11 @@ final class ClusterSession {
     private final OperatorVariables variables;
     /** The engine's warnings for the session's last write, taken before the operator's own statements cleared them. */
     private SavedWarnings warnings;
+    /**
+     * What the client's last statement left for {@code ROW_COUNT()} and the warning counts, when statements of the
+     * operator's ran on the engine connection after it (they reset the engine's own); null otherwise.
+     */
+    private Diagnostics diagnostics;
     /** Where a follower sends what must run on the leader; null when forwarding is off. */
     private final ForwardedSession forwarded;
 
@@ -130,6 +137,7 @@ final class ClusterSession {
         readOnlyApplied = false;
         parse = null;
         clockPinned = false;
+        diagnostics = null;
         prepared.clear();
         dropTransaction();
         if (forwarded != null) {
@@ -167,9 +175,17 @@ final class ClusterSession {
     void query(Packet packet) {
         byte[] payload = ByteBufUtil.getBytes(packet.content());
         packet.release();
-        SavedWarnings saved = takeWarnings();
         String text = new String(payload, 1, payload.length - 1, UTF_8);
+        // FluxDB's own variables (a follower asks for the commit token before a read this way) leave the client's
+        // warnings and ROW_COUNT() as they are: the client did not ask.
+        boolean transparent = OperatorVariables.selectsOne(text);
+        SavedWarnings saved = transparent ? null : takeWarnings();
+        Diagnostics last = transparent ? null : diagnostics;
+        if (!transparent) {
+            diagnostics = null;
+        }
         if (SavedWarnings.asks(text)) {
+            diagnostics = last; // SHOW WARNINGS leaves ROW_COUNT() as it was
             if (forwarded != null && forwarded.answersWarnings()) {
                 // The warnings are the leader's: asked there at once, before anything else could clear them.
                 session.begin(Busy.INSTANCE);
@@ -180,19 +196,24 @@ final class ClusterSession {
             }
             return;
         }
-        if (saved != null) {
+        boolean readsDiagnostics = last != null && DiagnosticsRewrite.mayRead(text);
+        if (saved != null && !readsDiagnostics) {
             saved.release();
         }
         prologue(() -> {
             // Classified as the engine will read it: in the session's character set and SQL mode.
             Classification c = support.classifier().classify(ByteBuffer.wrap(payload, 1, payload.length - 1), parse);
-            byte[] forEngine;
+            byte[] tracked;
             try {
-                forEngine = TokenTracking.forEngine(payload, c);
+                tracked = TokenTracking.forEngine(payload, c);
             } catch (IllegalArgumentException e) {
+                if (readsDiagnostics && saved != null) {
+                    saved.release();
+                }
                 fail(new ErrPacket(1231, "42000", e.getMessage()));
                 return;
             }
+            byte[] forEngine = readsDiagnostics ? withDiagnostics(tracked, last, saved) : tracked;
             String sql = new String(forEngine, 1, forEngine.length - 1, UTF_8);
             if (OperatorVariables.assignsOne(c)) {
                 variables.set(c).ifPresentOrElse(this::fail, () -> reply(session.state().statusFlags()));
@@ -215,7 +236,7 @@ final class ClusterSession {
                 return;
             }
             ReadConsistency level = ReadConsistency.hint(sql).orElse(variables.consistency());
-            unpinClock(keepsClock(c), () -> readBarrier(c.kind(), level, () -> route(forEngine, sql, c)));
+            unpinClock(keepsClock(c), () -> readBarrier(readsHere(c), level, () -> route(forEngine, sql, c)));
         });
     }
 
@@ -234,22 +255,73 @@ final class ClusterSession {
         session.relay(new Packet(0, Unpooled.wrappedBuffer(payload)), relay -> { }, null);
     }
 
+    /**
+     * The statement with the values {@code last} holds in place of the engine's {@code ROW_COUNT()} and warning
+     * counts, which the operator's own statements reset. A statement that names no table keeps the warnings for the
+     * next one, as the engine does; {@code saved} is kept then, and released otherwise.
+     */
+    private byte[] withDiagnostics(byte[] payload, Diagnostics last, SavedWarnings saved) {
+        Optional<DiagnosticsRewrite.Rewritten> rewritten = DiagnosticsRewrite.rewrite(
+                java.util.Arrays.copyOfRange(payload, 1, payload.length), parse, last);
+        if (rewritten.isPresent() && rewritten.get().namesNoTable()) {
+            diagnostics = last.afterRead();
+            warnings = saved;
+        } else if (saved != null) {
+            saved.release();
+        }
+        return rewritten.map(r -> {
+            byte[] statement = new byte[r.statement().length + 1];
+            statement[0] = payload[0];
+            System.arraycopy(r.statement(), 0, statement, 1, r.statement().length);
+            return statement;
+        }).orElse(payload);
+    }
+
+    /** What a write's answer leaves for {@code ROW_COUNT()} and the warning counts; null when it is not one OK. */
+    private static Diagnostics diagnosticsOf(io.fluxdb.protocol.codec.ResponseTracker tracker) {
+        if (tracker.endedInError()) {
+            return new Diagnostics(-1, -1, -1);
+        }
+        return tracker.numColumns() == 0 && tracker.results() == 1
+                ? new Diagnostics(tracker.affectedRows(), tracker.warnings(), 0) : null;
+    }
+
     private SavedWarnings takeWarnings() {
         SavedWarnings saved = warnings;
         warnings = null;
         return saved;
     }
 
+    /**
+     * Whether a statement needs this node to have applied the session's writes before it runs here: reads, and USE,
+     * whose database the session may just have created through the leader.
+     */
+    private static boolean readsHere(Classification c) {
+        return c.kind() == StatementKind.READ || c.kind() == StatementKind.SESSION && c.database().isPresent();
+    }
+
+    /**
+     * COM_INIT_DB, which selects a database as USE does: it runs on this node's engine once the node applied the
+     * session's writes (a database the session just created through the leader), at the session's consistency.
+     */
+    void initDb(Packet packet) {
+        byte[] payload = ByteBufUtil.getBytes(packet.content());
+        packet.release();
+        session.begin(Busy.INSTANCE);
+        readBarrier(true, variables.consistency(), () -> session.initDb(
+                new Packet(0, Unpooled.wrappedBuffer(payload))));
+    }
+
     /** Runs {@code then} once a read may run here at {@code level}; other statements run at once. */
-    private void readBarrier(StatementKind kind, ReadConsistency level, Runnable then) {
-        if (kind != StatementKind.READ) {
+    private void readBarrier(boolean reads, ReadConsistency level, Runnable then) {
+        if (!reads) {
             then.run();
             return;
         }
         if (forwarded != null && forwarded.tokenPending() && !forwarded.pinned() && level != ReadConsistency.EVENTUAL) {
             // Writes ran on the leader since the last read: learn their log index, then wait for it here. Should the
             // leader not answer, a strong read waits at least as long.
-            forwarded.fetchToken().whenCompleteAsync((index, failure) -> readBarrier(kind,
+            forwarded.fetchToken().whenCompleteAsync((index, failure) -> readBarrier(reads,
                     failure == null ? level : ReadConsistency.STRONG, then), session.context().executor());
             return;
         }
@@ -416,7 +488,7 @@ final class ClusterSession {
                 content.getBytes(content.readerIndex() + 1, sql);
                 // Preparing resolves names on this node's engine: wait as a read does, so a statement prepared right
                 // after the session's DDL ran on the leader finds the table here.
-                prologue(() -> readBarrier(StatementKind.READ, variables.consistency(), () -> {
+                prologue(() -> readBarrier(true, variables.consistency(), () -> {
                     Classification c = support.classifier().classify(ByteBuffer.wrap(sql), parse);
                     if (c.kind() == StatementKind.READ || c.kind() == StatementKind.EMPTY) {
                         session.relay(packet, relay -> prepared.prepared(relay.tracker().statementId(), sql, c,
@@ -538,7 +610,7 @@ final class ClusterSession {
             }
             return;
         }
-        readBarrier(StatementKind.READ, variables.consistency(),
+        readBarrier(true, variables.consistency(),
                 () -> relayPreparedRead(new Packet(0, Unpooled.wrappedBuffer(payload))));
     }
 
@@ -852,8 +924,10 @@ final class ClusterSession {
                     session.backendLost(response.failure(), false);
                     return;
                 }
+                Diagnostics left = diagnosticsOf(response.tracker());
                 if (response.tracker().endedInError()) {
                     rollbackXa(status -> {
+                        diagnostics = left;
                         response.release(true);
                         session.commandComplete(status & ~ServerStatus.SERVER_STATUS_IN_TRANS);
                     });
@@ -869,6 +943,7 @@ final class ClusterSession {
                         keepsFile, infile));
                 open.rowWrites = -1;
                 Runnable commit = () -> commitXa(status -> {
+                    diagnostics = left;
                     response.release(true, session::lastPacket);
                     session.commandComplete(status & ~ServerStatus.SERVER_STATUS_IN_TRANS);
                 }, response::discard);
@@ -894,6 +969,8 @@ final class ClusterSession {
             open.rowWrites = -1;
             session.relay(command, relay -> {
                 session.statementSucceeded(c);
+                // the row-write count taken before the transaction's next read resets the engine's ROW_COUNT()
+                diagnostics = diagnosticsOf(relay.tracker());
                 if (infile.overflowed()) {
                     // The client has its OK already; the transaction cannot commit.
                     open.unreplicable = fileTooLarge().message();

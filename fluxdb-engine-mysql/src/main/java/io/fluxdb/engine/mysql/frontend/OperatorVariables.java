@@ -81,6 +81,11 @@ final class OperatorVariables {
      * For {@code SELECT @@fluxdb_...} alone: the statement the engine should run instead, a literal with the
      * variable's value; empty for any other statement or an unknown fluxdb_ name (which the engine refuses itself).
      */
+    /** Whether {@code sql} is a SELECT of one of FluxDB's own session variables (as a follower asks the token). */
+    static boolean selectsOne(String sql) {
+        return SELECT.matcher(sql).matches();
+    }
+
     Optional<String> selectRewrite(String sql, long lastCommit) {
         Matcher m = SELECT.matcher(sql);
         if (!m.matches()) {
