@@ -149,6 +149,18 @@ class ShadedJarIT {
                 assertThat(rs.getInt(1)).isEqualTo(42);
                 assertThat(rs.getString(2)).isEqualTo(database.isEmpty() ? null : database);
             }
+            // The managed engine's default character set takes any text (MariaDB before 11.6 defaults to latin1).
+            try (Connection c = DriverManager.getConnection("jdbc:mariadb://" + m.group(1) + ":" + m.group(2)
+                            + "/?sslMode=trust", m.group(3), "");
+                    Statement s = c.createStatement()) {
+                s.execute("CREATE DATABASE notes");
+                s.execute("CREATE TABLE notes.note (t VARCHAR(20))");
+                assertThat(s.executeUpdate("INSERT INTO notes.note VALUES ('caf\u00e9 \u2615 \ud83d\ude00')")).isEqualTo(1);
+                try (ResultSet rs = s.executeQuery("SELECT t FROM notes.note")) {
+                    assertThat(rs.next()).isTrue();
+                    assertThat(rs.getString(1)).isEqualTo("caf\u00e9 \u2615 \ud83d\ude00");
+                }
+            }
             Requirements.program("mysql", "apt-get install -y mariadb-client");
             List<String> mysql = new ArrayList<>(List.of(line.substring(m.start()).trim().split("\\s+")));
             mysql.addAll(List.of("--batch", "--skip-column-names", "-e", "SELECT 40 + 2, DATABASE()"));

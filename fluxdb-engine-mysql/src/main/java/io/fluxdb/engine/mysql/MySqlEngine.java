@@ -88,6 +88,10 @@ public final class MySqlEngine implements Engine {
                     .port(config.port())
                     .rootPassword(config.adminPassword())
                     .maxConnections(2100)
+                    // MariaDB before 11.6 defaults to latin1, which refuses emoji and most scripts: tables a user
+                    // creates without naming a character set get the one applications expect today.
+                    .option("character_set_server", "utf8mb4")
+                    .option("collation_server", "utf8mb4_general_ci")
                     .startupTimeout(Duration.ofSeconds(60))
                     .start();
         });
