@@ -197,7 +197,8 @@ class ForwardedSessionIT {
 
     /**
      * USE and COM_INIT_DB run on the follower's engine: they wait, as reads do, until the follower applied the
-     * database the session just created through the leader, instead of failing with "Unknown database".
+     * database the session just created through the leader, instead of failing with "Unknown database". So does a
+     * new connection that names that database at login.
      */
     @Test
     void aDatabaseCreatedThroughAFollowerCanBeSelectedThereAtOnce() throws Exception {
@@ -212,10 +213,18 @@ class ForwardedSessionIT {
                     assertThat(rs.next()).isTrue();
                     assertThat(rs.getString(1)).isEqualTo("selected_" + i);
                 }
+                // a new connection that names it at login: the node catches up with the leader first
+                s.execute("CREATE DATABASE used_new_" + i);
+                try (Connection fresh = cluster.connect(follower, "used_new_" + i, "app", "app-password");
+                        Statement f = fresh.createStatement(); ResultSet rs = f.executeQuery("SELECT DATABASE()")) {
+                    assertThat(rs.next()).isTrue();
+                    assertThat(rs.getString(1)).isEqualTo("used_new_" + i);
+                }
             }
             for (int i = 0; i < 5; i++) {
                 s.execute("DROP DATABASE used_" + i);
                 s.execute("DROP DATABASE selected_" + i);
+                s.execute("DROP DATABASE used_new_" + i);
             }
         }
     }

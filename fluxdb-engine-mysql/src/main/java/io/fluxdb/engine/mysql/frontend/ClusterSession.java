@@ -1498,7 +1498,9 @@ final class ClusterSession {
         }
         if (c.kind() == StatementKind.TRANSACTION) {
             if (c.transaction() == TransactionEffect.LOCK_TABLES) {
-                return Optional.of(notSupported("LOCK TABLES in a cluster; use transactions with SELECT ... FOR UPDATE"));
+                return Optional.of(notSupported("LOCK TABLES in a cluster; use transactions with SELECT ... FOR UPDATE"
+                        + " (a dump to load through FluxDB is made with mariadb-dump --single-transaction"
+                        + " --skip-add-locks)"));
             }
             if ("XA".equals(c.keyword())) {
                 return Optional.of(notSupported("XA transactions of clients in a cluster"));

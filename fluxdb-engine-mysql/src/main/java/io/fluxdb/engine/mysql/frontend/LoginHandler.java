@@ -247,11 +247,11 @@ final class LoginHandler extends ChannelInboundHandlerAdapter {
         String requested = response.database() == null ? "" : response.database();
         // The original opened its pooled connections on INIT_DB_NAME, so applications may name no database.
         boolean byDefault = requested.isEmpty() && !services.config().defaultDatabase().isEmpty();
-        loginToEngine(ctx, auth, byDefault ? services.config().defaultDatabase() : requested, byDefault);
+        loginToEngine(ctx, auth, byDefault ? services.config().defaultDatabase() : requested, byDefault, false);
     }
 
     private void loginToEngine(ChannelHandlerContext ctx, Authentication.Authenticated auth, String database,
-            boolean byDefault) {
+            boolean byDefault, boolean caughtUp) {
         // CLIENT_SSL on the engine leg: the account requires TLS, so the operator's login must use it too.
         long backendCapabilities = (capabilities & ~PER_LEG) | CLIENT_PROTOCOL_41 | CLIENT_SECURE_CONNECTION
                 | CLIENT_PLUGIN_AUTH | (auth.engineTls() ? CLIENT_SSL : 0);
@@ -262,11 +262,28 @@ final class LoginHandler extends ChannelInboundHandlerAdapter {
                     if (byDefault && refusesDatabase(error)) {
                         // A user without rights on the default database (or with it gone) logs in to none, as
                         // it asked; only a database the client named itself may refuse the login.
-                        loginToEngine(ctx, auth, "", false);
+                        loginToEngine(ctx, auth, "", false, caughtUp);
+                    } else if (!caughtUp && unknownDatabase(error) && services.cluster().isPresent()) {
+                        // A database created through the cluster a moment ago (CREATE DATABASE, then a new
+                        // connection to it) may not be applied on this node yet: catch up with the leader's
+                        // commit index, as a strong read does, and try once more.
+                        ReadBarrier.before(services.cluster().get().cluster(), ReadConsistency.STRONG, 0)
+                                .whenCompleteAsync((applied, failure) -> {
+                                    if (failure != null) {
+                                        onBackend(ctx, null, error, database, okInfo, auth.credential());
+                                    } else {
+                                        loginToEngine(ctx, auth, database, false, true);
+                                    }
+                                }, ctx.executor());
                     } else {
                         onBackend(ctx, backend, error, database, okInfo, auth.credential());
                     }
                 }, ctx.executor());
+    }
+
+    private static boolean unknownDatabase(Throwable error) {
+        return Failures.cause(error) instanceof BackendLoginException e
+                && e.errorCode() == MySqlError.ER_BAD_DB_ERROR.code();
     }
 
     private static boolean refusesDatabase(Throwable error) {
