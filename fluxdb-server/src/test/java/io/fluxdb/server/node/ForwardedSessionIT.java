@@ -316,6 +316,15 @@ class ForwardedSessionIT {
         try (Connection c = app(third); Statement s = c.createStatement()) {
             s.execute("SET @@session.fluxdb_read_after = " + token);
             assertThat(count(s, "SELECT v FROM t")).isEqualTo(42);
+            // several of them in one SELECT, with an alias, beside other items
+            try (ResultSet rs = s.executeQuery("SELECT @@fluxdb_read_after AS after, @@session.fluxdb_consistency,"
+                    + " 1 + 1")) {
+                assertThat(rs.next()).isTrue();
+                assertThat(rs.getLong("after")).isEqualTo(token);
+                assertThat(rs.getString(2)).isEqualTo("session");
+                assertThat(rs.getMetaData().getColumnLabel(2)).isEqualTo("@@session.fluxdb_consistency");
+                assertThat(rs.getInt(3)).isEqualTo(2);
+            }
         }
     }
 

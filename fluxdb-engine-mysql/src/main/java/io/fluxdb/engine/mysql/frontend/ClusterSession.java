@@ -7,6 +7,7 @@ import io.fluxdb.engine.mysql.apply.LeaderCommits;
 import io.fluxdb.engine.mysql.sql.BinaryLiterals;
 import io.fluxdb.engine.mysql.sql.DiagnosticsRewrite;
 import io.fluxdb.engine.mysql.sql.DiagnosticsRewrite.Diagnostics;
+import io.fluxdb.engine.mysql.sql.ValueRewrite;
 import io.fluxdb.engine.mysql.frontend.EngineStatements.Outcome;
 import io.fluxdb.engine.spi.AccessMode;
 import io.fluxdb.engine.spi.BoundValue;
@@ -219,20 +220,19 @@ final class ClusterSession {
                 variables.set(c).ifPresentOrElse(this::fail, () -> reply(session.state().statusFlags()));
                 return;
             }
-            Optional<String> answer = variables.selectRewrite(sql, session.lastCommitIndex());
+            byte[] statement = java.util.Arrays.copyOfRange(forEngine, 1, forEngine.length);
+            Optional<byte[]> answer = variables.selectRewrite(statement, parse, c, session.lastCommitIndex());
             if (answer.isPresent() && forwarded != null && forwarded.tokenPending()) {
                 // The token must count the writes this session ran through the leader.
                 forwarded.fetchToken().whenCompleteAsync((index, failure) -> {
-                    Optional<String> fresh = variables.selectRewrite(sql, session.lastCommitIndex());
-                    session.relay(new Packet(0, Unpooled.wrappedBuffer(("\u0003" + fresh.orElseThrow()).getBytes(UTF_8))),
-                            relay -> { }, null);
+                    byte[] fresh = variables.selectRewrite(statement, parse, c, session.lastCommitIndex()).orElseThrow();
+                    session.relay(new Packet(0, Unpooled.wrappedBuffer(query(fresh))), relay -> { }, null);
                 }, session.context().executor());
                 return;
             }
-            answer = answer.or(() -> session.tokenTracking().selectRewrite(sql));
+            answer = answer.or(() -> session.tokenTracking().selectRewrite(sql).map(s -> s.getBytes(UTF_8)));
             if (answer.isPresent()) {
-                byte[] query = ("\u0003" + answer.get()).getBytes(UTF_8);
-                session.relay(new Packet(0, Unpooled.wrappedBuffer(query)), relay -> { }, null);
+                session.relay(new Packet(0, Unpooled.wrappedBuffer(query(answer.get()))), relay -> { }, null);
                 return;
             }
             ReadConsistency level = ReadConsistency.hint(sql).orElse(variables.consistency());
@@ -261,7 +261,7 @@ final class ClusterSession {
      * next one, as the engine does; {@code saved} is kept then, and released otherwise.
      */
     private byte[] withDiagnostics(byte[] payload, Diagnostics last, SavedWarnings saved) {
-        Optional<DiagnosticsRewrite.Rewritten> rewritten = DiagnosticsRewrite.rewrite(
+        Optional<ValueRewrite.Rewritten> rewritten = DiagnosticsRewrite.rewrite(
                 java.util.Arrays.copyOfRange(payload, 1, payload.length), parse, last);
         if (rewritten.isPresent() && rewritten.get().namesNoTable()) {
             diagnostics = last.afterRead();
@@ -269,12 +269,15 @@ final class ClusterSession {
         } else if (saved != null) {
             saved.release();
         }
-        return rewritten.map(r -> {
-            byte[] statement = new byte[r.statement().length + 1];
-            statement[0] = payload[0];
-            System.arraycopy(r.statement(), 0, statement, 1, r.statement().length);
-            return statement;
-        }).orElse(payload);
+        return rewritten.map(r -> query(r.statement())).orElse(payload);
+    }
+
+    /** The COM_QUERY payload of {@code statement}. */
+    private static byte[] query(byte[] statement) {
+        byte[] payload = new byte[statement.length + 1];
+        payload[0] = CommandType.COM_QUERY;
+        System.arraycopy(statement, 0, payload, 1, statement.length);
+        return payload;
     }
 
     /** What a write's answer leaves for {@code ROW_COUNT()} and the warning counts; null when it is not one OK. */

@@ -1,11 +1,15 @@
 package io.fluxdb.engine.mysql.frontend;
 
+import static java.nio.charset.StandardCharsets.ISO_8859_1;
+
+import io.fluxdb.engine.mysql.sql.ValueRewrite;
 import io.fluxdb.engine.spi.Classification;
+import io.fluxdb.engine.spi.ParseContext;
+import io.fluxdb.engine.spi.StatementKind;
 import io.fluxdb.engine.spi.VariableAssignment;
 import io.fluxdb.protocol.message.server.ErrPacket;
 import java.util.Locale;
 import java.util.Optional;
-import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
@@ -16,13 +20,14 @@ import java.util.regex.Pattern;
  *   <li>{@code fluxdb_read_after}: a commit token from another session; reads that wait (session and strong) wait
  *       until this node has applied it too.
  * </ul>
- * {@code SET [SESSION|@@session.]name = value} sets one alone; {@code SELECT @@[session.]name} reads one alone, answered
- * by the engine from a literal so that the result set is exactly what MariaDB sends for a one-value SELECT.
+ * {@code SET [SESSION|@@session.]name = value} sets one alone; a SELECT that names no table reads any of them, answered
+ * by the engine from literals so that the result set is exactly what MariaDB sends for such a SELECT.
  */
 final class OperatorVariables {
     static final String LAST_COMMIT = "fluxdb_last_commit";
     static final String READ_AFTER = "fluxdb_read_after";
 
+    private static final Pattern MENTIONS = Pattern.compile("(?i)fluxdb_");
     private static final Pattern SELECT = Pattern.compile(
             "\\A\\s*SELECT\\s+(@@(?:session\\s*\\.\\s*)?(fluxdb_\\w+))\\s*;?\\s*\\z", Pattern.CASE_INSENSITIVE);
 
@@ -77,30 +82,35 @@ final class OperatorVariables {
         return Optional.empty();
     }
 
-    /**
-     * For {@code SELECT @@fluxdb_...} alone: the statement the engine should run instead, a literal with the
-     * variable's value; empty for any other statement or an unknown fluxdb_ name (which the engine refuses itself).
-     */
-    /** Whether {@code sql} is a SELECT of one of FluxDB's own session variables (as a follower asks the token). */
+    /** Whether {@code sql} is a SELECT of one of FluxDB's own session variables alone (as a follower asks the token). */
     static boolean selectsOne(String sql) {
         return SELECT.matcher(sql).matches();
     }
 
-    Optional<String> selectRewrite(String sql, long lastCommit) {
-        Matcher m = SELECT.matcher(sql);
-        if (!m.matches()) {
+    /**
+     * For a SELECT that reads fluxdb_ variables and names no table: the statement the engine should run instead, with
+     * literals of the variables' values in their place (each column keeps the name MariaDB gives it); empty for any
+     * other statement, which the engine runs as it is (and refuses an unknown variable).
+     *
+     * @param text the statement's text as the client sent it, in the session's character set
+     */
+    Optional<byte[]> selectRewrite(byte[] text, ParseContext context, Classification c, long lastCommit) {
+        if (c.kind() != StatementKind.READ || !MENTIONS.matcher(new String(text, ISO_8859_1)).find()) {
             return Optional.empty();
         }
-        String name = m.group(2).toLowerCase(Locale.ROOT);
-        String value = switch (name) {
-            case ReadConsistency.VARIABLE -> "'" + consistency + "'";
-            case LAST_COMMIT -> Long.toString(lastCommit);
-            case READ_AFTER -> Long.toString(readAfter);
-            default -> null;
+        ValueRewrite.Values values = new ValueRewrite.Values() {
+            @Override
+            public Optional<String> variable(String name, String written) {
+                return Optional.ofNullable(switch (name) {
+                    case ReadConsistency.VARIABLE -> "'" + consistency + "'";
+                    case LAST_COMMIT -> Long.toString(lastCommit);
+                    case READ_AFTER -> Long.toString(readAfter);
+                    default -> null;
+                });
+            }
         };
-        // the column is named after the expression, as MariaDB names it
-        String column = m.group(1).replaceAll("\\s", "");
-        return value == null ? Optional.empty() : Optional.of("SELECT " + value + " AS `" + column + "`");
+        return ValueRewrite.rewrite(text, context, values).filter(ValueRewrite.Rewritten::namesNoTable)
+                .map(ValueRewrite.Rewritten::statement);
     }
 
     private static boolean isOurs(VariableAssignment a) {

@@ -1,9 +1,11 @@
 package io.fluxdb.engine.mysql.frontend;
 
+import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.fluxdb.engine.mysql.sql.MySqlStatementClassifier;
 import io.fluxdb.engine.spi.Classification;
+import io.fluxdb.engine.spi.ParseContext;
 import io.fluxdb.protocol.message.server.ErrPacket;
 import org.junit.jupiter.api.Test;
 
@@ -32,14 +34,24 @@ class OperatorVariablesTest {
         assertThat(variables.readAfter()).isEqualTo(42);
     }
 
+    private java.util.Optional<String> rewrite(String sql, long lastCommit) {
+        return variables.selectRewrite(sql.getBytes(UTF_8), ParseContext.DEFAULT, classify(sql), lastCommit)
+                .map(b -> new String(b, UTF_8));
+    }
+
     @Test
-    void aSelectOfOneVariableIsAnsweredFromALiteralNamedAsMariaDbNamesTheColumn() {
-        assertThat(variables.selectRewrite("SELECT @@fluxdb_last_commit", 17))
+    void aSelectOfTheVariablesIsAnsweredFromLiteralsNamedAsMariaDbNamesTheColumns() {
+        assertThat(rewrite("SELECT @@fluxdb_last_commit", 17))
                 .contains("SELECT 17 AS `@@fluxdb_last_commit`");
-        assertThat(variables.selectRewrite(" select @@SESSION . fluxdb_consistency ;", 0))
-                .contains("SELECT 'session' AS `@@SESSION.fluxdb_consistency`");
-        assertThat(variables.selectRewrite("SELECT @@fluxdb_last_commit, 1", 17)).isEmpty();
-        assertThat(variables.selectRewrite("SELECT @@fluxdb_unknown", 17)).isEmpty();
-        assertThat(variables.selectRewrite("SELECT @@version", 17)).isEmpty();
+        // MariaDB names the column as the item is written, spaces included
+        assertThat(rewrite(" select @@SESSION . fluxdb_consistency ;", 0))
+                .contains(" select 'session' AS `@@SESSION . fluxdb_consistency` ;");
+        assertThat(rewrite("SELECT @@fluxdb_last_commit AS token, @@session.fluxdb_read_after, 1", 17))
+                .contains("SELECT 17 AS token, 0 AS `@@session.fluxdb_read_after`, 1");
+        assertThat(rewrite("SELECT @@fluxdb_unknown", 17)).isEmpty();
+        assertThat(rewrite("SELECT @@global.fluxdb_last_commit", 17)).isEmpty();
+        assertThat(rewrite("SELECT @@version", 17)).isEmpty();
+        assertThat(rewrite("SELECT @@fluxdb_last_commit, id FROM t", 17)).as("names a table").isEmpty();
+        assertThat(rewrite("SET @t = @@fluxdb_last_commit", 17)).as("not a read").isEmpty();
     }
 }

@@ -5,7 +5,7 @@ import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.fluxdb.engine.mysql.sql.DiagnosticsRewrite.Diagnostics;
-import io.fluxdb.engine.mysql.sql.DiagnosticsRewrite.Rewritten;
+import io.fluxdb.engine.mysql.sql.ValueRewrite.Rewritten;
 import io.fluxdb.engine.spi.ParseContext;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
