@@ -66,6 +66,7 @@ public final class MySqlEngine implements Engine {
     private MariaDbProcess managed;
     private HikariDataSource admin;
     private Applier applier;
+    private final List<Runnable> catalogListeners = new java.util.concurrent.CopyOnWriteArrayList<>();
     private EngineInfo info;
 
     MySqlEngine(EngineConfig config) {
@@ -189,7 +190,20 @@ public final class MySqlEngine implements Engine {
 
     @Override
     public ApplyResult apply(long index, LogEntryContent entry) {
-        return applier().apply(index, entry);
+        ApplyResult result = applier().apply(index, entry);
+        if (entry.kind() == io.fluxdb.engine.spi.EntryKind.IMPLICIT_COMMIT) {
+            catalogListeners.forEach(Runnable::run);
+        }
+        return result;
+    }
+
+    /**
+     * Runs {@code listener} after each applied entry that may have changed the catalog or the accounts (DDL, account
+     * management: every entry that commits implicitly), on the thread that applied it. The front end forgets the
+     * accounts it cached this way, so a password changed through any node works on every node once applied.
+     */
+    public void onCatalogApplied(Runnable listener) {
+        catalogListeners.add(requireNonNull(listener, "listener is null"));
     }
 
     @Override

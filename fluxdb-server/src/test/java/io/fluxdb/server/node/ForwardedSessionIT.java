@@ -229,6 +229,35 @@ class ForwardedSessionIT {
         }
     }
 
+    /**
+     * Nodes verify passwords against a cached copy of the engine's accounts: an account change applied from the log
+     * refreshes it, so a new password works on every node as soon as the node has applied the change (it used to be
+     * refused there for up to 30 s).
+     */
+    @Test
+    void aPasswordChangedThroughTheLeaderWorksOnEveryNodeOnceApplied() throws Exception {
+        try (Connection c = cluster.connectRoot(leader); Statement s = c.createStatement()) {
+            s.execute("CREATE USER 'carol'@'%' IDENTIFIED BY 'old-password'");
+            s.execute("GRANT SELECT ON app.* TO 'carol'@'%'");
+        }
+        cluster.awaitConverged();
+        for (int node : List.of(leader, follower, third)) {
+            cluster.connect(node, "carol", "old-password").close(); // each node caches the account now
+        }
+        try (Connection c = cluster.connectRoot(leader); Statement s = c.createStatement()) {
+            s.execute("ALTER USER 'carol'@'%' IDENTIFIED BY 'new-password'");
+        }
+        cluster.awaitConverged();
+        for (int node : List.of(leader, follower, third)) {
+            cluster.connect(node, "carol", "new-password").close();
+            assertThatThrownBy(() -> cluster.connect(node, "carol", "old-password"))
+                    .isInstanceOfSatisfying(SQLException.class, e -> assertThat(e.getErrorCode()).isEqualTo(1045));
+        }
+        try (Connection c = cluster.connectRoot(leader); Statement s = c.createStatement()) {
+            s.execute("DROP USER 'carol'@'%'");
+        }
+    }
+
     @Test
     void serverSidePreparedWritesOnAFollowerArePreparedOnTheLeader() throws Exception {
         String url = "jdbc:mariadb://127.0.0.1:" + cluster.node(follower).clientAddress().getPort()

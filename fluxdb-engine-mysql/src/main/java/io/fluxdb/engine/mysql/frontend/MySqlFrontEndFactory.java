@@ -123,8 +123,12 @@ public final class MySqlFrontEndFactory implements FrontEnd {
                 MySqlBackendConnector.DEFAULT_LOGIN_TIMEOUT, engineTls),
                 engineConnections, 64, Duration.ofMinutes(5), Duration.ofSeconds(2), MAX_ENGINE_LOGINS_IN_FLIGHT, charsets);
         maintenance.scheduleWithFixedDelay(pool::evictIdle, 30, 30, TimeUnit.SECONDS);
+        AccountDirectory accounts = new AccountDirectory(new JdbcAccountLoader(engine.admin()), Duration.ofSeconds(30),
+                Clock.systemUTC());
+        // Accounts change through the log too (CREATE USER, ALTER USER ... IDENTIFIED BY, GRANT on any node).
+        engine.onCatalogApplied(accounts::invalidate);
         FrontEndServices services = new FrontEndServices(config, profile, new SessionRegistry(config.maxConnections()),
-                pool, new AccountDirectory(new JdbcAccountLoader(engine.admin()), Duration.ofSeconds(30), Clock.systemUTC()),
+                pool, accounts,
                 new ServerAuthConfig(rsaKeys.join(), new CachingSha2Cache(10_000)),
                 engine.classifier(), context.admission(), blocking, clusterSupport(context, blocking, transport),
                 new PendingLogins(config.maxLoginsPerAddress()), new LogThrottle(Duration.ofSeconds(10)));
