@@ -258,6 +258,21 @@ class ForwardedSessionIT {
         }
     }
 
+    /** A login with an account created through the leader a moment before waits until the node has applied it. */
+    @Test
+    void anAccountCreatedThroughTheLeaderCanLogInOnAFollowerAtOnce() throws Exception {
+        try (Connection c = cluster.connectRoot(leader); Statement s = c.createStatement()) {
+            for (int i = 0; i < 5; i++) {
+                s.execute("CREATE USER 'dave" + i + "'@'%' IDENTIFIED BY 'dave-password'");
+                s.execute("GRANT SELECT ON app.* TO 'dave" + i + "'@'%'");
+                cluster.connect(follower, "dave" + i, "dave-password").close();
+            }
+            for (int i = 0; i < 5; i++) {
+                s.execute("DROP USER 'dave" + i + "'@'%'");
+            }
+        }
+    }
+
     @Test
     void serverSidePreparedWritesOnAFollowerArePreparedOnTheLeader() throws Exception {
         String url = "jdbc:mariadb://127.0.0.1:" + cluster.node(follower).clientAddress().getPort()

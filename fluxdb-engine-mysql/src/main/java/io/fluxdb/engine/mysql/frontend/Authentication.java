@@ -27,6 +27,8 @@ import org.slf4j.LoggerFactory;
  */
 final class Authentication {
     private static final Logger log = LoggerFactory.getLogger(Authentication.class);
+    /** How long a login with an unknown user name waits for this node to catch up with the leader. */
+    private static final java.time.Duration CATCH_UP = java.time.Duration.ofSeconds(2);
 
     /** What the session does next. */
     sealed interface Step {}
@@ -75,6 +77,10 @@ final class Authentication {
         Optional<Account> account;
         try {
             account = services.accounts().find(user, address, null);
+            if (account.isEmpty() && services.cluster().isPresent() && caughtUpWithTheLeader(services)) {
+                // An account created through the cluster a moment ago may not have been applied here yet.
+                account = services.accounts().find(user, address, null);
+            }
         } catch (Exception e) {
             log.warn("user={} - cannot read the engine's accounts: {}", user, e.toString());
             return new Denied(new FluxException(MySqlError.ER_UNKNOWN_ERROR,
@@ -103,6 +109,24 @@ final class Authentication {
             return new Denied(new FluxException(MySqlError.ER_NOT_SUPPORTED_AUTH_MODE));
         }
         return next(authResponse);
+    }
+
+    /**
+     * Waits, as a strong read does but for at most {@link #CATCH_UP}, until this node has applied everything the
+     * leader had committed; false when it could not (no leader, no majority), and the login goes on with what the
+     * node has. Bounded short: every unknown user name costs a wait, and a blocking thread with it.
+     */
+    private static boolean caughtUpWithTheLeader(FrontEndServices services) {
+        try {
+            ReadBarrier.before(services.cluster().get().cluster(), ReadConsistency.STRONG, 0)
+                    .get(CATCH_UP.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
+            return true;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
+            return false;
+        }
     }
 
     /** Verifies the client's next auth packet. */
