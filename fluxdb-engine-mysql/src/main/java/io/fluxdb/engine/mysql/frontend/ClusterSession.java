@@ -214,7 +214,8 @@ final class ClusterSession {
                 fail(new ErrPacket(1231, "42000", e.getMessage()));
                 return;
             }
-            byte[] forEngine = readsDiagnostics ? withDiagnostics(tracked, last, saved) : tracked;
+            byte[] forEngine = readsDiagnostics
+                    ? withDiagnostics(tracked, last, saved, c.kind() == StatementKind.READ) : tracked;
             String sql = new String(forEngine, 1, forEngine.length - 1, UTF_8);
             if (OperatorVariables.assignsOne(c)) {
                 variables.set(c).ifPresentOrElse(this::fail, () -> reply(session.state().statusFlags()));
@@ -260,11 +261,11 @@ final class ClusterSession {
      * counts, which the operator's own statements reset. A statement that names no table keeps the warnings for the
      * next one, as the engine does; {@code saved} is kept then, and released otherwise.
      */
-    private byte[] withDiagnostics(byte[] payload, Diagnostics last, SavedWarnings saved) {
+    private byte[] withDiagnostics(byte[] payload, Diagnostics last, SavedWarnings saved, boolean select) {
         Optional<ValueRewrite.Rewritten> rewritten = DiagnosticsRewrite.rewrite(
                 java.util.Arrays.copyOfRange(payload, 1, payload.length), parse, last);
         if (rewritten.isPresent() && rewritten.get().namesNoTable()) {
-            diagnostics = last.afterRead();
+            diagnostics = last.afterReading(select);
             warnings = saved;
         } else if (saved != null) {
             saved.release();

@@ -31,9 +31,12 @@ public final class DiagnosticsRewrite {
      */
     public record Diagnostics(long rowCount, int warningCount, int errorCount) implements ValueRewrite.Values {
 
-        /** What the next statement leaves when it reads these and names no table: warnings stay, the count is -1. */
-        public Diagnostics afterRead() {
-            return new Diagnostics(-1, warningCount, errorCount);
+        /**
+         * What a statement that reads these and names no table leaves for the next one: the warnings stay, and
+         * {@code ROW_COUNT()} becomes -1 after a SELECT, 0 after a SET or DO, as in MariaDB.
+         */
+        public Diagnostics afterReading(boolean select) {
+            return new Diagnostics(select ? -1 : 0, warningCount, errorCount);
         }
 
         @Override

@@ -101,4 +101,10 @@ class DiagnosticsRewriteTest {
         assertThat(rewrite("SELECT CONCAT('\u00e9', ROW_COUNT())"))
                 .contains("SELECT CONCAT('\u00e9', IF(FALSE, ROW_COUNT(), 2))");
     }
+
+    @Test
+    void aStatementThatReadsThemLeavesMinusOneAfterASelectAndZeroAfterASetAsMariaDbDoes() {
+        assertThat(AFTER_INSERT.afterReading(true)).isEqualTo(new Diagnostics(-1, 1, 0));
+        assertThat(AFTER_INSERT.afterReading(false)).isEqualTo(new Diagnostics(0, 1, 0));
+    }
 }
