@@ -258,7 +258,10 @@ class ForwardedSessionIT {
         }
     }
 
-    /** A login with an account created through the leader a moment before waits until the node has applied it. */
+    /**
+     * A login with an account created, or a database granted, through the leader a moment before waits until the
+     * node has applied it.
+     */
     @Test
     void anAccountCreatedThroughTheLeaderCanLogInOnAFollowerAtOnce() throws Exception {
         try (Connection c = cluster.connectRoot(leader); Statement s = c.createStatement()) {
@@ -267,8 +270,15 @@ class ForwardedSessionIT {
                 s.execute("GRANT SELECT ON app.* TO 'dave" + i + "'@'%'");
                 cluster.connect(follower, "dave" + i, "dave-password").close();
             }
+            // an account the follower knows, granted a database a moment before: the login waits for the grant
+            for (int i = 0; i < 5; i++) {
+                s.execute("CREATE DATABASE granted_" + i);
+                s.execute("GRANT ALL ON granted_" + i + ".* TO 'dave0'@'%'");
+                cluster.connect(follower, "granted_" + i, "dave0", "dave-password").close();
+            }
             for (int i = 0; i < 5; i++) {
                 s.execute("DROP USER 'dave" + i + "'@'%'");
+                s.execute("DROP DATABASE granted_" + i);
             }
         }
     }

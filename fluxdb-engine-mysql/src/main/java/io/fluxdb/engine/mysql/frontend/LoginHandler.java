@@ -263,10 +263,10 @@ final class LoginHandler extends ChannelInboundHandlerAdapter {
                         // A user without rights on the default database (or with it gone) logs in to none, as
                         // it asked; only a database the client named itself may refuse the login.
                         loginToEngine(ctx, auth, "", false, caughtUp);
-                    } else if (!caughtUp && unknownDatabase(error) && services.cluster().isPresent()) {
-                        // A database created through the cluster a moment ago (CREATE DATABASE, then a new
-                        // connection to it) may not be applied on this node yet: catch up with the leader's
-                        // commit index, as a strong read does, and try once more.
+                    } else if (!caughtUp && refusesDatabase(error) && services.cluster().isPresent()) {
+                        // A database created or granted through the cluster a moment ago (CREATE DATABASE or
+                        // GRANT, then a new connection to it) may not be applied on this node yet: catch up with
+                        // the leader's commit index, as a strong read does, and try once more.
                         ReadBarrier.before(services.cluster().get().cluster(), ReadConsistency.STRONG, 0)
                                 .whenCompleteAsync((applied, failure) -> {
                                     if (failure != null) {
@@ -279,11 +279,6 @@ final class LoginHandler extends ChannelInboundHandlerAdapter {
                         onBackend(ctx, backend, error, database, okInfo, auth.credential());
                     }
                 }, ctx.executor());
-    }
-
-    private static boolean unknownDatabase(Throwable error) {
-        return Failures.cause(error) instanceof BackendLoginException e
-                && e.errorCode() == MySqlError.ER_BAD_DB_ERROR.code();
     }
 
     private static boolean refusesDatabase(Throwable error) {
