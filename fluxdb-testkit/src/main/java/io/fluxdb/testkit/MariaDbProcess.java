@@ -231,7 +231,7 @@ public final class MariaDbProcess implements AutoCloseable {
                     String attemptLog = PathUtil.readFrom(errorLog(), logOffset);
                     if (m.portMayChange && attempt < PORT_ATTEMPTS && addressInUse(attemptLog)
                             && System.nanoTime() < deadline) {
-                        port = freePort(); // another process took the port between probe and bind
+                        port = FreePorts.next(); // another process took the port between probe and bind
                         continue;
                     }
                     throw new IllegalStateException(e.getMessage() + diagnostics(), e);
@@ -511,10 +511,6 @@ public final class MariaDbProcess implements AutoCloseable {
         m.shutdownHook = null;
     }
 
-    static int freePort() {
-        return FreePorts.next();
-    }
-
     private static boolean runningAsRoot() {
         try {
             return Integer.valueOf(0).equals(Files.getAttribute(Path.of("/proc/self"), "unix:uid"));
@@ -639,7 +635,7 @@ public final class MariaDbProcess implements AutoCloseable {
                     socketDir = Files.createTempDirectory("fluxdb-sock-");
                 }
                 Managed managed = new Managed(this, instanceDir, instanceDir.resolve("data"), socketDir);
-                server = new MariaDbProcess(LOOPBACK, port == 0 ? freePort() : port, rootPassword, managed);
+                server = new MariaDbProcess(LOOPBACK, port == 0 ? FreePorts.next() : port, rootPassword, managed);
             } catch (IOException e) {
                 throw new UncheckedIOException("cannot create the server directory", e);
             }

@@ -80,7 +80,7 @@ class HandshakeProbeTest {
 
     @Test
     void reportsClosedPort() {
-        int port = MariaDbProcess.freePort();
+        int port = FreePorts.next();
         assertThat(HandshakeProbe.probe(new InetSocketAddress("127.0.0.1", port), TIMEOUT)).get().asString()
                 .contains("cannot connect");
     }

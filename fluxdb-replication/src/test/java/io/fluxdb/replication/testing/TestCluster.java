@@ -88,9 +88,9 @@ public final class TestCluster implements AutoCloseable {
     public static TestCluster start(Path directory, int size, RaftTuning tuning) {
         List<Node> nodes = new ArrayList<>();
         for (int i = 1; i <= size; i++) {
-            InetSocketAddress raft = new InetSocketAddress("127.0.0.1", freePort());
+            InetSocketAddress raft = new InetSocketAddress("127.0.0.1", FreePorts.next());
             RaftMember member = new RaftMember("127.0.0.1_" + raft.getPort(), raft,
-                    new InetSocketAddress("127.0.0.1", freePort()));
+                    new InetSocketAddress("127.0.0.1", FreePorts.next()));
             nodes.add(new Node(member, directory.resolve("node" + i)));
         }
         TestCluster cluster = new TestCluster(List.copyOf(nodes), SECRET, tuning);
@@ -212,10 +212,5 @@ public final class TestCluster implements AutoCloseable {
                 return;
             }
         }
-    }
-
-    /** A port nothing listens on right now, not handed out before in this JVM. */
-    public static int freePort() {
-        return FreePorts.next();
     }
 }

@@ -118,7 +118,7 @@ final class Authentication {
      */
     private static boolean caughtUpWithTheLeader(FrontEndServices services) {
         try {
-            ReadBarrier.before(services.cluster().get().cluster(), ReadConsistency.STRONG, 0)
+            ReadBarrier.caughtUpWithTheLeader(services.cluster().get().cluster())
                     .get(CATCH_UP.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
             return true;
         } catch (InterruptedException e) {

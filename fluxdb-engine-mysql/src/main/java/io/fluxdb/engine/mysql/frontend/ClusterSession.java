@@ -221,12 +221,12 @@ final class ClusterSession {
                 variables.set(c).ifPresentOrElse(this::fail, () -> reply(session.state().statusFlags()));
                 return;
             }
-            byte[] statement = java.util.Arrays.copyOfRange(forEngine, 1, forEngine.length);
-            Optional<byte[]> answer = variables.selectRewrite(statement, parse, c, session.lastCommitIndex());
+            Optional<byte[]> answer = variables.selectRewrite(sql, forEngine, parse, c, session.lastCommitIndex());
             if (answer.isPresent() && forwarded != null && forwarded.tokenPending()) {
                 // The token must count the writes this session ran through the leader.
                 forwarded.fetchToken().whenCompleteAsync((index, failure) -> {
-                    byte[] fresh = variables.selectRewrite(statement, parse, c, session.lastCommitIndex()).orElseThrow();
+                    byte[] fresh = variables.selectRewrite(sql, forEngine, parse, c, session.lastCommitIndex())
+                            .orElseThrow();
                     session.relay(new Packet(0, Unpooled.wrappedBuffer(query(fresh))), relay -> { }, null);
                 }, session.context().executor());
                 return;
@@ -262,7 +262,7 @@ final class ClusterSession {
      * next one, as the engine does; {@code saved} is kept then, and released otherwise.
      */
     private byte[] withDiagnostics(byte[] payload, Diagnostics last, SavedWarnings saved, boolean select) {
-        Optional<ValueRewrite.Rewritten> rewritten = DiagnosticsRewrite.rewrite(
+        Optional<ValueRewrite.Rewritten> rewritten = ValueRewrite.rewrite(
                 java.util.Arrays.copyOfRange(payload, 1, payload.length), parse, last);
         if (rewritten.isPresent() && rewritten.get().namesNoTable()) {
             diagnostics = last.afterReading(select);

@@ -267,7 +267,7 @@ final class LoginHandler extends ChannelInboundHandlerAdapter {
                         // A database created or granted through the cluster a moment ago (CREATE DATABASE or
                         // GRANT, then a new connection to it) may not be applied on this node yet: catch up with
                         // the leader's commit index, as a strong read does, and try once more.
-                        ReadBarrier.before(services.cluster().get().cluster(), ReadConsistency.STRONG, 0)
+                        ReadBarrier.caughtUpWithTheLeader(services.cluster().get().cluster())
                                 .whenCompleteAsync((applied, failure) -> {
                                     if (failure != null) {
                                         onBackend(ctx, null, error, database, okInfo, auth.credential());

@@ -1,13 +1,12 @@
 package io.fluxdb.engine.mysql.frontend;
 
-import static java.nio.charset.StandardCharsets.ISO_8859_1;
-
 import io.fluxdb.engine.mysql.sql.ValueRewrite;
 import io.fluxdb.engine.spi.Classification;
 import io.fluxdb.engine.spi.ParseContext;
 import io.fluxdb.engine.spi.StatementKind;
 import io.fluxdb.engine.spi.VariableAssignment;
 import io.fluxdb.protocol.message.server.ErrPacket;
+import java.util.Arrays;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.regex.Pattern;
@@ -92,10 +91,12 @@ final class OperatorVariables {
      * literals of the variables' values in their place (each column keeps the name MariaDB gives it); empty for any
      * other statement, which the engine runs as it is (and refuses an unknown variable).
      *
-     * @param text the statement's text as the client sent it, in the session's character set
+     * @param sql the statement's text, decoded: only looked at for the variables' names, before any work is done
+     * @param payload the COM_QUERY packet's payload (the command byte, then the text in the session's character set)
      */
-    Optional<byte[]> selectRewrite(byte[] text, ParseContext context, Classification c, long lastCommit) {
-        if (c.kind() != StatementKind.READ || !MENTIONS.matcher(new String(text, ISO_8859_1)).find()) {
+    Optional<byte[]> selectRewrite(String sql, byte[] payload, ParseContext context, Classification c,
+            long lastCommit) {
+        if (c.kind() != StatementKind.READ || !MENTIONS.matcher(sql).find()) {
             return Optional.empty();
         }
         ValueRewrite.Values values = new ValueRewrite.Values() {
@@ -109,8 +110,8 @@ final class OperatorVariables {
                 });
             }
         };
-        return ValueRewrite.rewrite(text, context, values).filter(ValueRewrite.Rewritten::namesNoTable)
-                .map(ValueRewrite.Rewritten::statement);
+        return ValueRewrite.rewrite(Arrays.copyOfRange(payload, 1, payload.length), context, values)
+                .filter(ValueRewrite.Rewritten::namesNoTable).map(ValueRewrite.Rewritten::statement);
     }
 
     private static boolean isOurs(VariableAssignment a) {

@@ -34,6 +34,14 @@ final class ReadBarrier {
     }
 
     /**
+     * Completes when this node has applied everything the leader had committed when asked (a strong read's wait with
+     * no session of its own): what a login waits for before it takes an unknown account or database for absent.
+     */
+    static CompletableFuture<Void> caughtUpWithTheLeader(Cluster cluster) {
+        return before(cluster, ReadConsistency.STRONG, 0);
+    }
+
+    /**
      * The read index, asked for again while time is left when a round timed out: one round may miss its majority
      * (a heartbeat reply lost while the leader's sender to a follower restarts) where the next one does not. A read
      * is refused for lack of a leader or a majority only once the whole wait has passed, as the error says.

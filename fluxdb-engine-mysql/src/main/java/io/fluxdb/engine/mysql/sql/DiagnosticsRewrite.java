@@ -1,6 +1,5 @@
 package io.fluxdb.engine.mysql.sql;
 
-import io.fluxdb.engine.spi.ParseContext;
 import java.util.Optional;
 import java.util.regex.Pattern;
 
@@ -13,8 +12,8 @@ import java.util.regex.Pattern;
  * statement's OK packet are the right ones.
  *
  * <p>Each call becomes {@code IF(FALSE, <the call>, <value>)}, which the engine types exactly as the call (BIGINT,
- * length 21, the same flags); see {@link ValueRewrite} for which statements are rewritten and how columns keep their
- * names.
+ * length 21, the same flags): {@link ValueRewrite#rewrite} with a {@link Diagnostics} as its values, which says which
+ * statements are rewritten and how columns keep their names.
  */
 public final class DiagnosticsRewrite {
     private static final Pattern MENTIONS = Pattern.compile("(?i)row_count|warning_count|error_count");
@@ -59,13 +58,5 @@ public final class DiagnosticsRewrite {
     /** Whether {@code text} may read the diagnostics at all: a cheap test before classifying and rewriting. */
     public static boolean mayRead(String text) {
         return MENTIONS.matcher(text).find();
-    }
-
-    /**
-     * Rewrites {@code text} (the statement's bytes, in the session's character set) so that it reads {@code values}.
-     * Empty when the text reads none of them or is not a single SELECT, SET or DO statement.
-     */
-    public static Optional<ValueRewrite.Rewritten> rewrite(byte[] text, ParseContext context, Diagnostics values) {
-        return ValueRewrite.rewrite(text, context, values);
     }
 }

@@ -35,7 +35,8 @@ class OperatorVariablesTest {
     }
 
     private java.util.Optional<String> rewrite(String sql, long lastCommit) {
-        return variables.selectRewrite(sql.getBytes(UTF_8), ParseContext.DEFAULT, classify(sql), lastCommit)
+        byte[] payload = ("\u0003" + sql).getBytes(UTF_8); // COM_QUERY
+        return variables.selectRewrite(sql, payload, ParseContext.DEFAULT, classify(sql), lastCommit)
                 .map(b -> new String(b, UTF_8));
     }
 

@@ -18,7 +18,7 @@ class DiagnosticsRewriteTest {
     }
 
     private static Optional<String> rewrite(String sql, ParseContext context, Diagnostics values) {
-        return DiagnosticsRewrite.rewrite(sql.getBytes(UTF_8), context, values)
+        return ValueRewrite.rewrite(sql.getBytes(UTF_8), context, values)
                 .map(r -> new String(r.statement(), UTF_8));
     }
 
@@ -57,12 +57,12 @@ class DiagnosticsRewriteTest {
 
     @Test
     void theItemListEndsAtFromAndNamesATable() {
-        Rewritten r = DiagnosticsRewrite.rewrite("SELECT DISTINCT ROW_COUNT(), id FROM t WHERE ROW_COUNT() > 0"
+        Rewritten r = ValueRewrite.rewrite("SELECT DISTINCT ROW_COUNT(), id FROM t WHERE ROW_COUNT() > 0"
                 .getBytes(UTF_8), ParseContext.DEFAULT, AFTER_INSERT).orElseThrow();
         assertThat(new String(r.statement(), UTF_8)).isEqualTo("SELECT DISTINCT IF(FALSE, ROW_COUNT(), 2)"
                 + " AS `ROW_COUNT()`, id FROM t WHERE IF(FALSE, ROW_COUNT(), 2) > 0");
         assertThat(r.namesNoTable()).isFalse();
-        assertThat(DiagnosticsRewrite.rewrite("SELECT ROW_COUNT()".getBytes(UTF_8), ParseContext.DEFAULT,
+        assertThat(ValueRewrite.rewrite("SELECT ROW_COUNT()".getBytes(UTF_8), ParseContext.DEFAULT,
                 AFTER_INSERT).orElseThrow().namesNoTable()).isTrue();
     }
 
@@ -95,7 +95,7 @@ class DiagnosticsRewriteTest {
     @Test
     void bytesOfOtherCharacterSetsPassUnchangedAndItemsWithThemAreNotAliased() {
         byte[] latin1 = "SELECT ROW_COUNT() AS n, 'caf\u00e9' FROM t".getBytes(ISO_8859_1);
-        Rewritten r = DiagnosticsRewrite.rewrite(latin1, new ParseContext("", "latin1"), AFTER_INSERT).orElseThrow();
+        Rewritten r = ValueRewrite.rewrite(latin1, new ParseContext("", "latin1"), AFTER_INSERT).orElseThrow();
         assertThat(new String(r.statement(), ISO_8859_1))
                 .isEqualTo("SELECT IF(FALSE, ROW_COUNT(), 2) AS n, 'caf\u00e9' FROM t");
         assertThat(rewrite("SELECT CONCAT('\u00e9', ROW_COUNT())"))
