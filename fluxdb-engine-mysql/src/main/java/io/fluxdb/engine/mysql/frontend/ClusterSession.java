@@ -357,7 +357,7 @@ final class ClusterSession {
      * row-write check of a replicated transaction is done.
      */
     private void prologue(Runnable then) {
-        if (xa != null && !ownsTransactionTerm(cluster.role())) {
+        if (xa != null && !ownsTransactionTerm(cluster.role(), xa)) {
             session.begin(Busy.INSTANCE);
             abandonTransaction();
             return;
@@ -577,6 +577,9 @@ final class ClusterSession {
     /** Routes a COM_STMT_EXECUTE once its prologue ran; again after a wait for a leader. */
     private void executeRouted(byte[] payload, PreparedStatements.Execution decoded, Classification c, LeaderWait wait) {
         ClusterRole role = cluster.role();
+        if (lostTransactionTerm(role)) {
+            return;
+        }
         if (c != null && waitsForLeader(role, c) && wait.open()) {
             awaitLeader(wait, Optional.empty(), () -> executeRouted(payload, decoded, c, wait),
                     () -> executeRouted(payload, decoded, c, LeaderWait.OVER));
@@ -680,6 +683,9 @@ final class ClusterSession {
 
     private void route(byte[] payload, String sql, Classification c, LeaderWait wait) {
         ClusterRole role = cluster.role();
+        if (lostTransactionTerm(role)) {
+            return;
+        }
         AccessModeChange mode = AccessModeChange.of(c);
         if (mode == AccessModeChange.ONLY_ACCESS_MODE) {
             // The engine session stays read-only whatever the client asks: the operator decides what may write.
@@ -1162,6 +1168,13 @@ final class ClusterSession {
     }
 
     private void submit(Xa open, IntConsumer then, Runnable onFailure) {
+        if (!ownsTransactionTerm(cluster.role(), open)) {
+            // Deposed (or leading again in a later term) since the transaction began: its reads and writes here
+            // predate entries of other leaders, so it must not reach the log now, even if this node could append.
+            dropTransaction();
+            rollBackUnreplicated(open, onFailure);
+            return;
+        }
         LogEntryContent entry = new LogEntryContent(EntryKind.TRANSACTION, open.statements.getFirst().hints()
                 .timestampMicros().orElse(nowMicros()), cluster.localNodeId(), session.connectionId(),
                 open.context.session(), Optional.of(open.context.account()), Optional.of(open.id), open.statements);
@@ -1173,13 +1186,7 @@ final class ClusterSession {
             Throwable cause = Failures.cause(failure);
             dropTransaction();
             if (cause instanceof ClusterException e && e.reason() == ClusterException.Reason.NOT_LEADER) {
-                // Certainly not in the log: undo it everywhere it exists, which is here.
-                engine(List.of("XA ROLLBACK " + quoted(open.id)), outcomes -> {
-                    onFailure.run();
-                    fail(new ErrPacket(ER_OPTION_PREVENTS_STATEMENT, "HY000", "This FluxDB node stopped being the"
-                            + " leader before the transaction was replicated; it was rolled back. Retry on the leader"
-                            + leaderHint(cluster.role()) + "."));
-                });
+                rollBackUnreplicated(open, onFailure);
                 return;
             }
             if (cause instanceof IllegalArgumentException) {
@@ -1198,6 +1205,16 @@ final class ClusterSession {
             onFailure.run();
             session.closeUnanswered();
         }, session.context().executor());
+    }
+
+    /** A prepared transaction certainly not in the log: undone everywhere it exists, which is here. */
+    private void rollBackUnreplicated(Xa open, Runnable onFailure) {
+        engine(List.of("XA ROLLBACK " + quoted(open.id)), outcomes -> {
+            onFailure.run();
+            fail(new ErrPacket(ER_OPTION_PREVENTS_STATEMENT, "HY000", "This FluxDB node stopped being the leader"
+                    + " before the transaction was replicated; it was rolled back. Retry on the leader"
+                    + leaderHint(cluster.role()) + "."));
+        });
     }
 
     private void commitPrepared(Xa open, CommitResult result, IntConsumer then, Runnable onFailure) {
@@ -1219,8 +1236,23 @@ final class ClusterSession {
     }
 
     /** Whether this node still leads in the term the session's transaction began in. */
-    private boolean ownsTransactionTerm(ClusterRole role) {
-        return role.isLeader() && role.term() == xa.term;
+    private static boolean ownsTransactionTerm(ClusterRole role, Xa open) {
+        return role.isLeader() && role.term() == open.term;
+    }
+
+    /**
+     * Abandons the session's open transaction if this node no longer leads in its term, and says whether it did. The
+     * prologue checks this too, but a statement is routed later (after the prologue's own round trip to the engine,
+     * or a wait for a leader), and it is the role the routing decision reads that counts: a node deposed in between
+     * would otherwise send the statement to the new leader as an autocommit statement, committing it alone while the
+     * rest of the transaction is rolled back here.
+     */
+    private boolean lostTransactionTerm(ClusterRole role) {
+        if (xa == null || ownsTransactionTerm(role, xa)) {
+            return false;
+        }
+        abandonTransaction();
+        return true;
     }
 
     /**
