@@ -232,6 +232,12 @@ final class TestCluster implements AutoCloseable {
                 + "/" + database + "?sslMode=disable&allowLocalInfile=true", user, password);
     }
 
+    /** {@link #connect(int, String, String)} with more Connector/J options ({@code name=value&...}). */
+    Connection connectWithOptions(int i, String user, String password, String options) throws SQLException {
+        return DriverManager.getConnection("jdbc:mariadb://127.0.0.1:" + nodes[i].clientAddress().getPort()
+                + "/app?sslMode=disable&" + options, user, password);
+    }
+
     Connection connectRoot(int i) throws SQLException {
         return connect(i, "root", engines.get(i).rootPassword());
     }

@@ -6,6 +6,7 @@ import static java.util.Objects.requireNonNull;
 import io.fluxdb.engine.mysql.apply.LeaderCommits;
 import io.fluxdb.engine.mysql.sql.BinaryLiterals;
 import io.fluxdb.engine.mysql.sql.DiagnosticsRewrite;
+import io.fluxdb.engine.mysql.sql.TableReferences;
 import io.fluxdb.engine.mysql.sql.DiagnosticsRewrite.Diagnostics;
 import io.fluxdb.engine.mysql.sql.ValueRewrite;
 import io.fluxdb.engine.mysql.frontend.EngineStatements.Outcome;
@@ -78,8 +79,13 @@ final class ClusterSession {
         boolean gateHeld;
         /** The engine's count of row writes at the last check, or -1 after a write statement (unknown). */
         long rowWrites = -1;
-        /** A statement the classifier took for a read ran since the last check. */
+        /**
+         * A statement that was not replicated ran since the last check: a read, or a write of a temporary table
+         * (which may change {@link #temporaryRowWrites} rows and no others).
+         */
         boolean readUnchecked;
+        /** The rows the temporary-table statements since the last check said they changed. */
+        long temporaryRowWrites;
         /** Why the transaction cannot be replicated, or null. */
         String unreplicable;
         /** A deadlock made the engine roll the transaction back; it only needs ending. */
@@ -115,6 +121,7 @@ final class ClusterSession {
     private Diagnostics diagnostics;
     /** Where a follower sends what must run on the leader; null when forwarding is off. */
     private final ForwardedSession forwarded;
+    private final TemporaryTables temporaries = new TemporaryTables();
 
     ClusterSession(ClientSession session, ClusterSupport support) {
         this.session = requireNonNull(session, "session is null");
@@ -140,6 +147,7 @@ final class ClusterSession {
         clockPinned = false;
         diagnostics = null;
         prepared.clear();
+        temporaries.clear();
         dropTransaction();
         if (forwarded != null) {
             forwarded.close();
@@ -438,15 +446,18 @@ final class ClusterSession {
      * entry would not, and it is refused at COMMIT rather than replicated without it.
      */
     private void checkRowWrites(Xa open, long rowWrites) {
-        if (open.readUnchecked && open.rowWrites >= 0 && rowWrites != open.rowWrites && open.unreplicable == null) {
-            open.unreplicable = "a statement of this transaction that FluxDB took for a read changed data (a stored"
-                    + " function called from a SELECT or SET?); FluxDB cannot replicate that inside a transaction."
-                    + " Call such functions with DO or CALL, or outside the transaction";
+        if (open.readUnchecked && open.rowWrites >= 0 && rowWrites - open.rowWrites > open.temporaryRowWrites
+                && open.unreplicable == null) {
+            open.unreplicable = "a statement of this transaction that FluxDB did not replicate (a read, or a write of"
+                    + " a temporary table) changed other data (a stored function called from a SELECT or SET?);"
+                    + " FluxDB cannot replicate that inside a transaction. Call such functions with DO or CALL, or"
+                    + " outside the transaction";
             log.info("conn={} - transaction {} changed data in a read; it will be refused at COMMIT",
                     session.connectionId(), open.id);
         }
         open.rowWrites = rowWrites;
         open.readUnchecked = false;
+        open.temporaryRowWrites = 0;
     }
 
     /**
@@ -580,6 +591,9 @@ final class ClusterSession {
         if (lostTransactionTerm(role)) {
             return;
         }
+        if (c != null && temporaryTables(role, decoded.statement().sql, 0, c, payload)) {
+            return;
+        }
         if (c != null && waitsForLeader(role, c) && wait.open()) {
             awaitLeader(wait, Optional.empty(), () -> executeRouted(payload, decoded, c, wait),
                     () -> executeRouted(payload, decoded, c, LeaderWait.OVER));
@@ -706,6 +720,9 @@ final class ClusterSession {
             // Forwarded for its other effects (the isolation level); read-only mode is restored before the next
             // command.
             readOnlyApplied = false;
+        }
+        if (temporaryTables(role, payload, 1, c, payload)) {
+            return;
         }
         if (waitsForLeader(role, c) && wait.open()) {
             awaitLeader(wait, Optional.empty(), () -> route(payload, sql, c, wait),
@@ -1323,6 +1340,137 @@ final class ClusterSession {
         }, session.context().executor());
     }
 
+    // ---------------------------------------------------------------------------------------------------------
+    // Temporary tables
+
+    /**
+     * Runs a statement on the session's temporary tables here, unreplicated, or refuses a replicated one that names
+     * them; true when it did either. This applies where the session's writes run: on the leader, and on any node for a
+     * session that made temporary tables while its node led. A follower's sessions make theirs on the leader, through
+     * the forwarded session, which keeps them there ({@link ForwardedSession#pinned}).
+     *
+     * @param text the statement's text from {@code offset}, in the session's character set
+     * @param command the command to relay (COM_QUERY or COM_STMT_EXECUTE)
+     */
+    private boolean temporaryTables(ClusterRole role, byte[] text, int offset, Classification c, byte[] command) {
+        if (!temporaries.any() && (!c.temporaryTable() || forwardsNow(role))) {
+            return false;
+        }
+        byte[] statement = offset == 0 ? text : java.util.Arrays.copyOfRange(text, offset, text.length);
+        switch (temporaries.decide(statement, c, parse, session.state().database())) {
+            case TemporaryTables.Replicate replicate -> {
+                return false;
+            }
+            case TemporaryTables.Refused refused -> fail(refused.error());
+            case TemporaryTables.Local local -> {
+                if (forwardsNow(role) && forwarded.pinned()) {
+                    fail(notSupported("statements on temporary tables inside a transaction that runs on another"
+                            + " node (this node stopped leading after the session made its temporary tables here)"));
+                } else {
+                    runTemporary(command, c, local);
+                }
+            }
+        }
+        return true;
+    }
+
+    /**
+     * Runs a statement on temporary tables on this session's engine connection. Nothing it does may reach other
+     * tables, since nothing of it is replicated: the engine's read-only mode refuses such a write for DML (MariaDB
+     * lets a read-only session write its temporary tables); inside a replicated transaction the engine's count of
+     * row writes is checked instead, at the next statement; and CREATE TEMPORARY TABLE ... SELECT, which needs a
+     * read-write session, runs in a transaction of its own that is rolled back if it wrote more rows than it made.
+     */
+    private void runTemporary(byte[] command, Classification c, TemporaryTables.Local local) {
+        Optional<String> database = session.state().database();
+        boolean autocommit = ServerStatus.has(session.state().statusFlags(), ServerStatus.SERVER_STATUS_AUTOCOMMIT);
+        Xa open = xa;
+        if (open == null && !autocommit) {
+            // With autocommit off every statement opens a transaction: a replicated one, as for any statement.
+            startXa(true, status -> runTemporary(command, c, local));
+            return;
+        }
+        if (open != null) {
+            uncheckedRead(() -> relay(command, c, relay -> {
+                open.temporaryRowWrites += Math.max(0, relay.tracker().affectedRows());
+                temporaries.ran(local, database);
+            }));
+            return;
+        }
+        if (local.form() == TableReferences.Form.CREATE_TEMPORARY_SELECT) {
+            createTemporaryChecked(command, c, local, database);
+            return;
+        }
+        if (!local.needsReadWrite()) {
+            relay(command, c, (relay, error) -> fail(temporaryWroteElsewhere()));
+            return;
+        }
+        // CREATE, DROP and TRUNCATE of temporary tables evaluate nothing that could write elsewhere.
+        readOnlyApplied = false; // read-only again before the next command
+        engine(List.of("SET SESSION TRANSACTION READ WRITE"),
+                outcomes -> relay(command, c, relay -> temporaries.ran(local, database)));
+    }
+
+    /** CREATE TEMPORARY TABLE ... SELECT outside a transaction: see {@link #runTemporary}. */
+    private void createTemporaryChecked(byte[] command, Classification c, TemporaryTables.Local local,
+            Optional<String> database) {
+        startXa(true, started -> {
+            Xa open = xa;
+            HeldResponse held = new HeldResponse(session.context(), session.backend(),
+                    new Packet(0, Unpooled.wrappedBuffer(command)), session.backendCapabilities(),
+                    InfileForwarder.forwarding(), response -> {
+                if (response.failure() != null) {
+                    session.backendLost(response.failure(), false);
+                    return;
+                }
+                if (response.tracker().endedInError()) {
+                    rollbackXa(status -> {
+                        response.release(true);
+                        session.commandComplete(status & ~ServerStatus.SERVER_STATUS_IN_TRANS);
+                    });
+                    return;
+                }
+                long made = Math.max(0, response.tracker().affectedRows());
+                engine(List.of(ROW_WRITES), outcomes -> {
+                    if (Long.parseLong(outcomes.getFirst().text(0)) - open.rowWrites > made) {
+                        response.discard();
+                        // XA ROLLBACK takes back the rows, not the table; in the transaction the session may drop it.
+                        String drop = "DROP TEMPORARY TABLE IF EXISTS "
+                                + quotedName(local.tables().getFirst().resolve(database));
+                        engine(List.of(drop), dropped -> rollbackXa(status -> fail(temporaryWroteElsewhere())));
+                        return;
+                    }
+                    temporaries.ran(local, database);
+                    session.statementSucceeded(c);
+                    engine(List.of("XA END " + quoted(open.id), "XA COMMIT " + quoted(open.id) + " ONE PHASE"),
+                            ended -> {
+                                dropTransaction();
+                                response.release(true, session::lastPacket);
+                                session.commandComplete(ended.getLast().statusFlags()
+                                        & ~ServerStatus.SERVER_STATUS_IN_TRANS);
+                            });
+                });
+            });
+            session.begin(held);
+            held.start();
+        });
+    }
+
+    private static String quotedName(TableReferences.TableName table) {
+        return table.database().map(d -> quotedIdentifier(d) + ".").orElse("") + quotedIdentifier(table.name());
+    }
+
+    private static String quotedIdentifier(String name) {
+        return "`" + name.replace("`", "``") + "`";
+    }
+
+    private static ErrPacket temporaryWroteElsewhere() {
+        return new ErrPacket(ER_BINLOG_UNSAFE_STATEMENT, "HY000", "Unsafe statement for replication: this statement on"
+                + " a temporary table would also change other tables (through a stored function it calls), and"
+                + " statements on temporary tables are not replicated; nothing changed. Write those tables with a"
+                + " statement of their own");
+    }
+
     /**
      * Whether this session's leader-bound statements go to its forwarded session now: this node follows, or the
      * session is pinned to a forwarded session it opened while it followed (a transaction, locks, temporary tables).
@@ -1548,7 +1696,8 @@ final class ClusterSession {
                     + " send them one by one"));
         }
         if (c.temporaryTable()) {
-            return Optional.of(notSupported("temporary tables in a cluster"));
+            // TemporaryTables ran the forms it knows here already.
+            return Optional.of(notSupported("this form of temporary table statement in a cluster"));
         }
         if ("EXECUTE".equals(c.keyword())) {
             // The text names a statement prepared in the session (or built from a string): followers have neither,

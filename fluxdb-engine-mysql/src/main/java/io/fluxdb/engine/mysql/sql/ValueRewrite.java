@@ -80,8 +80,8 @@ public final class ValueRewrite {
         String sql = new String(text, ISO_8859_1);
         Reading reading = Reading.of(SqlMode.parse(context.sqlMode()), context.characterSet(), true,
                 Reading.Versions.ALL);
-        List<Token> tokens = tokens(sql, reading);
-        if (tokens == null || tokens.isEmpty() || tokens.getFirst().type != SqlLexer.WORD) {
+        List<SqlToken> tokens = SqlToken.ofOneStatement(sql, reading);
+        if (tokens == null || tokens.isEmpty() || tokens.getFirst().type() != SqlLexer.WORD) {
             return Optional.empty();
         }
         String first = tokens.getFirst().text(sql).toUpperCase(Locale.ROOT);
@@ -108,52 +108,35 @@ public final class ValueRewrite {
         return Optional.of(new Rewritten(out.toString().getBytes(ISO_8859_1), namesNoTable));
     }
 
-    /** The statement's tokens; null when it holds more than one statement. */
-    private static List<Token> tokens(String sql, Reading reading) {
-        List<Token> tokens = new ArrayList<>();
-        SqlLexer lx = new SqlLexer(sql, 0, sql.length(), reading);
-        boolean ended = false;
-        for (int t = lx.next(); t != SqlLexer.EOF; t = lx.next()) {
-            if (t == SqlLexer.PUNCT && sql.charAt(lx.start) == ';') {
-                ended = true;
-                continue;
-            }
-            if (ended) {
-                return null;
-            }
-            tokens.add(new Token(t, lx.start, lx.end));
-        }
-        return tokens;
-    }
-
-    private static List<Replacement> replacements(String sql, List<Token> tokens, Values values) {
+    private static List<Replacement> replacements(String sql, List<SqlToken> tokens, Values values) {
         List<Replacement> result = new ArrayList<>();
         for (int i = 0; i < tokens.size(); i++) {
-            Token t = tokens.get(i);
+            SqlToken t = tokens.get(i);
             boolean qualified = i > 0 && tokens.get(i - 1).isPunct(sql, '.');
-            if (t.type == SqlLexer.WORD && !qualified && i + 2 < tokens.size()
+            if (t.type() == SqlLexer.WORD && !qualified && i + 2 < tokens.size()
                     && tokens.get(i + 1).isPunct(sql, '(') && tokens.get(i + 2).isPunct(sql, ')')) {
-                int end = tokens.get(i + 2).end;
-                Optional<String> value = values.call(t.text(sql).toUpperCase(Locale.ROOT), sql.substring(t.start, end));
+                int end = tokens.get(i + 2).end();
+                Optional<String> value = values.call(t.text(sql).toUpperCase(Locale.ROOT),
+                        sql.substring(t.start(), end));
                 if (value.isPresent()) {
-                    result.add(new Replacement(t.start, end, value.get()));
+                    result.add(new Replacement(t.start(), end, value.get()));
                     i += 2;
                 }
-            } else if (t.type == SqlLexer.SYS_VAR) {
-                int end = t.end;
+            } else if (t.type() == SqlLexer.SYS_VAR) {
+                int end = t.end();
                 String name = t.text(sql).substring(2).toLowerCase(Locale.ROOT);
                 boolean scoped = name.equals("session") || name.equals("local") || name.equals("global");
                 if (scoped && i + 2 < tokens.size() && tokens.get(i + 1).isPunct(sql, '.')
-                        && tokens.get(i + 2).type == SqlLexer.WORD) {
+                        && tokens.get(i + 2).type() == SqlLexer.WORD) {
                     // @@session . name, written with spaces: the lexer gives three tokens
-                    end = tokens.get(i + 2).end;
+                    end = tokens.get(i + 2).end();
                     name = name + "." + tokens.get(i + 2).text(sql).toLowerCase(Locale.ROOT);
                     i += 2;
                 }
                 int dot = name.indexOf('.');
                 String scope = dot < 0 ? "session" : name.substring(0, dot);
                 if (scope.equals("session") || scope.equals("local")) {
-                    int start = t.start;
+                    int start = t.start();
                     int stop = end;
                     values.variable(name.substring(dot + 1), sql.substring(start, stop))
                             .ifPresent(value -> result.add(new Replacement(start, stop, value)));
@@ -167,17 +150,17 @@ public final class ValueRewrite {
      * Gives each item of the SELECT list that holds a replacement and has no alias its own text as one, so that its
      * column keeps the name MariaDB gives it.
      */
-    private static void aliases(String sql, List<Token> tokens, List<Replacement> replacements) {
+    private static void aliases(String sql, List<SqlToken> tokens, List<Replacement> replacements) {
         int i = 1;
-        while (i < tokens.size() && tokens.get(i).type == SqlLexer.WORD
+        while (i < tokens.size() && tokens.get(i).type() == SqlLexer.WORD
                 && SELECT_OPTIONS.contains(tokens.get(i).text(sql).toUpperCase(Locale.ROOT))) {
             i++;
         }
         int depth = 0;
         int itemStart = i;
         for (; i <= tokens.size(); i++) {
-            Token t = i < tokens.size() ? tokens.get(i) : null;
-            boolean listEnds = t == null || depth == 0 && t.type == SqlLexer.WORD
+            SqlToken t = i < tokens.size() ? tokens.get(i) : null;
+            boolean listEnds = t == null || depth == 0 && t.type() == SqlLexer.WORD
                     && LIST_END.contains(t.text(sql).toUpperCase(Locale.ROOT));
             if (listEnds || depth == 0 && t.isPunct(sql, ',')) {
                 alias(sql, tokens.subList(itemStart, i), replacements);
@@ -193,12 +176,12 @@ public final class ValueRewrite {
         }
     }
 
-    private static void alias(String sql, List<Token> item, List<Replacement> replacements) {
+    private static void alias(String sql, List<SqlToken> item, List<Replacement> replacements) {
         if (item.isEmpty()) {
             return;
         }
-        int start = item.getFirst().start;
-        int end = item.getLast().end;
+        int start = item.getFirst().start();
+        int end = item.getLast().end();
         boolean replaced = replacements.stream().anyMatch(r -> r.start >= start && r.end <= end);
         String text = sql.substring(start, end);
         if (!replaced || hasAlias(sql, item) || text.length() > MAX_ALIAS || !text.chars().allMatch(c -> c < 0x80)) {
@@ -207,42 +190,27 @@ public final class ValueRewrite {
         replacements.add(new Replacement(end, end, " AS `" + text.replace("`", "``") + "`"));
     }
 
-    private static boolean hasAlias(String sql, List<Token> item) {
+    private static boolean hasAlias(String sql, List<SqlToken> item) {
         if (item.size() < 2) {
             return false;
         }
-        Token last = item.getLast();
-        Token before = item.get(item.size() - 2);
+        SqlToken last = item.getLast();
+        SqlToken before = item.get(item.size() - 2);
         if (before.isWord(sql, "AS")) {
             return true;
         }
-        boolean nameLike = last.type == SqlLexer.QUOTED_ID || last.type == SqlLexer.STRING
-                || last.type == SqlLexer.WORD && !OPERATOR_WORDS.contains(last.text(sql).toUpperCase(Locale.ROOT));
+        boolean nameLike = last.type() == SqlLexer.QUOTED_ID || last.type() == SqlLexer.STRING
+                || last.type() == SqlLexer.WORD && !OPERATOR_WORDS.contains(last.text(sql).toUpperCase(Locale.ROOT));
         return nameLike && endsOperand(sql, before);
     }
 
-    private static boolean endsOperand(String sql, Token t) {
-        return switch (t.type) {
+    private static boolean endsOperand(String sql, SqlToken t) {
+        return switch (t.type()) {
             case SqlLexer.NUMBER, SqlLexer.STRING, SqlLexer.QUOTED_ID, SqlLexer.USER_VAR, SqlLexer.SYS_VAR -> true;
             case SqlLexer.WORD -> !OPERATOR_WORDS.contains(t.text(sql).toUpperCase(Locale.ROOT));
             case SqlLexer.PUNCT -> t.isPunct(sql, ')');
             default -> false;
         };
-    }
-
-    private record Token(int type, int start, int end) {
-        String text(String sql) {
-            return sql.substring(start, end);
-        }
-
-        boolean isWord(String sql, String word) {
-            return type == SqlLexer.WORD && end - start == word.length() && sql.regionMatches(true, start, word, 0,
-                    word.length());
-        }
-
-        boolean isPunct(String sql, char c) {
-            return type == SqlLexer.PUNCT && end - start == 1 && sql.charAt(start) == c;
-        }
     }
 
     /** Text that replaces {@code [start, end)}; an insertion when both are equal. */
