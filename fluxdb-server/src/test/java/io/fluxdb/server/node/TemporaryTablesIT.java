@@ -137,6 +137,28 @@ class TemporaryTablesIT {
     }
 
     @Test
+    void dropTableAndTruncateCommitTheTransactionFirstAsInMariaDb() throws Exception {
+        try (Connection c = app(leader); Statement s = c.createStatement()) {
+            s.execute("CREATE TEMPORARY TABLE tmp (id INT)");
+            s.execute("CREATE TEMPORARY TABLE tmp2 (id INT)");
+            s.execute("BEGIN");
+            s.executeUpdate("INSERT INTO real_rows VALUES (20, 1)");
+            s.execute("TRUNCATE TABLE tmp");
+            s.execute("ROLLBACK");
+            s.execute("BEGIN");
+            s.executeUpdate("INSERT INTO real_rows VALUES (21, 1)");
+            s.execute("DROP TABLE tmp");
+            s.execute("ROLLBACK");
+            // DROP TEMPORARY TABLE does not commit
+            s.execute("BEGIN");
+            s.executeUpdate("INSERT INTO real_rows VALUES (22, 1)");
+            s.execute("DROP TEMPORARY TABLE tmp2");
+            s.execute("ROLLBACK");
+        }
+        cluster.assertSameEverywhere("SELECT id FROM app.real_rows ORDER BY id", List.of("20", "21"));
+    }
+
+    @Test
     void aServerPreparedStatementOnOneRunsOnTheSessionsEngine() throws Exception {
         try (Connection c = cluster.connectWithOptions(leader, SharedCluster.APP_USER, SharedCluster.APP_PASSWORD,
                 "useServerPrepStmts=true"); Statement s = c.createStatement()) {

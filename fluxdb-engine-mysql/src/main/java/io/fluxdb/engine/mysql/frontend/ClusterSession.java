@@ -1353,7 +1353,7 @@ final class ClusterSession {
      * @param command the command to relay (COM_QUERY or COM_STMT_EXECUTE)
      */
     private boolean temporaryTables(ClusterRole role, byte[] text, int offset, Classification c, byte[] command) {
-        if (!temporaries.any() && (!c.temporaryTable() || forwardsNow(role))) {
+        if (!temporaries.any() && (!c.temporaryTable() || !role.isLeader() || forwardsNow(role))) {
             return false;
         }
         byte[] statement = offset == 0 ? text : java.util.Arrays.copyOfRange(text, offset, text.length);
@@ -1385,7 +1385,13 @@ final class ClusterSession {
         Optional<String> database = session.state().database();
         boolean autocommit = ServerStatus.has(session.state().statusFlags(), ServerStatus.SERVER_STATUS_AUTOCOMMIT);
         Xa open = xa;
-        if (open == null && !autocommit) {
+        boolean commits = local.form() == TableReferences.Form.DROP || local.form() == TableReferences.Form.TRUNCATE;
+        if (commits && open != null) {
+            // As in MariaDB, DROP TABLE and TRUNCATE commit the session's transaction first (XA refuses them in one).
+            finishThen(() -> runTemporary(command, c, local));
+            return;
+        }
+        if (open == null && !autocommit && !commits) {
             // With autocommit off every statement opens a transaction: a replicated one, as for any statement.
             startXa(true, status -> runTemporary(command, c, local));
             return;
