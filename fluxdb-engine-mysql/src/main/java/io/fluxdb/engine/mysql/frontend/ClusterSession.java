@@ -122,6 +122,12 @@ final class ClusterSession {
     /** Where a follower sends what must run on the leader; null when forwarding is off. */
     private final ForwardedSession forwarded;
     private final TemporaryTables temporaries = new TemporaryTables();
+    /**
+     * The session ran LOCK TABLES on the leader: it holds the write barrier alone, in term {@link #tablesLockTerm},
+     * until UNLOCK TABLES (see {@link #lockTables}).
+     */
+    private boolean tablesLocked;
+    private long tablesLockTerm;
 
     ClusterSession(ClientSession session, ClusterSupport support) {
         this.session = requireNonNull(session, "session is null");
@@ -149,6 +155,7 @@ final class ClusterSession {
         prepared.clear();
         temporaries.clear();
         dropTransaction();
+        unlockTables();
         if (forwarded != null) {
             forwarded.close();
         }
@@ -157,6 +164,7 @@ final class ClusterSession {
     /** The client went away. An XA transaction that was not prepared ends with its connection. */
     void closed() {
         dropTransaction();
+        unlockTables();
         SavedWarnings saved = takeWarnings();
         if (saved != null) {
             saved.release();
@@ -365,9 +373,10 @@ final class ClusterSession {
      * row-write check of a replicated transaction is done.
      */
     private void prologue(Runnable then) {
-        if (xa != null && !ownsTransactionTerm(cluster.role(), xa)) {
+        ClusterRole role = cluster.role();
+        if (lostTerm(role)) {
             session.begin(Busy.INSTANCE);
-            abandonTransaction();
+            endLostTerm(role);
             return;
         }
         int previousError = session.takeLastErrorCode();
@@ -781,7 +790,21 @@ final class ClusterSession {
 
     private void transaction(byte[] payload, String sql, Classification c, TransactionEffect effect) {
         switch (effect) {
-            case BEGIN -> finishThen(() -> startXa(true, status -> reply(okStatus(status))));
+            case BEGIN -> finishThen(() -> {
+                unlockTables(); // as in MariaDB, a transaction starts without table locks
+                startXa(true, status -> reply(okStatus(status)));
+            });
+            case LOCK_TABLES -> lockTables(payload, c);
+            case UNLOCK_TABLES -> {
+                if (tablesLocked) {
+                    finishThen(() -> {
+                        unlockTables();
+                        relay(payload, c, (ReadOnlyRefusal) null);
+                    });
+                } else {
+                    relay(payload, c, (ReadOnlyRefusal) null);
+                }
+            }
             case BEGIN_READ_ONLY, AUTOCOMMIT_ON -> finishThen(() -> relay(payload, c, (ReadOnlyRefusal) null));
             case COMMIT -> {
                 if (xa == null) {
@@ -847,23 +870,26 @@ final class ClusterSession {
 
     private void write(WriteSource source, boolean wrap) {
         if (xa == null) {
-            // The write barrier first, then XA START and the write's context in one round trip.
-            gate.acquireShared().thenRunAsync(() -> {
+            // The write barrier first, then XA START and the write's context in one round trip. A session under
+            // LOCK TABLES holds the barrier alone already.
+            boolean shared = !tablesLocked;
+            Runnable release = shared ? gate::releaseShared : () -> { };
+            (shared ? gate.acquireShared() : CompletableFuture.<Void>completedFuture(null)).thenRunAsync(() -> {
                 if (xa != null) {
-                    gate.releaseShared();
+                    release.run();
                     write(source, wrap);
                     return;
                 }
                 WritePlan plan = WritePlan.of(source.c(), nowMicros());
-                startXa(false, plan.before(), gate::releaseShared, (status, extra) -> {
-                    xa.gateHeld = true;
+                startXa(false, plan.before(), release, (status, extra) -> {
+                    xa.gateHeld = shared;
                     run(xa, source, wrap, plan, extra);
                 });
             }, session.context().executor());
             return;
         }
         Xa open = xa;
-        if (!open.gateHeld) {
+        if (!open.gateHeld && !tablesLocked) {
             gate.acquireShared().thenRunAsync(() -> {
                 if (xa != open) {
                     gate.releaseShared();
@@ -1265,11 +1291,36 @@ final class ClusterSession {
      * rest of the transaction is rolled back here.
      */
     private boolean lostTransactionTerm(ClusterRole role) {
-        if (xa == null || ownsTransactionTerm(role, xa)) {
+        if (!lostTerm(role)) {
             return false;
         }
-        abandonTransaction();
+        endLostTerm(role);
         return true;
+    }
+
+    /**
+     * Whether the session holds something that only counts while this node leads in the term it was taken in: an
+     * open transaction, or the locks of LOCK TABLES.
+     */
+    private boolean lostTerm(ClusterRole role) {
+        return (xa != null && !ownsTransactionTerm(role, xa))
+                || (tablesLocked && !(role.isLeader() && role.term() == tablesLockTerm));
+    }
+
+    /** Ends what {@link #lostTerm} found, and with it the client's connection. */
+    private void endLostTerm(ClusterRole role) {
+        if (xa != null) {
+            unlockTables();
+            abandonTransaction();
+            return;
+        }
+        // The barrier LOCK TABLES holds is this node's, which other writers no longer pass through.
+        log.info("conn={} - this node stopped leading while the session held LOCK TABLES; the connection is closed",
+                session.connectionId());
+        unlockTables();
+        session.failAndClose(new ErrPacket(ER_OPTION_PREVENTS_STATEMENT, "HY000", "This FluxDB node stopped being the"
+                + " leader while the session held LOCK TABLES; the locks were released. Reconnect and lock again"
+                + leaderHint(role)));
     }
 
     /**
@@ -1319,6 +1370,11 @@ final class ClusterSession {
      * were in flight when leadership was lost, and failed with it): its statement would exist on this node only.
      */
     private void exclusively(Runnable then) {
+        if (tablesLocked) {
+            // LOCK TABLES holds it already, in a term this node still leads in (checked before every statement).
+            then.run();
+            return;
+        }
         CompletableFuture<Void> barrier = gate.acquireExclusive();
         java.util.concurrent.ScheduledFuture<?> timeout = session.context().executor().schedule(() -> {
             if (gate.cancel(barrier)) {
@@ -1330,7 +1386,7 @@ final class ClusterSession {
         barrier.thenRunAsync(() -> {
             timeout.cancel(false);
             if (!cluster.role().isLeader()) {
-                gate.releaseExclusive();
+                releaseBarrier();
                 fail(new ErrPacket(ER_OPTION_PREVENTS_STATEMENT, "HY000", "This FluxDB node stopped being the leader"
                         + " before the statement ran; nothing changed. Retry on the leader" + leaderHint(cluster.role())
                         + "."));
@@ -1477,6 +1533,68 @@ final class ClusterSession {
                 + " statement of their own");
     }
 
+    /** Ends what {@link #exclusively} gave: the barrier is released, unless LOCK TABLES keeps holding it. */
+    private void releaseBarrier() {
+        if (!tablesLocked) {
+            gate.releaseExclusive();
+        }
+    }
+
+    // ---------------------------------------------------------------------------------------------------------
+    // LOCK TABLES
+
+    /**
+     * LOCK TABLES on the leader. The locks that matter in a cluster are the leader's, since every write runs there:
+     * the session takes the write barrier alone and keeps it until UNLOCK TABLES, a BEGIN, the end of the session, or
+     * the loss of this node's leadership. Every other session's writes, on every table, wait meanwhile (MariaDB makes
+     * only the writers of the locked tables wait); reads go on, also of the locked tables. The engine checks the
+     * statement first (the tables exist, the user has the LOCK TABLES privilege), and releases its own locks at once:
+     * they would stop this session's replicated writes, which run as XA transactions.
+     */
+    private void lockTables(byte[] payload, Classification c) {
+        // As in MariaDB: an open transaction commits first, and a second LOCK TABLES replaces the first's locks.
+        finishThen(() -> {
+            unlockTables();
+            exclusively(() -> {
+                tablesLocked = true;
+                tablesLockTerm = cluster.role().term();
+                readOnlyApplied = false; // read-only again before the next command
+                engine(List.of("SET SESSION TRANSACTION READ WRITE"), this::unlockTables, rw -> {
+                    HeldResponse held = new HeldResponse(session.context(), session.backend(),
+                            new Packet(0, Unpooled.wrappedBuffer(payload)), session.backendCapabilities(),
+                            InfileForwarder.forwarding(), response -> {
+                        if (response.failure() != null) {
+                            unlockTables();
+                            session.backendLost(response.failure(), false);
+                            return;
+                        }
+                        if (response.tracker().endedInError()) {
+                            unlockTables();
+                            response.release(false);
+                            session.commandComplete(session.state().statusFlags());
+                            return;
+                        }
+                        engine(List.of("UNLOCK TABLES"), this::unlockTables, unlocked -> {
+                            session.statementSucceeded(c);
+                            response.release(false, session::lastPacket);
+                            session.commandComplete(response.tracker().statusFlags());
+                        });
+                    });
+                    session.begin(held);
+                    held.start();
+                });
+            });
+        });
+    }
+
+    /** Releases what LOCK TABLES holds, if anything. */
+    private void unlockTables() {
+        if (tablesLocked) {
+            tablesLocked = false;
+            gate.releaseExclusive();
+        }
+    }
+
     /**
      * Whether this session's leader-bound statements go to its forwarded session now: this node follows, or the
      * session is pinned to a forwarded session it opened while it followed (a transaction, locks, temporary tables).
@@ -1502,7 +1620,7 @@ final class ClusterSession {
             }, blocking).whenCompleteAsync((start, failure) -> {
                 clockPinned = true;
                 if (failure != null) {
-                    gate.releaseExclusive();
+                    releaseBarrier();
                     engineFailure(failure);
                     return;
                 }
@@ -1512,8 +1630,8 @@ final class ClusterSession {
                     // cannot be carried exactly, so it is refused before it runs anywhere.
                     ErrPacket refusal = invalidText(context, "in a schema statement; send its strings in the"
                             + " client's character set or as hex literals (X'..')");
-                    engine(List.of("SET SESSION TRANSACTION READ ONLY"), gate::releaseExclusive, restored -> {
-                        gate.releaseExclusive();
+                    engine(List.of("SET SESSION TRANSACTION READ ONLY"), this::releaseBarrier, restored -> {
+                        releaseBarrier();
                         fail(refusal);
                     });
                     return;
@@ -1540,7 +1658,7 @@ final class ClusterSession {
     private void ddlRan(HeldResponse response, String id, String text, Classification c, WriteContext context,
             long micros) {
         if (response.failure() != null) {
-            gate.releaseExclusive();
+            releaseBarrier();
             session.backendLost(response.failure(), false);
             return;
         }
@@ -1553,7 +1671,7 @@ final class ClusterSession {
             }
         }, blocking).whenCompleteAsync((done, failure) -> {
             if (failed) {
-                gate.releaseExclusive();
+                releaseBarrier();
                 response.release(false);
                 session.commandComplete(session.state().statusFlags());
                 return;
@@ -1569,13 +1687,13 @@ final class ClusterSession {
                     // Settled before the barrier opens: no transaction may be appended after the DDL while the DDL
                     // still looks unfinished on this node.
                     cluster.settle(result.index(), true);
-                    gate.releaseExclusive();
+                    releaseBarrier();
                     session.committed(result.index());
                     response.release(false, session::lastPacket);
                     session.commandComplete(response.tracker().statusFlags());
                     return;
                 }
-                gate.releaseExclusive();
+                releaseBarrier();
                 response.discard();
                 Throwable cause = Failures.cause(submitFailure);
                 ClusterException.Reason reason = cause instanceof ClusterException e ? e.reason() : null;
@@ -1638,7 +1756,7 @@ final class ClusterSession {
                                         .thenApply(applied -> result.index());
                             })
                             .whenCompleteAsync((index, failure) -> {
-                                gate.releaseExclusive();
+                                releaseBarrier();
                                 if (failure != null) {
                                     Throwable cause = Failures.cause(failure);
                                     fail(new ErrPacket(1105, "HY000", "FluxDB: the checksum entry failed: "
@@ -1687,11 +1805,6 @@ final class ClusterSession {
             return Optional.empty();
         }
         if (c.kind() == StatementKind.TRANSACTION) {
-            if (c.transaction() == TransactionEffect.LOCK_TABLES) {
-                return Optional.of(notSupported("LOCK TABLES in a cluster; use transactions with SELECT ... FOR UPDATE"
-                        + " (a dump to load through FluxDB is made with mariadb-dump --single-transaction"
-                        + " --skip-add-locks)"));
-            }
             if ("XA".equals(c.keyword())) {
                 return Optional.of(notSupported("XA transactions of clients in a cluster"));
             }

@@ -93,6 +93,8 @@ final class ForwardedSession {
     private boolean lastRanOnLeader;
     private boolean forwardedSinceToken;
     private boolean holdsLocks;
+    /** The forwarded session ran LOCK TABLES: the leader's session holds the write barrier for it. */
+    private boolean tableLocks;
     private boolean temporaryTables;
     /** The local statement id of each prepared statement forwarded, and its id on the leader. */
     private final Map<Integer, Integer> statementIds = new HashMap<>();
@@ -114,11 +116,11 @@ final class ForwardedSession {
 
     /**
      * Whether the forwarded session holds state the client's next statement may depend on (a transaction, advisory
-     * locks, temporary tables): then every statement goes there, whatever this node's role.
+     * locks, LOCK TABLES, temporary tables): then every statement goes there, whatever this node's role.
      */
     boolean pinned() {
         return link != null && (ServerStatus.has(leaderStatus, ServerStatus.SERVER_STATUS_IN_TRANS) || holdsLocks
-                || temporaryTables);
+                || tableLocks || temporaryTables);
     }
 
     /** Whether SHOW WARNINGS is about a statement that ran on the leader. */
@@ -379,6 +381,11 @@ final class ForwardedSession {
         if (c.temporaryTable()) {
             temporaryTables = true;
         }
+        if (c.transaction() == TransactionEffect.LOCK_TABLES) {
+            tableLocks = true;
+        } else if (c.transaction() == TransactionEffect.UNLOCK_TABLES || c.transaction() == TransactionEffect.BEGIN) {
+            tableLocks = false;
+        }
         if (GET_LOCK.matcher(sql).find()) {
             holdsLocks = true;
         } else if (RELEASE_ALL.matcher(sql).find()) {
@@ -526,6 +533,7 @@ final class ForwardedSession {
         trackingUnknown = false;
         leaderStatus = ServerStatus.SERVER_STATUS_AUTOCOMMIT;
         holdsLocks = false;
+        tableLocks = false;
         temporaryTables = false;
         // What the old forwarded session held is gone with it.
         leaderVariables.clear();
