@@ -71,6 +71,7 @@ public final class ResponseTracker {
     private final boolean deprecateEof;
     private final boolean cacheMetadata;
     private final boolean progress;
+    private final boolean sessionTrack;
     private final boolean expectsResponse;
     private Phase phase;
     private long remaining;
@@ -80,6 +81,7 @@ public final class ResponseTracker {
     private boolean error;
     private int errorCode;
     private long affectedRows;
+    private long changedRows = -1;
     private long lastInsertId;
     private int warnings;
     private int resultSets;
@@ -93,6 +95,7 @@ public final class ResponseTracker {
         this.deprecateEof = CapabilityFlags.has(capabilities, CLIENT_DEPRECATE_EOF);
         this.cacheMetadata = CapabilityFlags.has(capabilities, MARIADB_CLIENT_CACHE_METADATA);
         this.progress = CapabilityFlags.has(capabilities, MARIADB_CLIENT_PROGRESS);
+        this.sessionTrack = CapabilityFlags.has(capabilities, CapabilityFlags.CLIENT_SESSION_TRACK);
         this.expectsResponse = command != COM_QUIT && command != COM_STMT_CLOSE && command != COM_STMT_SEND_LONG_DATA;
         this.phase = !expectsResponse ? Phase.DONE : switch (command) {
             case COM_STMT_FETCH -> Phase.ROWS;
@@ -343,6 +346,51 @@ public final class ResponseTracker {
         statusSeen = true;
         warnings = Wire.readUInt16(p, "OK warnings");
         error = false;
+        changedRows = changed(p);
+    }
+
+    /** Where an UPDATE's OK says "Rows matched: M  Changed: C  Warnings: W" in its info, C; else -1. */
+    private long changed(ByteBuf p) {
+        int from = p.readerIndex();
+        int end = p.writerIndex();
+        if (sessionTrack && from < end) {
+            // the info is a length-encoded string when session tracking was negotiated; its first byte is its length
+            int length = p.getUnsignedByte(from);
+            if (length >= 0xFB) {
+                return -1;
+            }
+            from++;
+            end = Math.min(end, from + length);
+        }
+        int at = indexOf(p, from, end, CHANGED);
+        if (at < 0) {
+            return -1;
+        }
+        long value = 0;
+        int digits = 0;
+        for (int i = at + CHANGED.length; i < end && digits < 19; i++, digits++) {
+            int b = p.getUnsignedByte(i);
+            if (b < '0' || b > '9') {
+                break;
+            }
+            value = value * 10 + (b - '0');
+        }
+        return digits == 0 ? -1 : value;
+    }
+
+    private static final byte[] CHANGED = "Changed: ".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+
+    private static int indexOf(ByteBuf p, int from, int end, byte[] needle) {
+        outer:
+        for (int i = from; i + needle.length <= end; i++) {
+            for (int j = 0; j < needle.length; j++) {
+                if (p.getByte(i + j) != needle[j]) {
+                    continue outer;
+                }
+            }
+            return i;
+        }
+        return -1;
     }
 
     private void readEof(ByteBuf p) {
@@ -428,6 +476,14 @@ public final class ResponseTracker {
     /** Affected rows of the last OK packet (unsigned). */
     public long affectedRows() {
         return affectedRows;
+    }
+
+    /**
+     * The rows an UPDATE changed, as its OK's info says ("Changed: N"), or -1 when the last OK said nothing of it. It
+     * differs from {@link #affectedRows()} for a client that counts matched rows ({@code CLIENT_FOUND_ROWS}).
+     */
+    public long changedRows() {
+        return changedRows;
     }
 
     /** Last insert id of the last OK packet (unsigned). */

@@ -93,6 +93,17 @@ class LockTablesIT {
     }
 
     @Test
+    void lockTablesDoesNotRideAlongWithOtherStatements() throws Exception {
+        try (Connection c = cluster.connectWithOptions(leader, SharedCluster.APP_USER, SharedCluster.APP_PASSWORD,
+                "allowMultiQueries=true"); Statement s = c.createStatement()) {
+            assertThatThrownBy(() -> s.execute("SELECT 1; LOCK TABLES kv WRITE")).isInstanceOf(SQLException.class)
+                    .satisfies(e -> assertThat(((SQLException) e).getErrorCode()).isEqualTo(1235));
+            assertThat(insertAsync(follower, 8).get(10, TimeUnit.SECONDS)).isEqualTo(1);
+        }
+        cluster.assertSameEverywhere("SELECT k FROM app.kv ORDER BY id", List.of("8"));
+    }
+
+    @Test
     void theLocksEndWithTheSessionAndWithBegin() throws Exception {
         try (Connection a = app(follower); Statement locker = a.createStatement()) {
             locker.execute("LOCK TABLES kv WRITE");
@@ -125,15 +136,19 @@ class LockTablesIT {
             s.execute("INSERT INTO shop.items (name, price) VALUES ('tea', 3.50), ('cake', 4.25), ('ñandú', 9.99)");
             s.execute("INSERT INTO shop.orders VALUES (1, 1), (2, 3)");
         }
+        // the dump reads a follower, at another connection's consistency than the one that wrote
+        cluster.awaitConverged();
         // mariadb-dump's defaults: LOCK TABLES ... READ while it reads, LOCK TABLES ... WRITE around each table's rows
         Path file = dir.resolve("shop.sql");
         run(List.of(dump, "--no-defaults", "--protocol=TCP", "-h127.0.0.1", "-P" + port(follower), "-udumper",
                 "-pdumper-password", "--databases", "shop", "--result-file=" + file), null);
-        assertThat(Files.readString(file, UTF_8)).contains("LOCK TABLES `items` WRITE;", "UNLOCK TABLES;");
+        assertThat(Files.readString(file, UTF_8)).contains("CREATE TABLE `items`", "CREATE TABLE `orders`",
+                "LOCK TABLES `items` WRITE;", "UNLOCK TABLES;");
         Map<String, Long> before = cluster.checksums(leader);
         try (Connection c = cluster.connectRoot(leader); Statement s = c.createStatement()) {
             s.execute("DROP DATABASE shop");
         }
+        cluster.awaitConverged();
         run(List.of(mariadb, "--no-defaults", "--protocol=TCP", "-h127.0.0.1", "-P" + port(third), "-udumper",
                 "-pdumper-password", "--default-character-set=utf8mb4"), file);
         cluster.assertSameEverywhere("SELECT CONCAT(id, ':', name, ':', price) FROM shop.items ORDER BY id",

@@ -31,7 +31,12 @@ class TemporaryTablesIT {
     static final SharedCluster nodes = SharedCluster.withAppAccount(
             "CREATE DATABASE IF NOT EXISTS app",
             "CREATE FUNCTION app.writes(x INT) RETURNS INT MODIFIES SQL DATA"
-                    + " BEGIN INSERT INTO app.real_rows (id, v) VALUES (x, -x); RETURN x; END");
+                    + " BEGIN INSERT INTO app.real_rows (id, v) VALUES (x, -x); RETURN x; END",
+            "CREATE FUNCTION app.writes_zero(x INT) RETURNS INT MODIFIES SQL DATA"
+                    + " BEGIN INSERT INTO app.real_rows (id, v) VALUES (x, 0); RETURN 0; END",
+            "CREATE PROCEDURE app.drop_shadow() DROP TEMPORARY TABLE IF EXISTS shadow",
+            "CREATE TABLE app.shadow (id INT PRIMARY KEY)",
+            "INSERT INTO app.shadow VALUES (1), (2)");
 
     @BeforeAll
     static void roles() {
@@ -200,6 +205,39 @@ class TemporaryTablesIT {
             assertThat(value(s, "SELECT COUNT(*) FROM tmp")).isZero();
         }
         cluster.assertSameEverywhere("SELECT COUNT(*) FROM app.real_rows", List.of("0"));
+    }
+
+    @Test
+    void anUpdateThatChangesNoRowCannotHideAWriteForAClientCountingMatchedRows() throws Exception {
+        // Connector/J counts matched rows (CLIENT_FOUND_ROWS): the UPDATE says 1, the engine changed none
+        try (Connection c = app(leader); Statement s = c.createStatement()) {
+            s.execute("CREATE TEMPORARY TABLE tmp (id INT PRIMARY KEY, v INT)");
+            s.executeUpdate("INSERT INTO tmp VALUES (1, 5)");
+            s.execute("BEGIN");
+            assertThat(s.executeUpdate("UPDATE tmp SET v = v + writes_zero(31)")).isEqualTo(1);
+            assertThatThrownBy(() -> s.execute("COMMIT")).isInstanceOf(SQLException.class)
+                    .satisfies(e -> assertThat(((SQLException) e).getErrorCode()).isEqualTo(1592));
+            s.execute("BEGIN");
+            assertThat(s.executeUpdate("UPDATE tmp SET v = v + 1")).isEqualTo(1);
+            s.execute("COMMIT");
+            assertThat(value(s, "SELECT v FROM tmp")).isEqualTo(6);
+        }
+        cluster.assertSameEverywhere("SELECT COUNT(*) FROM app.real_rows", List.of("0"));
+    }
+
+    @Test
+    void aTemporaryTableARoutineDroppedIsNotMistakenForTheRealOne() throws Exception {
+        try (Connection c = app(leader); Statement s = c.createStatement()) {
+            s.execute("CREATE TEMPORARY TABLE shadow (id INT)");
+            s.execute("CALL drop_shadow()");
+            // the session's list still names it; the real app.shadow must not be dropped or emptied on one node
+            assertThatThrownBy(() -> s.execute("DROP TABLE shadow")).isInstanceOf(SQLException.class)
+                    .satisfies(e -> assertThat(((SQLException) e).getErrorCode()).isEqualTo(1051));
+            assertThatThrownBy(() -> s.execute("TRUNCATE TABLE shadow")).isInstanceOf(SQLException.class)
+                    .hasMessageContaining("no temporary table of this session");
+            assertThat(value(s, "SELECT COUNT(*) FROM shadow")).isEqualTo(2);
+        }
+        cluster.assertSameEverywhere("SELECT id FROM app.shadow ORDER BY id", List.of("1", "2"));
     }
 
     /** No engine has a real table named like the temporary ones, and the logs carried none of their statements. */

@@ -128,6 +128,15 @@ final class ClusterSession {
      */
     private boolean tablesLocked;
     private long tablesLockTerm;
+    /**
+     * How many holds this session has on the write barrier, held alone: LOCK TABLES is one, and each statement that
+     * runs under {@link #exclusively} another; the barrier is released when the last ends.
+     */
+    private int barrierHolds;
+    /** Checks, while LOCK TABLES holds the barrier, that this node still leads in that term. */
+    private java.util.concurrent.ScheduledFuture<?> lockWatch;
+    /** The locks were released because the term ended; the session's next statement is told, and its end. */
+    private boolean tablesLockLost;
 
     ClusterSession(ClientSession session, ClusterSupport support) {
         this.session = requireNonNull(session, "session is null");
@@ -516,7 +525,7 @@ final class ClusterSession {
                     Classification c = support.classifier().classify(ByteBuffer.wrap(sql), parse);
                     if (c.kind() == StatementKind.READ || c.kind() == StatementKind.EMPTY) {
                         session.relay(packet, relay -> prepared.prepared(relay.tracker().statementId(), sql, c,
-                                relay.tracker().numParams()), null);
+                                relay.tracker().numParams(), session.state().database()), null);
                         return;
                     }
                     // The engine refuses to prepare a write in a read-only session; preparing runs nothing, so the
@@ -524,7 +533,7 @@ final class ClusterSession {
                     engine(List.of("SET SESSION TRANSACTION READ WRITE"), opened -> {
                         readOnlyApplied = false; // restored by the next command's prologue
                         session.relay(packet, relay -> prepared.prepared(relay.tracker().statementId(), sql, c,
-                                relay.tracker().numParams()), null);
+                                relay.tracker().numParams(), session.state().database()), null);
                     });
                 }));
             }
@@ -600,7 +609,7 @@ final class ClusterSession {
         if (lostTransactionTerm(role)) {
             return;
         }
-        if (c != null && temporaryTables(role, decoded.statement().sql, 0, c, payload)) {
+        if (c != null && temporaryTables(role, decoded.statement().sql, 0, c, payload, decoded.statement().database)) {
             return;
         }
         if (c != null && waitsForLeader(role, c) && wait.open()) {
@@ -730,7 +739,7 @@ final class ClusterSession {
             // command.
             readOnlyApplied = false;
         }
-        if (temporaryTables(role, payload, 1, c, payload)) {
+        if (temporaryTables(role, payload, 1, c, payload, session.state().database())) {
             return;
         }
         if (waitsForLeader(role, c) && wait.open()) {
@@ -794,9 +803,14 @@ final class ClusterSession {
                 unlockTables(); // as in MariaDB, a transaction starts without table locks
                 startXa(true, status -> reply(okStatus(status)));
             });
-            case LOCK_TABLES -> lockTables(payload, c);
-            case UNLOCK_TABLES -> {
-                if (tablesLocked) {
+            case LOCK_TABLES, UNLOCK_TABLES -> {
+                if (c.multiStatement()) {
+                    // LOCK TABLES runs its text read-write: nothing else may ride along.
+                    fail(notSupported("LOCK TABLES or UNLOCK TABLES together with other statements in one text, in a"
+                            + " cluster; send them one by one"));
+                } else if (effect == TransactionEffect.LOCK_TABLES) {
+                    lockTables(payload, c);
+                } else if (tablesLocked) {
                     finishThen(() -> {
                         unlockTables();
                         relay(payload, c, (ReadOnlyRefusal) null);
@@ -805,7 +819,11 @@ final class ClusterSession {
                     relay(payload, c, (ReadOnlyRefusal) null);
                 }
             }
-            case BEGIN_READ_ONLY, AUTOCOMMIT_ON -> finishThen(() -> relay(payload, c, (ReadOnlyRefusal) null));
+            case BEGIN_READ_ONLY -> finishThen(() -> {
+                unlockTables(); // as in MariaDB, a transaction starts without table locks
+                relay(payload, c, (ReadOnlyRefusal) null);
+            });
+            case AUTOCOMMIT_ON -> finishThen(() -> relay(payload, c, (ReadOnlyRefusal) null));
             case COMMIT -> {
                 if (xa == null) {
                     relay(payload, c, (ReadOnlyRefusal) null);
@@ -1303,7 +1321,7 @@ final class ClusterSession {
      * open transaction, or the locks of LOCK TABLES.
      */
     private boolean lostTerm(ClusterRole role) {
-        return (xa != null && !ownsTransactionTerm(role, xa))
+        return (xa != null && !ownsTransactionTerm(role, xa)) || tablesLockLost
                 || (tablesLocked && !(role.isLeader() && role.term() == tablesLockTerm));
     }
 
@@ -1318,6 +1336,7 @@ final class ClusterSession {
         log.info("conn={} - this node stopped leading while the session held LOCK TABLES; the connection is closed",
                 session.connectionId());
         unlockTables();
+        tablesLockLost = false;
         session.failAndClose(new ErrPacket(ER_OPTION_PREVENTS_STATEMENT, "HY000", "This FluxDB node stopped being the"
                 + " leader while the session held LOCK TABLES; the locks were released. Reconnect and lock again"
                 + leaderHint(role)));
@@ -1371,7 +1390,14 @@ final class ClusterSession {
      */
     private void exclusively(Runnable then) {
         if (tablesLocked) {
-            // LOCK TABLES holds it already, in a term this node still leads in (checked before every statement).
+            // LOCK TABLES holds it already: one more hold, if the term it was taken in is still this node's.
+            ClusterRole role = cluster.role();
+            if (!role.isLeader() || role.term() != tablesLockTerm) {
+                fail(new ErrPacket(ER_OPTION_PREVENTS_STATEMENT, "HY000", "This FluxDB node stopped being the leader"
+                        + " before the statement ran; nothing changed. Retry on the leader" + leaderHint(role) + "."));
+                return;
+            }
+            barrierHolds++;
             then.run();
             return;
         }
@@ -1385,6 +1411,7 @@ final class ClusterSession {
         }, DDL_BARRIER_WAIT.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
         barrier.thenRunAsync(() -> {
             timeout.cancel(false);
+            barrierHolds++;
             if (!cluster.role().isLeader()) {
                 releaseBarrier();
                 fail(new ErrPacket(ER_OPTION_PREVENTS_STATEMENT, "HY000", "This FluxDB node stopped being the leader"
@@ -1408,7 +1435,8 @@ final class ClusterSession {
      * @param text the statement's text from {@code offset}, in the session's character set
      * @param command the command to relay (COM_QUERY or COM_STMT_EXECUTE)
      */
-    private boolean temporaryTables(ClusterRole role, byte[] text, int offset, Classification c, byte[] command) {
+    private boolean temporaryTables(ClusterRole role, byte[] text, int offset, Classification c, byte[] command,
+            Optional<String> preparedIn) {
         if (!temporaries.any() && (!c.temporaryTable() || !role.isLeader() || forwardsNow(role))) {
             return false;
         }
@@ -1422,6 +1450,11 @@ final class ClusterSession {
                 if (forwardsNow(role) && forwarded.pinned()) {
                     fail(notSupported("statements on temporary tables inside a transaction that runs on another"
                             + " node (this node stopped leading after the session made its temporary tables here)"));
+                } else if (!preparedIn.equals(session.state().database())) {
+                    // Its names may be bound to the database of the moment it was prepared: which table it writes
+                    // cannot be told for certain.
+                    fail(notSupported("a prepared statement on temporary tables executed in another current database"
+                            + " than it was prepared in; prepare it again"));
                 } else {
                     runTemporary(command, c, local);
                 }
@@ -1441,25 +1474,58 @@ final class ClusterSession {
         Optional<String> database = session.state().database();
         boolean autocommit = ServerStatus.has(session.state().statusFlags(), ServerStatus.SERVER_STATUS_AUTOCOMMIT);
         Xa open = xa;
-        boolean commits = local.form() == TableReferences.Form.DROP || local.form() == TableReferences.Form.TRUNCATE;
+        TableReferences.Form form = local.form();
+        boolean commits = form == TableReferences.Form.DROP || form == TableReferences.Form.TRUNCATE;
         if (commits && open != null) {
             // As in MariaDB, DROP TABLE and TRUNCATE commit the session's transaction first (XA refuses them in one).
             finishThen(() -> runTemporary(command, c, local));
             return;
         }
-        if (open == null && !autocommit && !commits) {
+        if (open == null && !autocommit && !commits && cluster.role().isLeader()) {
             // With autocommit off every statement opens a transaction: a replicated one, as for any statement.
             startXa(true, status -> runTemporary(command, c, local));
             return;
         }
-        if (open != null) {
-            uncheckedRead(() -> relay(command, c, relay -> {
-                open.temporaryRowWrites += Math.max(0, relay.tracker().affectedRows());
-                temporaries.ran(local, database);
-            }));
+        if (form == TableReferences.Form.DROP) {
+            // The engine drops a temporary table of a name if there is one, else the real one: sent as DROP
+            // TEMPORARY TABLE, it can drop nothing else, whatever this session's list of names believes (a routine
+            // may have dropped one).
+            StringBuilder drop = new StringBuilder("DROP TEMPORARY TABLE ");
+            if (local.ifExists()) {
+                drop.append("IF EXISTS ");
+            }
+            drop.append(String.join(", ", local.tables().stream().map(ClusterSession::quotedName).toList()));
+            byte[] text = drop.toString().getBytes(Charsets.forName(parse.characterSet()));
+            readOnlyApplied = false; // read-only again before the next command
+            engine(List.of("SET SESSION TRANSACTION READ WRITE"),
+                    outcomes -> relay(query(text), c, relay -> temporaries.ran(local, database)));
             return;
         }
-        if (local.form() == TableReferences.Form.CREATE_TEMPORARY_SELECT) {
+        if (form == TableReferences.Form.TRUNCATE || (form == TableReferences.Form.WRITE && open != null)) {
+            // Read-only mode does not hold these back (TRUNCATE needs read-write, a transaction is read-write): the
+            // table must be a temporary one in fact, not only in this session's list.
+            TableReferences.TableName target = local.tables().getFirst().resolve(database);
+            engine(List.of("SHOW CREATE TABLE " + quotedName(target)), shown -> {
+                if (!shown.getFirst().text(1).regionMatches(true, 0, "CREATE TEMPORARY TABLE", 0, 22)) {
+                    temporaries.forget(target);
+                    fail(new ErrPacket(1105, "HY000", "FluxDB: " + target + " is no temporary table of this session"
+                            + " any more (a routine dropped it?); the statement did not run. Send it again"));
+                    return;
+                }
+                if (open == null) {
+                    readOnlyApplied = false; // read-only again before the next command
+                    engine(List.of("SET SESSION TRANSACTION READ WRITE"), outcomes -> relay(command, c, relay -> { }));
+                } else {
+                    inTransaction(open, command, c, local, database);
+                }
+            });
+            return;
+        }
+        if (open != null) {
+            inTransaction(open, command, c, local, database);
+            return;
+        }
+        if (form == TableReferences.Form.CREATE_TEMPORARY_SELECT) {
             createTemporaryChecked(command, c, local, database);
             return;
         }
@@ -1467,10 +1533,25 @@ final class ClusterSession {
             relay(command, c, (relay, error) -> fail(temporaryWroteElsewhere()));
             return;
         }
-        // CREATE, DROP and TRUNCATE of temporary tables evaluate nothing that could write elsewhere.
+        // CREATE and DROP TEMPORARY TABLE evaluate nothing that could write elsewhere.
         readOnlyApplied = false; // read-only again before the next command
         engine(List.of("SET SESSION TRANSACTION READ WRITE"),
                 outcomes -> relay(command, c, relay -> temporaries.ran(local, database)));
+    }
+
+    /**
+     * A statement on temporary tables inside a replicated transaction: the engine session is read-write there, so the
+     * rows it says it changed are the allowance the row-write count is checked against before the next statement.
+     */
+    private void inTransaction(Xa open, byte[] command, Classification c, TemporaryTables.Local local,
+            Optional<String> database) {
+        uncheckedRead(() -> relay(command, c, relay -> {
+            // An UPDATE's OK counts the rows it matched for a client with CLIENT_FOUND_ROWS; the engine counts the
+            // rows it changed, which its info says.
+            long changed = relay.tracker().changedRows();
+            open.temporaryRowWrites += changed >= 0 ? changed : Math.max(0, relay.tracker().affectedRows());
+            temporaries.ran(local, database);
+        }));
     }
 
     /** CREATE TEMPORARY TABLE ... SELECT outside a transaction: see {@link #runTemporary}. */
@@ -1493,19 +1574,22 @@ final class ClusterSession {
                     return;
                 }
                 long made = Math.max(0, response.tracker().affectedRows());
-                engine(List.of(ROW_WRITES), outcomes -> {
+                engine(List.of(ROW_WRITES), response::discard, outcomes -> {
                     if (Long.parseLong(outcomes.getFirst().text(0)) - open.rowWrites > made) {
                         response.discard();
                         // XA ROLLBACK takes back the rows, not the table; in the transaction the session may drop it.
                         String drop = "DROP TEMPORARY TABLE IF EXISTS "
                                 + quotedName(local.tables().getFirst().resolve(database));
-                        engine(List.of(drop), dropped -> rollbackXa(status -> fail(temporaryWroteElsewhere())));
+                        engine(List.of(drop), this::dropTransaction,
+                                dropped -> rollbackXa(status -> fail(temporaryWroteElsewhere())));
                         return;
                     }
                     temporaries.ran(local, database);
                     session.statementSucceeded(c);
-                    engine(List.of("XA END " + quoted(open.id), "XA COMMIT " + quoted(open.id) + " ONE PHASE"),
-                            ended -> {
+                    engine(List.of("XA END " + quoted(open.id), "XA COMMIT " + quoted(open.id) + " ONE PHASE"), () -> {
+                                response.discard();
+                                dropTransaction();
+                            }, ended -> {
                                 dropTransaction();
                                 response.release(true, session::lastPacket);
                                 session.commandComplete(ended.getLast().statusFlags()
@@ -1533,9 +1617,9 @@ final class ClusterSession {
                 + " statement of their own");
     }
 
-    /** Ends what {@link #exclusively} gave: the barrier is released, unless LOCK TABLES keeps holding it. */
+    /** Ends one hold {@link #exclusively} gave: the barrier is released with the last. */
     private void releaseBarrier() {
-        if (!tablesLocked) {
+        if (--barrierHolds == 0) {
             gate.releaseExclusive();
         }
     }
@@ -1556,8 +1640,10 @@ final class ClusterSession {
         finishThen(() -> {
             unlockTables();
             exclusively(() -> {
+                // the hold exclusively() took is LOCK TABLES' from now on
                 tablesLocked = true;
                 tablesLockTerm = cluster.role().term();
+                watchTablesLock();
                 readOnlyApplied = false; // read-only again before the next command
                 engine(List.of("SET SESSION TRANSACTION READ WRITE"), this::unlockTables, rw -> {
                     HeldResponse held = new HeldResponse(session.context(), session.backend(),
@@ -1574,7 +1660,10 @@ final class ClusterSession {
                             session.commandComplete(session.state().statusFlags());
                             return;
                         }
-                        engine(List.of("UNLOCK TABLES"), this::unlockTables, unlocked -> {
+                        engine(List.of("UNLOCK TABLES"), () -> {
+                            response.discard();
+                            unlockTables();
+                        }, unlocked -> {
                             session.statementSucceeded(c);
                             response.release(false, session::lastPacket);
                             session.commandComplete(response.tracker().statusFlags());
@@ -1591,9 +1680,31 @@ final class ClusterSession {
     private void unlockTables() {
         if (tablesLocked) {
             tablesLocked = false;
-            gate.releaseExclusive();
+            lockWatch.cancel(false);
+            lockWatch = null;
+            releaseBarrier();
         }
     }
+
+    /**
+     * While LOCK TABLES holds the barrier, looks at the role every {@link #LOCK_WATCH_MILLIS} ms: once the term it was
+     * taken in is over, other writers no longer pass through this barrier, and if this node leads again, in a later
+     * term, an idle session must not hold back its writers. The locks are released, and the session's next statement
+     * ends its connection.
+     */
+    private void watchTablesLock() {
+        lockWatch = session.context().executor().scheduleWithFixedDelay(() -> {
+            ClusterRole role = cluster.role();
+            if (tablesLocked && !(role.isLeader() && role.term() == tablesLockTerm)) {
+                log.info("conn={} - this node stopped leading while the session held LOCK TABLES; the locks are"
+                        + " released", session.connectionId());
+                unlockTables();
+                tablesLockLost = true;
+            }
+        }, LOCK_WATCH_MILLIS, LOCK_WATCH_MILLIS, java.util.concurrent.TimeUnit.MILLISECONDS);
+    }
+
+    private static final long LOCK_WATCH_MILLIS = 250;
 
     /**
      * Whether this session's leader-bound statements go to its forwarded session now: this node follows, or the

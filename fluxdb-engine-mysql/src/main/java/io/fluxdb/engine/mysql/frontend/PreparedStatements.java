@@ -32,13 +32,16 @@ final class PreparedStatements {
         final byte[] sql;
         final Classification classification;
         final int params;
+        /** The session's current database when it was prepared, which its unqualified names may be bound to. */
+        final java.util.Optional<String> database;
         int[] types;
         final Map<Integer, ByteArrayOutputStream> longData = new HashMap<>();
 
-        Prepared(byte[] sql, Classification classification, int params) {
+        Prepared(byte[] sql, Classification classification, int params, java.util.Optional<String> database) {
             this.sql = sql;
             this.classification = classification;
             this.params = params;
+            this.database = database;
         }
     }
 
@@ -76,7 +79,12 @@ final class PreparedStatements {
 
     /** The engine prepared {@code sql} as {@code id} with {@code params} placeholders. */
     void prepared(int id, byte[] sql, Classification classification, int params) {
-        statements.put(id, new Prepared(sql, classification, params));
+        prepared(id, sql, classification, params, java.util.Optional.empty());
+    }
+
+    /** {@link #prepared(int, byte[], Classification, int)} while {@code database} was the current one. */
+    void prepared(int id, byte[] sql, Classification classification, int params, java.util.Optional<String> database) {
+        statements.put(id, new Prepared(sql, classification, params, database));
         lastId = id;
     }
 

@@ -35,8 +35,8 @@ final class TemporaryTables {
         INSTANCE
     }
 
-    /** Runs on this session's engine connection only, unreplicated. */
-    record Local(Form form, List<TableName> tables) implements Decision {
+    /** Runs on this session's engine connection only, unreplicated; {@code ifExists} for a DROP. */
+    record Local(Form form, List<TableName> tables, boolean ifExists) implements Decision {
         /** Whether it needs a read-write engine session: MariaDB refuses these in read-only mode, DML it allows. */
         boolean needsReadWrite() {
             return form != Form.WRITE;
@@ -66,19 +66,34 @@ final class TemporaryTables {
             return Replicate.INSTANCE;
         }
         Optional<TableReferences.Statement> read = TableReferences.read(statement, parse);
-        if (read.isEmpty()) {
-            // Several statements in one text: a write among them is refused as such.
-            return Replicate.INSTANCE;
+        if (read.isEmpty() || c.multiStatement()) {
+            // What runs here unreplicated must be exactly what was read: one statement.
+            return refused("several statements in one text that writes, in a session with temporary tables, in a"
+                    + " cluster; send them one by one");
         }
         TableReferences.Statement s = read.get();
+        Decision local = local(s, c, database);
+        if (local instanceof Local && s.executableComment()) {
+            // The server runs some executable comments and skips others, by version: what it would run here
+            // unreplicated cannot be told for certain.
+            return refused("executable comments (/*! ... */) in a statement on temporary tables in a cluster");
+        }
+        return local;
+    }
+
+    private Decision local(TableReferences.Statement s, Classification c, Optional<String> database) {
         switch (s.form()) {
             case CREATE_TEMPORARY, CREATE_TEMPORARY_SELECT, DROP_TEMPORARY -> {
-                return new Local(s.form(), s.tables());
+                if (!c.temporaryTable()) {
+                    return refused("this statement in a cluster: it reads as a temporary table statement here and"
+                            + " not to the statement classifier");
+                }
+                return new Local(s.form(), s.tables(), s.ifExists());
             }
             case DROP -> {
                 long temporary = s.tables().stream().filter(t -> tables.contains(t.resolve(database))).count();
                 if (temporary == s.tables().size()) {
-                    return new Local(s.form(), s.tables());
+                    return new Local(s.form(), s.tables(), s.ifExists());
                 }
                 if (temporary > 0) {
                     return refused("DROP TABLE of temporary and other tables together in a cluster; drop the"
@@ -88,7 +103,7 @@ final class TemporaryTables {
             case TRUNCATE, WRITE -> {
                 TableName target = s.tables().getFirst().resolve(database);
                 if (tables.contains(target)) {
-                    return new Local(s.form(), s.tables());
+                    return new Local(s.form(), s.tables(), false);
                 }
             }
             case OTHER -> {
@@ -127,6 +142,11 @@ final class TemporaryTables {
             default -> {
             }
         }
+    }
+
+    /** {@code table}, as it resolves in the session, is no temporary table of it (any more). */
+    void forget(TableName table) {
+        tables.remove(table);
     }
 
     /** The engine session was reset or changed user: its temporary tables are gone. */

@@ -63,8 +63,12 @@ public final class TableReferences {
      * @param form the statement's form
      * @param tables the tables the form creates, drops, truncates or writes, in order; empty for {@link Form#OTHER}
      * @param names every identifier in the text (quoted or not, unquoted), for telling whether it names a table
+     * @param ifExists whether a DROP says {@code IF EXISTS}
+     * @param executableComment whether the text holds an executable comment ({@code /*!...*}{@code /}), which this
+     *     reader takes as code whatever the server's version
      */
-    public record Statement(Form form, List<TableName> tables, Set<String> names) {
+    public record Statement(Form form, List<TableName> tables, Set<String> names, boolean ifExists,
+            boolean executableComment) {
         public Statement {
             requireNonNull(form, "form is null");
             tables = List.copyOf(tables);
@@ -81,6 +85,7 @@ public final class TableReferences {
     private final byte[] bytes;
     private final Reading reading;
     private final List<SqlToken> tokens;
+    private boolean ifExists;
 
     private TableReferences(byte[] bytes, String text, Reading reading, List<SqlToken> tokens) {
         this.bytes = bytes;
@@ -119,7 +124,8 @@ public final class TableReferences {
         if (form == Form.OTHER) {
             tables.clear();
         }
-        return new Statement(form, tables, names);
+        return new Statement(form, tables, names, ifExists, text.contains("/*!") || text.contains("/*M!")
+                || text.contains("/*m!"));
     }
 
     private Form form(List<TableName> tables) {
@@ -159,6 +165,7 @@ public final class TableReferences {
                 }
                 i++;
                 if (isWord(i, "IF") && isWord(i + 1, "EXISTS")) {
+                    ifExists = true;
                     i += 2;
                 }
                 while (true) {

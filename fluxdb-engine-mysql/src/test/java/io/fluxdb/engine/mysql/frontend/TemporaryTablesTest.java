@@ -50,7 +50,8 @@ class TemporaryTablesTest {
     @Test
     void creatingOneRunsHereAndIsRemembered() {
         assertThat(run("CREATE TEMPORARY TABLE tmp (id INT)")).isEqualTo(new Local(Form.CREATE_TEMPORARY,
-                java.util.List.of(new io.fluxdb.engine.mysql.sql.TableReferences.TableName(Optional.empty(), "tmp"))));
+                java.util.List.of(new io.fluxdb.engine.mysql.sql.TableReferences.TableName(Optional.empty(), "tmp")),
+                false));
         assertThat(tables.any()).isTrue();
         assertThat(decide("INSERT INTO tmp VALUES (1)")).isInstanceOf(Local.class);
         assertThat(decide("INSERT INTO app.tmp SELECT id FROM real_table")).isInstanceOf(Local.class);
@@ -107,7 +108,41 @@ class TemporaryTablesTest {
         run("CREATE TEMPORARY TABLE tmp (id INT)");
         assertThat(decide("CREATE TEMPORARY TABLE made AS SELECT writes(12) AS x"))
                 .isEqualTo(new Local(Form.CREATE_TEMPORARY_SELECT, java.util.List.of(
-                        new io.fluxdb.engine.mysql.sql.TableReferences.TableName(Optional.empty(), "made"))));
+                        new io.fluxdb.engine.mysql.sql.TableReferences.TableName(Optional.empty(), "made")), false));
+    }
+
+    @Test
+    void executableCommentsAreNotGuessedAt() {
+        run("CREATE TEMPORARY TABLE tmp (id INT)");
+        // a server skips /*!999999 ... */: the engine would drop the real table
+        assertThat(refusal(decide("DROP /*!999999 TEMPORARY */ TABLE real_table"))).contains("executable comments");
+        assertThat(decide("INSERT INTO /*!999999 tmp */ real_table VALUES (1)")).isInstanceOf(Refused.class);
+        assertThat(decide("INSERT INTO /*!40101 tmp */ VALUES (1)")).isInstanceOf(Refused.class);
+        // in a replicated statement they are the engine's business, as ever
+        assertThat(decide("INSERT /*!40101 IGNORE */ INTO real_table VALUES (1)")).isSameAs(Replicate.INSTANCE);
+    }
+
+    @Test
+    void severalStatementsInOneTextAreRefusedOnceThereAreTemporaryTables() {
+        run("CREATE TEMPORARY TABLE tmp (id INT)");
+        assertThat(refusal(decide("DROP TEMPORARY TABLE tmp; DROP TABLE real_table")))
+                .contains("several statements");
+        assertThat(decide("INSERT INTO tmp VALUES (1); INSERT INTO real_table VALUES (1)"))
+                .isInstanceOf(Refused.class);
+    }
+
+    @Test
+    void aDropSaysIfExists() {
+        run("CREATE TEMPORARY TABLE tmp (id INT)");
+        assertThat(((Local) decide("DROP TABLE IF EXISTS tmp")).ifExists()).isTrue();
+        assertThat(((Local) decide("DROP TABLE tmp")).ifExists()).isFalse();
+    }
+
+    @Test
+    void aForgottenTableIsReplicatedAgain() {
+        run("CREATE TEMPORARY TABLE tmp (id INT)");
+        tables.forget(new io.fluxdb.engine.mysql.sql.TableReferences.TableName(APP, "tmp"));
+        assertThat(decide("TRUNCATE tmp")).isSameAs(Replicate.INSTANCE);
     }
 
     @Test
