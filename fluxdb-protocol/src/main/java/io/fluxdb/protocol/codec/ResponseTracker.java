@@ -362,7 +362,11 @@ public final class ResponseTracker {
             from++;
             end = Math.min(end, from + length);
         }
-        int at = indexOf(p, from, end, CHANGED);
+        // Every OK passes here: most have no info or another one, told apart by its first bytes.
+        if (!startsWith(p, from, end, ROWS_MATCHED)) {
+            return -1;
+        }
+        int at = indexOf(p, from + ROWS_MATCHED.length, end, CHANGED);
         if (at < 0) {
             return -1;
         }
@@ -378,7 +382,12 @@ public final class ResponseTracker {
         return digits == 0 ? -1 : value;
     }
 
+    private static final byte[] ROWS_MATCHED = "Rows matched: ".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
     private static final byte[] CHANGED = "Changed: ".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+
+    private static boolean startsWith(ByteBuf p, int from, int end, byte[] prefix) {
+        return end - from >= prefix.length && indexOf(p, from, from + prefix.length, prefix) == from;
+    }
 
     private static int indexOf(ByteBuf p, int from, int end, byte[] needle) {
         outer:

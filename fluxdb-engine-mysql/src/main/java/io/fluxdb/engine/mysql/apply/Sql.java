@@ -4,12 +4,12 @@ import java.nio.charset.StandardCharsets;
 import java.util.HexFormat;
 
 /** SQL text pieces whose meaning does not depend on {@code sql_mode} (ANSI_QUOTES, NO_BACKSLASH_ESCAPES). */
-final class Sql {
+public final class Sql {
     private Sql() {
     }
 
     /** A back-quoted identifier. */
-    static String identifier(String name) {
+    public static String identifier(String name) {
         return "`" + name.replace("`", "``") + "`";
     }
 

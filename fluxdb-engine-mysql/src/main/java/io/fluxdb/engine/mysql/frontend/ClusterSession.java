@@ -4,6 +4,7 @@ import static java.nio.charset.StandardCharsets.UTF_8;
 import static java.util.Objects.requireNonNull;
 
 import io.fluxdb.engine.mysql.apply.LeaderCommits;
+import io.fluxdb.engine.mysql.apply.Sql;
 import io.fluxdb.engine.mysql.sql.BinaryLiterals;
 import io.fluxdb.engine.mysql.sql.DiagnosticsRewrite;
 import io.fluxdb.engine.mysql.sql.TableReferences;
@@ -530,11 +531,9 @@ final class ClusterSession {
                     }
                     // The engine refuses to prepare a write in a read-only session; preparing runs nothing, so the
                     // session may be read-write for that moment.
-                    engine(List.of("SET SESSION TRANSACTION READ WRITE"), opened -> {
-                        readOnlyApplied = false; // restored by the next command's prologue
-                        session.relay(packet, relay -> prepared.prepared(relay.tracker().statementId(), sql, c,
-                                relay.tracker().numParams(), session.state().database()), null);
-                    });
+                    readWrite(() -> { }, () -> session.relay(packet, relay -> prepared.prepared(
+                            relay.tracker().statementId(), sql, c, relay.tracker().numParams(),
+                            session.state().database()), null));
                 }));
             }
             case CommandType.COM_STMT_EXECUTE -> execute(packet);
@@ -606,7 +605,7 @@ final class ClusterSession {
     /** Routes a COM_STMT_EXECUTE once its prologue ran; again after a wait for a leader. */
     private void executeRouted(byte[] payload, PreparedStatements.Execution decoded, Classification c, LeaderWait wait) {
         ClusterRole role = cluster.role();
-        if (lostTransactionTerm(role)) {
+        if (endedLostTerm(role)) {
             return;
         }
         if (c != null && temporaryTables(role, decoded.statement().sql, 0, c, payload, decoded.statement().database)) {
@@ -715,7 +714,7 @@ final class ClusterSession {
 
     private void route(byte[] payload, String sql, Classification c, LeaderWait wait) {
         ClusterRole role = cluster.role();
-        if (lostTransactionTerm(role)) {
+        if (endedLostTerm(role)) {
             return;
         }
         AccessModeChange mode = AccessModeChange.of(c);
@@ -1229,7 +1228,7 @@ final class ClusterSession {
     }
 
     private void submit(Xa open, IntConsumer then, Runnable onFailure) {
-        if (!ownsTransactionTerm(cluster.role(), open)) {
+        if (!leadsIn(cluster.role(), open.term)) {
             // Deposed (or leading again in a later term) since the transaction began: its reads and writes here
             // predate entries of other leaders, so it must not reach the log now, even if this node could append.
             dropTransaction();
@@ -1296,19 +1295,19 @@ final class ClusterSession {
                 }, session.context().executor());
     }
 
-    /** Whether this node still leads in the term the session's transaction began in. */
-    private static boolean ownsTransactionTerm(ClusterRole role, Xa open) {
-        return role.isLeader() && role.term() == open.term;
+    /** Whether this node leads in {@code term}: what a transaction or LOCK TABLES taken in that term needs. */
+    private static boolean leadsIn(ClusterRole role, long term) {
+        return role.isLeader() && role.term() == term;
     }
 
     /**
-     * Abandons the session's open transaction if this node no longer leads in its term, and says whether it did. The
-     * prologue checks this too, but a statement is routed later (after the prologue's own round trip to the engine,
+     * Ends the session's open transaction, or its LOCK TABLES, if this node no longer leads in the term it was taken
+     * in, and says whether it did. The prologue checks this too, but a statement is routed later (after the prologue's own round trip to the engine,
      * or a wait for a leader), and it is the role the routing decision reads that counts: a node deposed in between
      * would otherwise send the statement to the new leader as an autocommit statement, committing it alone while the
      * rest of the transaction is rolled back here.
      */
-    private boolean lostTransactionTerm(ClusterRole role) {
+    private boolean endedLostTerm(ClusterRole role) {
         if (!lostTerm(role)) {
             return false;
         }
@@ -1321,8 +1320,8 @@ final class ClusterSession {
      * open transaction, or the locks of LOCK TABLES.
      */
     private boolean lostTerm(ClusterRole role) {
-        return (xa != null && !ownsTransactionTerm(role, xa)) || tablesLockLost
-                || (tablesLocked && !(role.isLeader() && role.term() == tablesLockTerm));
+        return (xa != null && !leadsIn(role, xa.term)) || tablesLockLost
+                || (tablesLocked && !leadsIn(role, tablesLockTerm));
     }
 
     /** Ends what {@link #lostTerm} found, and with it the client's connection. */
@@ -1391,10 +1390,8 @@ final class ClusterSession {
     private void exclusively(Runnable then) {
         if (tablesLocked) {
             // LOCK TABLES holds it already: one more hold, if the term it was taken in is still this node's.
-            ClusterRole role = cluster.role();
-            if (!role.isLeader() || role.term() != tablesLockTerm) {
-                fail(new ErrPacket(ER_OPTION_PREVENTS_STATEMENT, "HY000", "This FluxDB node stopped being the leader"
-                        + " before the statement ran; nothing changed. Retry on the leader" + leaderHint(role) + "."));
+            if (!leadsIn(cluster.role(), tablesLockTerm)) {
+                fail(deposedBeforeRunning());
                 return;
             }
             barrierHolds++;
@@ -1414,9 +1411,7 @@ final class ClusterSession {
             barrierHolds++;
             if (!cluster.role().isLeader()) {
                 releaseBarrier();
-                fail(new ErrPacket(ER_OPTION_PREVENTS_STATEMENT, "HY000", "This FluxDB node stopped being the leader"
-                        + " before the statement ran; nothing changed. Retry on the leader" + leaderHint(cluster.role())
-                        + "."));
+                fail(deposedBeforeRunning());
                 return;
             }
             then.run();
@@ -1496,9 +1491,7 @@ final class ClusterSession {
             }
             drop.append(String.join(", ", local.tables().stream().map(ClusterSession::quotedName).toList()));
             byte[] text = drop.toString().getBytes(Charsets.forName(parse.characterSet()));
-            readOnlyApplied = false; // read-only again before the next command
-            engine(List.of("SET SESSION TRANSACTION READ WRITE"),
-                    outcomes -> relay(query(text), c, relay -> temporaries.ran(local, database)));
+            readWrite(() -> { }, () -> relay(query(text), c, relay -> temporaries.ran(local, database)));
             return;
         }
         if (form == TableReferences.Form.TRUNCATE || (form == TableReferences.Form.WRITE && open != null)) {
@@ -1513,8 +1506,7 @@ final class ClusterSession {
                     return;
                 }
                 if (open == null) {
-                    readOnlyApplied = false; // read-only again before the next command
-                    engine(List.of("SET SESSION TRANSACTION READ WRITE"), outcomes -> relay(command, c, relay -> { }));
+                    readWrite(() -> { }, () -> relay(command, c, relay -> { }));
                 } else {
                     inTransaction(open, command, c, local, database);
                 }
@@ -1534,9 +1526,7 @@ final class ClusterSession {
             return;
         }
         // CREATE and DROP TEMPORARY TABLE evaluate nothing that could write elsewhere.
-        readOnlyApplied = false; // read-only again before the next command
-        engine(List.of("SET SESSION TRANSACTION READ WRITE"),
-                outcomes -> relay(command, c, relay -> temporaries.ran(local, database)));
+        readWrite(() -> { }, () -> relay(command, c, relay -> temporaries.ran(local, database)));
     }
 
     /**
@@ -1603,11 +1593,7 @@ final class ClusterSession {
     }
 
     private static String quotedName(TableReferences.TableName table) {
-        return table.database().map(d -> quotedIdentifier(d) + ".").orElse("") + quotedIdentifier(table.name());
-    }
-
-    private static String quotedIdentifier(String name) {
-        return "`" + name.replace("`", "``") + "`";
+        return table.database().map(d -> Sql.identifier(d) + ".").orElse("") + Sql.identifier(table.name());
     }
 
     private static ErrPacket temporaryWroteElsewhere() {
@@ -1615,6 +1601,11 @@ final class ClusterSession {
                 + " a temporary table would also change other tables (through a stored function it calls), and"
                 + " statements on temporary tables are not replicated; nothing changed. Write those tables with a"
                 + " statement of their own");
+    }
+
+    private ErrPacket deposedBeforeRunning() {
+        return new ErrPacket(ER_OPTION_PREVENTS_STATEMENT, "HY000", "This FluxDB node stopped being the leader before"
+                + " the statement ran; nothing changed. Retry on the leader" + leaderHint(cluster.role()) + ".");
     }
 
     /** Ends one hold {@link #exclusively} gave: the barrier is released with the last. */
@@ -1644,8 +1635,7 @@ final class ClusterSession {
                 tablesLocked = true;
                 tablesLockTerm = cluster.role().term();
                 watchTablesLock();
-                readOnlyApplied = false; // read-only again before the next command
-                engine(List.of("SET SESSION TRANSACTION READ WRITE"), this::unlockTables, rw -> {
+                readWrite(this::unlockTables, () -> {
                     HeldResponse held = new HeldResponse(session.context(), session.backend(),
                             new Packet(0, Unpooled.wrappedBuffer(payload)), session.backendCapabilities(),
                             InfileForwarder.forwarding(), response -> {
@@ -1695,7 +1685,7 @@ final class ClusterSession {
     private void watchTablesLock() {
         lockWatch = session.context().executor().scheduleWithFixedDelay(() -> {
             ClusterRole role = cluster.role();
-            if (tablesLocked && !(role.isLeader() && role.term() == tablesLockTerm)) {
+            if (tablesLocked && !leadsIn(role, tablesLockTerm)) {
                 log.info("conn={} - this node stopped leading while the session held LOCK TABLES; the locks are"
                         + " released", session.connectionId());
                 unlockTables();
@@ -1999,6 +1989,15 @@ final class ClusterSession {
     @FunctionalInterface
     private interface ReadOnlyRefusal {
         void refused(ResponseRelay relay, ErrPacket error);
+    }
+
+    /**
+     * Makes the engine session read-write for the command's next statement, then runs {@code then}; the next
+     * command's prologue makes it read-only again. {@code onFailure} runs first when that fails.
+     */
+    private void readWrite(Runnable onFailure, Runnable then) {
+        readOnlyApplied = false;
+        engine(List.of("SET SESSION TRANSACTION READ WRITE"), onFailure, outcomes -> then.run());
     }
 
     /** Runs operator statements, then {@code then} on the event loop; an engine error fails the command. */
