@@ -66,6 +66,8 @@ public final class MySqlEngine implements Engine {
     private MariaDbProcess managed;
     private HikariDataSource admin;
     private Applier applier;
+    /** This node's front end has begun an XA transaction in the engine (see {@link #transactionsBegin()}). */
+    private volatile boolean transactionsBegun;
     private final List<Runnable> catalogListeners = new java.util.concurrent.CopyOnWriteArrayList<>();
     private EngineInfo info;
 
@@ -117,6 +119,7 @@ public final class MySqlEngine implements Engine {
         try {
             createInitialDatabase();
             applier = new Applier(config, applyOptions);
+            applier.frontEndPrepares(() -> transactionsBegun);
             applier.start();
         } catch (RuntimeException e) {
             close();
@@ -208,7 +211,12 @@ public final class MySqlEngine implements Engine {
 
     @Override
     public ApplyTransaction beginApply(long index, LogEntryContent entry) {
-        return applier().beginApply(index, entry);
+        return applier().beginApply(index, entry, false);
+    }
+
+    @Override
+    public ApplyTransaction beginApply(long index, LogEntryContent entry, boolean committedHere) {
+        return applier().beginApply(index, entry, committedHere);
     }
 
     @Override
@@ -239,6 +247,16 @@ public final class MySqlEngine implements Engine {
     @Override
     public List<String> resolveOrphans(String localNodeId, long term) {
         return applier().resolveOrphans(localNodeId, term);
+    }
+
+    /**
+     * Called by the front end before it names a transaction it begins in the engine (as leader): from then on, apply
+     * looks for each entry's transaction among the engine's prepared ones.
+     */
+    public void transactionsBegin() {
+        if (!transactionsBegun) {
+            transactionsBegun = true;
+        }
     }
 
     /**

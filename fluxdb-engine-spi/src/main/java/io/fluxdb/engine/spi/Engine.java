@@ -80,6 +80,16 @@ public interface Engine extends AutoCloseable {
     }
 
     /**
+     * {@link #beginApply(long, LogEntryContent)} for an entry this node's own front end ran, which may say that the
+     * front end committed the entry's transaction in this engine already ({@code committedHere}): the engine then has
+     * only to record the index, and may skip what it does to find out whether the entry ran here. The outcome must
+     * be the same either way. The default ignores the hint.
+     */
+    default ApplyTransaction beginApply(long index, LogEntryContent entry, boolean committedHere) {
+        return beginApply(index, entry);
+    }
+
+    /**
      * Checksums of all user tables and the applied index they belong to, taken in one consistent snapshot.
      *
      * @throws UnsupportedOperationException if the engine cannot checksum its data

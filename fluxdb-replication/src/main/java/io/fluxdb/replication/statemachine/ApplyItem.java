@@ -27,6 +27,8 @@ final class ApplyItem {
     State state = State.QUEUED;
     /** Submitted by this node in this run: held back until its front end has settled it. */
     boolean awaitingSettle;
+    /** Its front end settled it as committed in the engine: apply has only to record it. */
+    boolean committedHere;
     /** The settle timeout of an item awaiting its settle; cancelled by the settle. */
     java.util.concurrent.Future<?> settleTimeout;
     /** Ran into a lock of a concurrent entry: runs again alone once every entry before it has committed. */

@@ -198,6 +198,7 @@ public final class ApplyScheduler implements AutoCloseable {
                 return;
             }
             item.awaitingSettle = false;
+            item.committedHere = committed;
             if (item.settleTimeout != null) {
                 item.settleTimeout.cancel(false);
                 item.settleTimeout = null;
@@ -491,7 +492,7 @@ public final class ApplyScheduler implements AutoCloseable {
         ApplyTransaction transaction = null;
         ApplyResult result;
         try {
-            transaction = engine.beginApply(item.index, item.envelope.content());
+            transaction = engine.beginApply(item.index, item.envelope.content(), item.committedHere);
             result = transaction.execute();
         } catch (ApplyConflictException e) {
             Throwable closeFailure = closeQuietly(transaction);

@@ -58,6 +58,9 @@ public final class Applier implements AutoCloseable {
     private long serialLockWaitSeconds;
     private volatile long prunedUpTo;
     private boolean hadBookkeeping;
+    /** The engine held prepared XA transactions when apply started. */
+    private volatile boolean preparedAtStart = true;
+    private volatile java.util.function.BooleanSupplier frontEndPrepares = () -> true;
 
     public Applier(EngineConfig config, ApplyOptions options) {
         this.config = requireNonNull(config, "config is null");
@@ -88,6 +91,7 @@ public final class Applier implements AutoCloseable {
                 }
                 AppliedLog.load(c, watermark);
                 prunedUpTo = watermark.value();
+                preparedAtStart = !PreparedTransactions.list(c).isEmpty();
             } finally {
                 pool.release(lease, "");
             }
@@ -97,6 +101,21 @@ public final class Applier implements AutoCloseable {
             throw e instanceof IllegalStateException ise ? ise
                     : new IllegalStateException("cannot prepare the engine for replication: " + e.getMessage(), e);
         }
+    }
+
+    /**
+     * Tells apply whether this node's front end has begun XA transactions in the engine (as leader, in this process):
+     * until it has, and if the engine held none prepared when apply started, no entry can be prepared here, and apply
+     * skips looking for each entry's transaction among the prepared ones ({@code XA RECOVER}, one statement per
+     * entry). Until this is called, apply always looks.
+     */
+    public void frontEndPrepares(java.util.function.BooleanSupplier prepares) {
+        this.frontEndPrepares = requireNonNull(prepares, "prepares is null");
+    }
+
+    /** Whether the engine may hold an entry's transaction prepared (see {@link #frontEndPrepares}). */
+    boolean mayHoldPrepared() {
+        return preparedAtStart || frontEndPrepares.getAsBoolean();
     }
 
     /** See {@link io.fluxdb.engine.spi.Engine#apply}. */
@@ -111,7 +130,7 @@ public final class Applier implements AutoCloseable {
         }
         for (int attempt = 1; ; attempt++) {
             boolean last = attempt == SERIAL_ATTEMPTS;
-            try (EntryTransaction t = new EntryTransaction(this, index, entry, serialLockWaitSeconds, last)) {
+            try (EntryTransaction t = new EntryTransaction(this, index, entry, serialLockWaitSeconds, last, false)) {
                 ApplyResult result = t.execute();
                 t.commit();
                 log.debug("entry={} - {}", index, result);
@@ -127,17 +146,19 @@ public final class Applier implements AutoCloseable {
      * See {@link io.fluxdb.engine.spi.Engine#beginApply}: statements wait at most {@code apply-lock-wait-timeout} for
      * a row lock before {@link ApplyTransaction#execute()} throws {@link io.fluxdb.engine.spi.ApplyConflictException}.
      *
+     * @param committedHere the front end committed the entry's transaction in this engine (see {@link
+     *     io.fluxdb.engine.spi.Engine#beginApply(long, LogEntryContent, boolean)})
      * @throws IllegalArgumentException for an {@link EntryKind#IMPLICIT_COMMIT} or {@link EntryKind#CHECKSUM} entry,
      *     which goes through {@link #apply}
      */
-    public ApplyTransaction beginApply(long index, LogEntryContent entry) {
+    public ApplyTransaction beginApply(long index, LogEntryContent entry, boolean committedHere) {
         checkIndex(index);
         requireNonNull(entry, "entry is null");
         if (entry.kind() != EntryKind.TRANSACTION) {
             throw new IllegalArgumentException("entry " + index + " is " + entry.kind()
                     + ": it cannot be held open, apply it with apply()");
         }
-        return new EntryTransaction(this, index, entry, options.parallelLockWait().toSeconds(), false);
+        return new EntryTransaction(this, index, entry, options.parallelLockWait().toSeconds(), false, committedHere);
     }
 
     /** Every index up to this one is applied; 0 when none is. */

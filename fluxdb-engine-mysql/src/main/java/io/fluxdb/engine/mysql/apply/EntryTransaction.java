@@ -37,10 +37,13 @@ final class EntryTransaction implements ApplyTransaction {
     private final LogEntryContent entry;
     private final long lockWaitSeconds;
     private final boolean conflictIsOutcome;
+    private final boolean committedHere;
     private final Set<String> userVariables = new LinkedHashSet<>();
     private ApplyPool.Lease lease;
     /** The previous entry's session reset while it has not run on the connection (see ApplyPool). */
     private String unrunReset = "";
+    /** Only recorded (see {@link #recordCommittedHere}): the session was not set up, so there is nothing to undo. */
+    private boolean sessionUntouched;
     private State state = State.NEW;
     private ApplyResult result;
 
@@ -48,14 +51,17 @@ final class EntryTransaction implements ApplyTransaction {
      * @param lockWaitSeconds how long a statement waits for a row lock
      * @param conflictIsOutcome record a lock wait timeout or deadlock as the entry's failure instead of throwing {@link
      *     ApplyConflictException}
+     * @param committedHere this node's front end committed the entry's transaction in the engine: it is only recorded,
+     *     unless the engine shows otherwise
      */
     EntryTransaction(Applier applier, long index, LogEntryContent entry, long lockWaitSeconds,
-            boolean conflictIsOutcome) {
+            boolean conflictIsOutcome, boolean committedHere) {
         this.applier = applier;
         this.index = index;
         this.entry = entry;
         this.lockWaitSeconds = lockWaitSeconds;
         this.conflictIsOutcome = conflictIsOutcome;
+        this.committedHere = committedHere;
     }
 
     @Override
@@ -69,7 +75,13 @@ final class EntryTransaction implements ApplyTransaction {
             unrunReset = lease.pendingReset();
             Connection c = lease.connection();
             Optional<String> xid = entry.originTransaction();
-            if (xid.isPresent() && TransactionIds.parse(xid.get()).isPresent()) {
+            if (committedHere && xid.isPresent()) {
+                ApplyResult recorded = recordCommittedHere(c, xid.get());
+                if (recorded != null) {
+                    return recorded;
+                }
+            }
+            if (xid.isPresent() && TransactionIds.parse(xid.get()).isPresent() && applier.mayHoldPrepared()) {
                 // Commits it if this engine holds it prepared; the leader_commits row it wrote is then visible below.
                 PreparedTransactions.finish(c, xid.get(), true, applier.options().preparedWait());
             }
@@ -108,6 +120,35 @@ final class EntryTransaction implements ApplyTransaction {
             }
         } catch (SQLException e) {
             throw applier.unusable("applying entry " + index, e);
+        }
+    }
+
+    /**
+     * Records an entry whose transaction the front end committed here, without the session set-up and the look at
+     * the prepared transactions that running it would need; null (nothing left open) when the engine does not hold
+     * it committed after all, so that it goes the whole way.
+     */
+    private ApplyResult recordCommittedHere(Connection c, String xid) throws SQLException {
+        c.setAutoCommit(false);
+        Claim claim = AppliedLog.claimCommittedHere(c, index, xid);
+        sessionUntouched = claim != Claim.NEW;
+        switch (claim) {
+            case LEADER_COMMITTED -> {
+                state = State.OPEN;
+                return result = new ApplyResult.AlreadyApplied(index);
+            }
+            case APPLIED_BEFORE -> {
+                c.rollback();
+                state = State.DONE;
+                return result = new ApplyResult.AlreadyApplied(index);
+            }
+            default -> {
+                log.warn("entry={} - its front end committed transaction {} here, but the engine holds no record of"
+                        + " it; applying the entry from the log", index, xid);
+                c.rollback();
+                c.setAutoCommit(true);
+                return null;
+            }
         }
     }
 
@@ -159,7 +200,11 @@ final class EntryTransaction implements ApplyTransaction {
             return;
         }
         state = State.CLOSED;
-        if (lease != null) {
+        if (lease != null && sessionUntouched) {
+            // the previous entry's reset still waits for the next user
+            applier.pool().releaseDeferred(lease, unrunReset);
+            lease = null;
+        } else if (lease != null) {
             String reset = SessionSetup.resetAssignments(entry.session(), userVariables);
             if (unrunReset.isEmpty()) {
                 applier.pool().releaseDeferred(lease, reset); // the next entry runs it with its own session's restore

@@ -1137,7 +1137,7 @@ final class ClusterSession {
             start.add(ROW_WRITES);
         }
         start.addAll(extra);
-        engine(start, onFailure, outcomes -> {
+        startingXa(start, List.of(id), onFailure, outcomes -> {
             clockPinned = false;
             String isolation = outcomes.get(first).text(0);
             if ("READ-COMMITTED".equals(isolation) || "READ-UNCOMMITTED".equals(isolation)) {
@@ -1146,13 +1146,50 @@ final class ClusterSession {
                         "SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ WRITE", "XA START " + quoted(retry),
                         ROW_WRITES));
                 again.addAll(extra);
-                engine(again, onFailure, retried -> started(retry, term, retried.get(4), retried.get(3).statusFlags(),
-                        retried.subList(retried.size() - extra.size(), retried.size()), then));
+                startingXa(again, List.of(id, retry), onFailure, retried -> started(retry, term, retried.get(4),
+                        retried.get(3).statusFlags(), retried.subList(retried.size() - extra.size(), retried.size()),
+                        then));
                 return;
             }
             started(id, term, baseline ? outcomes.get(first + 3) : null, outcomes.get(first + 2).statusFlags(),
                     outcomes.subList(outcomes.size() - extra.size(), outcomes.size()), then);
         });
+    }
+
+    /**
+     * Runs a batch that opens an XA transaction. When any statement of it fails, the transactions it may have opened
+     * ({@code ids}) are rolled back before the client hears the error: one left open would take the session's next
+     * statements into it, unknown to the operator.
+     */
+    private void startingXa(List<String> statements, List<String> ids, Runnable onFailure,
+            java.util.function.Consumer<List<Outcome>> then) {
+        EngineStatements.run(session.backend(), statements).whenCompleteAsync((outcomes, failure) -> {
+            if (failure != null) {
+                onFailure.run();
+                engineFailure(failure);
+                return;
+            }
+            Optional<Outcome> refused = outcomes.stream().filter(o -> !o.ok()).findFirst();
+            if (refused.isEmpty()) {
+                try {
+                    then.accept(outcomes);
+                } catch (RuntimeException e) {
+                    log.warn("conn={} - cluster statement handling failed", session.connectionId(), e);
+                    fail(new ErrPacket(1105, "HY000", "FluxDB: " + e.getMessage()));
+                }
+                return;
+            }
+            List<String> undo = new ArrayList<>();
+            ids.forEach(id -> undo.addAll(List.of("XA END " + quoted(id), "XA ROLLBACK " + quoted(id))));
+            EngineStatements.run(session.backend(), undo).whenCompleteAsync((ignored, undoFailure) -> {
+                onFailure.run();
+                if (undoFailure != null) {
+                    engineFailure(undoFailure);
+                } else {
+                    fail(refused.get().error());
+                }
+            }, session.context().executor());
+        }, session.context().executor());
     }
 
     private void started(String id, long term, Outcome rowWrites, int status, List<Outcome> extra,

@@ -17,6 +17,7 @@ final class EngineLeaderBookkeeping implements LeaderBookkeeping {
 
     @Override
     public String newTransactionId(long term) {
+        engine.transactionsBegin();
         return ids.next(term);
     }
 

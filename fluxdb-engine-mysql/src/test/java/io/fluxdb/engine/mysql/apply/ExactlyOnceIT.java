@@ -55,8 +55,12 @@ class ExactlyOnceIT {
         engine.close();
     }
 
-    /** Runs {@code statements} in XA transaction {@code xid} as a leader's front end does, up to XA PREPARE. */
+    /**
+     * Runs {@code statements} in XA transaction {@code xid} as a leader's front end does, up to XA PREPARE; and, as
+     * the front end does, tells the engine first.
+     */
     private static Connection prepare(MariaDbProcess db, String xid, String... statements) throws SQLException {
+        engine.transactionsBegin();
         Connection c = connect(db, "once");
         exec(c, "XA START '" + xid + "'");
         exec(c, statements);
@@ -114,6 +118,62 @@ class ExactlyOnceIT {
         assertThat(count(db, "SELECT COUNT(*) FROM fluxdb.leader_commits WHERE xid = '" + xid + "'")).isZero();
         assertThat(count(db, "SELECT COUNT(*) FROM fluxdb.applied_log WHERE idx = 2001")).isEqualTo(1);
         assertThat(engine.apply(2001, e)).isEqualTo(new ApplyResult.AlreadyApplied(2001));
+    }
+
+    @Test
+    void anEntryItsFrontEndCommittedHereIsOnlyRecorded(MariaDbProcess db) throws SQLException {
+        String xid = NODE_1.next(1);
+        try (Connection c = prepare(db, xid, "INSERT INTO t VALUES (2101, 'leader')")) {
+            exec(c, "XA COMMIT '" + xid + "'");
+        }
+        LogEntryContent e = entry(EntryKind.TRANSACTION, "once", Optional.of(xid), "INSERT INTO t VALUES (2101, 'leader')");
+
+        try (var t = engine.beginApply(2101, e, true)) {
+            assertThat(t.execute()).isEqualTo(new ApplyResult.AlreadyApplied(2101));
+            t.commit();
+        }
+        assertThat(count(db, "SELECT COUNT(*) FROM once.t WHERE id = 2101")).isEqualTo(1);
+        assertThat(count(db, "SELECT COUNT(*) FROM fluxdb.leader_commits WHERE xid = '" + xid + "'")).isZero();
+        assertThat(count(db, "SELECT COUNT(*) FROM fluxdb.applied_log WHERE idx = 2101")).isEqualTo(1);
+        try (var t = engine.beginApply(2101, e, true)) {
+            assertThat(t.execute()).isEqualTo(new ApplyResult.AlreadyApplied(2101));
+            t.commit();
+        }
+        assertThat(count(db, "SELECT COUNT(*) FROM once.t WHERE id = 2101")).isEqualTo(1);
+    }
+
+    /** The hint is the front end's word; where the engine shows no commit (a wrong hint), the entry runs. */
+    @Test
+    void anEntrySaidCommittedHereThatIsNotRunsFromItsStatements(MariaDbProcess db) throws SQLException {
+        String xid = NODE_1.next(1);
+        LogEntryContent e = entry(EntryKind.TRANSACTION, "once", Optional.of(xid), "INSERT INTO t VALUES (2201, 'log')");
+
+        try (var t = engine.beginApply(2201, e, true)) {
+            assertThat(t.execute()).isEqualTo(new ApplyResult.Applied(2201, List.of(1L)));
+            t.commit();
+        }
+        assertThat(rows(db, "SELECT v FROM once.t WHERE id = 2201")).containsExactly("log");
+        assertThat(count(db, "SELECT COUNT(*) FROM fluxdb.applied_log WHERE idx = 2201")).isEqualTo(1);
+    }
+
+    /**
+     * A node restarted after it prepared a transaction as leader has not begun any in this run, but apply still
+     * finds the one its engine holds prepared (it looks for them because the engine held one when apply started).
+     */
+    @Test
+    void aTransactionPreparedBeforeApplyStartedIsCommittedByApply(MariaDbProcess db) throws SQLException {
+        String xid = NODE_2.next(1);
+        prepare(db, xid, "INSERT INTO t VALUES (3201, 'before start')").close();
+        MySqlEngine restarted = ApplyTesting.engine(db, Map.of("apply-xa-wait", "PT20S"));
+        try {
+            LogEntryContent e = entry(EntryKind.TRANSACTION, "once", Optional.of(xid),
+                    "INSERT INTO t VALUES (3201, 'before start')");
+            assertThat(restarted.apply(3201, e)).isEqualTo(new ApplyResult.AlreadyApplied(3201));
+        } finally {
+            restarted.close();
+        }
+        assertThat(prepared(db)).doesNotContain(xid);
+        assertThat(count(db, "SELECT COUNT(*) FROM once.t WHERE id = 3201")).isEqualTo(1);
     }
 
     @Test

@@ -227,6 +227,84 @@ class LeaderWritesIT {
     }
 
     @Test
+    void anAutocommitWritesWarningsReachTheClientThroughTheCommit() throws Exception {
+        int before = cluster.log().size();
+        try (Connection c = app(); Statement s = c.createStatement()) {
+            s.execute("SET SESSION sql_mode = ''");
+            // 2^31 does not fit an INT: stored as 2147483647 with warning 1264, as MariaDB does without strict mode
+            assertThat(s.executeUpdate("INSERT INTO t (v) VALUES (2147483648), (1)")).isEqualTo(2);
+            assertThat(warningCodes(s.getWarnings())).containsExactly(1264);
+            try (ResultSet rs = s.executeQuery("SHOW WARNINGS")) {
+                assertThat(rs.next()).isTrue();
+                assertThat(rs.getInt("Code")).isEqualTo(1264);
+                assertThat(rs.getString("Message")).contains("Out of range value for column 'v'");
+                assertThat(rs.next()).isFalse();
+            }
+        }
+        assertThat(cluster.log()).hasSize(before + 1);
+        assertThat(cluster.settled(cluster.last().index())).isTrue();
+        assertThat(count("SELECT COUNT(*) FROM appdb.t WHERE v = 2147483647")).isEqualTo(1);
+        assertThat(preparedTransactions()).isEmpty();
+    }
+
+    @Test
+    void anAutocommitWriteTheEngineRefusesLeavesNothingPreparedOrLogged() throws Exception {
+        int before = cluster.log().size();
+        long leaderRows = count("SELECT COUNT(*) FROM fluxdb.leader_commits");
+        try (Connection c = app(); Statement s = c.createStatement()) {
+            assertThat(s.executeUpdate("INSERT INTO t (id, v) VALUES (1, 1)")).isEqualTo(1);
+            assertThatThrownBy(() -> s.executeUpdate("INSERT INTO t (id, v) VALUES (2, 2), (1, 3)"))
+                    .isInstanceOfSatisfying(SQLException.class, e -> assertThat(e.getErrorCode()).isEqualTo(1062));
+            assertThat(preparedTransactions()).isEmpty();
+            // the session is outside any transaction: its next write is its own entry
+            assertThat(s.executeUpdate("INSERT INTO t (id, v) VALUES (3, 4)")).isEqualTo(1);
+            try (ResultSet rs = s.executeQuery("SELECT @@in_transaction")) {
+                rs.next();
+                assertThat(rs.getInt(1)).isZero();
+            }
+        }
+        assertThat(cluster.log()).hasSize(before + 2);
+        assertThat(count("SELECT COUNT(*) FROM appdb.t")).isEqualTo(2);
+        assertThat(count("SELECT COUNT(*) FROM appdb.t WHERE id = 2")).isZero();
+        // the refused write's leader_commits row went with its transaction
+        assertThat(count("SELECT COUNT(*) FROM fluxdb.leader_commits")).isEqualTo(leaderRows + 2);
+    }
+
+    @Test
+    void aWriteWhoseLeaderCommitsRowIsRefusedIsRolledBackAndTheSessionGoesOn() throws Exception {
+        int before = cluster.log().size();
+        try (Connection admin = direct(); Statement a = admin.createStatement()) {
+            a.execute("REVOKE INSERT ON fluxdb.leader_commits FROM PUBLIC");
+            try (Connection c = app(); Statement s = c.createStatement()) {
+                assertThatThrownBy(() -> s.executeUpdate("INSERT INTO t (v) VALUES (1)"))
+                        .isInstanceOfSatisfying(SQLException.class, e -> assertThat(e.getErrorCode()).isEqualTo(1142));
+                a.execute("GRANT INSERT ON fluxdb.leader_commits TO PUBLIC");
+                // nothing of the refused write's transaction is left open on the session's engine connection
+                try (ResultSet rs = s.executeQuery("SELECT @@in_transaction, COUNT(*) FROM t")) {
+                    rs.next();
+                    assertThat(rs.getInt(1)).isZero();
+                    assertThat(rs.getInt(2)).isZero();
+                }
+                assertThat(s.executeUpdate("INSERT INTO t (v) VALUES (2)")).isEqualTo(1);
+            } finally {
+                a.execute("GRANT INSERT ON fluxdb.leader_commits TO PUBLIC");
+            }
+        }
+        assertThat(cluster.log()).hasSize(before + 1);
+        assertThat(count("SELECT COUNT(*) FROM appdb.t WHERE v = 1")).isZero();
+        assertThat(count("SELECT COUNT(*) FROM appdb.t WHERE v = 2")).isEqualTo(1);
+        assertThat(preparedTransactions()).isEmpty();
+    }
+
+    private static List<Integer> warningCodes(java.sql.SQLWarning warning) {
+        List<Integer> codes = new ArrayList<>();
+        for (java.sql.SQLWarning w = warning; w != null; w = w.getNextWarning()) {
+            codes.add(w.getErrorCode());
+        }
+        return codes;
+    }
+
+    @Test
     void explicitTransactionIsOneEntryAndRollbackIsNone() throws Exception {
         int before = cluster.log().size();
         try (Connection c = app(); Statement s = c.createStatement()) {
