@@ -605,6 +605,8 @@ public final class ApplyScheduler implements AutoCloseable {
         active--;
         item.state = State.QUEUED;
         item.abortRequested = false;
+        // the front end's word counts for the first attempt only: the engine decides the others
+        item.committedHere = false;
         if (closeFailure != null) {
             fail(item, closeFailure);
         }
@@ -728,6 +730,7 @@ public final class ApplyScheduler implements AutoCloseable {
             item.transaction = null;
             item.result = null;
             item.abortRequested = false;
+            item.committedHere = false;
             item.state = State.QUEUED;
         }
         active = 0;

@@ -152,6 +152,19 @@ class ApplySchedulerTest {
     }
 
     @Test
+    void theFrontEndsSettleReachesTheEngineAsItsHint() throws Exception {
+        scheduler.enqueueMarker(1, 0);
+        scheduler.enqueueEntry(1, 1, envelope(0, transaction("n1", "put mine 1")), true);
+        scheduler.enqueueEntry(1, 2, envelope(0, transaction("n1", "put mine 2")), true);
+        scheduler.enqueueEntry(1, 3, envelope(0, transaction(PEER, "put theirs 1")), false);
+        scheduler.settle(1, true);
+        scheduler.settle(2, false);
+        awaitApplied(3);
+        assertThat(engine.committedHereHints).containsEntry(1L, true).containsEntry(2L, false)
+                .containsEntry(3L, false);
+    }
+
+    @Test
     void anUnsettledEntryIsAppliedAfterTheSettleTimeout() throws Exception {
         scheduler.close();
         scheduler = scheduler(Duration.ofMillis(100));

@@ -57,6 +57,8 @@ public final class TestEngine implements Engine {
     public final Map<Long, AtomicInteger> executions = new ConcurrentHashMap<>();
     /** Start and end (System.nanoTime) of each index's last execution. */
     public final Map<Long, long[]> executionTimes = new ConcurrentHashMap<>();
+    /** The committedHere hint of each beginApply call that carried one, by index (the last one). */
+    public final Map<Long, Boolean> committedHereHints = new ConcurrentHashMap<>();
     /** Every engine call for an index (beginApply or apply). */
     public final Map<Long, AtomicInteger> calls = new ConcurrentHashMap<>();
     /** Terms resolveOrphans was called with. */
@@ -192,6 +194,12 @@ public final class TestEngine implements Engine {
         } finally {
             transaction.close();
         }
+    }
+
+    @Override
+    public ApplyTransaction beginApply(long index, LogEntryContent entry, boolean committedHere) {
+        committedHereHints.put(index, committedHere);
+        return beginApply(index, entry);
     }
 
     @Override

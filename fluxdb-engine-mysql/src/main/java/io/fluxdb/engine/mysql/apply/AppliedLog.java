@@ -93,6 +93,10 @@ final class AppliedLog {
      * floor decide between applied before and new. One statement fewer than {@link #claim} when the front end is
      * right, which is always but for a crash between its commit and this apply. Same ordering argument as there: the
      * insert comes first, the delete reads the latest committed rows, and the floor is read after both.
+     *
+     * <p>The delete waits at most a second for the row's lock: were the transaction only prepared after all (an
+     * engine that lost the commit in a crash), its lock would hold the delete for the whole lock wait, apply after
+     * apply. It then throws with error 1205, and the caller takes the path that commits prepared transactions.
      */
     static Claim claimCommittedHere(Connection c, long idx, String xid) throws SQLException {
         try (PreparedStatement insert = c.prepareStatement(
@@ -105,7 +109,8 @@ final class AppliedLog {
             }
             throw e;
         }
-        try (PreparedStatement delete = c.prepareStatement("DELETE FROM " + LeaderCommits.TABLE + " WHERE xid = ?")) {
+        try (PreparedStatement delete = c.prepareStatement("SET STATEMENT innodb_lock_wait_timeout = 1 FOR DELETE FROM "
+                + LeaderCommits.TABLE + " WHERE xid = ?")) {
             delete.setString(1, xid);
             if (delete.executeUpdate() > 0) {
                 return Claim.LEADER_COMMITTED;

@@ -117,7 +117,8 @@ final class ApplyPool implements AutoCloseable {
 
     /**
      * Returns the connection to its pool with {@code reset} (SET assignments) left for its next user, who runs it
-     * before anything else; the holder must have run {@link Lease#pendingReset()}.
+     * before anything else; the holder must have run {@link Lease#pendingReset()}, or pass it on in {@code reset} (a
+     * holder that changed nothing on the session may pass it on alone).
      */
     void releaseDeferred(Lease lease, String reset) {
         Connection c = lease.connection();

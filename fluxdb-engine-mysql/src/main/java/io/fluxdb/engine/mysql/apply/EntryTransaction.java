@@ -130,7 +130,16 @@ final class EntryTransaction implements ApplyTransaction {
      */
     private ApplyResult recordCommittedHere(Connection c, String xid) throws SQLException {
         c.setAutoCommit(false);
-        Claim claim = AppliedLog.claimCommittedHere(c, index, xid);
+        Claim claim;
+        try {
+            claim = AppliedLog.claimCommittedHere(c, index, xid);
+        } catch (SQLException e) {
+            if (e.getErrorCode() != SqlErrors.LOCK_WAIT_TIMEOUT) {
+                throw e;
+            }
+            // the row is locked: its transaction is prepared here, not committed; the path below commits it
+            claim = Claim.NEW;
+        }
         sessionUntouched = claim != Claim.NEW;
         switch (claim) {
             case LEADER_COMMITTED -> {
