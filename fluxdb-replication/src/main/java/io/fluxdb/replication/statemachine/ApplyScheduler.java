@@ -529,17 +529,22 @@ public final class ApplyScheduler implements AutoCloseable {
     private void commit(ApplyItem item, ApplyTransaction transaction, long started) {
         try {
             transaction.commit();
-            transaction.close();
         } catch (Throwable t) {
             closeQuietly(transaction);
             lockedIn(started, () -> fail(item, t));
             return;
         }
+        // Commits run one at a time, in log order: the next one may start now, while this connection is released.
         lockedIn(started, () -> {
             active--;
             finish(item, item.result);
             pump();
         });
+        Throwable closeFailure = closeQuietly(transaction);
+        if (closeFailure != null) {
+            log.warn("entry {} - committed, but releasing its engine connection failed: {}", item.index,
+                    closeFailure.toString());
+        }
     }
 
     private void applyAlone(ApplyItem item, long started) {

@@ -199,8 +199,9 @@ final class EntryTransaction implements ApplyTransaction {
             }
             applier.committed(index);
         }
+        // the caller closes: releasing the connection (autocommit back on, the session reset left for its next
+        // user) need not delay the next entry's commit
         state = State.DONE;
-        close();
     }
 
     @Override
