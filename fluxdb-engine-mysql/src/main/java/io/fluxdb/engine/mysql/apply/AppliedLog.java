@@ -47,20 +47,8 @@ final class AppliedLog {
      * @param errorCode the engine error of a failed entry, recorded for diagnosis; empty when it applied
      */
     static Claim claim(Connection c, long idx, Optional<Integer> errorCode, Optional<String> xid) throws SQLException {
-        try (PreparedStatement insert = c.prepareStatement(
-                "INSERT INTO " + APPLIED_LOG + " (idx, error_code) VALUES (?, ?)")) {
-            insert.setLong(1, idx);
-            if (errorCode.isPresent()) {
-                insert.setInt(2, Math.min(errorCode.get(), 65535));
-            } else {
-                insert.setNull(2, Types.SMALLINT);
-            }
-            insert.executeUpdate();
-        } catch (SQLException e) {
-            if (e.getErrorCode() == DUPLICATE_KEY) {
-                return Claim.APPLIED_BEFORE;
-            }
-            throw e;
+        if (!insertIndex(c, idx, errorCode)) {
+            return Claim.APPLIED_BEFORE;
         }
         String sql = "SELECT (SELECT idx FROM " + APPLIED_FLOOR + " WHERE id = 1)"
                 + (xid.isPresent() ? ", (SELECT COUNT(*) FROM " + LeaderCommits.TABLE + " WHERE xid = ?)" : "");
@@ -99,15 +87,8 @@ final class AppliedLog {
      * apply. It then throws with error 1205, and the caller takes the path that commits prepared transactions.
      */
     static Claim claimCommittedHere(Connection c, long idx, String xid) throws SQLException {
-        try (PreparedStatement insert = c.prepareStatement(
-                "INSERT INTO " + APPLIED_LOG + " (idx, error_code) VALUES (?, NULL)")) {
-            insert.setLong(1, idx);
-            insert.executeUpdate();
-        } catch (SQLException e) {
-            if (e.getErrorCode() == DUPLICATE_KEY) {
-                return Claim.APPLIED_BEFORE;
-            }
-            throw e;
+        if (!insertIndex(c, idx, Optional.empty())) {
+            return Claim.APPLIED_BEFORE;
         }
         try (PreparedStatement delete = c.prepareStatement("SET STATEMENT innodb_lock_wait_timeout = 1 FOR DELETE FROM "
                 + LeaderCommits.TABLE + " WHERE xid = ?")) {
@@ -119,6 +100,26 @@ final class AppliedLog {
         try (PreparedStatement floor = c.prepareStatement("SELECT idx FROM " + APPLIED_FLOOR + " WHERE id = 1");
                 ResultSet rs = floor.executeQuery()) {
             return rs.next() && rs.getLong(1) >= idx ? Claim.APPLIED_BEFORE : Claim.NEW;
+        }
+    }
+
+    /** Inserts {@code idx} in the open transaction; false when it is recorded already (a duplicate key). */
+    private static boolean insertIndex(Connection c, long idx, Optional<Integer> errorCode) throws SQLException {
+        try (PreparedStatement insert = c.prepareStatement(
+                "INSERT INTO " + APPLIED_LOG + " (idx, error_code) VALUES (?, ?)")) {
+            insert.setLong(1, idx);
+            if (errorCode.isPresent()) {
+                insert.setInt(2, Math.min(errorCode.get(), 65535));
+            } else {
+                insert.setNull(2, Types.SMALLINT);
+            }
+            insert.executeUpdate();
+            return true;
+        } catch (SQLException e) {
+            if (e.getErrorCode() == DUPLICATE_KEY) {
+                return false;
+            }
+            throw e;
         }
     }
 

@@ -131,6 +131,7 @@ final class EntryTransaction implements ApplyTransaction {
     private ApplyResult recordCommittedHere(Connection c, String xid) throws SQLException {
         c.setAutoCommit(false);
         Claim claim;
+        String notCommitted = "the engine holds no record of it";
         try {
             claim = AppliedLog.claimCommittedHere(c, index, xid);
         } catch (SQLException e) {
@@ -139,6 +140,7 @@ final class EntryTransaction implements ApplyTransaction {
             }
             // the row is locked: its transaction is prepared here, not committed; the path below commits it
             claim = Claim.NEW;
+            notCommitted = "the engine holds it prepared only";
         }
         sessionUntouched = claim != Claim.NEW;
         switch (claim) {
@@ -152,8 +154,8 @@ final class EntryTransaction implements ApplyTransaction {
                 return result = new ApplyResult.AlreadyApplied(index);
             }
             default -> {
-                log.warn("entry={} - its front end committed transaction {} here, but the engine holds no record of"
-                        + " it; applying the entry from the log", index, xid);
+                log.warn("entry={} - its front end committed transaction {} here, but {}; applying the entry from the"
+                        + " log", index, xid, notCommitted);
                 c.rollback();
                 c.setAutoCommit(true);
                 return null;

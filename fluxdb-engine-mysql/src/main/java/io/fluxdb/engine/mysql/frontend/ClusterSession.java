@@ -1171,12 +1171,7 @@ final class ClusterSession {
             }
             Optional<Outcome> refused = outcomes.stream().filter(o -> !o.ok()).findFirst();
             if (refused.isEmpty()) {
-                try {
-                    then.accept(outcomes);
-                } catch (RuntimeException e) {
-                    log.warn("conn={} - cluster statement handling failed", session.connectionId(), e);
-                    fail(new ErrPacket(1105, "HY000", "FluxDB: " + e.getMessage()));
-                }
+                accept(then, outcomes);
                 return;
             }
             List<String> undo = new ArrayList<>();
@@ -2050,13 +2045,18 @@ final class ClusterSession {
                 engineFailure(failure);
                 return;
             }
-            try {
-                then.accept(outcomes);
-            } catch (RuntimeException e) {
-                log.warn("conn={} - cluster statement handling failed", session.connectionId(), e);
-                fail(new ErrPacket(1105, "HY000", "FluxDB: " + e.getMessage()));
-            }
+            accept(then, outcomes);
         }, session.context().executor());
+    }
+
+    /** Runs {@code then} with the engine's outcomes; a failure in it reaches the client as an error. */
+    private void accept(java.util.function.Consumer<List<Outcome>> then, List<Outcome> outcomes) {
+        try {
+            then.accept(outcomes);
+        } catch (RuntimeException e) {
+            log.warn("conn={} - cluster statement handling failed", session.connectionId(), e);
+            fail(new ErrPacket(1105, "HY000", "FluxDB: " + e.getMessage()));
+        }
     }
 
     private void engineFailure(Throwable failure) {

@@ -68,6 +68,21 @@ class ExactlyOnceIT {
         return c;
     }
 
+    /** Applies {@code e} in two steps, as parallel apply does, with the front end's word that it committed it here. */
+    private static ApplyResult applyCommittedHere(long index, LogEntryContent e) {
+        try (var t = engine.beginApply(index, e, true)) {
+            ApplyResult result = t.execute();
+            t.commit();
+            return result;
+        }
+    }
+
+    /** How many XA RECOVER statements the engine has run. */
+    private static long xaRecovers(MariaDbProcess db) throws SQLException {
+        return count(db, "SELECT VARIABLE_VALUE FROM information_schema.GLOBAL_STATUS"
+                + " WHERE VARIABLE_NAME = 'COM_XA_RECOVER'");
+    }
+
     private static List<String> prepared(MariaDbProcess db) throws SQLException {
         return rows(db, "XA RECOVER").stream().map(r -> r.substring(r.lastIndexOf('|') + 1)).toList();
     }
@@ -128,22 +143,14 @@ class ExactlyOnceIT {
         }
         LogEntryContent e = entry(EntryKind.TRANSACTION, "once", Optional.of(xid), "INSERT INTO t VALUES (2101, 'leader')");
 
-        long recovers = count(db, "SELECT VARIABLE_VALUE FROM information_schema.GLOBAL_STATUS"
-                + " WHERE VARIABLE_NAME = 'COM_XA_RECOVER'");
-        try (var t = engine.beginApply(2101, e, true)) {
-            assertThat(t.execute()).isEqualTo(new ApplyResult.AlreadyApplied(2101));
-            t.commit();
-        }
+        long recovers = xaRecovers(db);
+        assertThat(applyCommittedHere(2101, e)).isEqualTo(new ApplyResult.AlreadyApplied(2101));
         // only recorded: no look at the prepared transactions
-        assertThat(count(db, "SELECT VARIABLE_VALUE FROM information_schema.GLOBAL_STATUS"
-                + " WHERE VARIABLE_NAME = 'COM_XA_RECOVER'")).isEqualTo(recovers);
+        assertThat(xaRecovers(db)).isEqualTo(recovers);
         assertThat(count(db, "SELECT COUNT(*) FROM once.t WHERE id = 2101")).isEqualTo(1);
         assertThat(count(db, "SELECT COUNT(*) FROM fluxdb.leader_commits WHERE xid = '" + xid + "'")).isZero();
         assertThat(count(db, "SELECT COUNT(*) FROM fluxdb.applied_log WHERE idx = 2101")).isEqualTo(1);
-        try (var t = engine.beginApply(2101, e, true)) {
-            assertThat(t.execute()).isEqualTo(new ApplyResult.AlreadyApplied(2101));
-            t.commit();
-        }
+        assertThat(applyCommittedHere(2101, e)).isEqualTo(new ApplyResult.AlreadyApplied(2101));
         assertThat(count(db, "SELECT COUNT(*) FROM once.t WHERE id = 2101")).isEqualTo(1);
     }
 
@@ -153,10 +160,7 @@ class ExactlyOnceIT {
         String xid = NODE_1.next(1);
         LogEntryContent e = entry(EntryKind.TRANSACTION, "once", Optional.of(xid), "INSERT INTO t VALUES (2201, 'log')");
 
-        try (var t = engine.beginApply(2201, e, true)) {
-            assertThat(t.execute()).isEqualTo(new ApplyResult.Applied(2201, List.of(1L)));
-            t.commit();
-        }
+        assertThat(applyCommittedHere(2201, e)).isEqualTo(new ApplyResult.Applied(2201, List.of(1L)));
         assertThat(rows(db, "SELECT v FROM once.t WHERE id = 2201")).containsExactly("log");
         assertThat(count(db, "SELECT COUNT(*) FROM fluxdb.applied_log WHERE idx = 2201")).isEqualTo(1);
     }
@@ -173,10 +177,7 @@ class ExactlyOnceIT {
         LogEntryContent e = entry(EntryKind.TRANSACTION, "once", Optional.of(xid),
                 "INSERT INTO t VALUES (2301, 'prepared')");
 
-        try (var t = engine.beginApply(2301, e, true)) {
-            assertThat(t.execute()).isEqualTo(new ApplyResult.AlreadyApplied(2301));
-            t.commit();
-        }
+        assertThat(applyCommittedHere(2301, e)).isEqualTo(new ApplyResult.AlreadyApplied(2301));
         assertThat(prepared(db)).doesNotContain(xid);
         assertThat(rows(db, "SELECT v FROM once.t WHERE id = 2301")).containsExactly("prepared");
         assertThat(count(db, "SELECT COUNT(*) FROM fluxdb.leader_commits WHERE xid = '" + xid + "'")).isZero();
