@@ -90,6 +90,7 @@ public final class RaftCluster implements Cluster, AutoCloseable {
      */
     private final java.util.concurrent.atomic.AtomicBoolean unfit = new java.util.concurrent.atomic.AtomicBoolean();
     private final DivergenceRepair repair;
+    private final FlowControl flowControl;
     /** How long a leadership transfer may take before a leader unfit to lead tries again. */
     private static final Duration YIELD_TIMEOUT = Duration.ofSeconds(5);
     private final Object changes = new Object();
@@ -107,6 +108,8 @@ public final class RaftCluster implements Cluster, AutoCloseable {
         this.timer = timer;
         this.callbacks = callbacks;
         this.repair = new DivergenceRepair(config.localNodeId(), stateMachine, timer, this::changed);
+        this.flowControl = new FlowControl(config.tuning().flowControl(), this::committedIndex, timer,
+                System::nanoTime);
     }
 
     /**
@@ -208,9 +211,32 @@ public final class RaftCluster implements Cluster, AutoCloseable {
                 leader.flatMap(this::member).map(RaftMember::clientAddress));
     }
 
+    /**
+     * {@inheritDoc}
+     *
+     * <p>While a follower is too far behind in applying the log, the entry waits for it first (bounded, see
+     * {@link FlowControl}).
+     */
     @Override
     public CompletableFuture<CommitResult> submit(LogEntryContent entry) {
         requireNonNull(entry, "entry is null");
+        CompletableFuture<Void> admitted = flowControl.admit();
+        if (admitted.isDone()) {
+            return submitNow(entry);
+        }
+        // the wait ends on the poller's or the timer's thread: the submit itself runs elsewhere
+        return admitted.thenComposeAsync(ignored -> submitNow(entry), callbacks);
+    }
+
+    /**
+     * How far followers may fall behind before this leader's writes wait; fed with their applied indexes by whoever
+     * polls them (the server's internal API).
+     */
+    public FlowControl flowControl() {
+        return flowControl;
+    }
+
+    private CompletableFuture<CommitResult> submitNow(LogEntryContent entry) {
         if (closed) {
             return CompletableFuture.failedFuture(new ClusterException(Reason.SHUTDOWN, "the node is shutting down"));
         }
@@ -595,6 +621,7 @@ public final class RaftCluster implements Cluster, AutoCloseable {
             return;
         }
         closed = true;
+        flowControl.reset(); // writes held back now fail as the node shuts down, not later
         changed();
         try {
             server.close();

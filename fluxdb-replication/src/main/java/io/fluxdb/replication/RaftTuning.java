@@ -18,13 +18,18 @@ import java.time.Duration;
  *     able to hold one more than this at once (the first uncommitted entry may always start)
  * @param snapshotInterval how many log entries pass between two records of the applied watermark
  * @param maxEntryBytes the largest encoded log entry accepted
+ * @param flowControl how far followers may fall behind before the leader's new writes wait
  */
 public record RaftTuning(Duration submitTimeout, Duration electionTimeoutMin, Duration electionTimeoutMax,
-        Duration settleTimeout, int maxParallelApply, long snapshotInterval, int maxEntryBytes) {
+        Duration settleTimeout, int maxParallelApply, long snapshotInterval, int maxEntryBytes,
+        FlowControl.Settings flowControl) {
 
-    /** 5 s to commit, elections after 1-2 s without a leader, 60 s to settle, 16 in parallel, 16 MiB entries. */
+    /**
+     * 5 s to commit, elections after 1-2 s without a leader, 60 s to settle, 16 in parallel, 16 MiB entries, writes
+     * wait while a follower is more than 250 entries behind.
+     */
     public static final RaftTuning DEFAULT = new RaftTuning(Duration.ofSeconds(5), Duration.ofSeconds(1),
-            Duration.ofSeconds(2), Duration.ofSeconds(60), 16, 10_000, 16 << 20);
+            Duration.ofSeconds(2), Duration.ofSeconds(60), 16, 10_000, 16 << 20, FlowControl.Settings.DEFAULT);
 
     /** Ratis buffers whole entries in memory; above this its defaults would need to grow as well. */
     static final int MAX_ENTRY_BYTES_LIMIT = 64 << 20;
@@ -34,6 +39,7 @@ public record RaftTuning(Duration submitTimeout, Duration electionTimeoutMin, Du
         requireNonNull(electionTimeoutMin, "electionTimeoutMin is null");
         requireNonNull(electionTimeoutMax, "electionTimeoutMax is null");
         requireNonNull(settleTimeout, "settleTimeout is null");
+        requireNonNull(flowControl, "flowControl is null");
         positive("submitTimeout", submitTimeout);
         positive("settleTimeout", settleTimeout);
         if (electionTimeoutMin.toMillis() < 50) {
@@ -57,32 +63,37 @@ public record RaftTuning(Duration submitTimeout, Duration electionTimeoutMin, Du
 
     public RaftTuning withSubmitTimeout(Duration value) {
         return new RaftTuning(value, electionTimeoutMin, electionTimeoutMax, settleTimeout, maxParallelApply,
-                snapshotInterval, maxEntryBytes);
+                snapshotInterval, maxEntryBytes, flowControl);
     }
 
     public RaftTuning withElectionTimeout(Duration min, Duration max) {
         return new RaftTuning(submitTimeout, min, max, settleTimeout, maxParallelApply, snapshotInterval,
-                maxEntryBytes);
+                maxEntryBytes, flowControl);
     }
 
     public RaftTuning withSettleTimeout(Duration value) {
         return new RaftTuning(submitTimeout, electionTimeoutMin, electionTimeoutMax, value, maxParallelApply,
-                snapshotInterval, maxEntryBytes);
+                snapshotInterval, maxEntryBytes, flowControl);
     }
 
     public RaftTuning withMaxParallelApply(int value) {
         return new RaftTuning(submitTimeout, electionTimeoutMin, electionTimeoutMax, settleTimeout, value,
-                snapshotInterval, maxEntryBytes);
+                snapshotInterval, maxEntryBytes, flowControl);
     }
 
     public RaftTuning withSnapshotInterval(long value) {
         return new RaftTuning(submitTimeout, electionTimeoutMin, electionTimeoutMax, settleTimeout, maxParallelApply,
-                value, maxEntryBytes);
+                value, maxEntryBytes, flowControl);
     }
 
     public RaftTuning withMaxEntryBytes(int value) {
         return new RaftTuning(submitTimeout, electionTimeoutMin, electionTimeoutMax, settleTimeout, maxParallelApply,
-                snapshotInterval, value);
+                snapshotInterval, value, flowControl);
+    }
+
+    public RaftTuning withFlowControl(FlowControl.Settings value) {
+        return new RaftTuning(submitTimeout, electionTimeoutMin, electionTimeoutMax, settleTimeout, maxParallelApply,
+                snapshotInterval, maxEntryBytes, value);
     }
 
     private static void positive(String name, Duration value) {

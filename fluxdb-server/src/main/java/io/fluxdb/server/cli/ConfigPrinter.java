@@ -70,6 +70,8 @@ final class ConfigPrinter implements NodeLauncher, DevLauncher {
         lines.add("ADVERTISE_ADDRESS=" + cluster.advertiseAddress().orElse(""));
         lines.add("MEMBER_REMOVE_AFTER=" + duration(cluster.memberRemoveAfter()));
         lines.add("ELECTION_TIMEOUT=" + duration(cluster.electionTimeout()));
+        lines.add("FLOW_CONTROL_LAG=" + cluster.flowControlLag());
+        lines.add("FLOW_CONTROL_WAIT=" + duration(cluster.flowControlWait()));
         lines.add("CLIENT_APPNAME=" + c.access().clientAppName().orElse(""));
         lines.add("WHITELIST=" + c.access().whitelist());
         lines.add("AUTH_MASTER_ONLY=" + c.access().authMasterOnly());

@@ -133,6 +133,16 @@ final class NodeOptions {
                     + " between this and twice this (env ELECTION_TIMEOUT; default 1s; 100ms to 1m).")
     String electionTimeout;
 
+    @Option(names = "--flow-control-lag", paramLabel = "ENTRIES",
+            description = "How many log entries a follower may be behind before the leader's new writes wait for it"
+                    + " (env FLOW_CONTROL_LAG; default 250; 0 turns flow control off).")
+    String flowControlLag;
+
+    @Option(names = "--flow-control-wait", paramLabel = "DURATION",
+            description = "The longest one write waits for followers to catch up (env FLOW_CONTROL_WAIT; default 1s;"
+                    + " 10ms to 1m).")
+    String flowControlWait;
+
     @Option(names = "--data-dir", paramLabel = "DIR", description = "Operator state directory (env FLUXDB_DATA_DIR; default ./fluxdb-data).")
     String dataDir;
 
@@ -247,6 +257,15 @@ final class NodeOptions {
             }
             return d;
         }, ClusterConfig.DEFAULT_ELECTION_TIMEOUT);
+        Integer flowLag = r.get(FLOW_CONTROL_LAG, flowControlLag,
+                t -> ConfigValues.parseInt(t, 0, ClusterConfig.MAX_FLOW_CONTROL_LAG), ClusterConfig.DEFAULT_FLOW_CONTROL_LAG);
+        Duration flowWait = r.get(FLOW_CONTROL_WAIT, flowControlWait, t -> {
+            Duration d = ConfigValues.parseDuration(t);
+            if (ClusterConfig.flowControlWaitProblem(d) != null) {
+                throw new IllegalArgumentException("'" + t + "' is not between 10ms and 1m");
+            }
+            return d;
+        }, ClusterConfig.DEFAULT_FLOW_CONTROL_WAIT);
 
         Optional<String> clientApp = r.find(CLIENT_APPNAME, clientAppName, ConfigValues::parseAppName);
         List<IpRange> allowed = r.list(WHITELIST, whitelist, IpRange::parse, AddressMatcher.parse(AccessConfig.DEFAULT_WHITELIST).ranges());
@@ -270,7 +289,7 @@ final class NodeOptions {
                 new EngineConfig(engineName, endpoint, user, password, initDatabase, selectInit, startWait),
                 new ListenConfig(bind, clientPort, apiListen, apiAdvertised, raft, ui),
                 new ClusterConfig(app, peerList, dnsName, secret, fluxos, readConsistency, bootstrap, advertise, removeAfter,
-                        election),
+                        election, flowLag, flowWait),
                 new AccessConfig(new AddressMatcher(allowed), clientApp, masterOnly),
                 new ProxyConfig(connections, idle, packet, infile, tls, connect, threads, frontDoor),
                 data,

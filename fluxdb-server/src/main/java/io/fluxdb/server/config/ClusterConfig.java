@@ -30,6 +30,9 @@ import java.util.OptionalInt;
  *     ({@code MEMBER_REMOVE_AFTER})
  * @param electionTimeout how long a follower hears nothing from its leader before it starts an election
  *     ({@code ELECTION_TIMEOUT}); each follower waits a random time between this and twice this
+ * @param flowControlLag how many log entries a follower may be behind before the leader's new writes wait for it
+ *     ({@code FLOW_CONTROL_LAG}); 0 turns flow control off
+ * @param flowControlWait the longest one write waits for followers to catch up ({@code FLOW_CONTROL_WAIT})
  */
 public record ClusterConfig(
         Optional<String> appName,
@@ -41,7 +44,9 @@ public record ClusterConfig(
         OptionalInt bootstrapExpect,
         Optional<String> advertiseAddress,
         Duration memberRemoveAfter,
-        Duration electionTimeout) {
+        Duration electionTimeout,
+        int flowControlLag,
+        Duration flowControlWait) {
     public static final URI DEFAULT_FLUXOS_API = URI.create("https://api.runonflux.io");
     public static final int DEFAULT_PEER_API_PORT = ListenConfig.DEFAULT_API_PORT;
     /** 16 characters: a 64-bit random value in hex, the least worth guessing over a network. */
@@ -54,6 +59,12 @@ public record ClusterConfig(
     public static final Duration DEFAULT_ELECTION_TIMEOUT = Duration.ofSeconds(1);
     public static final Duration MIN_ELECTION_TIMEOUT = Duration.ofMillis(100);
     public static final Duration MAX_ELECTION_TIMEOUT = Duration.ofMinutes(1);
+    /** 250 entries: a few seconds of a busy follower's apply, and room for it to apply many entries in parallel. */
+    public static final int DEFAULT_FLOW_CONTROL_LAG = 250;
+    public static final int MAX_FLOW_CONTROL_LAG = 1_000_000;
+    public static final Duration DEFAULT_FLOW_CONTROL_WAIT = Duration.ofSeconds(1);
+    public static final Duration MIN_FLOW_CONTROL_WAIT = Duration.ofMillis(10);
+    public static final Duration MAX_FLOW_CONTROL_WAIT = Duration.ofMinutes(1);
     /** Why a DNS name needs {@code BOOTSTRAP_EXPECT}. */
     public static final String EXPECT_REQUIRED_WITH_DNS = "required with PEERS_DNS: how many nodes the name must"
             + " list before a new cluster forms (a DNS name tells no count; e.g. 3)";
@@ -77,6 +88,13 @@ public record ClusterConfig(
         requireNonNull(electionTimeout, "electionTimeout is null");
         String timeoutProblem = electionTimeoutProblem(electionTimeout);
         if (timeoutProblem != null) throw new IllegalArgumentException("electionTimeout: " + timeoutProblem);
+        if (flowControlLag < 0 || flowControlLag > MAX_FLOW_CONTROL_LAG) {
+            throw new IllegalArgumentException("flowControlLag: " + flowControlLag + " (expected: 0 to "
+                    + MAX_FLOW_CONTROL_LAG + ")");
+        }
+        requireNonNull(flowControlWait, "flowControlWait is null");
+        String waitProblem = flowControlWaitProblem(flowControlWait);
+        if (waitProblem != null) throw new IllegalArgumentException("flowControlWait: " + waitProblem);
         appName.ifPresent(ConfigValues::parseAppName);
         ConfigValues.parseHttpUrl(fluxosApi.toString());
         if (appName.isPresent() && peersDns.isPresent()) throw new IllegalArgumentException("peersDns: " + DNS_WITH_APP);
@@ -94,19 +112,28 @@ public record ClusterConfig(
     public ClusterConfig(Optional<String> appName, List<HostPort> peers, Optional<Secret> secret, URI fluxosApi,
             Consistency consistency, OptionalInt bootstrapExpect) {
         this(appName, peers, Optional.empty(), secret, fluxosApi, consistency, bootstrapExpect, Optional.empty(),
-                DEFAULT_MEMBER_REMOVE_AFTER, DEFAULT_ELECTION_TIMEOUT);
+                DEFAULT_MEMBER_REMOVE_AFTER, DEFAULT_ELECTION_TIMEOUT, DEFAULT_FLOW_CONTROL_LAG,
+                DEFAULT_FLOW_CONTROL_WAIT);
     }
 
     /** This configuration with another peer list. */
     public ClusterConfig withPeers(List<HostPort> value) {
         return new ClusterConfig(appName, value, peersDns, secret, fluxosApi, consistency, bootstrapExpect,
-                advertiseAddress, memberRemoveAfter, electionTimeout);
+                advertiseAddress, memberRemoveAfter, electionTimeout, flowControlLag, flowControlWait);
     }
 
     /** This configuration with another election timeout. */
     public ClusterConfig withElectionTimeout(Duration value) {
         return new ClusterConfig(appName, peers, peersDns, secret, fluxosApi, consistency, bootstrapExpect,
-                advertiseAddress, memberRemoveAfter, value);
+                advertiseAddress, memberRemoveAfter, value, flowControlLag, flowControlWait);
+    }
+
+    /** What is wrong with a flow control wait, or null. */
+    public static String flowControlWaitProblem(Duration wait) {
+        if (wait.compareTo(MIN_FLOW_CONTROL_WAIT) < 0 || wait.compareTo(MAX_FLOW_CONTROL_WAIT) > 0) {
+            return wait.toMillis() + " ms is not between 10ms and 1m";
+        }
+        return null;
     }
 
     /** What is wrong with an election timeout, or null. */

@@ -42,6 +42,8 @@ public enum Setting {
     ADVERTISE_ADDRESS("--advertise-address"),
     MEMBER_REMOVE_AFTER("--member-remove-after"),
     ELECTION_TIMEOUT("--election-timeout"),
+    FLOW_CONTROL_LAG("--flow-control-lag"),
+    FLOW_CONTROL_WAIT("--flow-control-wait"),
     FLUXDB_DATA_DIR("--data-dir"),
     /** The original called it {@code DB_TYPE} (and knew only {@code mysql}). */
     ENGINE("--engine", "DB_TYPE"),

@@ -17,6 +17,7 @@ import io.fluxdb.engine.spi.PeerCertificates;
 import io.fluxdb.replication.RaftCluster;
 import io.fluxdb.replication.RaftClusterConfig;
 import io.fluxdb.replication.RaftMember;
+import io.fluxdb.replication.FlowControl;
 import io.fluxdb.replication.RaftTuning;
 import io.fluxdb.replication.SingleNodeCluster;
 import io.fluxdb.replication.security.SecretDerivation;
@@ -78,9 +79,11 @@ public final class OperatorNode implements AutoCloseable {
     }
 
     /** Like {@link #start(NodeConfig, boolean)}, with the replicated log's timeouts (tests shorten elections). */
-    public static OperatorNode start(NodeConfig given, boolean managedEngine, RaftTuning tuning) throws Exception {
+    public static OperatorNode start(NodeConfig given, boolean managedEngine, RaftTuning timeouts) throws Exception {
         requireNonNull(given, "given is null");
-        requireNonNull(tuning, "tuning is null");
+        requireNonNull(timeouts, "timeouts is null");
+        RaftTuning tuning = timeouts.withFlowControl(new FlowControl.Settings(given.cluster().flowControlLag(),
+                given.cluster().flowControlWait()));
         Deque<AutoCloseable> started = new ArrayDeque<>();
         try {
             boolean multiNode = given.cluster().isMultiNode();
@@ -148,6 +151,7 @@ public final class OperatorNode implements AutoCloseable {
                         InternalApi.raftToApiOffset(config)).startRefreshing();
                 started.push(lookup);
                 peerCertificates = lookup;
+                started.push(new FollowerProgressPoller(raft, apiClient, InternalApi.raftToApiOffset(config)).start());
             } else {
                 cluster = new SingleNodeCluster("node-" + config.listen().clientPort(), listen);
             }

@@ -601,6 +601,27 @@ class RunCommandTest {
     }
 
     @Test
+    void flowControlSettingsHaveDefaultsAndBounds() {
+        NodeConfig defaults = parse(Map.of());
+        assertThat(defaults.cluster().flowControlLag()).isEqualTo(250);
+        assertThat(defaults.cluster().flowControlWait()).isEqualTo(Duration.ofSeconds(1));
+        NodeConfig c = parse(Map.of("FLOW_CONTROL_LAG", "0", "FLOW_CONTROL_WAIT", "250ms"));
+        assertThat(c.cluster().flowControlLag()).isZero();
+        assertThat(c.cluster().flowControlWait()).isEqualTo(Duration.ofMillis(250));
+        assertThat(ConfigPrinter.lines(c)).contains("FLOW_CONTROL_LAG=0", "FLOW_CONTROL_WAIT=250ms");
+        assertThat(parse(Map.of("FLOW_CONTROL_LAG", "10"), "--flow-control-lag", "40").cluster().flowControlLag())
+                .isEqualTo(40);
+        assertThat(problems(Map.of("FLOW_CONTROL_LAG", "-1"))).containsExactly(
+                "FLOW_CONTROL_LAG / --flow-control-lag: -1 is out of range (expected 0 to 1000000)");
+        assertThat(problems(Map.of("FLOW_CONTROL_LAG", "many"))).containsExactly(
+                "FLOW_CONTROL_LAG / --flow-control-lag: 'many' is not a whole number");
+        assertThat(problems(Map.of("FLOW_CONTROL_WAIT", "5ms"))).containsExactly(
+                "FLOW_CONTROL_WAIT / --flow-control-wait: '5ms' is not between 10ms and 1m");
+        assertThat(problems(Map.of("FLOW_CONTROL_WAIT", "2m"))).containsExactly(
+                "FLOW_CONTROL_WAIT / --flow-control-wait: '2m' is not between 10ms and 1m");
+    }
+
+    @Test
     void peersDnsPrintsAndReadsBackTheSame() {
         NodeConfig first = parse(Map.of("PEERS_DNS", "nodes.example:7300", "BOOTSTRAP_EXPECT", "4",
                 "CLUSTER_SECRET", SECRET, "MEMBER_REMOVE_AFTER", "90s"));

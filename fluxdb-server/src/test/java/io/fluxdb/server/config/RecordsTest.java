@@ -113,7 +113,8 @@ class RecordsTest {
     private static ClusterConfig dnsCluster(Optional<String> app, Optional<HostPort> name, OptionalInt expect) {
         return new ClusterConfig(app, List.of(), name, Optional.of(SECRET), ClusterConfig.DEFAULT_FLUXOS_API,
                 Consistency.SESSION, expect, Optional.empty(), ClusterConfig.DEFAULT_MEMBER_REMOVE_AFTER,
-                ClusterConfig.DEFAULT_ELECTION_TIMEOUT);
+                ClusterConfig.DEFAULT_ELECTION_TIMEOUT, ClusterConfig.DEFAULT_FLOW_CONTROL_LAG,
+                ClusterConfig.DEFAULT_FLOW_CONTROL_WAIT);
     }
 
     private static ClusterConfig cluster(List<HostPort> peers, Optional<Secret> secret, OptionalInt expect) {

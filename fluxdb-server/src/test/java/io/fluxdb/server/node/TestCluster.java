@@ -42,6 +42,7 @@ final class TestCluster implements AutoCloseable {
     /** Each node's environment and options, as {@code fluxdb run} got them. */
     private final List<Map<String, String>> environments = new ArrayList<>();
     private final List<List<String>> arguments = new ArrayList<>();
+    private final Map<String, String> extraEnvironment = new java.util.HashMap<>();
     private final OperatorNode[] nodes;
     private final Path dataDir;
     private final RaftTuning tuning;
@@ -58,7 +59,13 @@ final class TestCluster implements AutoCloseable {
 
     /** A cluster whose log uses {@code tuning} (snapshot interval, entry size). */
     static TestCluster start(int size, RaftTuning tuning) throws Exception {
+        return start(size, tuning, Map.of());
+    }
+
+    /** A cluster whose nodes also get {@code environment} (settings such as {@code FLOW_CONTROL_LAG}). */
+    static TestCluster start(int size, RaftTuning tuning, Map<String, String> environment) throws Exception {
         TestCluster cluster = new TestCluster(size, Files.createTempDirectory("fluxdb-cluster"), tuning);
+        cluster.extraEnvironment.putAll(environment);
         try {
             for (int i = 0; i < size; i++) {
                 cluster.engines.add(MariaDbProcess.builder().start());
@@ -87,14 +94,15 @@ final class TestCluster implements AutoCloseable {
             }
         }
         MariaDbProcess engine = engines.get(i);
-        Map<String, String> env = Map.of(
+        Map<String, String> env = new java.util.HashMap<>(Map.of(
                 "DB_COMPONENT_NAME", engine.host() + ":" + engine.port(),
                 "DB_INIT_PASS", engine.rootPassword(),
                 "INIT_DB_NAME", "app",
                 "CLUSTER_SECRET", SECRET,
                 "PEERS", String.join(",", peers),
                 "WHITELIST", "127.0.0.1",
-                "LOCAL_INFILE", "true");
+                "LOCAL_INFILE", "true"));
+        env.putAll(extraEnvironment);
         AtomicReference<NodeConfig> parsed = new AtomicReference<>();
         NodeLauncher capture = config -> {
             parsed.set(config);
