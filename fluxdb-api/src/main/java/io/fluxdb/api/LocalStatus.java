@@ -23,11 +23,13 @@ import java.util.OptionalLong;
  * @param staticIp whether this node's address is static, where discovery knows
  * @param foreignData what happened to data this node's engine held that the cluster did not write, if it held any
  * @param installingSnapshot whether this node is loading a snapshot from a peer now
+ * @param flowControl the leader's flow control; empty on other nodes and where it is off
  */
 public record LocalStatus(String nodeId, String ip, String role, long term, Optional<String> leaderId,
         Optional<String> leaderIp, long appliedIndex, long commitIndex, EngineStatus engine,
         Optional<String> divergence, Optional<String> failure, OptionalLong osUptimeSeconds,
-        Optional<Boolean> staticIp, Optional<String> foreignData, boolean installingSnapshot) {
+        Optional<Boolean> staticIp, Optional<String> foreignData, boolean installingSnapshot,
+        Optional<FlowControlStatus> flowControl) {
 
     public LocalStatus {
         requireNonNull(nodeId, "nodeId is null");
@@ -41,6 +43,7 @@ public record LocalStatus(String nodeId, String ip, String role, long term, Opti
         requireNonNull(osUptimeSeconds, "osUptimeSeconds is null");
         requireNonNull(staticIp, "staticIp is null");
         requireNonNull(foreignData, "foreignData is null");
+        requireNonNull(flowControl, "flowControl is null");
     }
 
     public boolean isLeader() {

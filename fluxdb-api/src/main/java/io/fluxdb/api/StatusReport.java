@@ -27,11 +27,12 @@ import java.util.List;
  * @param foreignData what happened to data this node's engine held that the cluster did not write (saved to a file
  *     and removed), null if it held none
  * @param installingSnapshot whether this node is loading a snapshot from a peer now (its status is then SYNC)
+ * @param flowControl the leader's flow control; null on other nodes and where it is off
  */
 public record StatusReport(String status, long sequenceNumber, String masterIP, int taskStatus,
         List<ClusterStatusEntry> clusterStatus, String nodeId, String ip, String role, long term, String leaderId,
         long appliedIndex, long commitIndex, long lag, EngineStatus engine, String divergence, String failure,
-        Long osUptime, String foreignData, boolean installingSnapshot) {
+        Long osUptime, String foreignData, boolean installingSnapshot, FlowControlStatus flowControl) {
 
     public static final String OK = "OK";
     public static final String SYNC = "SYNC";

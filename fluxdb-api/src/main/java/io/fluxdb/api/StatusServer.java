@@ -123,7 +123,7 @@ public final class StatusServer implements AutoCloseable {
                 local.leaderId().orElse(null), local.appliedIndex(), local.commitIndex(), lag, local.engine(),
                 local.divergence().orElse(null), local.failure().orElse(null),
                 local.osUptimeSeconds().isPresent() ? local.osUptimeSeconds().getAsLong() : null,
-                local.foreignData().orElse(null), local.installingSnapshot());
+                local.foreignData().orElse(null), local.installingSnapshot(), local.flowControl().orElse(null));
     }
 
     /** The original's status word: OK serving, SYNC catching up, INIT not serving. */

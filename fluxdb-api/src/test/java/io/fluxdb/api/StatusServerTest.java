@@ -52,7 +52,7 @@ class StatusServerTest {
             Optional<String> divergence) {
         return new LocalStatus("node-" + ip, ip, role, 3, Optional.ofNullable(leaderIp).map(l -> "node-" + l),
                 Optional.ofNullable(leaderIp), applied, commit, engine, divergence, Optional.empty(), OptionalLong.of(1234),
-                Optional.empty(), Optional.empty(), false);
+                Optional.empty(), Optional.empty(), false, Optional.empty());
     }
 
     @AfterEach

@@ -9,6 +9,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
@@ -29,6 +30,11 @@ import org.slf4j.LoggerFactory;
  * cluster: a follower whose reports are older than {@link #REPORT_TTL} is not waited for (Raft has its own view of
  * unreachable nodes), nor one that applied nothing for {@link Settings#stallAfter()} while behind (its status says
  * why).
+ *
+ * <p>A follower counts only once it has been within the limit: one that comes back far behind (after a restart, an
+ * outage, a stall) catches up without holding every writer of the cluster back for the whole catch-up, as a Galera
+ * node in the JOINER state sends no flow control either. Under a load it cannot keep up with, such a follower may
+ * never catch up; it then lags as if it were away, and the writers' pace is set by the others.
  */
 public final class FlowControl {
     private static final Logger log = LoggerFactory.getLogger(FlowControl.class);
@@ -73,7 +79,8 @@ public final class FlowControl {
      * One follower as the leader last heard of it.
      *
      * @param lag how many entries it is behind the leader's commit index (counted from its last report)
-     * @param counted whether writes wait for it: its report is recent and it is not stalled
+     * @param counted whether writes wait for it while it is behind: its report is recent, it has been within the limit
+     *     since it was last away or stalled, and it is not stalled now
      */
     public record Follower(String nodeId, long appliedIndex, long lag, boolean counted) {
     }
@@ -93,6 +100,8 @@ public final class FlowControl {
         long applied;
         long reportedAt;
         long advancedAt;
+        /** Whether it has been within the limit since it was last seen, last went back, or last stalled. */
+        boolean synced;
         boolean stallReported;
     }
 
@@ -114,6 +123,7 @@ public final class FlowControl {
     private final Map<String, Progress> followers = new HashMap<>();
     private final List<Held> held = new ArrayList<>();
     private boolean holding;
+    private boolean closed;
     private long writesHeld;
     private long heldNanos;
     private long summaryAt;
@@ -148,13 +158,15 @@ public final class FlowControl {
         }
         lock.lock();
         try {
-            if (!holding) {
+            if (!holding || closed) {
                 return CompletableFuture.completedFuture(null);
             }
             Held wait = new Held(nanoClock.getAsLong());
-            held.add(wait);
             wait.timeout = timer.schedule(() -> release(wait), settings.maxWait().toNanos(), TimeUnit.NANOSECONDS);
+            held.add(wait);
             return wait.admitted;
+        } catch (RejectedExecutionException e) {
+            return CompletableFuture.completedFuture(null); // the timer stopped: the node is closing
         } finally {
             lock.unlock();
         }
@@ -173,14 +185,11 @@ public final class FlowControl {
                 progress.advancedAt = now;
                 followers.put(nodeId, progress);
             } else if (appliedIndex != progress.applied) {
-                // a lower index too: the node re-synced from a snapshot or restarted on older data
+                if (appliedIndex < progress.applied) {
+                    progress.synced = false; // it restarted on older data, or loads a snapshot: it catches up first
+                }
                 progress.applied = appliedIndex;
                 progress.advancedAt = now;
-                if (progress.stallReported) {
-                    progress.stallReported = false;
-                    log.info("flow control - {} applies again ({}); writes wait for it again when it falls behind",
-                            nodeId, appliedIndex);
-                }
             }
             progress.reportedAt = now;
         } finally {
@@ -205,6 +214,9 @@ public final class FlowControl {
         List<Held> released;
         lock.lock();
         try {
+            if (followers.isEmpty() && held.isEmpty()) {
+                return; // called on every change of a follower's state: cheap when there is nothing to do
+            }
             followers.clear();
             holding = false;
             released = takeHeld();
@@ -212,6 +224,17 @@ public final class FlowControl {
             lock.unlock();
         }
         released.forEach(this::complete);
+    }
+
+    /** The node closes: every waiting write goes on (to fail as the node shuts down), and no write waits again. */
+    public void close() {
+        lock.lock();
+        try {
+            closed = true;
+        } finally {
+            lock.unlock();
+        }
+        reset();
     }
 
     /** Decides again whether writes wait: call it after reports, and now and then without (reports may stop). */
@@ -226,6 +249,9 @@ public final class FlowControl {
             long committed = committedIndex.getAsLong();
             boolean wasHolding = holding;
             holding = false;
+            if (closed) {
+                return;
+            }
             String slowest = null;
             long slowestLag = 0;
             for (Map.Entry<String, Progress> e : followers.entrySet()) {
@@ -256,20 +282,32 @@ public final class FlowControl {
         released.forEach(this::complete);
     }
 
-    /** Whether writes wait for this follower; logs when it starts or stops counting as stalled. */
+    /**
+     * Whether writes wait for this follower now; updates whether it is synced, and logs when it stalls and when it
+     * caught up after a stall.
+     */
     private boolean counts(String nodeId, Progress p, long lag, long now) {
         if (!fresh(p, now)) {
+            p.synced = false; // when it answers again, it catches up first
             return false;
         }
-        if (stalled(p, lag, now)) {
-            if (!p.stallReported) {
-                p.stallReported = true;
-                log.warn("flow control - {} has applied nothing for {} s while {} entries behind: writes no longer "
-                        + "wait for it (see its status)", nodeId, settings.stallAfter().toSeconds(), lag);
+        if (lag <= settings.maxLag()) {
+            p.synced = true;
+            if (p.stallReported) {
+                p.stallReported = false;
+                log.info("flow control - {} applies again and caught up ({} entries behind): writes wait for it "
+                        + "again when it falls behind", nodeId, lag);
             }
-            return false;
+            return true;
         }
-        return true;
+        if (p.synced && stalled(p, lag, now)) {
+            p.synced = false;
+            p.stallReported = true;
+            log.warn("flow control - {} has applied nothing for {} s while {} entries behind: writes no longer "
+                    + "wait for it until it has caught up (see its status)", nodeId,
+                    settings.stallAfter().toSeconds(), lag);
+        }
+        return p.synced;
     }
 
     private static boolean fresh(Progress p, long now) {
@@ -343,7 +381,8 @@ public final class FlowControl {
             followers.entrySet().stream().sorted(Map.Entry.comparingByKey()).forEach(e -> {
                 Progress p = e.getValue();
                 long lag = committed - p.applied;
-                list.add(new Follower(e.getKey(), p.applied, lag, fresh(p, now) && !stalled(p, lag, now)));
+                list.add(new Follower(e.getKey(), p.applied, lag,
+                        fresh(p, now) && (lag <= settings.maxLag() || p.synced && !stalled(p, lag, now))));
             });
             return new State(settings, holding, List.copyOf(list), writesHeld,
                     TimeUnit.NANOSECONDS.toMillis(heldNanos));

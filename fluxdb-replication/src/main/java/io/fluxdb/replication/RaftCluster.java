@@ -8,6 +8,7 @@ import io.fluxdb.engine.spi.ClusterException.Reason;
 import io.fluxdb.engine.spi.ClusterRole;
 import io.fluxdb.engine.spi.CommitResult;
 import io.fluxdb.engine.spi.Engine;
+import io.fluxdb.engine.spi.EntryKind;
 import io.fluxdb.engine.spi.LogEntryContent;
 import io.fluxdb.engine.spi.NodeRole;
 import io.fluxdb.replication.log.EntryEnvelope;
@@ -214,18 +215,35 @@ public final class RaftCluster implements Cluster, AutoCloseable {
     /**
      * {@inheritDoc}
      *
-     * <p>While a follower is too far behind in applying the log, the entry waits for it first (bounded, see
-     * {@link FlowControl}).
+     * <p>While a follower is too far behind in applying the log, a {@link EntryKind#TRANSACTION} entry waits for it
+     * first (bounded, see {@link FlowControl}). DDL and checksum entries do not: they run under the exclusive write
+     * barrier, so no other write runs while they wait anyway, and waiting would only stretch the barrier.
      */
     @Override
     public CompletableFuture<CommitResult> submit(LogEntryContent entry) {
         requireNonNull(entry, "entry is null");
-        CompletableFuture<Void> admitted = flowControl.admit();
+        if (closed) {
+            return CompletableFuture.failedFuture(new ClusterException(Reason.SHUTDOWN, "the node is shutting down"));
+        }
+        DivisionInfo info = info();
+        CompletableFuture<Void> admitted = entry.kind() == EntryKind.TRANSACTION && info != null
+                ? flowControl.admit() : CompletableFuture.completedFuture(null);
         if (admitted.isDone()) {
             return submitNow(entry);
         }
-        // the wait ends on the poller's or the timer's thread: the submit itself runs elsewhere
-        return admitted.thenComposeAsync(ignored -> submitNow(entry), callbacks);
+        // The caller checked that this node leads in the term its transaction ran in; a leader deposed and elected
+        // again while the write waited must not append it (it may have run against data missing the entries of the
+        // term between). The wait ends on the poller's or the timer's thread: the submit itself runs elsewhere.
+        long term = info.getCurrentTerm();
+        return admitted.thenComposeAsync(ignored -> {
+            DivisionInfo now = info();
+            if (now != null && now.getCurrentTerm() != term) {
+                return CompletableFuture.failedFuture(new ClusterException(Reason.NOT_LEADER, "leadership changed "
+                        + "while the write waited for followers to catch up (term " + term + ", now "
+                        + now.getCurrentTerm() + "); it was not appended"));
+            }
+            return submitNow(entry);
+        }, callbacks);
     }
 
     /**
@@ -621,7 +639,7 @@ public final class RaftCluster implements Cluster, AutoCloseable {
             return;
         }
         closed = true;
-        flowControl.reset(); // writes held back now fail as the node shuts down, not later
+        flowControl.close(); // writes held back now fail as the node shuts down, not later
         changed();
         try {
             server.close();
@@ -638,6 +656,10 @@ public final class RaftCluster implements Cluster, AutoCloseable {
     private void changed() {
         synchronized (changes) {
             changes.notifyAll();
+        }
+        DivisionInfo now = info();
+        if (now == null || !now.isLeader()) {
+            flowControl.reset(); // writes held back fail now (not leader) rather than after their wait
         }
         boolean failed;
         boolean diverged;

@@ -27,6 +27,13 @@ class FlowControlTest {
         return new FlowControl(new FlowControl.Settings(maxLag, maxWait), committed::get, timer, clock::get);
     }
 
+    /** {@code nodeId} was in step, then the leader committed {@code lag} more entries it has not applied. */
+    private void fallsBehind(FlowControl flow, String nodeId, long lag) {
+        flow.report(nodeId, committed.get());
+        committed.addAndGet(lag);
+        flow.evaluate();
+    }
+
     private void advance(Duration d) {
         clock.addAndGet(d.toNanos());
     }
@@ -45,9 +52,9 @@ class FlowControlTest {
     @Test
     void aFollowerTooFarBehindHoldsNewWritesUntilItCatchesUp() {
         FlowControl flow = flow(100, Duration.ofMinutes(1));
-        committed.set(1_000);
+        committed.set(899);
+        fallsBehind(flow, "c", 101);
         flow.report("b", 1_000);
-        flow.report("c", 899);
         assertThat(flow.state().holding()).isTrue();
         CompletableFuture<Void> first = flow.admit();
         CompletableFuture<Void> second = flow.admit();
@@ -79,8 +86,7 @@ class FlowControlTest {
     void aWriteWaitsAtMostMaxWait() throws Exception {
         FlowControl flow = new FlowControl(new FlowControl.Settings(10, Duration.ofMillis(50)), committed::get, timer,
                 System::nanoTime);
-        committed.set(1_000);
-        flow.report("b", 0);
+        fallsBehind(flow, "b", 1_000);
         CompletableFuture<Void> held = flow.admit();
         assertThat(held).isNotDone();
         held.get(5, TimeUnit.SECONDS); // the timer lets it go; it never fails
@@ -89,10 +95,12 @@ class FlowControlTest {
     }
 
     @Test
-    void aFollowerWhoseReportsStoppedIsNotWaitedFor() {
+    void aFollowerWhoseReportsStoppedIsNotWaitedForUntilItHasCaughtUpAgain() {
         FlowControl flow = flow(100, Duration.ofMinutes(1));
         committed.set(1_000);
-        flow.report("b", 0);
+        flow.report("b", 1_000);
+        committed.set(2_000);
+        flow.evaluate();
         CompletableFuture<Void> held = flow.admit();
         assertThat(held).isNotDone();
         advance(FlowControl.REPORT_TTL.plusMillis(1));
@@ -100,13 +108,42 @@ class FlowControlTest {
         assertThat(held).isDone();
         assertThat(flow.admit()).isDone();
         assertThat(flow.state().followers()).singleElement().satisfies(f -> assertThat(f.counted()).isFalse());
+
+        flow.report("b", 1_500); // back, but 500 behind: it catches up without holding writers back
+        assertThat(flow.admit()).isDone();
+        flow.report("b", 1_950);
+        committed.set(2_500);
+        flow.report("b", 2_000);
+        assertThat(flow.admit()).as("caught up once, it counts again").isNotDone();
     }
 
     @Test
-    void aFollowerThatAppliesNothingWhileBehindIsNotWaitedForUntilItMovesAgain() {
-        FlowControl flow = flow(100, Duration.ofSeconds(1));
+    void aFollowerFirstSeenFarBehindIsNotWaitedForUntilItHasCaughtUp() {
+        FlowControl flow = flow(100, Duration.ofMinutes(1));
+        committed.set(10_000);
+        flow.report("b", 0); // a node that joins, or comes back after an outage
+        assertThat(flow.admit()).isDone();
+        assertThat(flow.state().followers()).singleElement().satisfies(f -> assertThat(f.counted()).isFalse());
+        flow.report("b", 9_950);
+        committed.set(10_200);
+        flow.evaluate();
+        assertThat(flow.admit()).isNotDone();
+    }
+
+    @Test
+    void aFollowerThatGoesBackCatchesUpFirst() {
+        FlowControl flow = flow(100, Duration.ofMinutes(1));
         committed.set(1_000);
-        flow.report("b", 10);
+        flow.report("b", 990);
+        flow.report("b", 0); // restarted on older data, or loads a snapshot
+        assertThat(flow.admit()).isDone();
+    }
+
+    @Test
+    void aFollowerThatAppliesNothingWhileBehindIsNotWaitedForUntilItHasCaughtUp() {
+        FlowControl flow = flow(100, Duration.ofSeconds(1));
+        committed.set(10);
+        fallsBehind(flow, "b", 990);
         assertThat(flow.admit()).isNotDone();
         // it answers, but its applied index stays where it was for longer than stallAfter (10 x maxWait)
         for (int i = 0; i < 11; i++) {
@@ -114,28 +151,50 @@ class FlowControlTest {
             flow.report("b", 10);
         }
         assertThat(flow.admit()).isDone();
-        flow.report("b", 20); // it moves again, still 980 behind: writes wait for it again
-        assertThat(flow.admit()).isNotDone();
+        assertThat(flow.state().followers()).singleElement().satisfies(f -> assertThat(f.counted()).isFalse());
+        flow.report("b", 20); // it moves again, still 980 behind: it catches up without holding writers back
+        assertThat(flow.admit()).isDone();
+        flow.report("b", 950);
+        committed.set(1_100);
+        flow.evaluate();
+        assertThat(flow.admit()).as("caught up, then behind again").isNotDone();
     }
 
     @Test
     void aSlowButMovingFollowerIsAlwaysWaitedFor() {
         FlowControl flow = flow(100, Duration.ofSeconds(1));
         committed.set(1_000);
+        flow.report("b", 950);
+        committed.set(2_000);
         for (int i = 0; i < 30; i++) {
             advance(Duration.ofSeconds(1));
-            flow.report("b", i);
+            flow.report("b", 950 + i);
         }
         assertThat(flow.admit()).isNotDone();
     }
 
     @Test
-    void followersThatLeftAreForgotten() {
+    void aClosedFlowControlHoldsNothing() {
         FlowControl flow = flow(100, Duration.ofMinutes(1));
         committed.set(1_000);
         flow.report("b", 1_000);
-        flow.report("c", 0);
+        committed.set(2_000);
+        flow.evaluate();
         CompletableFuture<Void> held = flow.admit();
+        flow.close();
+        assertThat(held).isDone();
+        flow.report("b", 1_000);
+        assertThat(flow.admit()).isDone();
+    }
+
+    @Test
+    void followersThatLeftAreForgotten() {
+        FlowControl flow = flow(100, Duration.ofMinutes(1));
+        committed.set(0);
+        fallsBehind(flow, "c", 1_000);
+        flow.report("b", 1_000);
+        CompletableFuture<Void> held = flow.admit();
+        assertThat(held).isNotDone();
         flow.retain(List.of("b"));
         assertThat(held).isDone();
         assertThat(flow.state().followers()).extracting(FlowControl.Follower::nodeId).containsExactly("b");
@@ -144,9 +203,9 @@ class FlowControlTest {
     @Test
     void resetLetsEveryWaitingWriteGo() {
         FlowControl flow = flow(100, Duration.ofMinutes(1));
-        committed.set(1_000);
-        flow.report("b", 0);
+        fallsBehind(flow, "b", 1_000);
         CompletableFuture<Void> held = flow.admit();
+        assertThat(held).isNotDone();
         flow.reset();
         assertThat(held).isDone();
         assertThat(flow.state().followers()).isEmpty();

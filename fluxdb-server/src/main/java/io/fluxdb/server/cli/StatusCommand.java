@@ -1,6 +1,7 @@
 package io.fluxdb.server.cli;
 
 import io.fluxdb.api.ClusterStatusEntry;
+import io.fluxdb.api.FlowControlStatus;
 import io.fluxdb.api.StatusClient;
 import io.fluxdb.api.StatusJson;
 import io.fluxdb.api.StatusReport;
@@ -86,6 +87,16 @@ final class StatusCommand implements Callable<Integer> {
                 .append(r.engine().detail().isEmpty() ? "" : " - " + r.engine().detail()).append('\n');
         if (r.divergence() != null) s.append("DIVERGED: ").append(r.divergence()).append('\n');
         if (r.failure() != null) s.append("FAILED: ").append(r.failure()).append('\n');
+        if (r.flowControl() != null) {
+            FlowControlStatus f = r.flowControl();
+            s.append("flow control: ").append(f.holding() ? "writes wait for a follower now" : "writes go ahead")
+                    .append(" (limit ").append(f.maxLag()).append(" entries behind); ").append(f.writesHeld())
+                    .append(" writes waited, ").append(f.heldMillis()).append(" ms in total\n");
+            for (FlowControlStatus.Follower follower : f.followers()) {
+                s.append("  ").append(follower.nodeId()).append(": ").append(follower.lag()).append(" behind")
+                        .append(follower.waitedFor() ? "" : ", not waited for").append('\n');
+            }
+        }
         s.append(String.format("%-40s %-7s %10s  %s%n", "NODE", "ACTIVE", "APPLIED", "LEADER IT KNOWS"));
         for (ClusterStatusEntry e : r.clusterStatus()) {
             s.append(String.format("%-40s %-7s %10d  %s%n", e.ip(), e.active() ? "yes" : "no", e.seqNo(),

@@ -3,6 +3,7 @@ package io.fluxdb.server.node;
 import static java.util.Objects.requireNonNull;
 
 import io.fluxdb.api.EngineStatus;
+import io.fluxdb.api.FlowControlStatus;
 import io.fluxdb.api.LocalStatus;
 import io.fluxdb.api.PeerEndpoint;
 import io.fluxdb.api.StatusProvider;
@@ -12,6 +13,7 @@ import io.fluxdb.engine.spi.ClusterRole;
 import io.fluxdb.engine.spi.Engine;
 import io.fluxdb.engine.spi.EngineHealth;
 import io.fluxdb.engine.spi.ForeignData;
+import io.fluxdb.replication.FlowControl;
 import io.fluxdb.replication.RaftCluster;
 import io.fluxdb.replication.RaftClusterStatus;
 import io.fluxdb.replication.RaftMember;
@@ -81,8 +83,12 @@ final class NodeStatusProvider implements StatusProvider {
         long commitIndex = cluster.appliedIndex();
         Optional<String> failure = Optional.empty();
         boolean installing = false;
+        Optional<FlowControlStatus> flow = Optional.empty();
         if (cluster instanceof RaftCluster raft) {
             installing = raft.installingSnapshot();
+            if (role.isLeader() && raft.flowControl().settings().enabled()) {
+                flow = Optional.of(flowControl(raft.flowControl().state()));
+            }
             RaftClusterStatus status = raft.status();
             commitIndex = Math.max(status.commitIndex(), status.appliedIndex());
             failure = status.failure();
@@ -97,7 +103,14 @@ final class NodeStatusProvider implements StatusProvider {
                 leaderIp, cluster.appliedIndex(), commitIndex,
                 new EngineStatus(engineHealth.status().name(), engineHealth.detail()), cluster.divergence(), failure,
                 self.map(Peer::osUptimeSeconds).filter(OptionalLong::isPresent).orElseGet(NodeStatusProvider::osUptime),
-                self.flatMap(Peer::staticIp), foreignData.map(ForeignData::describe), installing);
+                self.flatMap(Peer::staticIp), foreignData.map(ForeignData::describe), installing, flow);
+    }
+
+    private static FlowControlStatus flowControl(FlowControl.State state) {
+        return new FlowControlStatus(state.settings().maxLag(), state.holding(), state.writesHeld(),
+                state.heldMillis(), state.followers().stream()
+                        .map(f -> new FlowControlStatus.Follower(f.nodeId(), f.appliedIndex(), f.lag(), f.counted()))
+                        .toList());
     }
 
     /** Reports what this node did with data its engine held that the cluster did not write. */
