@@ -372,6 +372,23 @@ public final class FlowControl {
         wait.admitted.complete(null);
     }
 
+    /**
+     * Whether followers' progress should be watched closely now: writes wait, or a follower is more than half the
+     * limit behind. Otherwise a report every second or so is enough (each costs an HTTPS request on both nodes).
+     */
+    public boolean watchClosely() {
+        lock.lock();
+        try {
+            if (holding) {
+                return true;
+            }
+            long committed = committedIndex.getAsLong();
+            return followers.values().stream().anyMatch(p -> (committed - p.applied) * 2 > settings.maxLag());
+        } finally {
+            lock.unlock();
+        }
+    }
+
     public State state() {
         lock.lock();
         try {

@@ -213,6 +213,19 @@ class FlowControlTest {
     }
 
     @Test
+    void followersAreWatchedCloselyFromHalfTheLimitOn() {
+        FlowControl flow = flow(100, Duration.ofMinutes(1));
+        committed.set(1_000);
+        flow.report("b", 950);
+        assertThat(flow.watchClosely()).isFalse();
+        flow.report("b", 949);
+        assertThat(flow.watchClosely()).isTrue();
+        committed.set(10_000);
+        flow.report("b", 10_000);
+        assertThat(flow.watchClosely()).isFalse();
+    }
+
+    @Test
     void aLagLimitOfZeroTurnsItOff() {
         FlowControl flow = flow(0, Duration.ofMinutes(1));
         committed.set(1_000_000);

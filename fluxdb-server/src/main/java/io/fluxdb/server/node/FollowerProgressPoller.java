@@ -23,12 +23,15 @@ import org.slf4j.LoggerFactory;
 
 /**
  * On the leader, asks every follower how far it has applied the log ({@code GET /v1/status} of the internal API,
- * mutual TLS under the cluster CA) every {@link #INTERVAL}, and tells the leader's {@link FlowControl}. A follower
- * that does not answer is asked again once its last question ends; its old report expires in the meantime.
+ * mutual TLS under the cluster CA) every {@link #INTERVAL} while a follower is near the limit or writes wait, every
+ * {@link #RELAXED_INTERVAL} otherwise, and tells the leader's {@link FlowControl}. A follower that does not answer is
+ * asked again once its last question ends; its old report expires in the meantime.
  */
 final class FollowerProgressPoller implements AutoCloseable {
     /** Short enough that writes hold back soon after a follower falls behind, and go on soon after it caught up. */
     static final Duration INTERVAL = Duration.ofMillis(200);
+    /** Well within {@link FlowControl#REPORT_TTL}, so a report never expires while the follower answers. */
+    static final Duration RELAXED_INTERVAL = Duration.ofSeconds(1);
     private static final Logger log = LoggerFactory.getLogger(FollowerProgressPoller.class);
 
     private final RaftCluster raft;
@@ -41,6 +44,8 @@ final class FollowerProgressPoller implements AutoCloseable {
     private final Set<String> asking = ConcurrentHashMap.newKeySet();
     /** The members whose last question failed, so a failure is logged once, not every round. */
     private final Set<String> silent = ConcurrentHashMap.newKeySet();
+    /** When each member was last asked (System.nanoTime), touched by the polling thread only. */
+    private final java.util.Map<String, Long> askedAt = new java.util.HashMap<>();
     private boolean leading;
 
     /** @param raftToApiOffset a member's API port minus its Raft port */
@@ -73,8 +78,14 @@ final class FollowerProgressPoller implements AutoCloseable {
                     .filter(m -> !m.id().equals(raft.localNodeId()))
                     .toList();
             flow.retain(others.stream().map(RaftMember::id).toList());
+            askedAt.keySet().retainAll(others.stream().map(RaftMember::id).toList());
+            boolean closely = flow.watchClosely();
+            long now = System.nanoTime();
             for (RaftMember member : others) {
-                if (asking.add(member.id())) {
+                Long last = askedAt.get(member.id());
+                boolean due = closely || last == null || now - last >= RELAXED_INTERVAL.toNanos();
+                if (due && asking.add(member.id())) {
+                    askedAt.put(member.id(), now);
                     calls.execute(() -> ask(member));
                 }
             }

@@ -5,7 +5,6 @@ import static java.util.Objects.requireNonNull;
 import java.security.SecureRandom;
 import java.util.HexFormat;
 import java.util.Optional;
-import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
@@ -38,8 +37,6 @@ public final class TransactionIds {
     private static final String PREFIX = "fx-";
     private static final int INSTANCE_LENGTH = 16;
     private static final Pattern NODE_ID = Pattern.compile("[A-Za-z0-9._:\\[\\]-]+");
-    private static final Pattern ID = Pattern.compile(
-            "fx-(\\d{1,19})-([A-Za-z0-9._:\\[\\]-]+)-([0-9a-f]{16})-(\\d{1,19})");
     private static final SecureRandom RANDOM = new SecureRandom();
 
     private final String nodeId;
@@ -111,15 +108,63 @@ public final class TransactionIds {
         if (xid.length() > MAX_LENGTH) {
             return Optional.empty();
         }
-        Matcher m = ID.matcher(xid);
-        if (!m.matches()) {
+        // by hand rather than with a pattern: every replicated write parses its id on every node, and the node id may
+        // hold '-', which made a pattern backtrack. The term is the digits up to the first '-' after the prefix, the
+        // sequence number the digits after the last '-', the instance the 16 hex digits before it, the node id the rest.
+        if (!xid.startsWith(PREFIX)) {
+            return Optional.empty();
+        }
+        int termEnd = xid.indexOf('-', PREFIX.length());
+        int seqStart = xid.lastIndexOf('-') + 1;
+        int instanceStart = seqStart - 1 - INSTANCE_LENGTH;
+        int nodeEnd = instanceStart - 1;
+        if (termEnd < 0 || nodeEnd <= termEnd + 1 || xid.charAt(nodeEnd) != '-'
+                || !digits(xid, PREFIX.length(), termEnd) || !digits(xid, seqStart, xid.length())
+                || !hex(xid, instanceStart, seqStart - 1) || !nodeIdChars(xid, termEnd + 1, nodeEnd)) {
             return Optional.empty();
         }
         try {
-            return Optional.of(new Id(Long.parseLong(m.group(1)), m.group(2), m.group(3), Long.parseLong(m.group(4))));
+            return Optional.of(new Id(Long.parseLong(xid, PREFIX.length(), termEnd, 10), xid.substring(termEnd + 1,
+                    nodeEnd), xid.substring(instanceStart, seqStart - 1), Long.parseLong(xid, seqStart, xid.length(), 10)));
         } catch (NumberFormatException e) {
             return Optional.empty(); // more than Long.MAX_VALUE: not an id this class wrote
         }
+    }
+
+    /** Whether {@code s[from, to)} is 1 to 19 decimal digits. */
+    private static boolean digits(String s, int from, int to) {
+        if (to - from < 1 || to - from > 19) {
+            return false;
+        }
+        for (int i = from; i < to; i++) {
+            char c = s.charAt(i);
+            if (c < '0' || c > '9') {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** Whether {@code s[from, to)} is lower-case hex digits only. */
+    private static boolean hex(String s, int from, int to) {
+        for (int i = from; i < to; i++) {
+            char c = s.charAt(i);
+            if (!(c >= '0' && c <= '9' || c >= 'a' && c <= 'f')) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** Whether {@code s[from, to)} holds only the characters of a node id (as {@link #NODE_ID}). */
+    private static boolean nodeIdChars(String s, int from, int to) {
+        for (int i = from; i < to; i++) {
+            char c = s.charAt(i);
+            if (!(c >= 'A' && c <= 'Z' || c >= 'a' && c <= 'z' || c >= '0' && c <= '9' || ".-_:[]".indexOf(c) >= 0)) {
+                return false;
+            }
+        }
+        return true;
     }
 
     private static String newInstance() {

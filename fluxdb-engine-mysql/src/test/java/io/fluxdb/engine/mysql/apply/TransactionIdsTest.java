@@ -100,6 +100,49 @@ class TransactionIdsTest {
         assertThat(TransactionIds.parse("fx-99999999999999999999-n-0123456789abcdef-1")).isEmpty();
         assertThat(TransactionIds.parse("fx-1-n'x-0123456789abcdef-1")).isEmpty();
         assertThat(TransactionIds.parse("fx-1-" + "n".repeat(60) + "-0123456789abcdef-1")).isEmpty();
+        assertThat(TransactionIds.parse("fx-1--0123456789abcdef-1")).as("no node id").isEmpty();
+        assertThat(TransactionIds.parse("fx--n-0123456789abcdef-1")).as("no term").isEmpty();
+        assertThat(TransactionIds.parse("fx-1-n-0123456789abcdef-")).as("no sequence number").isEmpty();
+        assertThat(TransactionIds.parse("fx-1-n-0123456789abcde-1")).as("15 hex digits").isEmpty();
+        assertThat(TransactionIds.parse("fx-1-n-0123456789abcdef-9223372036854775808")).as("above a long").isEmpty();
+        assertThat(TransactionIds.parse("fx-1a-n-0123456789abcdef-1")).isEmpty();
+        assertThat(TransactionIds.parse("fx-1-n-0123456789abcdef-1x")).isEmpty();
+        assertThat(TransactionIds.parse("fx-1-n0123456789abcdef-1")).isEmpty();
+    }
+
+    @Test
+    void nodeIdsWithDashesParse() {
+        TransactionIds.Id id = TransactionIds.parse("fx-12-my-node-3_7072-0123456789abcdef-42").orElseThrow();
+        assertThat(id.term()).isEqualTo(12);
+        assertThat(id.nodeId()).isEqualTo("my-node-3_7072");
+        assertThat(id.instance()).isEqualTo("0123456789abcdef");
+        assertThat(id.seq()).isEqualTo(42);
+        assertThat(TransactionIds.parse("fx-1-0-0123456789abcdef-0123456789abcdef-7").orElseThrow().nodeId())
+                .as("a node id that looks like an instance").isEqualTo("0-0123456789abcdef");
+    }
+
+    /** The parser reads exactly what the format's pattern describes, on texts that mix its parts. */
+    @Test
+    void parsingAgreesWithTheFormatsPattern() {
+        java.util.regex.Pattern format = java.util.regex.Pattern.compile(
+                "fx-(\\d{1,19})-([A-Za-z0-9._:\\[\\]-]+)-([0-9a-f]{16})-(\\d{1,19})");
+        String[] parts = {"fx", "-", "1", "42", "n", "a-b", "0123456789abcdef", "ABCDEF0123456789", "'", "", "_", "9"};
+        java.util.Random random = new java.util.Random(7);
+        for (int i = 0; i < 200_000; i++) {
+            StringBuilder text = new StringBuilder(random.nextInt(4) == 0 ? "" : "fx-");
+            for (int n = random.nextInt(9); n > 0; n--) {
+                text.append(parts[random.nextInt(parts.length)]);
+            }
+            String xid = text.toString();
+            java.util.regex.Matcher m = format.matcher(xid);
+            java.util.Optional<TransactionIds.Id> parsed = TransactionIds.parse(xid);
+            if (m.matches() && xid.length() <= TransactionIds.MAX_LENGTH) {
+                assertThat(parsed).as(xid).contains(new TransactionIds.Id(Long.parseLong(m.group(1)), m.group(2),
+                        m.group(3), Long.parseLong(m.group(4))));
+            } else {
+                assertThat(parsed).as(xid).isEmpty();
+            }
+        }
     }
 
     @Test
