@@ -53,7 +53,6 @@ public final class FlowControl {
         public static final Duration MAX_WAIT_LIMIT = Duration.ofMinutes(1); // first: the constants below use it
         /** 250 entries, at most 1 s per write. */
         public static final Settings DEFAULT = new Settings(250, Duration.ofSeconds(1));
-        public static final Settings OFF = new Settings(0, Duration.ofSeconds(1));
 
         public Settings {
             requireNonNull(maxWait, "maxWait is null");

@@ -46,7 +46,6 @@ final class FollowerProgressPoller implements AutoCloseable {
     private final Set<String> silent = ConcurrentHashMap.newKeySet();
     /** When each member was last asked (System.nanoTime), touched by the polling thread only. */
     private final java.util.Map<String, Long> askedAt = new java.util.HashMap<>();
-    private boolean leading;
 
     /** @param raftToApiOffset a member's API port minus its Raft port */
     FollowerProgressPoller(RaftCluster raft, InternalApiClient client, int raftToApiOffset) {
@@ -67,18 +66,16 @@ final class FollowerProgressPoller implements AutoCloseable {
         try {
             FlowControl flow = raft.flowControl();
             if (!raft.role().isLeader()) {
-                if (leading) {
-                    leading = false;
-                    flow.reset();
-                }
+                flow.reset(); // costs nothing once done
                 return;
             }
-            leading = true;
             List<RaftMember> others = raft.members().stream()
                     .filter(m -> !m.id().equals(raft.localNodeId()))
                     .toList();
-            flow.retain(others.stream().map(RaftMember::id).toList());
-            askedAt.keySet().retainAll(others.stream().map(RaftMember::id).toList());
+            List<String> ids = others.stream().map(RaftMember::id).toList();
+            // decides again too: reports may have stopped (a follower went away), which alone can end a wait
+            flow.retain(ids);
+            askedAt.keySet().retainAll(ids);
             boolean closely = flow.watchClosely();
             long now = System.nanoTime();
             for (RaftMember member : others) {
@@ -89,8 +86,6 @@ final class FollowerProgressPoller implements AutoCloseable {
                     calls.execute(() -> ask(member));
                 }
             }
-            // reports may have stopped (a follower went away): that alone can end a wait
-            flow.evaluate();
         } catch (RejectedExecutionException e) {
             // closing
         } catch (RuntimeException e) {
