@@ -36,6 +36,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 import org.apache.ratis.proto.RaftProtos.CommitInfoProto;
+import org.apache.ratis.proto.RaftProtos.RoleInfoProto;
 import org.apache.ratis.protocol.ClientId;
 import org.apache.ratis.protocol.LeaderElectionManagementRequest;
 import org.apache.ratis.protocol.Message;
@@ -625,6 +626,42 @@ public final class RaftCluster implements Cluster, AutoCloseable {
 
     private static RaftPeer peer(RaftMember member) {
         return RaftPeer.newBuilder().setId(member.id()).setAddress(member.raftHostPort()).build();
+    }
+
+    /**
+     * On a follower that knows its leader: the leader, the term, and how long ago the leader's last append or
+     * heartbeat reached this node. Empty on a leader or a candidate, on a follower without a leader, and once closed.
+     */
+    public Optional<LeaderSilence> leaderSilence() {
+        DivisionInfo info = info();
+        if (closed || info == null || !info.isFollower() || info.getLeaderId() == null) {
+            return Optional.empty();
+        }
+        RoleInfoProto role = info.getRoleInfoProto();
+        if (!role.hasFollowerInfo() || !role.getFollowerInfo().hasLeaderInfo()) {
+            return Optional.empty();
+        }
+        return Optional.of(new LeaderSilence(info.getLeaderId().toString(), info.getCurrentTerm(),
+                Duration.ofMillis(role.getFollowerInfo().getLeaderInfo().getLastRpcElapsedTimeMs())));
+    }
+
+    /**
+     * Stands in an election now, on a follower whose leader {@code goneLeaderId} (in {@code term}) is known to be gone,
+     * instead of after the election timeout (see {@link EarlyElection} for why this is safe). Returns whether an
+     * election started: not when this node no longer follows that leader in that term, has no entry of that term
+     * yet, or is unfit to lead.
+     */
+    public boolean electWithoutWaiting(String goneLeaderId, long term) {
+        requireNonNull(goneLeaderId, "goneLeaderId is null");
+        if (closed || unfit.get()) {
+            return false;
+        }
+        try {
+            return EarlyElection.start(server, groupId, localPeerId, RaftPeerId.valueOf(goneLeaderId), term);
+        } catch (IOException | RuntimeException e) {
+            log.info("{} - could not start an election: {}", config.localNodeId(), e.toString());
+            return false;
+        }
     }
 
     /** The address this node's Raft port listens on. */

@@ -85,6 +85,42 @@ class RaftFailuresIT {
         assertThat(first.engine.value("after9")).contains("9");
     }
 
+    /**
+     * With a long election timeout, a follower told that its leader is gone stands at once: a new leader is elected
+     * sooner than any follower's election timer could have fired (Ratis waits at least the minimum timeout of
+     * silence). A stale term is refused, and a leader has no leader to be silent.
+     */
+    @Test
+    void aFollowerToldItsLeaderIsGoneStandsAtOnceInsteadOfAfterTheElectionTimeout() {
+        Duration min = Duration.ofSeconds(4);
+        cluster = TestCluster.start(directory, 3, TestCluster.TUNING.withElectionTimeout(min, min.multipliedBy(2)));
+        Node first = cluster.awaitLeader();
+        cluster.awaitApplied(cluster.write(first, "put a 1").index());
+        long term = first.cluster().role().term();
+        assertThat(first.cluster().leaderSilence()).isEmpty();
+        Node follower = cluster.followers(first).get(0);
+        LeaderSilence heard = follower.cluster().leaderSilence().orElseThrow();
+        assertThat(heard.leaderId()).isEqualTo(first.id());
+        assertThat(heard.term()).isEqualTo(term);
+        assertThat(heard.silence()).isLessThan(min);
+
+        cluster.stop(first);
+        long stoppedAt = System.nanoTime();
+        assertThat(follower.cluster().electWithoutWaiting(first.id(), term - 1)).as("a stale term").isFalse();
+        assertThat(follower.cluster().electWithoutWaiting("someone-else", term)).as("not its leader").isFalse();
+        assertThat(follower.cluster().electWithoutWaiting(first.id(), term)).isTrue();
+        Node second = cluster.awaitLeader();
+        Duration elected = Duration.ofNanos(System.nanoTime() - stoppedAt);
+
+        assertThat(second).isSameAs(follower);
+        assertThat(elected).as("sooner than an election timer fires").isLessThan(min);
+        assertThat(second.cluster().role().term()).isEqualTo(term + 1);
+        long last = cluster.write(second, "put b 2").index();
+        cluster.restart(first);
+        cluster.awaitApplied(last);
+        assertThat(first.engine.value("b")).contains("2");
+    }
+
     @Test
     void aRestartedNodeResumesAfterItsSnapshotAndDoesNotApplyAnythingTwice() {
         cluster = TestCluster.start(directory, 3);

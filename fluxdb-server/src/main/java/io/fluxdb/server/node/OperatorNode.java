@@ -152,6 +152,7 @@ public final class OperatorNode implements AutoCloseable {
                 started.push(lookup);
                 peerCertificates = lookup;
                 started.push(new FollowerProgressPoller(raft, apiClient, InternalApi.raftToApiOffset(config)).start());
+                started.push(new LeaderLossWatch(raft, InternalApi.raftToApiOffset(config)).start());
             } else {
                 cluster = new SingleNodeCluster("node-" + config.listen().clientPort(), listen);
             }
