@@ -10,8 +10,10 @@ import java.time.Duration;
  * @param leaderId the leader this follower follows
  * @param term the follower's current term
  * @param silence the time since the leader's last request reached this follower
+ * @param behind whether another follower has committed an entry beyond this follower's last one (as the leader last
+ *     told): such a follower would not vote for this one
  */
-public record LeaderSilence(String leaderId, long term, Duration silence) {
+public record LeaderSilence(String leaderId, long term, Duration silence, boolean behind) {
 
     public LeaderSilence {
         requireNonNull(leaderId, "leaderId is null");

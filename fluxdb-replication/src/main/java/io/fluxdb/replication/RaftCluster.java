@@ -633,7 +633,8 @@ public final class RaftCluster implements Cluster, AutoCloseable {
      * heartbeat reached this node. Empty on a leader or a candidate, on a follower without a leader, and once closed.
      */
     public Optional<LeaderSilence> leaderSilence() {
-        DivisionInfo info = info();
+        RaftServer.Division division = division();
+        DivisionInfo info = division == null ? null : division.getInfo();
         if (closed || info == null || !info.isFollower() || info.getLeaderId() == null) {
             return Optional.empty();
         }
@@ -641,8 +642,16 @@ public final class RaftCluster implements Cluster, AutoCloseable {
         if (!role.hasFollowerInfo() || !role.getFollowerInfo().hasLeaderInfo()) {
             return Optional.empty();
         }
-        return Optional.of(new LeaderSilence(info.getLeaderId().toString(), info.getCurrentTerm(),
-                Duration.ofMillis(role.getFollowerInfo().getLeaderInfo().getLastRpcElapsedTimeMs())));
+        String leader = info.getLeaderId().toString();
+        org.apache.ratis.server.protocol.TermIndex last = division.getRaftLog().getLastEntryTermIndex();
+        long lastIndex = last == null ? -1 : last.getIndex();
+        // the commit indexes the leader passed on with its appends: a catching-up follower lacks what others committed
+        boolean behind = division.getCommitInfos().stream()
+                .filter(c -> !c.getServer().getId().toStringUtf8().equals(config.localNodeId())
+                        && !c.getServer().getId().toStringUtf8().equals(leader))
+                .anyMatch(c -> c.getCommitIndex() > lastIndex);
+        return Optional.of(new LeaderSilence(leader, info.getCurrentTerm(),
+                Duration.ofMillis(role.getFollowerInfo().getLeaderInfo().getLastRpcElapsedTimeMs()), behind));
     }
 
     /**

@@ -88,7 +88,7 @@ class RaftFailuresIT {
     /**
      * With a long election timeout, a follower told that its leader is gone stands at once: a new leader is elected
      * sooner than any follower's election timer could have fired (Ratis waits at least the minimum timeout of
-     * silence). A stale term is refused, and a leader has no leader to be silent.
+     * silence). A stale term or another leader's id is not acted on, and a leader has no leader to be silent.
      */
     @Test
     void aFollowerToldItsLeaderIsGoneStandsAtOnceInsteadOfAfterTheElectionTimeout() {

@@ -23,6 +23,7 @@ import io.fluxdb.replication.SingleNodeCluster;
 import io.fluxdb.replication.security.SecretDerivation;
 import io.fluxdb.server.config.HostPort;
 import io.fluxdb.server.config.NodeConfig;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.ArrayDeque;
@@ -152,7 +153,10 @@ public final class OperatorNode implements AutoCloseable {
                 started.push(lookup);
                 peerCertificates = lookup;
                 started.push(new FollowerProgressPoller(raft, apiClient, InternalApi.raftToApiOffset(config)).start());
-                started.push(new LeaderLossWatch(raft, InternalApi.raftToApiOffset(config)).start());
+                InetAddress bind = config.listen().bindAddress();
+                started.push(new LeaderLossWatch(raft, InternalApi.raftToApiOffset(config),
+                        tuning.electionTimeoutMin().dividedBy(2),
+                        bind.isAnyLocalAddress() ? Optional.empty() : Optional.of(bind)).start());
             } else {
                 cluster = new SingleNodeCluster("node-" + config.listen().clientPort(), listen);
             }

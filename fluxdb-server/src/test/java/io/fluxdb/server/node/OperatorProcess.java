@@ -26,14 +26,21 @@ final class OperatorProcess {
     private final String name;
     private final Map<String, String> environment;
     private final Path logFile;
+    private final List<String> prefix;
     private Process process;
     private long startOffset;
     private int starts;
 
     OperatorProcess(String name, Map<String, String> environment, Path logFile) {
+        this(name, environment, logFile, List.of());
+    }
+
+    /** @param prefix a command the JVM's command line is run with (one that execs it, such as ip netns exec) */
+    OperatorProcess(String name, Map<String, String> environment, Path logFile, List<String> prefix) {
         this.name = name;
         this.environment = Map.copyOf(environment);
         this.logFile = logFile;
+        this.prefix = List.copyOf(prefix);
     }
 
     /**
@@ -46,7 +53,8 @@ final class OperatorProcess {
         }
         String java = ProcessHandle.current().info().command()
                 .orElse(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-        List<String> command = new ArrayList<>(List.of(java, "-Xmx256m", "-XX:+UseSerialGC",
+        List<String> command = new ArrayList<>(prefix);
+        command.addAll(List.of(java, "-Xmx256m", "-XX:+UseSerialGC",
                 "-XX:TieredStopAtLevel=1", "--enable-native-access=ALL-UNNAMED"));
         command.addAll(List.of(jvmOptions));
         command.addAll(List.of("-cp", System.getProperty("java.class.path"), Main.class.getName(), "run"));

@@ -34,20 +34,41 @@ final class ProcessCluster implements AutoCloseable {
     private final List<OperatorProcess> nodes = new ArrayList<>();
     private final List<OperatorProcess> strangers = new ArrayList<>();
     private final List<MariaDbProcess> strangerEngines = new ArrayList<>();
+    /** Each node's own network namespace, or null: every node on this host's loopback. */
+    private final NetNamespaces net;
+    /** In each namespace, the relay that takes its operator's engine connections to the engine's socket. */
+    private final List<Process> relays = new ArrayList<>();
 
-    private ProcessCluster(Path dir, int base, int size) {
+    private ProcessCluster(Path dir, int base, int size, NetNamespaces net) {
         this.dir = dir;
         this.base = base;
         this.size = size;
+        this.net = net;
     }
 
     /** Starts {@code size} engines and their operators and waits until a leader accepts writes. */
     static ProcessCluster start(int size) throws Exception {
+        return start(size, null);
+    }
+
+    /**
+     * Starts {@code net.size()} nodes, each operator in its own network namespace (its engine runs here and is reached
+     * through a relay to its socket), and waits until a leader accepts writes. Closing the cluster leaves {@code net}
+     * open.
+     */
+    static ProcessCluster startIsolated(NetNamespaces net) throws Exception {
+        return start(net.size(), net);
+    }
+
+    private static ProcessCluster start(int size, NetNamespaces net) throws Exception {
         ProcessCluster cluster = new ProcessCluster(Files.createTempDirectory("fluxdb-processes"),
-                PortBlock.freeBlock(size), size);
+                PortBlock.freeBlock(size), size, net);
         try {
             for (int i = 0; i < size; i++) {
                 cluster.engines.add(MariaDbProcess.builder().maxConnections(200).start());
+                if (net != null) {
+                    cluster.relays.add(cluster.engineRelay(i));
+                }
             }
             for (int i = 0; i < size; i++) {
                 cluster.nodes.add(cluster.operator("node-" + i, i, cluster.engines.get(i), SECRET,
@@ -81,27 +102,80 @@ final class ProcessCluster implements AutoCloseable {
         return new Stranger(operator, engine);
     }
 
+    /** The port a node's engine relay listens on, inside the node's namespace (each has its own ports). */
+    private static final int RELAY_PORT = 3306;
+
+    /** socat in node i's namespace: TCP on 127.0.0.1:3306 there to engine i's socket here (sockets cross namespaces). */
+    private Process engineRelay(int i) throws IOException {
+        List<String> command = new ArrayList<>(net.exec(i));
+        command.addAll(List.of("socat", "TCP-LISTEN:" + RELAY_PORT + ",bind=127.0.0.1,reuseaddr,fork",
+                "UNIX-CONNECT:" + engines.get(i).socketPath()));
+        Process relay = new ProcessBuilder(command).redirectErrorStream(true)
+                .redirectOutput(dir.resolve("relay-" + i + ".log").toFile()).start();
+        long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+        while (relay.isAlive() && System.nanoTime() < deadline) {
+            try {
+                Process check = new ProcessBuilder(concat(net.exec(i), List.of("ss", "-Hltn",
+                        "sport = :" + RELAY_PORT))).redirectErrorStream(true).start();
+                String out = new String(check.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+                if (check.waitFor() == 0 && out.contains(":" + RELAY_PORT)) {
+                    return relay;
+                }
+                Thread.sleep(50);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                break;
+            }
+        }
+        relay.destroyForcibly();
+        throw new IOException("the engine relay of node " + i + " did not listen: "
+                + Files.readString(dir.resolve("relay-" + i + ".log")));
+    }
+
+    private static List<String> concat(List<String> a, List<String> b) {
+        List<String> all = new ArrayList<>(a);
+        all.addAll(b);
+        return all;
+    }
+
     private OperatorProcess operator(String name, int slot, MariaDbProcess engine, String secret, Path dataDir) {
         List<String> peers = new ArrayList<>();
         for (int other = 0; other < size; other++) {
             if (other != slot) {
-                peers.add("127.0.0.1:" + (base + PortBlock.API + other));
+                peers.add(peerHost(other) + ":" + (base + PortBlock.API + other));
             }
         }
         Map<String, String> env = new HashMap<>();
-        env.put("DB_COMPONENT_NAME", engine.host() + ":" + engine.port());
+        env.put("DB_COMPONENT_NAME", net == null ? engine.host() + ":" + engine.port() : "127.0.0.1:" + RELAY_PORT);
         env.put("DB_INIT_PASS", engine.rootPassword());
         env.put("INIT_DB_NAME", "app");
         env.put("CLUSTER_SECRET", secret);
         env.put("PEERS", String.join(",", peers));
-        env.put("WHITELIST", "127.0.0.1");
-        env.put("BIND_ADDRESS", "127.0.0.1");
+        if (net == null) {
+            env.put("WHITELIST", "127.0.0.1");
+            env.put("BIND_ADDRESS", "127.0.0.1");
+        } else {
+            // every listener on both links; peers know the node by its peer-link address
+            env.put("WHITELIST", net.testAddress() + "," + net.peerRange());
+            env.put("BIND_ADDRESS", "0.0.0.0");
+            env.put("ADVERTISE_ADDRESS", net.peerAddress(slot));
+        }
         env.put("EXT_DB_PORT", Integer.toString(base + slot));
         env.put("API_LISTEN_PORT", Integer.toString(base + PortBlock.API + slot));
         env.put("RAFT_PORT", Integer.toString(base + PortBlock.RAFT + slot));
         env.put("UI_PORT", Integer.toString(base + PortBlock.UI + slot));
         env.put("FLUXDB_DATA_DIR", dataDir.toString());
-        return new OperatorProcess(name, env, dir.resolve(name + ".log"));
+        return new OperatorProcess(name, env, dir.resolve(name + ".log"), net == null ? List.of() : net.exec(slot));
+    }
+
+    /** Where peers reach node i. */
+    private String peerHost(int i) {
+        return net == null ? "127.0.0.1" : net.peerAddress(i);
+    }
+
+    /** Where this test reaches node i as a client. */
+    String clientHost(int i) {
+        return net == null ? "127.0.0.1" : net.clientAddress(i);
     }
 
     int size() {
@@ -132,8 +206,8 @@ final class ProcessCluster implements AutoCloseable {
 
     /** A client connection to node {@code i}'s operator, as root; reads wait at most {@code socketTimeout}. */
     Connection connect(int i, Duration socketTimeout) throws SQLException {
-        return DriverManager.getConnection("jdbc:mariadb://127.0.0.1:" + clientPort(i) + "/app?sslMode=disable"
-                + "&connectTimeout=2000&socketTimeout=" + socketTimeout.toMillis(), "root",
+        return DriverManager.getConnection("jdbc:mariadb://" + clientHost(i) + ":" + clientPort(i)
+                + "/app?sslMode=disable&connectTimeout=2000&socketTimeout=" + socketTimeout.toMillis(), "root",
                 engines.get(i).rootPassword());
     }
 
@@ -146,8 +220,9 @@ final class ProcessCluster implements AutoCloseable {
      * on a follower its writes run on the leader as the same user.
      */
     Connection connectWriter(int i, Duration socketTimeout) throws SQLException {
-        return DriverManager.getConnection("jdbc:mariadb://127.0.0.1:" + clientPort(i) + "/app?sslMode=disable"
-                + "&connectTimeout=2000&socketTimeout=" + socketTimeout.toMillis(), WRITER, WRITER_PASSWORD);
+        return DriverManager.getConnection("jdbc:mariadb://" + clientHost(i) + ":" + clientPort(i)
+                + "/app?sslMode=disable&connectTimeout=2000&socketTimeout=" + socketTimeout.toMillis(), WRITER,
+                WRITER_PASSWORD);
     }
 
     /** A connection straight to node {@code i}'s engine, bypassing the operator. */
@@ -179,7 +254,7 @@ final class ProcessCluster implements AutoCloseable {
         try (java.net.http.HttpClient http = java.net.http.HttpClient.newBuilder()
                 .connectTimeout(Duration.ofSeconds(2)).build()) {
             java.net.http.HttpResponse<String> response = http.send(java.net.http.HttpRequest.newBuilder(
-                    java.net.URI.create("http://127.0.0.1:" + (base + PortBlock.UI + i) + "/"))
+                    java.net.URI.create("http://" + clientHost(i) + ":" + (base + PortBlock.UI + i) + "/"))
                     .timeout(Duration.ofSeconds(3)).build(), java.net.http.HttpResponse.BodyHandlers.ofString());
             return response.statusCode() == 200;
         } catch (java.io.IOException e) {
@@ -223,6 +298,9 @@ final class ProcessCluster implements AutoCloseable {
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             }
+        }
+        for (Process relay : relays) {
+            relay.destroyForcibly();
         }
         List<MariaDbProcess> allEngines = new ArrayList<>(engines);
         allEngines.addAll(strangerEngines);

@@ -54,6 +54,10 @@ final class ForwardedSession {
     /** How often a statement the old leader refused (it lost leadership) is retried on the new one. */
     private static final int LEADER_RETRIES = 3;
     private static final long LEADER_RETRY_DELAY_MS = 300;
+    /** How often a forwarded command that still runs checks whether its leader still leads. */
+    private static final long LEADER_CHECK_MS = 250;
+    /** How long another node must lead before a command still waiting on the old leader is given up. */
+    private static final long LEADER_MOVED_GRACE_MS = 2_000;
 
     /** Functions whose result is per-connection state left by the previous statement. */
     private static final Pattern CONNECTION_STATE = Pattern.compile(
@@ -70,6 +74,12 @@ final class ForwardedSession {
     private final LeaderConnector connector;
     private BackendConnection link;
     private InetSocketAddress target;
+    /** The node id of the leader {@link #target} belongs to. */
+    private String targetId;
+    /** Whether a check of the link's leader is scheduled (see {@link #watchLeader}). */
+    private boolean watching;
+    /** When the check first saw that another node leads (System.nanoTime), or 0. */
+    private long leaderMovedAt;
     /** Bumped whenever the client changes its session state on the follower. */
     private long stateVersion;
     private long syncedVersion = -1;
@@ -240,9 +250,12 @@ final class ForwardedSession {
 
     private void send(byte[] payload, Classification c, String sql, Consumer<ErrPacket> fail, int retries) {
         boolean retryable = !pinned();
-        ready(fail, l -> session.relayVia(l, new Packet(0, Unpooled.wrappedBuffer(payload)), relay -> forwarded(relay, c, sql),
-                retryable && retries > 0 ? notLeaderInterceptor(() -> send(payload, c, sql, fail, retries - 1)) : null,
-                InfileForwarder.forwarding()));
+        ready(fail, l -> {
+            session.relayVia(l, new Packet(0, Unpooled.wrappedBuffer(payload)), relay -> forwarded(relay, c, sql),
+                    retryable && retries > 0 ? notLeaderInterceptor(() -> send(payload, c, sql, fail, retries - 1)) : null,
+                    InfileForwarder.forwarding());
+            watchLeader(l);
+        });
     }
 
     /**
@@ -267,6 +280,7 @@ final class ForwardedSession {
             longDataSent.remove(localId); // this execution uses the data
             session.relayVia(l, new Packet(0, Unpooled.wrappedBuffer(rewritten.apply(payload))),
                     relay -> forwarded(relay, c, ""), null, InfileForwarder.forwarding());
+            watchLeader(l);
         });
     }
 
@@ -306,6 +320,46 @@ final class ForwardedSession {
                 then.accept(l, payload -> withStatementId(payload.clone(), id));
             }, session.context().executor());
         });
+    }
+
+    /**
+     * Watches a command forwarded over {@code l} while it runs. A leader that dies or steps down while alive answers or
+     * closes the connection; one cut off without a word (a partition: packets dropped, no reset) leaves the command
+     * waiting for as long as the link stays cut, minutes, after the rest of the cluster has elected another leader
+     * and goes on. So once this node has known for {@link #LEADER_MOVED_GRACE_MS} that another node leads (or that it
+     * leads itself), the forwarded connection is closed: the client sees a lost connection, as for a server that
+     * died mid-command, since the command may still have committed (the log decides). The grace leaves a live old
+     * leader time to answer itself, with the error that lets the statement run again on the new leader.
+     */
+    private void watchLeader(BackendConnection l) {
+        if (!watching) {
+            watching = true;
+            leaderMovedAt = 0;
+            session.context().executor().schedule(() -> checkLeader(l), LEADER_CHECK_MS, TimeUnit.MILLISECONDS);
+        }
+    }
+
+    private void checkLeader(BackendConnection l) {
+        if (link != l || !session.runningOn(l)) {
+            watching = false;
+            return;
+        }
+        ClusterRole role = cluster.role();
+        boolean moved = role.isLeader() || role.leaderId().filter(id -> !id.equals(targetId)).isPresent();
+        long now = System.nanoTime();
+        if (!moved) {
+            leaderMovedAt = 0;
+        } else if (leaderMovedAt == 0) {
+            leaderMovedAt = now;
+        } else if (now - leaderMovedAt >= TimeUnit.MILLISECONDS.toNanos(LEADER_MOVED_GRACE_MS)) {
+            log.info("conn={} - the command forwarded to {} still waits, but {} leads now: closing the forwarded "
+                    + "session (the command's outcome is unknown)", session.connectionId(), targetId,
+                    role.isLeader() ? "this node" : role.leaderId().orElse("another node"));
+            watching = false;
+            l.close(); // the relay sees the connection end and tells the client its outcome is unknown
+            return;
+        }
+        session.context().executor().schedule(() -> checkLeader(l), LEADER_CHECK_MS, TimeUnit.MILLISECONDS);
     }
 
     /** Writes {@code id} as the statement id of a COM_STMT_* payload (bytes 1 to 4, little-endian); returns it. */
@@ -467,6 +521,7 @@ final class ForwardedSession {
                         }
                         link = connection;
                         target = to;
+                        targetId = role.leaderId().get();
                         log.debug("conn={} - forwarded session opened to the leader at {}", session.connectionId(), to);
                         sync(fail, then);
                     }, session.context().executor());
@@ -518,6 +573,7 @@ final class ForwardedSession {
         }
         link = null;
         target = null;
+        targetId = null;
         statementIds.clear();
         for (int localId : longDataSent) {
             // the data went to the old leader's copy of the statement, gone with that session: an execution on
