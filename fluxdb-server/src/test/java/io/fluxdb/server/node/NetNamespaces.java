@@ -25,6 +25,7 @@ final class NetNamespaces implements AutoCloseable {
     private final int subnet;
     private final int size;
     private final List<String> created = new ArrayList<>();
+    private Thread cleanup;
 
     private NetNamespaces(String tag, int subnet, int size) {
         this.tag = tag;
@@ -38,6 +39,7 @@ final class NetNamespaces implements AutoCloseable {
         try {
             run("ip", "netns", "add", probe);
             try {
+                run("ip", "netns", "exec", probe, "true"); // fails where /sys cannot be mounted for it
                 run("ip", "link", "add", probe.substring(0, 11) + "a", "type", "veth", "peer", "name",
                         probe.substring(0, 11) + "b");
                 run("ip", "link", "del", probe.substring(0, 11) + "a");
@@ -53,7 +55,11 @@ final class NetNamespaces implements AutoCloseable {
     /** Creates the namespaces and links of {@code size} nodes, all links up. */
     static NetNamespaces create(int size) throws IOException {
         String tag = "fx" + HexFormat.of().toHexDigits((short) ThreadLocalRandom.current().nextInt());
-        NetNamespaces net = new NetNamespaces(tag, ThreadLocalRandom.current().nextInt(1, 250), size);
+        NetNamespaces net = new NetNamespaces(tag, freeSubnet(), size);
+        // a test JVM that is stopped (Ctrl-C, a fork timeout) still removes what it made
+        Thread cleanup = new Thread(net::close, tag + "-cleanup");
+        Runtime.getRuntime().addShutdownHook(cleanup);
+        net.cleanup = cleanup;
         try {
             net.bridge(net.peerBridge(), "10.213." + net.subnet + ".254/24");
             net.bridge(net.clientBridge(), "10.214." + net.subnet + ".254/24");
@@ -70,6 +76,18 @@ final class NetNamespaces implements AutoCloseable {
             net.close();
             throw e;
         }
+    }
+
+    /** A third octet S for which neither 10.213.S.0/24 nor 10.214.S.0/24 is in use here (another run, the host). */
+    private static int freeSubnet() throws IOException {
+        for (int attempt = 0; attempt < 50; attempt++) {
+            int subnet = ThreadLocalRandom.current().nextInt(1, 250);
+            if (output("ip", "-o", "addr", "show", "to", "10.213." + subnet + ".0/24").isEmpty()
+                    && output("ip", "-o", "addr", "show", "to", "10.214." + subnet + ".0/24").isEmpty()) {
+                return subnet;
+            }
+        }
+        throw new IOException("no free 10.213.S.0/24 and 10.214.S.0/24 found");
     }
 
     private void bridge(String name, String address) throws IOException {
@@ -143,7 +161,14 @@ final class NetNamespaces implements AutoCloseable {
 
     /** Deletes the namespaces (which ends their veth ends) and the links and bridges; processes in them must be gone. */
     @Override
-    public void close() {
+    public synchronized void close() {
+        if (cleanup != null && Thread.currentThread() != cleanup) {
+            try {
+                Runtime.getRuntime().removeShutdownHook(cleanup);
+            } catch (IllegalStateException e) {
+                // the JVM is shutting down: the hook runs this too
+            }
+        }
         for (int k = created.size() - 1; k >= 0; k--) {
             String item = created.get(k);
             try {
@@ -153,13 +178,20 @@ final class NetNamespaces implements AutoCloseable {
                     run("ip", "link", "del", item.substring(5));
                 }
             } catch (IOException e) {
-                // a veth pair goes with its namespace; the rest is best effort
+                if (item.startsWith("netns:")) {
+                    System.err.println("NetNamespaces: could not remove " + item + ": " + e.getMessage());
+                } // a link whose other end was in a namespace already went with it
             }
         }
         created.clear();
     }
 
     private static void run(String... command) throws IOException {
+        output(command);
+    }
+
+    /** Runs {@code command}; its output (stdout and stderr), or an exception that says why it failed. */
+    private static String output(String... command) throws IOException {
         Process process;
         try {
             process = new ProcessBuilder(command).redirectErrorStream(true).start();
@@ -176,6 +208,7 @@ final class NetNamespaces implements AutoCloseable {
                 throw new IOException(String.join(" ", command) + " exited with " + process.exitValue() + ": "
                         + output);
             }
+            return output;
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IOException(String.join(" ", command) + ": interrupted", e);

@@ -40,10 +40,10 @@ class SymmetricPartitionIT {
     @BeforeAll
     @Timeout(240)
     static void start() throws Exception {
-        Requirements.program("socat", "apt-get install -y socat");
         // not a client that CI installs: a machine (or container) without the privilege to make them skips this test
         Optional<String> why = NetNamespaces.unavailable();
         assumeTrue(why.isEmpty(), () -> "[skipped] SymmetricPartitionIT: " + why.get());
+        Requirements.program("socat", "apt-get install -y socat");
         net = NetNamespaces.create(3);
         cluster = ProcessCluster.startIsolated(net);
         int leader = cluster.awaitLeader(Duration.ofSeconds(60));
@@ -79,6 +79,7 @@ class SymmetricPartitionIT {
         long healAt;
         try {
             Thread.sleep(3_000);
+            assertThat(cluster.leader()).as("the leader before the cut").hasValue(leader);
             net.cut(leader);
             cutAt = System.nanoTime();
             Thread.sleep(12_000); // a few election timeouts, and more than a write waits for its commit (5 s)
@@ -97,14 +98,16 @@ class SymmetricPartitionIT {
         List<Write> cutOffAcks = writers.get(leader).writes(w -> w.ok() && w.began() > cutAt && w.ended() < healAt);
         assertThat(cutOffAcks).as("writes the cut-off leader acknowledged though they began after the cut\n"
                 + cluster.logTails(30)).isEmpty();
-        List<Write> majorityAcks = new ArrayList<>();
         for (PinnedWriter writer : writers) {
             if (writer.node != leader) {
-                majorityAcks.addAll(writer.writes(w -> w.ok() && w.began() > cutAt && w.ended() < healAt));
+                // through the new leader and through its follower, whose write in flight to the old leader at the
+                // cut must not hold it up for the whole cut
+                assertThat(writer.writes(w -> w.ok() && w.began() > cutAt && w.ended() < healAt))
+                        .as("writes acknowledged through node-" + writer.node + " during the cut\n"
+                                + cluster.logTails(30))
+                        .isNotEmpty();
             }
         }
-        assertThat(majorityAcks).as("writes the other two acknowledged during the cut\n" + cluster.logTails(30))
-                .isNotEmpty();
         assertThat(writers.get(leader).writes(w -> w.ok() && w.began() > healAt))
                 .as("writes through the cut-off node after the heal\n" + cluster.logTails(30)).isNotEmpty();
 

@@ -112,6 +112,11 @@ public final class BackendConnection {
         return result;
     }
 
+    /** Whether a request is outstanding: a listener waits for (the rest of) its answer. */
+    public boolean busy() {
+        return listener != null;
+    }
+
     /** Detaches the current listener: the exchange is complete. */
     public void idle() {
         listener = null;

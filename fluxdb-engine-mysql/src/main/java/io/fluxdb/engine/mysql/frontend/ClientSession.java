@@ -488,11 +488,6 @@ public final class ClientSession extends ChannelInboundHandlerAdapter {
         return ctx;
     }
 
-    /** Whether the running command is one relayed over {@code via}, still waiting for (the rest of) its answer. */
-    boolean runningOn(BackendConnection via) {
-        return phase == Phase.RUNNING && exchange instanceof ResponseRelay relay && relay.via() == via;
-    }
-
     /** Marks {@code inFlight} as the session's running command until {@link #commandComplete}. */
     void begin(Exchange inFlight) {
         exchange = inFlight;

@@ -76,8 +76,9 @@ final class ForwardedSession {
     private InetSocketAddress target;
     /** The node id of the leader {@link #target} belongs to. */
     private String targetId;
-    /** Whether a check of the link's leader is scheduled (see {@link #watchLeader}). */
+    /** Whether a check of the link's leader is scheduled, and the link it watches (see {@link #watchLeader}). */
     private boolean watching;
+    private BackendConnection watchedLink;
     /** When the check first saw that another node leads (System.nanoTime), or 0. */
     private long leaderMovedAt;
     /** Bumped whenever the client changes its session state on the follower. */
@@ -220,6 +221,7 @@ final class ForwardedSession {
         if (l == null || !forwardedSinceToken) {
             return CompletableFuture.completedFuture(session.lastCommitIndex());
         }
+        watchLeader(l);
         return EngineStatements.runAll(l, List.of("SELECT @@fluxdb_last_commit")).thenApplyAsync(outcomes -> {
             long index = Long.parseLong(outcomes.getFirst().text(0));
             session.committed(index);
@@ -309,6 +311,7 @@ final class ForwardedSession {
             java.util.function.BiConsumer<BackendConnection, java.util.function.UnaryOperator<byte[]>> then) {
         ready(fail, l -> {
             Integer remote = statementIds.get(localId);
+            watchLeader(l);
             CompletableFuture<Integer> prepared = remote != null ? CompletableFuture.completedFuture(remote)
                     : RemotePrepare.prepare(l, sql);
             prepared.whenCompleteAsync((id, failure) -> {
@@ -323,25 +326,32 @@ final class ForwardedSession {
     }
 
     /**
-     * Watches a command forwarded over {@code l} while it runs. A leader that dies or steps down while alive answers or
-     * closes the connection; one cut off without a word (a partition: packets dropped, no reset) leaves the command
-     * waiting for as long as the link stays cut, minutes, after the rest of the cluster has elected another leader
-     * and goes on. So once this node has known for {@link #LEADER_MOVED_GRACE_MS} that another node leads (or that it
-     * leads itself), the forwarded connection is closed: the client sees a lost connection, as for a server that
-     * died mid-command, since the command may still have committed (the log decides). The grace leaves a live old
-     * leader time to answer itself, with the error that lets the statement run again on the new leader.
+     * Watches the forwarded session while a request on it is outstanding (a client's command, or the operator's own
+     * state transfer, prepare or token question). A leader that dies or steps down while alive answers or closes the
+     * connection; one cut off without a word (a partition: packets dropped, no reset) leaves the request waiting for
+     * as long as the link stays cut, minutes, after the rest of the cluster has elected another leader and goes on.
+     * So once this node has known for {@link #LEADER_MOVED_GRACE_MS} that another node leads (or that it leads
+     * itself), the forwarded connection is closed: a client whose command was sent sees a lost connection, as for a
+     * server that died mid-command, since the command may still have committed (the log decides). The grace leaves a
+     * live old leader time to answer itself, with the error that lets the statement run again on the new leader. A
+     * follower cut off itself learns of no other leader, and its requests wait as long as the cut lasts.
      */
     private void watchLeader(BackendConnection l) {
+        if (watchedLink != l) {
+            watchedLink = l;
+            leaderMovedAt = 0;
+        }
         if (!watching) {
             watching = true;
-            leaderMovedAt = 0;
-            session.context().executor().schedule(() -> checkLeader(l), LEADER_CHECK_MS, TimeUnit.MILLISECONDS);
+            session.context().executor().schedule(this::checkLeader, LEADER_CHECK_MS, TimeUnit.MILLISECONDS);
         }
     }
 
-    private void checkLeader(BackendConnection l) {
-        if (link != l || !session.runningOn(l)) {
+    private void checkLeader() {
+        BackendConnection l = watchedLink;
+        if (l == null || link != l || !l.busy()) {
             watching = false;
+            watchedLink = null;
             return;
         }
         ClusterRole role = cluster.role();
@@ -352,14 +362,15 @@ final class ForwardedSession {
         } else if (leaderMovedAt == 0) {
             leaderMovedAt = now;
         } else if (now - leaderMovedAt >= TimeUnit.MILLISECONDS.toNanos(LEADER_MOVED_GRACE_MS)) {
-            log.info("conn={} - the command forwarded to {} still waits, but {} leads now: closing the forwarded "
-                    + "session (the command's outcome is unknown)", session.connectionId(), targetId,
+            log.info("conn={} - a request forwarded to {} still waits, but {} leads now: closing the forwarded "
+                    + "session (the outcome of a command sent on it is unknown)", session.connectionId(), targetId,
                     role.isLeader() ? "this node" : role.leaderId().orElse("another node"));
             watching = false;
-            l.close(); // the relay sees the connection end and tells the client its outcome is unknown
+            watchedLink = null;
+            l.close(); // whoever waits on it sees the connection end
             return;
         }
-        session.context().executor().schedule(() -> checkLeader(l), LEADER_CHECK_MS, TimeUnit.MILLISECONDS);
+        session.context().executor().schedule(this::checkLeader, LEADER_CHECK_MS, TimeUnit.MILLISECONDS);
     }
 
     /** Writes {@code id} as the statement id of a COM_STMT_* payload (bytes 1 to 4, little-endian); returns it. */
@@ -532,6 +543,7 @@ final class ForwardedSession {
 
     private void sync(Consumer<ErrPacket> fail, Consumer<BackendConnection> then) {
         BackendConnection l = link;
+        watchLeader(l);
         Optional<String> database = session.state().database();
         Optional<String> tracking = session.tokenTracking().setting();
         boolean trackingSynced = !trackingUnknown && Objects.equals(tracking.orElse(null), syncedTracking);

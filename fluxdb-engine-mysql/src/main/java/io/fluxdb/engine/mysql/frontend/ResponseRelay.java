@@ -129,11 +129,6 @@ final class ResponseRelay implements ResponseListener, Exchange {
                 && interceptor.intercept(payload.getUnsignedShortLE(payload.readerIndex() + 1));
     }
 
-    /** The connection the command runs on. */
-    BackendConnection via() {
-        return backend;
-    }
-
     @Override
     public void onReadComplete() {
         client.flush();
