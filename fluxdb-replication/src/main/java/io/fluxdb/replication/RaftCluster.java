@@ -52,6 +52,7 @@ import org.apache.ratis.protocol.exceptions.AlreadyClosedException;
 import org.apache.ratis.protocol.exceptions.NotLeaderException;
 import org.apache.ratis.server.DivisionInfo;
 import org.apache.ratis.server.RaftServer;
+import org.apache.ratis.server.protocol.TermIndex;
 import org.apache.ratis.thirdparty.com.google.protobuf.UnsafeByteOperations;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -643,7 +644,7 @@ public final class RaftCluster implements Cluster, AutoCloseable {
             return Optional.empty();
         }
         String leader = info.getLeaderId().toString();
-        org.apache.ratis.server.protocol.TermIndex last = division.getRaftLog().getLastEntryTermIndex();
+        TermIndex last = division.getRaftLog().getLastEntryTermIndex();
         long lastIndex = last == null ? -1 : last.getIndex();
         // the commit indexes the leader passed on with its appends: a catching-up follower lacks what others committed
         boolean behind = division.getCommitInfos().stream()

@@ -95,8 +95,7 @@ final class FollowerProgressPoller implements AutoCloseable {
 
     private void ask(RaftMember member) {
         try {
-            InetSocketAddress api = new InetSocketAddress(member.raftAddress().getHostString(),
-                    member.raftAddress().getPort() + raftToApiOffset);
+            InetSocketAddress api = InternalApi.address(member, raftToApiOffset);
             NodeInfo info = client.get(api, "/v1/status", NodeInfo.class);
             if (!member.id().equals(info.nodeId())) {
                 throw new IOException("the internal API at " + api.getHostString() + ":" + api.getPort()

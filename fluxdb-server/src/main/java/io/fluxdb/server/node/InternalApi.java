@@ -2,6 +2,7 @@ package io.fluxdb.server.node;
 
 import io.fluxdb.api.internal.InternalApiClient;
 import io.fluxdb.api.internal.InternalApiServer;
+import io.fluxdb.replication.RaftMember;
 import io.fluxdb.replication.security.ClusterTls;
 import io.fluxdb.replication.security.RefusalLog;
 import io.fluxdb.server.config.NodeConfig;
@@ -37,6 +38,12 @@ final class InternalApi {
         int apiPort = config.listen().apiAdvertisedPort() != 0 ? config.listen().apiAdvertisedPort()
                 : config.listen().apiListenPort();
         return apiPort - config.listen().raftPort();
+    }
+
+    /** Where {@code member}'s internal API is reached: its Raft host, its Raft port plus {@code raftToApiOffset}. */
+    static InetSocketAddress address(RaftMember member, int raftToApiOffset) {
+        return new InetSocketAddress(member.raftAddress().getHostString(),
+                member.raftAddress().getPort() + raftToApiOffset);
     }
 
     /** A client for peers' internal APIs; its connections come from BIND_ADDRESS when that names one address. */

@@ -123,14 +123,16 @@ final class LeaderLossWatch implements AutoCloseable {
                 return;
             }
             probedAt = now;
-            InetSocketAddress raftPort = address(leader.get(), 0);
-            InetSocketAddress apiPort = address(leader.get(), raftToApiOffset);
+            InetSocketAddress raftPort = new InetSocketAddress(leader.get().raftAddress().getHostString(),
+                    leader.get().raftAddress().getPort());
+            InetSocketAddress apiPort = InternalApi.address(leader.get(), raftToApiOffset);
             // the API port first: a connection to a live leader's Raft port that does not complete TLS is logged there
             if (probe(apiPort) != Probe.REFUSED || probe(raftPort) != Probe.REFUSED) {
                 return;
             }
             attempted = attempt;
-            long reachable = 1 + others.stream().filter(m -> probe(address(m, raftToApiOffset)) == Probe.ACCEPTED)
+            long reachable = 1 + others.stream()
+                    .filter(m -> probe(InternalApi.address(m, raftToApiOffset)) == Probe.ACCEPTED)
                     .count();
             if (reachable < members.size() / 2 + 1) {
                 log.info("leader loss - the leader {} is gone, but only {} of {} members answer: no early election",
@@ -147,10 +149,6 @@ final class LeaderLossWatch implements AutoCloseable {
             // an escaping throwable would end the scheduled task for good
             log.warn("leader loss - check failed: {}", e.toString());
         }
-    }
-
-    private static InetSocketAddress address(RaftMember member, int offset) {
-        return new InetSocketAddress(member.raftAddress().getHostString(), member.raftAddress().getPort() + offset);
     }
 
     enum Probe {

@@ -137,8 +137,7 @@ final class PeerCertificateLookup implements PeerCertificates, AutoCloseable {
     private String ask(String nodeId) throws IOException {
         RaftMember member = raft.members().stream().filter(m -> m.id().equals(nodeId)).findFirst()
                 .orElseThrow(() -> new IOException("node " + nodeId + " is not a member this node knows"));
-        InetSocketAddress api = new InetSocketAddress(member.raftAddress().getHostString(),
-                member.raftAddress().getPort() + raftToApiOffset);
+        InetSocketAddress api = InternalApi.address(member, raftToApiOffset);
         NodeInfo info = client.get(api, "/v1/status", NodeInfo.class);
         if (!nodeId.equals(info.nodeId())) {
             throw new IOException("the internal API at " + api.getHostString() + ":" + api.getPort()

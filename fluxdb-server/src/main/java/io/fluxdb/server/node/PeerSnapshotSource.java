@@ -44,8 +44,7 @@ final class PeerSnapshotSource implements SnapshotSource {
         peers.sort(Comparator.comparing((RaftMember m) -> leaderId.filter(m.id()::equals).isPresent()));
         List<String> refusals = new ArrayList<>();
         for (RaftMember peer : peers) {
-            InetSocketAddress api = new InetSocketAddress(peer.raftAddress().getHostString(),
-                    peer.raftAddress().getPort() + raftToApiOffset);
+            InetSocketAddress api = InternalApi.address(peer, raftToApiOffset);
             try {
                 InputStream in = client.stream(api, "/v1/snapshot?min=" + minIndex);
                 log.info("snapshot - fetching from {} ({})", peer.id(), api);

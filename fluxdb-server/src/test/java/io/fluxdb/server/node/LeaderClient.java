@@ -113,10 +113,7 @@ abstract class LeaderClient implements Runnable {
      * one that names the leader sends the next write there.
      */
     private Outcome failed(SQLException e) throws InterruptedException {
-        String state = e.getSQLState();
-        if (e instanceof SQLNonTransientConnectionException || e instanceof SQLTransientConnectionException
-                || e instanceof SQLRecoverableException || state == null || state.startsWith("08")
-                || isClosed()) {
+        if (lostConnection(e) || isClosed()) {
             closeConnection();
             leaderHint.set(-1);
             return Outcome.UNKNOWN;
@@ -129,6 +126,13 @@ abstract class LeaderClient implements Runnable {
             Thread.sleep(leader < 0 ? 200 : 20);
         }
         return Outcome.REFUSED;
+    }
+
+    /** Whether {@code e} is a lost connection (SQLSTATE class 08, or the driver's connection errors), not an answer. */
+    static boolean lostConnection(SQLException e) {
+        String state = e.getSQLState();
+        return e instanceof SQLNonTransientConnectionException || e instanceof SQLTransientConnectionException
+                || e instanceof SQLRecoverableException || state == null || state.startsWith("08");
     }
 
     private boolean isClosed() {

@@ -7,9 +7,6 @@ import io.fluxdb.testkit.Requirements;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.sql.SQLNonTransientConnectionException;
-import java.sql.SQLRecoverableException;
-import java.sql.SQLTransientConnectionException;
 import java.sql.Statement;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -208,10 +205,7 @@ class SymmetricPartitionIT {
                     return "ok";
                 }
             } catch (SQLException e) {
-                boolean lost = e instanceof SQLNonTransientConnectionException
-                        || e instanceof SQLTransientConnectionException || e instanceof SQLRecoverableException
-                        || e.getSQLState() == null || e.getSQLState().startsWith("08") || closed();
-                if (lost) {
+                if (LeaderClient.lostConnection(e) || closed()) {
                     close(); // says nothing about the write: it may or may not have happened
                     return "unknown: " + e.getMessage();
                 }

@@ -76,8 +76,7 @@ final class ForwardedSession {
     private InetSocketAddress target;
     /** The node id of the leader {@link #target} belongs to. */
     private String targetId;
-    /** Whether a check of the link's leader is scheduled, and the link it watches (see {@link #watchLeader}). */
-    private boolean watching;
+    /** The link a scheduled check of the leader watches (see {@link #watchLeader}), or null: none is scheduled. */
     private BackendConnection watchedLink;
     /** When the check first saw that another node leads (System.nanoTime), or 0. */
     private long leaderMovedAt;
@@ -337,20 +336,18 @@ final class ForwardedSession {
      * follower cut off itself learns of no other leader, and its requests wait as long as the cut lasts.
      */
     private void watchLeader(BackendConnection l) {
+        if (watchedLink == null) {
+            session.context().executor().schedule(this::checkLeader, LEADER_CHECK_MS, TimeUnit.MILLISECONDS);
+        }
         if (watchedLink != l) {
             watchedLink = l;
             leaderMovedAt = 0;
-        }
-        if (!watching) {
-            watching = true;
-            session.context().executor().schedule(this::checkLeader, LEADER_CHECK_MS, TimeUnit.MILLISECONDS);
         }
     }
 
     private void checkLeader() {
         BackendConnection l = watchedLink;
         if (l == null || link != l || !l.busy()) {
-            watching = false;
             watchedLink = null;
             return;
         }
@@ -365,7 +362,6 @@ final class ForwardedSession {
             log.info("conn={} - a request forwarded to {} still waits, but {} leads now: closing the forwarded "
                     + "session (the outcome of a command sent on it is unknown)", session.connectionId(), targetId,
                     role.isLeader() ? "this node" : role.leaderId().orElse("another node"));
-            watching = false;
             watchedLink = null;
             l.close(); // whoever waits on it sees the connection end
             return;
