@@ -22,11 +22,12 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
 /**
- * The leader cut off from both its peers, in both directions, while writers keep writing through every node: each
- * operator runs in its own network namespace ({@link NetNamespaces}), and the leader's peer link goes down for a while
- * and comes back. The cut-off leader acknowledges no write that began after the cut (it has no majority); the two
- * others elect a leader and acknowledge writes; after the heal the cut-off node serves writes again, and every node
- * ends with the same rows: every acknowledged write, no write that got a definite error.
+ * A node cut off from both its peers, in both directions, while writers keep writing through every node: each
+ * operator runs in its own network namespace ({@link NetNamespaces}), and one node's peer link goes down for a while
+ * and comes back. A cut-off leader acknowledges no write that began after the cut (it has no majority); a cut-off
+ * follower answers its clients within a bounded time rather than for as long as the cut lasts; the two others (elect a
+ * leader if needed and) acknowledge writes; after the heal the cut-off node serves writes again, and every node ends
+ * with the same rows: every acknowledged write, no write that got a definite error.
  */
 @Timeout(420)
 class SymmetricPartitionIT {
@@ -67,30 +68,12 @@ class SymmetricPartitionIT {
     void aLeaderCutOffBothWaysAcknowledgesNothingWhileTheOthersElectAndWriteAndAllConvergeAfterTheHeal()
             throws Exception {
         int leader = cluster.awaitLeader(Duration.ofSeconds(60));
-        List<PinnedWriter> writers = new ArrayList<>();
-        for (int i = 0; i < cluster.size(); i++) {
-            writers.add(new PinnedWriter(i));
-        }
-        writers.forEach(PinnedWriter::start);
-        long cutAt;
-        long healAt;
-        try {
-            Thread.sleep(3_000);
-            assertThat(cluster.leader()).as("the leader before the cut").hasValue(leader);
-            net.cut(leader);
-            cutAt = System.nanoTime();
-            Thread.sleep(12_000); // a few election timeouts, and more than a write waits for its commit (5 s)
-            healAt = System.nanoTime();
-            net.heal(leader);
-            Thread.sleep(10_000);
-        } finally {
-            for (PinnedWriter writer : writers) {
-                writer.halt();
-            }
-        }
-        for (PinnedWriter writer : writers) {
-            System.out.println("SymmetricPartitionIT: " + writer.summary(cutAt, healAt));
-        }
+        // a few election timeouts, and more than a write waits for its commit (5 s)
+        Round round = cutUnderWriters("leader-cut", leader, Duration.ofSeconds(12),
+                () -> assertThat(cluster.leader()).as("the leader before the cut").hasValue(leader));
+        List<PinnedWriter> writers = round.writers();
+        long cutAt = round.cutAt();
+        long healAt = round.healAt();
 
         List<Write> cutOffAcks = writers.get(leader).writes(w -> w.ok() && w.began() > cutAt && w.ended() < healAt);
         assertThat(cutOffAcks).as("writes the cut-off leader acknowledged though they began after the cut\n"
@@ -107,7 +90,88 @@ class SymmetricPartitionIT {
         }
         assertThat(writers.get(leader).writes(w -> w.ok() && w.began() > healAt))
                 .as("writes through the cut-off node after the heal\n" + cluster.logTails(30)).isNotEmpty();
+        assertConverged(writers);
+    }
 
+    @Test
+    void aFollowerCutOffBothWaysAnswersItsClientsInBoundedTimeWhileTheOthersWriteAndCatchesUpAfterTheHeal()
+            throws Exception {
+        int leader = cluster.awaitLeader(Duration.ofSeconds(60));
+        int follower = (leader + 1) % cluster.size();
+        Round round = cutUnderWriters("follower-cut", follower, Duration.ofSeconds(15), () -> { });
+        List<PinnedWriter> writers = round.writers();
+        long cutAt = round.cutAt();
+        long healAt = round.healAt();
+
+        // The write in flight to the leader at the cut, and every write after it, ends long before the heal: with a
+        // lost connection (its outcome is unknown) or with the no-leader error once the wait for a leader ends.
+        long bound = Duration.ofSeconds(9).toNanos();
+        List<Write> stuck = writers.get(follower).writes(w -> w.ended() > cutAt && w.began() < healAt - bound
+                && w.ended() - w.began() > bound);
+        assertThat(stuck).as("writes through the cut-off follower that waited longer than 9 s\n"
+                + cluster.logTails(30)).isEmpty();
+        assertThat(writers.get(follower).writes(w -> w.ended() > cutAt && w.ended() < healAt && !w.ok()))
+                .as("writes through the cut-off follower that ended, unacknowledged, during the cut").isNotEmpty();
+        for (PinnedWriter writer : writers) {
+            if (writer.node != follower) {
+                assertThat(writer.writes(w -> w.ok() && w.began() > cutAt && w.ended() < healAt))
+                        .as("writes acknowledged through node-" + writer.node + " during the cut\n"
+                                + cluster.logTails(30))
+                        .isNotEmpty();
+            }
+        }
+        assertThat(writers.get(follower).writes(w -> w.ok() && w.began() > healAt))
+                .as("writes through the cut-off follower after the heal\n" + cluster.logTails(30)).isNotEmpty();
+        // a strong read asks the leader for its read index over the follower's own connection to it
+        try (Connection c = cluster.connectWriter(follower, SOCKET_TIMEOUT); Statement s = c.createStatement();
+                ResultSet r = s.executeQuery("/* fluxdb_consistency=strong */ SELECT COUNT(*) FROM app.part")) {
+            assertThat(r.next()).isTrue();
+            assertThat(r.getLong(1)).as("rows a strong read on the healed follower sees")
+                    .isGreaterThanOrEqualTo(writers.stream().mapToLong(w -> w.writes(Write::ok).size()).sum());
+        } catch (SQLException e) {
+            throw new AssertionError("a strong read on the healed follower failed: " + e.getMessage() + "\n"
+                    + cluster.logTails(40), e);
+        }
+        assertConverged(writers);
+    }
+
+    /** Writers on every node, and when one node's peer link went down and came back. */
+    private record Round(List<PinnedWriter> writers, long cutAt, long healAt) {
+    }
+
+    /**
+     * Starts a writer on every node, cuts {@code node}'s peer link after 3 s (once {@code beforeCut} passed) for
+     * {@code cut}, heals it, lets the writers go on for 10 s, stops them and prints what each was told.
+     */
+    private static Round cutUnderWriters(String name, int node, Duration cut, Runnable beforeCut) throws Exception {
+        List<PinnedWriter> writers = new ArrayList<>();
+        for (int i = 0; i < cluster.size(); i++) {
+            writers.add(new PinnedWriter(i, name));
+        }
+        writers.forEach(PinnedWriter::start);
+        long cutAt;
+        long healAt;
+        try {
+            Thread.sleep(3_000);
+            beforeCut.run();
+            net.cut(node);
+            cutAt = System.nanoTime();
+            Thread.sleep(cut.toMillis());
+            healAt = System.nanoTime();
+            net.heal(node);
+            Thread.sleep(10_000);
+        } finally {
+            for (PinnedWriter writer : writers) {
+                writer.halt();
+            }
+        }
+        for (PinnedWriter writer : writers) {
+            System.out.println("SymmetricPartitionIT (" + name + "): " + writer.summary(cutAt, healAt));
+        }
+        return new Round(writers, cutAt, healAt);
+    }
+
+    private static void assertConverged(List<PinnedWriter> writers) throws Exception {
         Set<String> acknowledged = new HashSet<>();
         Set<String> refused = new HashSet<>();
         for (PinnedWriter writer : writers) {
@@ -172,19 +236,22 @@ class SymmetricPartitionIT {
     /** A client that keeps inserting through one node, whoever leads, reconnecting when its connection is lost. */
     private static final class PinnedWriter extends Thread {
         private final int node;
+        /** Names this test's writes apart from another test's on the same cluster. */
+        private final String round;
         private final List<Write> writes = new CopyOnWriteArrayList<>();
         private volatile boolean running = true;
         private Connection connection;
 
-        PinnedWriter(int node) {
+        PinnedWriter(int node, String round) {
             super("partition-writer-" + node);
             this.node = node;
+            this.round = round;
         }
 
         @Override
         public void run() {
             for (int n = 0; running; n++) {
-                String token = "n" + node + "-" + n;
+                String token = round + "-n" + node + "-" + n;
                 long began = System.nanoTime();
                 String outcome = insert(token);
                 writes.add(new Write(token, began, System.nanoTime(), outcome));

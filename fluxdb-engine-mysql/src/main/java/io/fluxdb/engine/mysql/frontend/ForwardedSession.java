@@ -56,7 +56,10 @@ final class ForwardedSession {
     private static final long LEADER_RETRY_DELAY_MS = 300;
     /** How often a forwarded command that still runs checks whether its leader still leads. */
     private static final long LEADER_CHECK_MS = 250;
-    /** How long another node must lead before a command still waiting on the old leader is given up. */
+    /**
+     * How long another node must lead, or no node be known to lead, before a command still waiting on the old leader
+     * is given up.
+     */
     private static final long LEADER_MOVED_GRACE_MS = 2_000;
 
     /** Functions whose result is per-connection state left by the previous statement. */
@@ -330,10 +333,11 @@ final class ForwardedSession {
      * connection; one cut off without a word (a partition: packets dropped, no reset) leaves the request waiting for
      * as long as the link stays cut, minutes, after the rest of the cluster has elected another leader and goes on.
      * So once this node has known for {@link #LEADER_MOVED_GRACE_MS} that another node leads (or that it leads
-     * itself), the forwarded connection is closed: a client whose command was sent sees a lost connection, as for a
-     * server that died mid-command, since the command may still have committed (the log decides). The grace leaves a
-     * live old leader time to answer itself, with the error that lets the statement run again on the new leader. A
-     * follower cut off itself learns of no other leader, and its requests wait as long as the cut lasts.
+     * itself), or that it knows no leader at all (it is cut off itself: it stops hearing from the leader, stands, and
+     * wins no vote), the forwarded connection is closed: a client whose command was sent sees a lost connection, as
+     * for a server that died mid-command, since the command may still have committed (the log decides). The grace
+     * leaves a live old leader time to answer itself, with the error that lets the statement run again on the new
+     * leader, and an election time to end. The wait is so bounded by the election timeout plus the grace.
      */
     private void watchLeader(BackendConnection l) {
         if (watchedLink == null) {
@@ -352,16 +356,18 @@ final class ForwardedSession {
             return;
         }
         ClusterRole role = cluster.role();
-        boolean moved = role.isLeader() || role.leaderId().filter(id -> !id.equals(targetId)).isPresent();
+        // no leader known counts as well: an election that ends in time resets the clock when it names the old one
+        boolean moved = role.isLeader() || !role.leaderId().equals(Optional.of(targetId));
         long now = System.nanoTime();
         if (!moved) {
             leaderMovedAt = 0;
         } else if (leaderMovedAt == 0) {
             leaderMovedAt = now;
         } else if (now - leaderMovedAt >= TimeUnit.MILLISECONDS.toNanos(LEADER_MOVED_GRACE_MS)) {
-            log.info("conn={} - a request forwarded to {} still waits, but {} leads now: closing the forwarded "
-                    + "session (the outcome of a command sent on it is unknown)", session.connectionId(), targetId,
-                    role.isLeader() ? "this node" : role.leaderId().orElse("another node"));
+            log.info("conn={} - a request forwarded to {} still waits, but {}: closing the forwarded session (the"
+                    + " outcome of a command sent on it is unknown)", session.connectionId(), targetId,
+                    role.isLeader() ? "this node leads now" : role.leaderId().map(id -> id + " leads now")
+                            .orElse("this node knows no leader (it is cut off, or an election runs)"));
             watchedLink = null;
             l.close(); // whoever waits on it sees the connection end
             return;

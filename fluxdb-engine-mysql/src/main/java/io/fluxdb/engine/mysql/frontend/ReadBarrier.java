@@ -12,6 +12,8 @@ import java.util.concurrent.TimeoutException;
 final class ReadBarrier {
     /** How long a read waits before it fails; a read is never left hanging. */
     static final Duration WAIT = Duration.ofSeconds(10);
+    /** How soon the read index is asked for again after this node knew no leader or no majority. */
+    static final Duration NO_LEADER_PAUSE = Duration.ofMillis(100);
 
     private ReadBarrier() {
     }
@@ -42,9 +44,12 @@ final class ReadBarrier {
     }
 
     /**
-     * The read index, asked for again while time is left when a round timed out: one round may miss its majority
-     * (a heartbeat reply lost while the leader's sender to a follower restarts) where the next one does not. A read
-     * is refused for lack of a leader or a majority only once the whole wait has passed, as the error says.
+     * The read index, asked for again while time is left: after a round that timed out at once (one round may miss
+     * its majority, a heartbeat reply lost while the leader's sender to a follower restarts, where the next one does
+     * not), after one that found no leader or no majority {@link #NO_LEADER_PAUSE} later (an election runs, or this
+     * follower has just stopped hearing its leader: a write waits for the next leader too). A read is refused for lack
+     * of a leader or a majority only once the whole wait has passed, as the error says; a node shutting down refuses
+     * it at once.
      */
     static CompletableFuture<Long> readIndexBy(Cluster cluster, long deadline) {
         long remaining = Math.max(1, deadline - System.nanoTime());
@@ -56,9 +61,17 @@ final class ReadBarrier {
             if (cause instanceof TimeoutException) {
                 cause = new ClusterException(ClusterException.Reason.TIMEOUT, "no read index confirmed by a majority");
             }
-            boolean again = cause instanceof ClusterException e && e.reason() == ClusterException.Reason.TIMEOUT
-                    && deadline - System.nanoTime() > 0;
-            return again ? readIndexBy(cluster, deadline) : CompletableFuture.<Long>failedFuture(cause);
+            ClusterException.Reason reason = cause instanceof ClusterException e ? e.reason() : null;
+            long left = deadline - System.nanoTime();
+            if (reason == ClusterException.Reason.TIMEOUT && left > 0) {
+                return readIndexBy(cluster, deadline);
+            }
+            if (reason == ClusterException.Reason.NO_QUORUM && left > NO_LEADER_PAUSE.toNanos()) {
+                return CompletableFuture.supplyAsync(() -> readIndexBy(cluster, deadline),
+                        CompletableFuture.delayedExecutor(NO_LEADER_PAUSE.toNanos(), TimeUnit.NANOSECONDS))
+                        .thenCompose(next -> next);
+            }
+            return CompletableFuture.<Long>failedFuture(cause);
         }).thenCompose(next -> next);
     }
 
