@@ -66,6 +66,7 @@ public final class MariaDbProcess implements AutoCloseable {
         final int maxConnections;
         final Duration startupTimeout;
         final Duration shutdownTimeout;
+        final Duration exitGrace;
         final boolean temporary;
         final Path instanceDir;
         final Path dataDir;
@@ -83,6 +84,7 @@ public final class MariaDbProcess implements AutoCloseable {
             this.maxConnections = b.maxConnections;
             this.startupTimeout = b.startupTimeout;
             this.shutdownTimeout = b.shutdownTimeout;
+            this.exitGrace = b.exitGrace;
             this.temporary = b.persistentDirectory == null;
             this.instanceDir = instanceDir;
             this.dataDir = dataDir;
@@ -483,6 +485,7 @@ public final class MariaDbProcess implements AutoCloseable {
         Managed m = managed;
         // The hook must not take this object's monitor: a thread stuck in start() may hold it at exit.
         m.shutdownHook = new Thread(() -> {
+            awaitOwnerStop(m);
             Process p = m.process;
             if (p != null && p.isAlive()) {
                 terminate(p, HOOK_STOP_TIMEOUT);
@@ -497,6 +500,27 @@ public final class MariaDbProcess implements AutoCloseable {
             }
         }, "mariadb-stop-" + m.instanceDir.getFileName());
         Runtime.getRuntime().addShutdownHook(m.shutdownHook);
+    }
+
+    /**
+     * Shutdown hooks run all at once: an owner that stops its server in its own hook (an operator closing its
+     * sessions and its replication first, which still write to the server) gets {@code exitGrace} to do so before this
+     * hook stops the server under it.
+     */
+    private static void awaitOwnerStop(Managed m) {
+        long deadline = System.nanoTime() + m.exitGrace.toNanos();
+        while (System.nanoTime() < deadline) {
+            Process p = m.process;
+            if (p == null || !p.isAlive()) {
+                return;
+            }
+            try {
+                Thread.sleep(POLL_INTERVAL.toMillis());
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
+        }
     }
 
     private static void removeShutdownHook(Managed m) {
@@ -537,6 +561,7 @@ public final class MariaDbProcess implements AutoCloseable {
         private int maxConnections = 100;
         private Duration startupTimeout = Duration.ofSeconds(120);
         private Duration shutdownTimeout = Duration.ofSeconds(30);
+        private Duration exitGrace = Duration.ZERO;
 
         private Builder() {
         }
@@ -602,6 +627,18 @@ public final class MariaDbProcess implements AutoCloseable {
         /** How long a start, including creating the data directory, may take; 120 seconds by default. */
         public Builder startupTimeout(Duration startupTimeout) {
             this.startupTimeout = positive(startupTimeout, "startupTimeout");
+            return this;
+        }
+
+        /**
+         * When the JVM exits with the server still running: how long to leave its owner to stop it (in the owner's
+         * own shutdown hook) before the server is stopped regardless; none by default.
+         */
+        public Builder exitGrace(Duration exitGrace) {
+            if (exitGrace.isNegative()) {
+                throw new IllegalArgumentException("exitGrace: " + exitGrace + " (expected: >= 0)");
+            }
+            this.exitGrace = exitGrace;
             return this;
         }
 

@@ -96,6 +96,9 @@ public final class MySqlEngine implements Engine {
                     .option("character_set_server", "utf8mb4")
                     .option("collation_server", "utf8mb4_general_ci")
                     .startupTimeout(Duration.ofSeconds(60))
+                    // on SIGTERM the operator stops its front end and replication first, which still use the
+                    // engine (the last applied index is recorded as Raft stops), then closes it
+                    .exitGrace(Duration.ofSeconds(60))
                     .start();
         });
         // Hikari connects once in its constructor (initializationFailTimeout), so an unreachable engine
