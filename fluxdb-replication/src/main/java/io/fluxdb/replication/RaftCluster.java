@@ -121,7 +121,8 @@ public final class RaftCluster implements Cluster, AutoCloseable {
         StalledLinks links = new StalledLinks(config.localNodeId(), () -> {
             DivisionInfo info = closed ? null : info();
             return info == null ? null : info.getRoleInfoProto();
-        }, StalledLinks.reopenIn(server), stall);
+        }, StalledLinks.reopenIn(server), Thread.ofVirtual().name("fluxdb-raft-reopen-", 0)::start, System::nanoTime,
+                stall);
         timer.scheduleWithFixedDelay(() -> {
             try {
                 links.check();

@@ -118,8 +118,8 @@ final class Authentication {
      */
     private static boolean caughtUpWithTheLeader(FrontEndServices services) {
         try {
-            ReadBarrier.caughtUpWithTheLeader(services.cluster().get().cluster())
-                    .get(CATCH_UP.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
+            ReadBarrier.caughtUpWithTheLeader(services.cluster().get().cluster(), CATCH_UP)
+                    .get(CATCH_UP.toMillis() + 100, java.util.concurrent.TimeUnit.MILLISECONDS);
             return true;
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();

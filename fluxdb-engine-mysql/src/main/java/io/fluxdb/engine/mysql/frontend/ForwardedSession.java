@@ -502,8 +502,9 @@ final class ForwardedSession {
                     false);
             return;
         }
-        if (link != null && (!link.isUsable() || (!pinned() && leader.isPresent() && !leader.get().equals(target)))) {
-            // A new leader, or a connection the old one closed: nothing on it needs keeping.
+        if (link != null && (!link.isUsable() || (!pinned() && !leader.equals(Optional.of(target))))) {
+            // A new leader, no leader known (an election, or this node is cut off: a statement sent on the old link
+            // could wait for as long as a cut lasts), or a connection the old one closed: nothing on it needs keeping.
             dropLink();
         }
         if (link == null) {

@@ -53,6 +53,11 @@ final class LoginHandler extends ChannelInboundHandlerAdapter {
             | MARIADB_CLIENT_PROGRESS | MARIADB_CLIENT_STMT_BULK_OPERATIONS | MARIADB_CLIENT_EXTENDED_METADATA;
     /** Negotiated per leg: the operator handles these itself, never the engine on the client's behalf. */
     private static final long PER_LEG = CLIENT_SSL | CLIENT_COMPRESS | CLIENT_CONNECT_ATTRS | CLIENT_SSL_VERIFY_SERVER_CERT;
+    /**
+     * How long a login refused its database waits for this node to catch up with the leader before the refusal
+     * stands: well within the login's own deadline, so the client hears why.
+     */
+    private static final java.time.Duration DATABASE_CATCH_UP = java.time.Duration.ofSeconds(5);
 
     private enum Phase { AWAIT_RESPONSE, AUTHENTICATING, LOGGING_IN, DONE }
 
@@ -267,7 +272,7 @@ final class LoginHandler extends ChannelInboundHandlerAdapter {
                         // A database created or granted through the cluster a moment ago (CREATE DATABASE or
                         // GRANT, then a new connection to it) may not be applied on this node yet: catch up with
                         // the leader's commit index, as a strong read does, and try once more.
-                        ReadBarrier.caughtUpWithTheLeader(services.cluster().get().cluster())
+                        ReadBarrier.caughtUpWithTheLeader(services.cluster().get().cluster(), DATABASE_CATCH_UP)
                                 .whenCompleteAsync((applied, failure) -> {
                                     if (failure != null) {
                                         onBackend(ctx, null, error, database, okInfo, auth.credential());

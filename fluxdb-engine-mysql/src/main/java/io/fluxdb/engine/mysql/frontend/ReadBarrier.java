@@ -27,20 +27,19 @@ final class ReadBarrier {
             case EVENTUAL -> CompletableFuture.completedFuture(null);
             case SESSION -> sessionLastCommit <= cluster.appliedIndex() ? CompletableFuture.completedFuture(null)
                     : cluster.awaitApplied(sessionLastCommit, WAIT);
-            case STRONG -> {
-                long deadline = System.nanoTime() + WAIT.toNanos();
-                yield readIndexBy(cluster, deadline).thenCompose(index -> cluster.awaitApplied(index,
-                        Duration.ofNanos(Math.max(0, deadline - System.nanoTime()))));
-            }
+            case STRONG -> caughtUpWithTheLeader(cluster, WAIT);
         };
     }
 
     /**
      * Completes when this node has applied everything the leader had committed when asked (a strong read's wait with
-     * no session of its own): what a login waits for before it takes an unknown account or database for absent.
+     * no session of its own), within {@code wait}: what a login waits for before it takes an unknown account or
+     * database for absent. Its own bound, shorter than a read's: a login has a deadline of its own.
      */
-    static CompletableFuture<Void> caughtUpWithTheLeader(Cluster cluster) {
-        return before(cluster, ReadConsistency.STRONG, 0);
+    static CompletableFuture<Void> caughtUpWithTheLeader(Cluster cluster, Duration wait) {
+        long deadline = System.nanoTime() + wait.toNanos();
+        return readIndexBy(cluster, deadline).thenCompose(index -> cluster.awaitApplied(index,
+                Duration.ofNanos(Math.max(0, deadline - System.nanoTime()))));
     }
 
     /**
