@@ -96,9 +96,6 @@ public final class RaftCluster implements Cluster, AutoCloseable {
     private final FlowControl flowControl;
     /** How long a leadership transfer may take before a leader unfit to lead tries again. */
     private static final Duration YIELD_TIMEOUT = Duration.ofSeconds(5);
-    /** A follower silent for the election timeout (at least this) has its connection reopened: see StalledLinks. */
-    private static final Duration MIN_STALL = Duration.ofSeconds(1);
-    private static final long STALL_CHECK_MILLIS = 500;
     private final Object changes = new Object();
     private volatile boolean closed;
 
@@ -116,20 +113,6 @@ public final class RaftCluster implements Cluster, AutoCloseable {
         this.repair = new DivergenceRepair(config.localNodeId(), stateMachine, timer, this::changed);
         this.flowControl = new FlowControl(config.tuning().flowControl(), this::committedIndex, timer,
                 System::nanoTime);
-        Duration stall = config.tuning().electionTimeoutMax().compareTo(MIN_STALL) > 0
-                ? config.tuning().electionTimeoutMax() : MIN_STALL;
-        StalledLinks links = new StalledLinks(config.localNodeId(), () -> {
-            DivisionInfo info = closed ? null : info();
-            return info == null ? null : info.getRoleInfoProto();
-        }, StalledLinks.reopenIn(server), Thread.ofVirtual().name("fluxdb-raft-reopen-", 0)::start, System::nanoTime,
-                stall);
-        timer.scheduleWithFixedDelay(() -> {
-            try {
-                links.check();
-            } catch (RuntimeException e) {
-                log.warn("{} - checking the links to followers failed", config.localNodeId(), e);
-            }
-        }, STALL_CHECK_MILLIS, STALL_CHECK_MILLIS, TimeUnit.MILLISECONDS);
     }
 
     /**

@@ -117,7 +117,10 @@ class SymmetricPartitionIT {
                         } catch (SQLException e) {
                             idleOutcome.set(e);
                         }
-                    });
+                    },
+                    // the leader's connection to the follower, cut without a word, carries data again only at the
+                    // kernel's next retransmission, ~10 s after a 15 s cut
+                    Duration.ofSeconds(40));
         } finally {
             idle.close();
         }
@@ -173,12 +176,15 @@ class SymmetricPartitionIT {
      * {@code cut}, heals it, lets the writers go on for 10 s, stops them and prints what each was told.
      */
     private static Round cutUnderWriters(String name, int node, Duration cut, Runnable beforeCut) throws Exception {
-        return cutUnderWriters(name, node, cut, beforeCut, Duration.ZERO, () -> { });
+        return cutUnderWriters(name, node, cut, beforeCut, Duration.ZERO, () -> { }, Duration.ofSeconds(10));
     }
 
-    /** As above, running {@code duringCut} {@code after} the cut began (the cut lasts at least as long as it runs). */
+    /**
+     * As above, running {@code duringCut} {@code after} the cut began (the cut lasts at least as long as it runs), and
+     * letting the writers go on for {@code healed} after the heal.
+     */
     private static Round cutUnderWriters(String name, int node, Duration cut, Runnable beforeCut, Duration after,
-            Runnable duringCut) throws Exception {
+            Runnable duringCut, Duration healed) throws Exception {
         List<PinnedWriter> writers = new ArrayList<>();
         for (int i = 0; i < cluster.size(); i++) {
             writers.add(new PinnedWriter(i, name));
@@ -196,7 +202,7 @@ class SymmetricPartitionIT {
             Thread.sleep(Math.max(0, cut.toMillis() - (System.nanoTime() - cutAt) / 1_000_000));
             healAt = System.nanoTime();
             net.heal(node);
-            Thread.sleep(10_000);
+            Thread.sleep(healed.toMillis());
         } finally {
             for (PinnedWriter writer : writers) {
                 writer.halt();
