@@ -75,7 +75,7 @@ public final class MariaDbProcess implements AutoCloseable {
         /** Whether a start may move to another port when the chosen one was taken meanwhile. */
         boolean portMayChange;
         volatile Process process;
-        boolean closed;
+        volatile boolean closed;
         Thread shutdownHook;
 
         Managed(Builder b, Path instanceDir, Path dataDir, Path socketDir) {
@@ -503,17 +503,14 @@ public final class MariaDbProcess implements AutoCloseable {
     }
 
     /**
-     * Shutdown hooks run all at once: an owner that stops its server in its own hook (an operator closing its
+     * Shutdown hooks run all at once: an owner that closes its server in its own hook (an operator closing its
      * sessions and its replication first, which still write to the server) gets {@code exitGrace} to do so before this
      * hook stops the server under it.
      */
     private static void awaitOwnerStop(Managed m) {
         long deadline = System.nanoTime() + m.exitGrace.toNanos();
-        while (System.nanoTime() < deadline) {
-            Process p = m.process;
-            if (p == null || !p.isAlive()) {
-                return;
-            }
+        // closed, not "no process": a start still creating the data directory launches the server after that
+        while (System.nanoTime() < deadline && !m.closed) {
             try {
                 Thread.sleep(POLL_INTERVAL.toMillis());
             } catch (InterruptedException e) {

@@ -401,16 +401,20 @@ public final class MySqlEngine implements Engine {
 
     @Override
     public void close() {
-        if (applier != null) {
-            applier.close();
-            applier = null;
-        }
-        if (admin != null) {
-            admin.close();
-        }
-        if (managed != null) {
-            managed.close();
-            managed = null;
+        try {
+            if (applier != null) {
+                applier.close();
+                applier = null;
+            }
+            if (admin != null) {
+                admin.close();
+            }
+        } finally {
+            // whatever failed above, the managed server stops (its exit hook would otherwise wait for it)
+            if (managed != null) {
+                managed.close();
+                managed = null;
+            }
         }
     }
 }

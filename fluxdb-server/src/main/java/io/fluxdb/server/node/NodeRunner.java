@@ -47,7 +47,13 @@ public final class NodeRunner implements NodeLauncher, DevLauncher {
         ShutdownSignal shutdown = new ShutdownSignal();
         try {
             for (NodeConfig node : config.nodes()) {
+                if (shutdown.requested()) {
+                    return 0; // Ctrl-C while starting: the nodes started so far stop below
+                }
                 nodes.add(OperatorNode.start(node, true));
+            }
+            if (shutdown.requested()) {
+                return 0;
             }
             String leader = awaitLeader(nodes);
             out.println();
@@ -109,6 +115,10 @@ public final class NodeRunner implements NodeLauncher, DevLauncher {
                     Thread.currentThread().interrupt();
                 }
             }, "fluxdb-shutdown"));
+        }
+
+        boolean requested() {
+            return requested.getCount() == 0;
         }
 
         void await() throws InterruptedException {

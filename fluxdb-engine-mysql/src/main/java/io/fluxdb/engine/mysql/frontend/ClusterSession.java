@@ -611,9 +611,13 @@ final class ClusterSession {
         if (c != null && temporaryTables(role, decoded.statement().sql, 0, c, payload, decoded.statement().database)) {
             return;
         }
-        if (c != null && waitsForLeader(role, c) && wait.open()) {
-            awaitLeader(wait, Optional.empty(), () -> executeRouted(payload, decoded, c, wait),
-                    () -> executeRouted(payload, decoded, c, LeaderWait.OVER));
+        if (c != null && waitsForLeader(role, c)) {
+            if (wait.open()) {
+                awaitLeader(wait, Optional.empty(), () -> executeRouted(payload, decoded, c, wait),
+                        () -> executeRouted(payload, decoded, c, LeaderWait.OVER));
+            } else {
+                fail(ForwardedSession.noLeader()); // see route
+            }
             return;
         }
         if (c != null && forwardsNow(role)
@@ -741,9 +745,16 @@ final class ClusterSession {
         if (temporaryTables(role, payload, 1, c, payload, session.state().database())) {
             return;
         }
-        if (waitsForLeader(role, c) && wait.open()) {
-            awaitLeader(wait, Optional.empty(), () -> route(payload, sql, c, wait),
-                    () -> route(payload, sql, c, LeaderWait.OVER));
+        if (waitsForLeader(role, c)) {
+            if (wait.open()) {
+                awaitLeader(wait, Optional.empty(), () -> route(payload, sql, c, wait),
+                        () -> route(payload, sql, c, LeaderWait.OVER));
+            } else {
+                // Still no leader after the wait. Not sent on over a forwarded session left from before: its old
+                // leader may be cut off, and the statement would then be lost with the session (outcome unknown)
+                // rather than refused.
+                fail(ForwardedSession.noLeader());
+            }
             return;
         }
         if (forwardsNow(role)) {

@@ -337,7 +337,8 @@ final class ForwardedSession {
      * wins no vote), the forwarded connection is closed: a client whose command was sent sees a lost connection, as
      * for a server that died mid-command, since the command may still have committed (the log decides). The grace
      * leaves a live old leader time to answer itself, with the error that lets the statement run again on the new
-     * leader, and an election time to end. The wait is so bounded by the election timeout plus the grace.
+     * leader, and an election time to end. A follower that still hears its leader's heartbeats but cannot reach its
+     * client port (a one-way or partial cut) still names that leader, and its request waits as before.
      */
     private void watchLeader(BackendConnection l) {
         if (watchedLink == null) {
@@ -502,9 +503,8 @@ final class ForwardedSession {
                     false);
             return;
         }
-        if (link != null && (!link.isUsable() || (!pinned() && !leader.equals(Optional.of(target))))) {
-            // A new leader, no leader known (an election, or this node is cut off: a statement sent on the old link
-            // could wait for as long as a cut lasts), or a connection the old one closed: nothing on it needs keeping.
+        if (link != null && (!link.isUsable() || (!pinned() && leader.isPresent() && !leader.get().equals(target)))) {
+            // A new leader, or a connection the old one closed: nothing on it needs keeping.
             dropLink();
         }
         if (link == null) {
@@ -610,7 +610,8 @@ final class ForwardedSession {
         leaderVariables.clear();
     }
 
-    private ErrPacket noLeader() {
+    /** What a statement that needs the leader gets when there is none to send it to. */
+    static ErrPacket noLeader() {
         return new ErrPacket(ER_OPTION_PREVENTS_STATEMENT, "HY000", "FluxDB has no leader right now (no quorum, or an"
                 + " election is running), so it cannot run writes, DDL or locking reads; retry shortly");
     }
