@@ -43,6 +43,7 @@ import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.function.Consumer;
 import java.util.function.IntConsumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -611,13 +612,7 @@ final class ClusterSession {
         if (c != null && temporaryTables(role, decoded.statement().sql, 0, c, payload, decoded.statement().database)) {
             return;
         }
-        if (c != null && waitsForLeader(role, c)) {
-            if (wait.open()) {
-                awaitLeader(wait, Optional.empty(), () -> executeRouted(payload, decoded, c, wait),
-                        () -> executeRouted(payload, decoded, c, LeaderWait.OVER));
-            } else {
-                fail(ForwardedSession.noLeader()); // see route
-            }
+        if (c != null && heldForLeader(role, c, wait, next -> executeRouted(payload, decoded, c, next))) {
             return;
         }
         if (c != null && forwardsNow(role)
@@ -669,6 +664,26 @@ final class ClusterSession {
     private boolean leaderBound(Classification c) {
         return needsLeader(c) || (forwarded != null && c.kind() == StatementKind.TRANSACTION
                 && c.transaction() == TransactionEffect.BEGIN);
+    }
+
+    /**
+     * When statement {@code c} must wait for a leader ({@link #waitsForLeader}): holds it, running {@code retry} with
+     * the wait once there is a leader to try or with {@link LeaderWait#OVER} after its limit, and refuses it when the
+     * wait is over with still no leader. That refusal is not left to the forwarded session: one left from before would
+     * send the statement to its old leader, which may be cut off, and lose it with the session (outcome unknown)
+     * rather than refuse it. Returns false, doing nothing, when the statement need not wait.
+     */
+    private boolean heldForLeader(ClusterRole role, Classification c, LeaderWait wait,
+            Consumer<LeaderWait> retry) {
+        if (!waitsForLeader(role, c)) {
+            return false;
+        }
+        if (wait.open()) {
+            awaitLeader(wait, Optional.empty(), () -> retry.accept(wait), () -> retry.accept(LeaderWait.OVER));
+        } else {
+            fail(ForwardedSession.noLeader());
+        }
+        return true;
     }
 
     /** See {@link LeaderWait}: runs {@code again} once there is a leader to try, {@code giveUp} after its limit. */
@@ -745,16 +760,7 @@ final class ClusterSession {
         if (temporaryTables(role, payload, 1, c, payload, session.state().database())) {
             return;
         }
-        if (waitsForLeader(role, c)) {
-            if (wait.open()) {
-                awaitLeader(wait, Optional.empty(), () -> route(payload, sql, c, wait),
-                        () -> route(payload, sql, c, LeaderWait.OVER));
-            } else {
-                // Still no leader after the wait. Not sent on over a forwarded session left from before: its old
-                // leader may be cut off, and the statement would then be lost with the session (outcome unknown)
-                // rather than refused.
-                fail(ForwardedSession.noLeader());
-            }
+        if (heldForLeader(role, c, wait, next -> route(payload, sql, c, next))) {
             return;
         }
         if (forwardsNow(role)) {
@@ -1173,7 +1179,7 @@ final class ClusterSession {
      * statements into it, unknown to the operator.
      */
     private void startingXa(List<String> statements, List<String> ids, Runnable onFailure,
-            java.util.function.Consumer<List<Outcome>> then) {
+            Consumer<List<Outcome>> then) {
         EngineStatements.run(session.backend(), statements).whenCompleteAsync((outcomes, failure) -> {
             if (failure != null) {
                 onFailure.run();
@@ -2011,7 +2017,7 @@ final class ClusterSession {
                 });
     }
 
-    private void relay(byte[] payload, Classification c, java.util.function.Consumer<ResponseRelay> onSuccess) {
+    private void relay(byte[] payload, Classification c, Consumer<ResponseRelay> onSuccess) {
         session.relay(new Packet(0, Unpooled.wrappedBuffer(payload)), relay -> {
             succeeded(c);
             onSuccess.accept(relay);
@@ -2044,12 +2050,12 @@ final class ClusterSession {
     }
 
     /** Runs operator statements, then {@code then} on the event loop; an engine error fails the command. */
-    private void engine(List<String> statements, java.util.function.Consumer<List<Outcome>> then) {
+    private void engine(List<String> statements, Consumer<List<Outcome>> then) {
         engine(statements, () -> {}, then);
     }
 
     /** {@link #engine(List, java.util.function.Consumer)}; {@code onFailure} runs first when the statements fail. */
-    private void engine(List<String> statements, Runnable onFailure, java.util.function.Consumer<List<Outcome>> then) {
+    private void engine(List<String> statements, Runnable onFailure, Consumer<List<Outcome>> then) {
         EngineStatements.runAll(session.backend(), statements).whenCompleteAsync((outcomes, failure) -> {
             if (failure != null) {
                 onFailure.run();
@@ -2061,7 +2067,7 @@ final class ClusterSession {
     }
 
     /** Runs {@code then} with the engine's outcomes; a failure in it reaches the client as an error. */
-    private void accept(java.util.function.Consumer<List<Outcome>> then, List<Outcome> outcomes) {
+    private void accept(Consumer<List<Outcome>> then, List<Outcome> outcomes) {
         try {
             then.accept(outcomes);
         } catch (RuntimeException e) {
