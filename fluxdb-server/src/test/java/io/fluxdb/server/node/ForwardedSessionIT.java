@@ -411,6 +411,39 @@ class ForwardedSessionIT {
         }
     }
 
+    @Test
+    void advisoryLocksAreAskedAboutOnTheLeaderAndPinThroughPreparedStatements() throws Exception {
+        try (Connection a = cluster.connectWithOptions(follower, "app", "app-password", "useServerPrepStmts=true");
+                Connection b = app(third); Statement second = b.createStatement()) {
+            try (PreparedStatement take = a.prepareStatement("SELECT GET_LOCK(?, 0)")) {
+                take.setString(1, "prepared-lock");
+                assertThat(single(take)).isEqualTo(1);
+            }
+            // a session on another follower that holds no lock asks the leader, where the lock lives
+            assertThat(count(second, "SELECT IS_FREE_LOCK('prepared-lock')")).isZero();
+            assertThat(count(second, "SELECT IS_USED_LOCK('prepared-lock') IS NOT NULL")).isEqualTo(1);
+            assertThat(count(second, "SELECT RELEASE_LOCK('prepared-lock')")).as("held by another session").isZero();
+            // the holder stays on the leader until it releases everything: even its reads run there
+            try (PreparedStatement port = a.prepareStatement("SELECT @@port")) {
+                assertThat(single(port)).isEqualTo(cluster.engine(leader).port());
+            }
+            try (PreparedStatement release = a.prepareStatement("SELECT RELEASE_ALL_LOCKS()")) {
+                assertThat(single(release)).isEqualTo(1);
+            }
+            assertThat(count(second, "SELECT IS_FREE_LOCK('prepared-lock')")).isEqualTo(1);
+            try (PreparedStatement port = a.prepareStatement("SELECT @@port")) {
+                assertThat(single(port)).as("back on its own node").isEqualTo(cluster.engine(follower).port());
+            }
+        }
+    }
+
+    private static long single(PreparedStatement statement) throws SQLException {
+        try (ResultSet rs = statement.executeQuery()) {
+            assertThat(rs.next()).isTrue();
+            return rs.getLong(1);
+        }
+    }
+
     private static Connection app(int node) throws SQLException {
         return cluster.connect(node, "app", "app-password");
     }

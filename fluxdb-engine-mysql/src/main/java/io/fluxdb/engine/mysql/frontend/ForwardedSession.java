@@ -1,5 +1,6 @@
 package io.fluxdb.engine.mysql.frontend;
 
+import static java.nio.charset.StandardCharsets.UTF_8;
 import static java.util.Objects.requireNonNull;
 
 import io.fluxdb.engine.mysql.backend.BackendConnection;
@@ -8,6 +9,7 @@ import io.fluxdb.engine.mysql.backend.BackendLoginException;
 import io.fluxdb.engine.spi.Classification;
 import io.fluxdb.engine.spi.Cluster;
 import io.fluxdb.engine.spi.ClusterRole;
+import io.fluxdb.engine.spi.Determinism;
 import io.fluxdb.engine.spi.StatementKind;
 import io.fluxdb.engine.spi.TransactionEffect;
 import io.fluxdb.engine.spi.VariableAssignment;
@@ -151,7 +153,10 @@ final class ForwardedSession {
             case WRITE, DDL, LOCKING_READ -> true;
             case TRANSACTION -> c.transaction() == TransactionEffect.BEGIN || c.transaction() == TransactionEffect.LOCK_TABLES
                     || "XA".equals(c.keyword());
-            default -> c.temporaryTable() || GET_LOCK.matcher(sql).find()
+            // Advisory locks live on the leader (cluster-wide): asking whether one is free, or releasing one, on a
+            // follower's engine would answer about locks nobody takes there.
+            default -> c.temporaryTable() || c.determinism().contains(Determinism.ADVISORY_LOCK)
+                    || GET_LOCK.matcher(sql).find()
                     || c.userVariablesRead().stream().anyMatch(leaderVariables::contains)
                     || (lastRanOnLeader && CONNECTION_STATE.matcher(sql).find())
                     || (link != null && WRITE_STATE.matcher(sql).find());
@@ -283,7 +288,7 @@ final class ForwardedSession {
             }
             longDataSent.remove(localId); // this execution uses the data
             session.relayVia(l, new Packet(0, Unpooled.wrappedBuffer(rewritten.apply(payload))),
-                    relay -> forwarded(relay, c, ""), null, InfileForwarder.forwarding());
+                    relay -> forwarded(relay, c, new String(sql, UTF_8)), null, InfileForwarder.forwarding());
             watchLeader(l);
         });
     }
