@@ -1,4 +1,5 @@
-# Sourced by ./dev, ./mvnw and .ci/run (POSIX sh): exports JAVA_HOME pointing at a JDK 21 or newer.
+# Sourced by ./dev, ./mvnw and .ci/run (POSIX sh): exports JAVA_HOME pointing at a JDK 21 or newer, and sets
+# FLUXDB_JAVA_MAJOR to its feature version.
 # Order: $JAVA_HOME if it is new enough, the `java` on PATH, then any JDK under /usr/lib/jvm.
 
 fluxdb_java_major() { # $1 = path to a java binary
@@ -12,6 +13,15 @@ fluxdb_find_jdk() {
         major=$(fluxdb_java_major "$candidate/bin/java")
         if [ -n "$major" ] && [ "$major" -ge 21 ]; then
             export JAVA_HOME="$candidate"
+            FLUXDB_JAVA_MAJOR=$major
+            # Java 24 and later warn at every start that Maven's own Guice uses sun.misc.Unsafe; allowed, silently
+            # (the option does not exist before 24).
+            if [ "$major" -ge 24 ]; then
+                case "${MAVEN_OPTS:-}" in
+                    *sun-misc-unsafe-memory-access*) ;;
+                    *) export MAVEN_OPTS="${MAVEN_OPTS:+$MAVEN_OPTS }--sun-misc-unsafe-memory-access=allow" ;;
+                esac
+            fi
             return 0
         fi
     done

@@ -7,10 +7,33 @@ import org.slf4j.LoggerFactory;
 
 /** Applies LOG_LEVEL to the root logger; the server is the only module that knows the slf4j binding. */
 final class Logging {
+    /**
+     * The gRPC inside Ratis logs through java.util.logging, in that library's own two-line format: its INFO lines
+     * (which transport it found) say nothing a user needs, so only its warnings are printed. Held here because
+     * java.util.logging keeps only weak references to its loggers, which would lose the level.
+     */
+    private static final java.util.logging.Logger GRPC = java.util.logging.Logger.getLogger(
+            "org.apache.ratis.thirdparty.io.grpc");
+
     private Logging() {}
 
     static void apply(LogLevel level) {
         Logger root = (Logger) LoggerFactory.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME);
         root.setLevel(Level.toLevel(level.name(), Level.INFO));
+        GRPC.setLevel(level == LogLevel.DEBUG || level == LogLevel.TRACE ? java.util.logging.Level.INFO
+                : java.util.logging.Level.WARNING);
+    }
+
+    /**
+     * For nodes that all run in this process ({@code fluxdb dev}): Ratis' transport warns about every request to a
+     * peer that does not listen yet or any more, which there happens only while the nodes start one after the other
+     * and stop together, and would bury the lines that say how that went. Its errors are still printed, and
+     * everything with {@code LOG_LEVEL=debug}.
+     */
+    static void quietPeerLoss() {
+        Logger transport = (Logger) LoggerFactory.getLogger("org.apache.ratis.grpc");
+        if (!transport.isDebugEnabled()) {
+            transport.setLevel(Level.ERROR);
+        }
     }
 }

@@ -42,6 +42,9 @@ public final class NodeRunner implements NodeLauncher, DevLauncher {
     @Override
     public int run(DevConfig config) throws Exception {
         Logging.apply(config.nodes().getFirst().logLevel());
+        if (config.nodes().size() > 1) {
+            Logging.quietPeerLoss();
+        }
         config.engineBinaries().ifPresent(dir -> System.setProperty("fluxdb.mariadb.binaries", dir.toString()));
         List<OperatorNode> nodes = new ArrayList<>();
         ShutdownSignal shutdown = new ShutdownSignal();
