@@ -124,12 +124,16 @@ function event()
     bookkeeping:query("SET autocommit = 1")
 
     for _, con in ipairs(followers) do
+        -- the first transaction's session is restored before the engine transaction opens, as apply does
+        con:query(SESSION_RESTORE)
         con:query("SET autocommit = 0")
         con:query(string.format("INSERT INTO fluxdb.applied_log (idx, error_code) VALUES (%d, NULL)", first.id))
         con:query("SELECT (SELECT idx FROM fluxdb.applied_floor WHERE id = 1),"
             .. " (SELECT COUNT(*) FROM fluxdb.leader_commits WHERE xid = " .. first.xid .. ")")
-        for _, w in ipairs(writes) do
-            con:query(SESSION_RESTORE)
+        for i, w in ipairs(writes) do
+            if i > 1 then
+                con:query(SESSION_RESTORE)
+            end
             con:query("SET insert_id = " .. w.id)
             con:query(w.insert)
         end

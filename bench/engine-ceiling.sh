@@ -83,6 +83,7 @@ where[direct]="127.0.0.1 $BENCH_DIRECT_PORT"
 targets=(direct)
 $use_galera && { where[galera]="127.0.0.1 ${GALERA_PORTS[0]}"; targets+=(galera); }
 for g in $groups; do
+    [[ $g =~ ^[1-9][0-9]*$ ]] || bench_die "--group: whole numbers from 1 (got $g)"
     if [ "$g" = 1 ]; then targets+=(ceiling); else targets+=("ceiling-x$g"); fi
 done
 
@@ -110,10 +111,14 @@ run() { # target out threads seconds command
 }
 
 max_threads=$(tr ' ' '\n' <<<"$threads_list" | sort -n | tail -1)
+prepared=""
 for t in "${targets[@]}"; do
-    if [[ $t != ceiling-x* ]]; then
-        bench_log "preparing $t"
-        run "$t" "$out/prepare-$t.txt" 1 0 prepare || bench_die "sysbench prepare failed on $t ($out/prepare-$t.txt)"
+    # the ceiling targets share their three servers: their tables are prepared once
+    kind=${t%%-x*}
+    if [[ " $prepared " != *" $kind "* ]]; then
+        prepared+=" $kind"
+        bench_log "preparing $kind"
+        run "$kind" "$out/prepare-$kind.txt" 1 0 prepare || bench_die "sysbench prepare failed on $kind ($out/prepare-$kind.txt)"
     fi
     bench_log "warm-up $t (${warmup} s)"
     run "$t" "$work/warmup-$t.txt" "$max_threads" "$warmup" run || { tail -5 "$work/warmup-$t.txt" >&2; bench_die "warm-up failed on $t"; }

@@ -15,7 +15,7 @@ fluxdb_find_jdk() {
             export JAVA_HOME="$candidate"
             FLUXDB_JAVA_MAJOR=$major
             # Java 24 and later warn at every start that Maven's own Guice uses sun.misc.Unsafe; allowed, silently
-            # (the option does not exist before 24).
+            # (the option exists from 23 on, where allowing is the default).
             if [ "$major" -ge 24 ]; then
                 case "${MAVEN_OPTS:-}" in
                     *sun-misc-unsafe-memory-access*) ;;

@@ -15,25 +15,31 @@ final class Logging {
     private static final java.util.logging.Logger GRPC = java.util.logging.Logger.getLogger(
             "org.apache.ratis.thirdparty.io.grpc");
 
+    /** LOG_LEVEL as last applied. */
+    private static volatile LogLevel applied = LogLevel.INFO;
+
     private Logging() {}
 
     static void apply(LogLevel level) {
+        applied = level;
         Logger root = (Logger) LoggerFactory.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME);
         root.setLevel(Level.toLevel(level.name(), Level.INFO));
-        GRPC.setLevel(level == LogLevel.DEBUG || level == LogLevel.TRACE ? java.util.logging.Level.INFO
-                : java.util.logging.Level.WARNING);
+        GRPC.setLevel(switch (level) {
+            case TRACE, DEBUG -> java.util.logging.Level.INFO;
+            case INFO, WARN -> java.util.logging.Level.WARNING;
+            case ERROR -> java.util.logging.Level.SEVERE;
+        });
     }
 
     /**
      * For nodes that all run in this process ({@code fluxdb dev}): Ratis' transport warns about every request to a
      * peer that does not listen yet or any more, which there happens only while the nodes start one after the other
      * and stop together, and would bury the lines that say how that went. Its errors are still printed, and
-     * everything with {@code LOG_LEVEL=debug}.
+     * its warnings too with {@code LOG_LEVEL=debug}.
      */
     static void quietPeerLoss() {
-        Logger transport = (Logger) LoggerFactory.getLogger("org.apache.ratis.grpc");
-        if (!transport.isDebugEnabled()) {
-            transport.setLevel(Level.ERROR);
+        if (applied != LogLevel.DEBUG && applied != LogLevel.TRACE) {
+            ((Logger) LoggerFactory.getLogger("org.apache.ratis.grpc")).setLevel(Level.ERROR);
         }
     }
 }

@@ -437,6 +437,24 @@ class ForwardedSessionIT {
         }
     }
 
+    @Test
+    void aLockTakenInASetOnAFollowerIsTheLeadersAlone() throws Exception {
+        try (Connection a = app(follower); Statement s = a.createStatement();
+                Connection b = app(third); Statement other = b.createStatement()) {
+            s.execute("SET @ok = GET_LOCK('set-lock', 0)");
+            assertThat(count(s, "SELECT @ok")).as("the leader's answer").isEqualTo(1);
+            assertThat(count(other, "SELECT IS_FREE_LOCK('set-lock')")).isZero();
+            try (Connection engine = DriverManager.getConnection(cluster.engine(follower).jdbcUrl(""), "root",
+                    cluster.engine(follower).rootPassword()); Statement e = engine.createStatement()) {
+                assertThat(count(e, "SELECT IS_USED_LOCK('set-lock') IS NULL"))
+                        .as("nobody holds it on the follower's own engine").isEqualTo(1);
+            }
+            s.execute("SET @released = RELEASE_ALL_LOCKS()");
+            assertThat(count(s, "SELECT @released")).isEqualTo(1);
+            assertThat(count(other, "SELECT IS_FREE_LOCK('set-lock')")).isEqualTo(1);
+        }
+    }
+
     private static long single(PreparedStatement statement) throws SQLException {
         try (ResultSet rs = statement.executeQuery()) {
             assertThat(rs.next()).isTrue();

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.fluxdb.engine.spi.ClusterRole;
 import io.fluxdb.replication.RaftCluster;
 import java.sql.Connection;
+import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
@@ -77,6 +78,43 @@ class LeaderChangeIT {
         for (int i = 0; i < cluster.size(); i++) {
             assertThat(who(i, "LIKE 'deposed%'")).as("node " + i + ": nothing of the two transactions")
                     .containsExactly("deposed marker");
+        }
+    }
+
+    /**
+     * A session on the leader holds an advisory lock when leadership moves: the new leader's sessions may take the
+     * same lock on its engine, so the old one protects nothing; the session's connection is closed, which releases it.
+     */
+    @Test
+    void anAdvisoryLockHeldOnTheLeaderWhenItStopsLeadingEndsItsConnection() throws Exception {
+        int leader = cluster.awaitLeader();
+        RaftCluster raft = (RaftCluster) cluster.node(leader).cluster();
+        try (Connection holding = cluster.connect(leader, "app", "app-password");
+                Statement h = holding.createStatement();
+                Connection asking = cluster.connect(leader, "app", "app-password");
+                Statement a = asking.createStatement()) {
+            assertThat(single(h, "SELECT GET_LOCK('moved-lock', 0)")).isEqualTo(1);
+            assertThat(single(a, "SELECT IS_FREE_LOCK('unrelated-lock')")).as("asking takes no lock").isEqualTo(1);
+
+            assertThat(raft.handOverLeadership()).as("a peer to hand leadership to").isPresent();
+            long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+            while (holding.isValid(1)) {
+                assertThat(System.nanoTime()).as("the lock holder's connection closed within 30 s").isLessThan(deadline);
+                Thread.sleep(100);
+            }
+            assertThat(asking.isValid(2)).as("a session that holds no lock keeps its connection").isTrue();
+        }
+        try (Connection engine = DriverManager.getConnection(cluster.engine(leader).jdbcUrl(""), "root",
+                cluster.engine(leader).rootPassword()); Statement e = engine.createStatement()) {
+            assertThat(single(e, "SELECT IS_FREE_LOCK('moved-lock')")).as("released on the old leader's engine")
+                    .isEqualTo(1);
+        }
+    }
+
+    private static long single(Statement s, String sql) throws SQLException {
+        try (ResultSet rs = s.executeQuery(sql)) {
+            assertThat(rs.next()).isTrue();
+            return rs.getLong(1);
         }
     }
 

@@ -137,6 +137,14 @@ final class ClusterSession {
     private int barrierHolds;
     /** Checks, while LOCK TABLES holds the barrier, that this node still leads in that term. */
     private java.util.concurrent.ScheduledFuture<?> lockWatch;
+    /**
+     * The session called GET_LOCK on this node's engine while the node led, in term {@link #advisoryLocksTerm}, and
+     * has not released every lock since: its locks are the cluster's only while this term lasts. Watched by {@link
+     * #advisoryWatch}.
+     */
+    private boolean advisoryLocks;
+    private long advisoryLocksTerm;
+    private java.util.concurrent.ScheduledFuture<?> advisoryWatch;
     /** The locks were released because the term ended; the session's next statement is told, and its end. */
     private boolean tablesLockLost;
 
@@ -167,6 +175,7 @@ final class ClusterSession {
         temporaries.clear();
         dropTransaction();
         unlockTables();
+        forgetAdvisoryLocks(); // a reset releases them
         if (forwarded != null) {
             forwarded.close();
         }
@@ -176,6 +185,7 @@ final class ClusterSession {
     void closed() {
         dropTransaction();
         unlockTables();
+        forgetAdvisoryLocks();
         SavedWarnings saved = takeWarnings();
         if (saved != null) {
             saved.release();
@@ -547,7 +557,7 @@ final class ClusterSession {
                             : followerError(cluster.role()));
                     return;
                 }
-                relayPreparedRead(packet);
+                relayPreparedRead(packet, null, null);
             });
             case CommandType.COM_STMT_SEND_LONG_DATA -> {
                 prepared.longData(content);
@@ -648,7 +658,8 @@ final class ClusterSession {
             return;
         }
         readBarrier(true, variables.consistency(),
-                () -> relayPreparedRead(new Packet(0, Unpooled.wrappedBuffer(payload))));
+                () -> relayPreparedRead(new Packet(0, Unpooled.wrappedBuffer(payload)), c,
+                        decoded == null ? null : new String(decoded.statement().sql, UTF_8)));
     }
 
     /**
@@ -660,10 +671,13 @@ final class ClusterSession {
         return leaderBound(c) && !role.isLeader() && role.leaderId().isEmpty() && (forwarded == null || !forwarded.pinned());
     }
 
-    /** A statement that runs on the leader only: one that needs it, or a BEGIN, which a follower opens there. */
+    /**
+     * A statement that runs on the leader only: one that needs it, or on a follower a BEGIN, which it opens there, or
+     * an advisory-lock function, whose locks live there.
+     */
     private boolean leaderBound(Classification c) {
-        return needsLeader(c) || (forwarded != null && c.kind() == StatementKind.TRANSACTION
-                && c.transaction() == TransactionEffect.BEGIN);
+        return needsLeader(c) || (forwarded != null && ((c.kind() == StatementKind.TRANSACTION
+                && c.transaction() == TransactionEffect.BEGIN) || ForwardedSession.takesAdvisoryLocks(c)));
     }
 
     /**
@@ -708,18 +722,19 @@ final class ClusterSession {
     }
 
     /** A prepared statement taken for a read; the engine's read-only refusal is the net under that judgement. */
-    private void relayPreparedRead(Packet packet) {
-        uncheckedRead(() -> session.relay(packet, relay -> {}, new ResponseRelay.ErrorInterceptor() {
-            @Override
-            public boolean intercept(int errorCode) {
-                return errorCode == ER_CANT_EXECUTE_IN_READ_ONLY_TRANSACTION;
-            }
+    private void relayPreparedRead(Packet packet, Classification c, String sql) {
+        uncheckedRead(() -> session.relay(packet, relay -> ranLocallyWithLocks(c, sql),
+                new ResponseRelay.ErrorInterceptor() {
+                    @Override
+                    public boolean intercept(int errorCode) {
+                        return errorCode == ER_CANT_EXECUTE_IN_READ_ONLY_TRANSACTION;
+                    }
 
-            @Override
-            public void intercepted(ResponseRelay relay, ErrPacket error) {
-                fail(cluster.role().isLeader() ? preparedWriteError() : followerError(cluster.role()));
-            }
-        }));
+                    @Override
+                    public void intercepted(ResponseRelay relay, ErrPacket error) {
+                        fail(cluster.role().isLeader() ? preparedWriteError() : followerError(cluster.role()));
+                    }
+                }));
     }
 
     private static ErrPacket preparedWriteError() {
@@ -1746,6 +1761,48 @@ final class ClusterSession {
     private static final long LOCK_WATCH_MILLIS = 250;
 
     /**
+     * A statement that ran on this node's engine ({@code sql}, null when unknown) succeeded: when it took advisory
+     * locks while this node leads, they are watched; when it released them all, no longer.
+     */
+    private void ranLocallyWithLocks(Classification c, String sql) {
+        if (c == null || sql == null || !ForwardedSession.takesAdvisoryLocks(c)) {
+            return;
+        }
+        if (ForwardedSession.releasesAllLocks(sql)) {
+            forgetAdvisoryLocks();
+        } else if (!advisoryLocks && ForwardedSession.callsGetLock(sql) && cluster.role().isLeader()) {
+            advisoryLocks = true;
+            advisoryLocksTerm = cluster.role().term();
+            watchAdvisoryLocks();
+        }
+    }
+
+    /**
+     * While the session may hold advisory locks taken on this node as leader, looks at the role every {@link
+     * #LOCK_WATCH_MILLIS} ms. Once that term is over, the new leader's sessions take the same locks on its engine, so
+     * these protect nothing any more while the client still counts on them: its connection is closed, which releases
+     * them, and the client sees a lost connection, as from a server that went away.
+     */
+    private void watchAdvisoryLocks() {
+        advisoryWatch = session.context().executor().scheduleWithFixedDelay(() -> {
+            if (advisoryLocks && !leadsIn(cluster.role(), advisoryLocksTerm)) {
+                log.info("conn={} - this node stopped leading while the session held advisory locks (GET_LOCK); the"
+                        + " connection is closed, which releases them", session.connectionId());
+                forgetAdvisoryLocks();
+                session.context().channel().close();
+            }
+        }, LOCK_WATCH_MILLIS, LOCK_WATCH_MILLIS, java.util.concurrent.TimeUnit.MILLISECONDS);
+    }
+
+    private void forgetAdvisoryLocks() {
+        advisoryLocks = false;
+        if (advisoryWatch != null) {
+            advisoryWatch.cancel(false);
+            advisoryWatch = null;
+        }
+    }
+
+    /**
      * Whether this session's leader-bound statements go to its forwarded session now: this node follows, or the
      * session is pinned to a forwarded session it opened while it followed (a transaction, locks, temporary tables).
      */
@@ -2002,7 +2059,10 @@ final class ClusterSession {
 
     /** Forwards the client's statement; an engine refusal for read-only mode goes to {@code onReadOnly} instead. */
     private void relay(byte[] payload, Classification c, ReadOnlyRefusal onReadOnly) {
-        session.relay(new Packet(0, Unpooled.wrappedBuffer(payload)), relay -> succeeded(c),
+        session.relay(new Packet(0, Unpooled.wrappedBuffer(payload)), relay -> {
+                    succeeded(c);
+                    ranLocallyWithLocks(c, statementText(payload));
+                },
                 onReadOnly == null ? null
                 : new ResponseRelay.ErrorInterceptor() {
                     @Override
@@ -2020,8 +2080,18 @@ final class ClusterSession {
     private void relay(byte[] payload, Classification c, Consumer<ResponseRelay> onSuccess) {
         session.relay(new Packet(0, Unpooled.wrappedBuffer(payload)), relay -> {
             succeeded(c);
+            ranLocallyWithLocks(c, statementText(payload));
             onSuccess.accept(relay);
         }, null);
+    }
+
+    /**
+     * The text of a COM_QUERY payload, for matching function names only: ISO-8859-1 keeps every byte as one char, so
+     * ASCII names are found whatever the client's character set.
+     */
+    private static String statementText(byte[] payload) {
+        return payload.length == 0 || payload[0] != CommandType.COM_QUERY ? null
+                : new String(payload, 1, payload.length - 1, java.nio.charset.StandardCharsets.ISO_8859_1);
     }
 
     /** A statement the engine accepted: the session remembers what it set, and how its text is read may change. */

@@ -71,7 +71,8 @@ final class ForwardedSession {
     /** Functions that read what the session's last write left: it ran on the leader, whatever ran since. */
     private static final Pattern WRITE_STATE = Pattern.compile(
             "(?is).*(\\b(LAST_INSERT_ID|LASTVAL|PREVIOUS\\s+VALUE\\s+FOR)\\b|@@(session\\.)?(identity|last_insert_id)\\b)");
-    private static final Pattern GET_LOCK = Pattern.compile("(?i)\\bGET_LOCK\\s*\\(");
+    /** A call of GET_LOCK, also with comments between the name and its parenthesis, as the server reads it. */
+    private static final Pattern GET_LOCK = Pattern.compile("(?is)\\bGET_LOCK\\s*(?:/\\*.*?\\*/\\s*)*\\(");
     private static final Pattern RELEASE_ALL = Pattern.compile("(?i)\\bRELEASE_ALL_LOCKS\\s*\\(");
 
     private final ClientSession session;
@@ -155,8 +156,7 @@ final class ForwardedSession {
                     || "XA".equals(c.keyword());
             // Advisory locks live on the leader (cluster-wide): asking whether one is free, or releasing one, on a
             // follower's engine would answer about locks nobody takes there.
-            default -> c.temporaryTable() || c.determinism().contains(Determinism.ADVISORY_LOCK)
-                    || GET_LOCK.matcher(sql).find()
+            default -> c.temporaryTable() || takesAdvisoryLocks(c) || callsGetLock(sql)
                     || c.userVariablesRead().stream().anyMatch(leaderVariables::contains)
                     || (lastRanOnLeader && CONNECTION_STATE.matcher(sql).find())
                     || (link != null && WRITE_STATE.matcher(sql).find());
@@ -205,8 +205,30 @@ final class ForwardedSession {
      * leader: the follower's engine keeps serving this session's reads, with the same settings.
      */
     private static boolean runsOnBoth(Classification c) {
+        if (takesAdvisoryLocks(c)) {
+            // SET @ok = GET_LOCK(...): the lock, and the answer the variable keeps, are the leader's alone
+            return false;
+        }
         return c.kind() == StatementKind.SESSION || (c.kind() == StatementKind.TRANSACTION
                 && (c.transaction() == TransactionEffect.AUTOCOMMIT_OFF || c.transaction() == TransactionEffect.AUTOCOMMIT_ON));
+    }
+
+    /**
+     * Whether a statement calls an advisory-lock function ({@code GET_LOCK}, {@code IS_FREE_LOCK}, ...): such locks
+     * live on the leader, cluster-wide.
+     */
+    static boolean takesAdvisoryLocks(Classification c) {
+        return c.determinism().contains(Determinism.ADVISORY_LOCK);
+    }
+
+    /** Whether statement text {@code sql} calls GET_LOCK: the session may hold a lock after it. */
+    static boolean callsGetLock(String sql) {
+        return GET_LOCK.matcher(sql).find();
+    }
+
+    /** Whether statement text {@code sql} calls RELEASE_ALL_LOCKS: the session holds no lock after it. */
+    static boolean releasesAllLocks(String sql) {
+        return RELEASE_ALL.matcher(sql).find();
     }
 
     /** COM_INIT_DB or a reset on the follower's engine. */
@@ -459,9 +481,9 @@ final class ForwardedSession {
         } else if (c.transaction() == TransactionEffect.UNLOCK_TABLES || c.transaction() == TransactionEffect.BEGIN) {
             tableLocks = false;
         }
-        if (GET_LOCK.matcher(sql).find()) {
+        if (callsGetLock(sql)) {
             holdsLocks = true;
-        } else if (RELEASE_ALL.matcher(sql).find()) {
+        } else if (releasesAllLocks(sql)) {
             holdsLocks = false;
         }
     }
@@ -618,7 +640,7 @@ final class ForwardedSession {
     /** What a statement that needs the leader gets when there is none to send it to. */
     static ErrPacket noLeader() {
         return new ErrPacket(ER_OPTION_PREVENTS_STATEMENT, "HY000", "FluxDB has no leader right now (no quorum, or an"
-                + " election is running), so it cannot run writes, DDL or locking reads; retry shortly");
+                + " election is running), so it cannot run writes, DDL, locking reads or advisory-lock functions; retry shortly");
     }
 
     private ErrPacket loginError(InetSocketAddress to, Throwable failure) {
