@@ -557,7 +557,7 @@ final class ClusterSession {
                             : followerError(cluster.role()));
                     return;
                 }
-                relayPreparedRead(packet, null, null);
+                relayPreparedRead(packet, null, () -> null);
             });
             case CommandType.COM_STMT_SEND_LONG_DATA -> {
                 prepared.longData(content);
@@ -659,7 +659,7 @@ final class ClusterSession {
         }
         readBarrier(true, variables.consistency(),
                 () -> relayPreparedRead(new Packet(0, Unpooled.wrappedBuffer(payload)), c,
-                        decoded == null ? null : new String(decoded.statement().sql, UTF_8)));
+                        () -> decoded == null ? null : new String(decoded.statement().sql, UTF_8)));
     }
 
     /**
@@ -722,8 +722,9 @@ final class ClusterSession {
     }
 
     /** A prepared statement taken for a read; the engine's read-only refusal is the net under that judgement. */
-    private void relayPreparedRead(Packet packet, Classification c, String sql) {
-        uncheckedRead(() -> session.relay(packet, relay -> ranLocallyWithLocks(c, sql),
+    private void relayPreparedRead(Packet packet, Classification c, java.util.function.Supplier<String> sql) {
+        ClusterRole sent = cluster.role();
+        uncheckedRead(() -> session.relay(packet, relay -> ranLocallyWithLocks(c, sql, sent),
                 new ResponseRelay.ErrorInterceptor() {
                     @Override
                     public boolean intercept(int errorCode) {
@@ -1385,7 +1386,8 @@ final class ClusterSession {
      */
     private boolean lostTerm(ClusterRole role) {
         return (xa != null && !leadsIn(role, xa.term)) || tablesLockLost
-                || (tablesLocked && !leadsIn(role, tablesLockTerm));
+                || (tablesLocked && !leadsIn(role, tablesLockTerm))
+                || (advisoryLocks && !leadsIn(role, advisoryLocksTerm));
     }
 
     /** Ends what {@link #lostTerm} found, and with it the client's connection. */
@@ -1395,14 +1397,28 @@ final class ClusterSession {
             abandonTransaction();
             return;
         }
-        // The barrier LOCK TABLES holds is this node's, which other writers no longer pass through.
-        log.info("conn={} - this node stopped leading while the session held LOCK TABLES; the connection is closed",
-                session.connectionId());
-        unlockTables();
-        tablesLockLost = false;
+        if (tablesLocked || tablesLockLost) {
+            // The barrier LOCK TABLES holds is this node's, which other writers no longer pass through.
+            log.info("conn={} - this node stopped leading while the session held LOCK TABLES; the connection is"
+                    + " closed", session.connectionId());
+            unlockTables();
+            tablesLockLost = false;
+            session.failAndClose(new ErrPacket(ER_OPTION_PREVENTS_STATEMENT, "HY000", "This FluxDB node stopped being"
+                    + " the leader while the session held LOCK TABLES; the locks were released. Reconnect and lock"
+                    + " again" + leaderHint(role)));
+            return;
+        }
+        abandonAdvisoryLocks(role);
+    }
+
+    /** The node stopped leading in the term the session's advisory locks were taken: see {@link #advisoryLocks}. */
+    private void abandonAdvisoryLocks(ClusterRole role) {
+        log.info("conn={} - this node stopped leading while the session held advisory locks (GET_LOCK); the"
+                + " connection is closed, which releases them", session.connectionId());
+        forgetAdvisoryLocks();
         session.failAndClose(new ErrPacket(ER_OPTION_PREVENTS_STATEMENT, "HY000", "This FluxDB node stopped being the"
-                + " leader while the session held LOCK TABLES; the locks were released. Reconnect and lock again"
-                + leaderHint(role)));
+                + " leader while the session held advisory locks (GET_LOCK); they are released with this connection,"
+                + " as another node's sessions may take them now. Reconnect and take them again" + leaderHint(role)));
     }
 
     /**
@@ -1761,19 +1777,27 @@ final class ClusterSession {
     private static final long LOCK_WATCH_MILLIS = 250;
 
     /**
-     * A statement that ran on this node's engine ({@code sql}, null when unknown) succeeded: when it took advisory
-     * locks while this node leads, they are watched; when it released them all, no longer.
+     * A statement that ran on this node's engine succeeded ({@code sql} gives its text, or null when unknown; {@code
+     * sent} is the role when it was sent): when it took advisory locks while this node led, they are watched for the
+     * end of that term, and given up at once if it ended while the statement ran (a GET_LOCK that waited); when it
+     * only released them all, no longer.
      */
-    private void ranLocallyWithLocks(Classification c, String sql) {
-        if (c == null || sql == null || !ForwardedSession.takesAdvisoryLocks(c)) {
+    private void ranLocallyWithLocks(Classification c, java.util.function.Supplier<String> sql, ClusterRole sent) {
+        if (c == null || !ForwardedSession.takesAdvisoryLocks(c)) {
             return;
         }
-        if (ForwardedSession.releasesAllLocks(sql)) {
+        String text = sql.get();
+        if (text == null) {
+            return;
+        }
+        if (ForwardedSession.callsGetLock(text)) {
+            if (!advisoryLocks && sent.isLeader()) {
+                advisoryLocks = true;
+                advisoryLocksTerm = sent.term();
+                watchAdvisoryLocks();
+            }
+        } else if (ForwardedSession.releasesAllLocks(text)) {
             forgetAdvisoryLocks();
-        } else if (!advisoryLocks && ForwardedSession.callsGetLock(sql) && cluster.role().isLeader()) {
-            advisoryLocks = true;
-            advisoryLocksTerm = cluster.role().term();
-            watchAdvisoryLocks();
         }
     }
 
@@ -1791,7 +1815,7 @@ final class ClusterSession {
                 forgetAdvisoryLocks();
                 session.context().channel().close();
             }
-        }, LOCK_WATCH_MILLIS, LOCK_WATCH_MILLIS, java.util.concurrent.TimeUnit.MILLISECONDS);
+        }, 0, LOCK_WATCH_MILLIS, java.util.concurrent.TimeUnit.MILLISECONDS);
     }
 
     private void forgetAdvisoryLocks() {
@@ -2059,9 +2083,10 @@ final class ClusterSession {
 
     /** Forwards the client's statement; an engine refusal for read-only mode goes to {@code onReadOnly} instead. */
     private void relay(byte[] payload, Classification c, ReadOnlyRefusal onReadOnly) {
+        ClusterRole sent = cluster.role();
         session.relay(new Packet(0, Unpooled.wrappedBuffer(payload)), relay -> {
                     succeeded(c);
-                    ranLocallyWithLocks(c, statementText(payload));
+                    ranLocallyWithLocks(c, () -> statementText(payload), sent);
                 },
                 onReadOnly == null ? null
                 : new ResponseRelay.ErrorInterceptor() {
@@ -2078,9 +2103,10 @@ final class ClusterSession {
     }
 
     private void relay(byte[] payload, Classification c, Consumer<ResponseRelay> onSuccess) {
+        ClusterRole sent = cluster.role();
         session.relay(new Packet(0, Unpooled.wrappedBuffer(payload)), relay -> {
             succeeded(c);
-            ranLocallyWithLocks(c, statementText(payload));
+            ranLocallyWithLocks(c, () -> statementText(payload), sent);
             onSuccess.accept(relay);
         }, null);
     }
