@@ -49,6 +49,7 @@ import org.apache.ratis.protocol.RaftPeerId;
 import org.apache.ratis.protocol.SetConfigurationRequest;
 import org.apache.ratis.protocol.TransferLeadershipRequest;
 import org.apache.ratis.protocol.exceptions.AlreadyClosedException;
+import org.apache.ratis.util.ExitUtils;
 import org.apache.ratis.protocol.exceptions.NotLeaderException;
 import org.apache.ratis.server.DivisionInfo;
 import org.apache.ratis.server.RaftServer;
@@ -141,6 +142,7 @@ public final class RaftCluster implements Cluster, AutoCloseable {
     private static RaftCluster start(RaftClusterConfig config, Engine engine, boolean joining) throws IOException {
         requireNonNull(config, "config is null");
         requireNonNull(engine, "engine is null");
+        RatisProcess.embed();
         RaftGroup group = RaftSetup.group(config, RaftGroupId.valueOf(SecretDerivation.groupId(config.secret())),
                 joining);
         RaftStorageCheck.Startup startup = RaftStorageCheck.check(config.storageDirectory(), group.getGroupId());
@@ -178,6 +180,11 @@ public final class RaftCluster implements Cluster, AutoCloseable {
             closeQuietly(server);
             timer.shutdownNow();
             callbacks.shutdownNow();
+            if (e instanceof ExitUtils.ExitException) {
+                // the gRPC server did not start, typically its port in use; the causes say why
+                throw new IOException("the Raft port " + config.bindAddress().getHostString() + ":"
+                        + config.bindAddress().getPort() + " could not be opened", e);
+            }
             throw e;
         }
         RaftCluster cluster = new RaftCluster(config, server, group.getGroupId(), stateMachine, submissions, timer,

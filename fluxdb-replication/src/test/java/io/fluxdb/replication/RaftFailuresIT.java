@@ -18,6 +18,7 @@ import io.fluxdb.replication.security.SecretDerivation;
 import io.fluxdb.replication.testing.Entries;
 import io.fluxdb.replication.testing.TestCluster;
 import io.fluxdb.replication.testing.TestCluster.Node;
+import java.net.ServerSocket;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -119,6 +120,30 @@ class RaftFailuresIT {
         cluster.restart(first);
         cluster.awaitApplied(last);
         assertThat(first.engine.value("b")).contains("2");
+    }
+
+    /**
+     * A node whose Raft port is taken: its start fails with the reason, the process (here the test's JVM, with the
+     * other nodes in it) goes on, and the node starts once the port is free.
+     */
+    @Test
+    void aRaftPortInUseFailsTheStartWithTheReasonAndLeavesTheProcessRunning() throws Exception {
+        cluster = TestCluster.start(directory, 3);
+        Node leader = cluster.awaitLeader();
+        Node follower = cluster.followers(leader).getFirst();
+        cluster.stop(follower);
+        try (ServerSocket taken = new ServerSocket()) {
+            taken.setReuseAddress(true);
+            taken.bind(follower.member.raftAddress());
+            assertThatThrownBy(() -> cluster.restart(follower))
+                    .hasMessageContaining("the Raft port " + follower.member.raftAddress().getHostString() + ":"
+                            + follower.member.raftAddress().getPort() + " could not be opened")
+                    .hasStackTraceContaining("Address already in use");
+        }
+        cluster.write(leader, "put port-free 1");
+        cluster.restart(follower);
+        cluster.awaitApplied(leader.cluster().appliedIndex());
+        assertThat(follower.engine.data()).containsEntry("port-free", "1");
     }
 
     @Test
