@@ -15,13 +15,9 @@ final class Logging {
     private static final java.util.logging.Logger GRPC = java.util.logging.Logger.getLogger(
             "org.apache.ratis.thirdparty.io.grpc");
 
-    /** LOG_LEVEL as last applied. */
-    private static volatile LogLevel applied = LogLevel.INFO;
-
     private Logging() {}
 
     static void apply(LogLevel level) {
-        applied = level;
         Logger root = (Logger) LoggerFactory.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME);
         root.setLevel(Level.toLevel(level.name(), Level.INFO));
         GRPC.setLevel(switch (level) {
@@ -36,9 +32,11 @@ final class Logging {
      * peer that does not listen yet or any more, which there happens only while the nodes start one after the other
      * and stop together, and would bury the lines that say how that went. Its errors are still printed, and
      * its warnings too with {@code LOG_LEVEL=debug}.
+     *
+     * @param level the LOG_LEVEL applied
      */
-    static void quietPeerLoss() {
-        if (applied != LogLevel.DEBUG && applied != LogLevel.TRACE) {
+    static void quietPeerLoss(LogLevel level) {
+        if (level != LogLevel.DEBUG && level != LogLevel.TRACE) {
             ((Logger) LoggerFactory.getLogger("org.apache.ratis.grpc")).setLevel(Level.ERROR);
         }
     }

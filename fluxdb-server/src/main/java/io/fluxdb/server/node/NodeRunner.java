@@ -4,6 +4,7 @@ import io.fluxdb.engine.spi.ClusterRole;
 import io.fluxdb.server.cli.DevLauncher;
 import io.fluxdb.server.cli.NodeLauncher;
 import io.fluxdb.server.config.DevConfig;
+import io.fluxdb.server.config.LogLevel;
 import io.fluxdb.server.config.NodeConfig;
 import java.io.PrintStream;
 import java.util.ArrayList;
@@ -41,9 +42,10 @@ public final class NodeRunner implements NodeLauncher, DevLauncher {
 
     @Override
     public int run(DevConfig config) throws Exception {
-        Logging.apply(config.nodes().getFirst().logLevel());
+        LogLevel level = config.nodes().getFirst().logLevel();
+        Logging.apply(level);
         if (config.nodes().size() > 1) {
-            Logging.quietPeerLoss();
+            Logging.quietPeerLoss(level);
         }
         config.engineBinaries().ifPresent(dir -> System.setProperty("fluxdb.mariadb.binaries", dir.toString()));
         List<OperatorNode> nodes = new ArrayList<>();

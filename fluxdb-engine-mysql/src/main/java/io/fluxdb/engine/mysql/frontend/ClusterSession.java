@@ -1413,9 +1413,7 @@ final class ClusterSession {
 
     /** The node stopped leading in the term the session's advisory locks were taken: see {@link #advisoryLocks}. */
     private void abandonAdvisoryLocks(ClusterRole role) {
-        log.info("conn={} - this node stopped leading while the session held advisory locks (GET_LOCK); the"
-                + " connection is closed, which releases them", session.connectionId());
-        forgetAdvisoryLocks();
+        advisoryLocksLost();
         session.failAndClose(new ErrPacket(ER_OPTION_PREVENTS_STATEMENT, "HY000", "This FluxDB node stopped being the"
                 + " leader while the session held advisory locks (GET_LOCK); they are released with this connection,"
                 + " as another node's sessions may take them now. Reconnect and take them again" + leaderHint(role)));
@@ -1763,18 +1761,29 @@ final class ClusterSession {
      * ends its connection.
      */
     private void watchTablesLock() {
-        lockWatch = session.context().executor().scheduleWithFixedDelay(() -> {
-            ClusterRole role = cluster.role();
-            if (tablesLocked && !leadsIn(role, tablesLockTerm)) {
+        lockWatch = whenTermEnds(tablesLockTerm, LOCK_WATCH_MILLIS, () -> {
+            if (tablesLocked) {
                 log.info("conn={} - this node stopped leading while the session held LOCK TABLES; the locks are"
                         + " released", session.connectionId());
                 unlockTables();
                 tablesLockLost = true;
             }
-        }, LOCK_WATCH_MILLIS, LOCK_WATCH_MILLIS, java.util.concurrent.TimeUnit.MILLISECONDS);
+        });
     }
 
     private static final long LOCK_WATCH_MILLIS = 250;
+
+    /**
+     * Looks at the role every {@link #LOCK_WATCH_MILLIS} ms, the first time after {@code firstLookMillis}, and runs
+     * {@code ended} on the event loop whenever this node no longer leads in {@code term}; the caller cancels it.
+     */
+    private java.util.concurrent.ScheduledFuture<?> whenTermEnds(long term, long firstLookMillis, Runnable ended) {
+        return session.context().executor().scheduleWithFixedDelay(() -> {
+            if (!leadsIn(cluster.role(), term)) {
+                ended.run();
+            }
+        }, firstLookMillis, LOCK_WATCH_MILLIS, java.util.concurrent.TimeUnit.MILLISECONDS);
+    }
 
     /**
      * A statement that ran on this node's engine succeeded ({@code sql} gives its text, or null when unknown; {@code
@@ -1790,14 +1799,16 @@ final class ClusterSession {
         if (text == null) {
             return;
         }
-        if (ForwardedSession.callsGetLock(text)) {
-            if (!advisoryLocks && sent.isLeader()) {
-                advisoryLocks = true;
-                advisoryLocksTerm = sent.term();
-                watchAdvisoryLocks();
+        switch (ForwardedSession.advisoryLocksAfter(text)) {
+            case HELD -> {
+                if (!advisoryLocks && sent.isLeader()) {
+                    advisoryLocks = true;
+                    advisoryLocksTerm = sent.term();
+                    watchAdvisoryLocks();
+                }
             }
-        } else if (ForwardedSession.releasesAllLocks(text)) {
-            forgetAdvisoryLocks();
+            case NONE -> forgetAdvisoryLocks();
+            case UNCHANGED -> { }
         }
     }
 
@@ -1808,14 +1819,19 @@ final class ClusterSession {
      * them, and the client sees a lost connection, as from a server that went away.
      */
     private void watchAdvisoryLocks() {
-        advisoryWatch = session.context().executor().scheduleWithFixedDelay(() -> {
-            if (advisoryLocks && !leadsIn(cluster.role(), advisoryLocksTerm)) {
-                log.info("conn={} - this node stopped leading while the session held advisory locks (GET_LOCK); the"
-                        + " connection is closed, which releases them", session.connectionId());
-                forgetAdvisoryLocks();
+        advisoryWatch = whenTermEnds(advisoryLocksTerm, 0, () -> {
+            if (advisoryLocks) {
+                advisoryLocksLost();
                 session.context().channel().close();
             }
-        }, 0, LOCK_WATCH_MILLIS, java.util.concurrent.TimeUnit.MILLISECONDS);
+        });
+    }
+
+    /** Logs that the session's advisory locks outlived the term they were taken in, and stops watching them. */
+    private void advisoryLocksLost() {
+        log.info("conn={} - this node stopped leading while the session held advisory locks (GET_LOCK); the"
+                + " connection is closed, which releases them", session.connectionId());
+        forgetAdvisoryLocks();
     }
 
     private void forgetAdvisoryLocks() {

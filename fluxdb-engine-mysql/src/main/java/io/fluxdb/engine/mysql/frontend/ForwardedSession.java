@@ -221,14 +221,27 @@ final class ForwardedSession {
         return c.determinism().contains(Determinism.ADVISORY_LOCK);
     }
 
-    /** Whether statement text {@code sql} calls GET_LOCK: the session may hold a lock after it. */
-    static boolean callsGetLock(String sql) {
+    /** Whether statement text {@code sql} calls GET_LOCK. */
+    private static boolean callsGetLock(String sql) {
         return GET_LOCK.matcher(sql).find();
     }
 
-    /** Whether statement text {@code sql} calls RELEASE_ALL_LOCKS: the session holds no lock after it. */
-    static boolean releasesAllLocks(String sql) {
-        return RELEASE_ALL.matcher(sql).find();
+    /** What a session holds, as far as its statement texts tell, after one that succeeded. */
+    enum AdvisoryLocks {
+        /** It called GET_LOCK (whatever it answered, and even after a RELEASE_ALL_LOCKS in the same statement). */
+        HELD,
+        /** It called RELEASE_ALL_LOCKS and no GET_LOCK. */
+        NONE,
+        /** Neither: as before. */
+        UNCHANGED
+    }
+
+    /** See {@link AdvisoryLocks}: the one rule for a follower's pin and for the leader's watch. */
+    static AdvisoryLocks advisoryLocksAfter(String sql) {
+        if (callsGetLock(sql)) {
+            return AdvisoryLocks.HELD;
+        }
+        return RELEASE_ALL.matcher(sql).find() ? AdvisoryLocks.NONE : AdvisoryLocks.UNCHANGED;
     }
 
     /** COM_INIT_DB or a reset on the follower's engine. */
@@ -481,10 +494,10 @@ final class ForwardedSession {
         } else if (c.transaction() == TransactionEffect.UNLOCK_TABLES || c.transaction() == TransactionEffect.BEGIN) {
             tableLocks = false;
         }
-        if (callsGetLock(sql)) {
-            holdsLocks = true;
-        } else if (releasesAllLocks(sql)) {
-            holdsLocks = false;
+        switch (advisoryLocksAfter(sql)) {
+            case HELD -> holdsLocks = true;
+            case NONE -> holdsLocks = false;
+            case UNCHANGED -> { }
         }
     }
 
