@@ -31,9 +31,9 @@ class ReadConsistencyIT {
     private static int follower;
 
     @RegisterExtension
-    static final SharedCluster nodes = SharedCluster.with(
+    static final SharedCluster nodes = SharedCluster.withAppAccount(
             "CREATE TABLE app.kv (k INT PRIMARY KEY, v INT)",
-            "INSERT INTO app.kv VALUES (1, 0), (2, 0)");
+            "INSERT INTO app.kv VALUES (1, 0), (2, 0), (3, 0)");
 
     @BeforeAll
     static void roles() {
@@ -138,6 +138,45 @@ class ReadConsistencyIT {
 
     @Test
     @Order(5)
+    void aWriteForwardedThroughAFollowerIsReadByTheNextReadOfAnyOfItsConnections() throws Exception {
+        try (Connection lock = cluster.engineConnection(follower); Statement locking = lock.createStatement();
+                Connection writer = cluster.connect(follower, SharedCluster.APP_USER, SharedCluster.APP_PASSWORD);
+                Statement write = writer.createStatement();
+                Connection reader = cluster.connectRoot(follower); Statement read = reader.createStatement();
+                Connection eventual = cluster.connectRoot(follower); Statement look = eventual.createStatement()) {
+            look.execute("SET @@session.fluxdb_consistency = 'eventual'");
+            assertThat(value(read, "SELECT v FROM kv WHERE k = 3")).isZero();
+            lock.setAutoCommit(false);
+            locking.executeQuery("SELECT * FROM app.kv WHERE k = 3 FOR UPDATE").close();
+            // Forwarded to the leader and acknowledged by a majority; this follower cannot apply it yet.
+            assertThat(write.executeUpdate("UPDATE kv SET v = 13 WHERE k = 3")).isEqualTo(1);
+            assertThat(value(look, "SELECT v FROM kv WHERE k = 3")).as("eventual: the follower's engine as it is")
+                    .isZero();
+
+            // Another connection, as a pool hands out: it wrote nothing, yet its read must see the acknowledged write.
+            CompletableFuture<Integer> other = CompletableFuture.supplyAsync(() -> value(read,
+                    "SELECT v FROM kv WHERE k = 3"));
+            Thread.sleep(1_500);
+            assertThat(other).as("a session read on the node the write went through waits for it").isNotDone();
+            lock.rollback();
+            assertThat(other.get(20, TimeUnit.SECONDS)).isEqualTo(13);
+
+            // A connection opened after the write, likewise.
+            locking.executeQuery("SELECT * FROM app.kv WHERE k = 3 FOR UPDATE").close();
+            assertThat(write.executeUpdate("UPDATE kv SET v = 14 WHERE k = 3")).isEqualTo(1);
+            try (Connection fresh = cluster.connectRoot(follower); Statement s = fresh.createStatement()) {
+                CompletableFuture<Integer> first = CompletableFuture.supplyAsync(() -> value(s,
+                        "SELECT v FROM kv WHERE k = 3"));
+                Thread.sleep(1_500);
+                assertThat(first).as("a new connection's first read waits too").isNotDone();
+                lock.rollback();
+                assertThat(first.get(20, TimeUnit.SECONDS)).isEqualTo(14);
+            }
+        }
+    }
+
+    @Test
+    @Order(6)
     void withoutAMajorityStrongReadsFailInBoundedTimeAndEventualReadsAreServed() throws Exception {
         int survivor = follower;
         for (int i = 0; i < cluster.size(); i++) {

@@ -354,6 +354,22 @@ public final class ClientSession extends ChannelInboundHandlerAdapter {
         return tokenTracking.lastPacket(packet, this::committed, () -> lastCommitIndex);
     }
 
+    /** {@link #lastPacket(Packet)} of an answer relayed from {@code via}, which {@code tracker} read. */
+    Packet lastPacket(Packet packet, BackendConnection via, io.fluxdb.protocol.codec.ResponseTracker tracker) {
+        if (via == backend) {
+            return lastPacket(packet);
+        }
+        // The leader answered a forwarded statement: recorded before the client can act on it (another of its
+        // connections on this node may read next), with its log index when the leader reported it.
+        long[] reported = {0};
+        Packet last = tokenTracking.lastPacket(packet, index -> {
+            reported[0] = index;
+            committed(index);
+        }, () -> lastCommitIndex);
+        services.cluster().ifPresent(c -> c.forwardedCommits().answered(tracker, reported[0]));
+        return last;
+    }
+
     TokenTracking tokenTracking() {
         return tokenTracking;
     }

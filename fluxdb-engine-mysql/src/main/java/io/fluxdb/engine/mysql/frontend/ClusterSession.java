@@ -359,15 +359,11 @@ final class ClusterSession {
             then.run();
             return;
         }
-        if (forwarded != null && forwarded.tokenPending() && !forwarded.pinned() && level != ReadConsistency.EVENTUAL) {
-            // Writes ran on the leader since the last read: learn their log index, then wait for it here. Should the
-            // leader not answer, a strong read waits at least as long.
-            forwarded.fetchToken().whenCompleteAsync((index, failure) -> readBarrier(reads,
-                    failure == null ? level : ReadConsistency.STRONG, then), session.context().executor());
-            return;
-        }
+        // A session whose reads run on the leader (pinned there) needs no wait for what it forwarded; any other waits
+        // for the writes forwarded through this node, its own among them.
+        ForwardedCommits node = forwarded != null && forwarded.pinned() ? null : support.forwardedCommits();
         CompletableFuture<Void> ready = ReadBarrier.before(cluster, level,
-                Math.max(session.lastCommitIndex(), variables.readAfter()));
+                Math.max(session.lastCommitIndex(), variables.readAfter()), node);
         if (ready.isDone() && !ready.isCompletedExceptionally()) {
             then.run();
             return;

@@ -18,10 +18,11 @@ import java.util.concurrent.Executor;
  * @param consistency the read consistency of a session that does not choose one
  * @param forwarding how a follower's sessions reach the leader; empty: followers refuse writes
  * @param proof checks that a connection is another node's forwarded session; empty: none is admitted as such
+ * @param forwardedCommits the writes this node's sessions forwarded and saw committed, for its {@code session} reads
  */
 record ClusterSupport(Cluster cluster, WriteGate gate, LeaderBookkeeping books, LeaderClock clock, Executor blocking,
         StatementClassifier classifier, ReadConsistency consistency, java.util.Optional<LeaderConnector> forwarding,
-        java.util.Optional<ForwardProof> proof) {
+        java.util.Optional<ForwardProof> proof, ForwardedCommits forwardedCommits) {
     ClusterSupport {
         requireNonNull(cluster, "cluster is null");
         requireNonNull(gate, "gate is null");
@@ -32,5 +33,6 @@ record ClusterSupport(Cluster cluster, WriteGate gate, LeaderBookkeeping books, 
         requireNonNull(consistency, "consistency is null");
         requireNonNull(forwarding, "forwarding is null");
         requireNonNull(proof, "proof is null");
+        requireNonNull(forwardedCommits, "forwardedCommits is null");
     }
 }

@@ -182,7 +182,7 @@ public final class MySqlFrontEndFactory implements FrontEnd {
                 : Optional.empty();
         return Optional.of(new ClusterSupport(context.cluster(), new WriteGate(),
                 new EngineLeaderBookkeeping(engine, context.cluster().localNodeId()), new LeaderClock(Clock.systemUTC()),
-                blocking, engine.classifier(), consistency, forwarding, proof));
+                blocking, engine.classifier(), consistency, forwarding, proof, new ForwardedCommits()));
     }
 
     private static TlsMaterial.Server tls(Map<String, String> options) throws IOException {

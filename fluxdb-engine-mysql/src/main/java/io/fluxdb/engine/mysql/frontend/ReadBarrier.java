@@ -19,16 +19,34 @@ final class ReadBarrier {
     }
 
     /**
-     * Completes when a read at {@code level} may run here: at once for EVENTUAL, and for SESSION when this node has
-     * applied {@code sessionLastCommit} already.
+     * Completes when a read at {@code level} may run here: at once for EVENTUAL; for SESSION once this node has
+     * applied {@code sessionLastCommit} and, unless {@code node} is null, every write this node's sessions forwarded
+     * and were told had committed before now (see {@link ForwardedCommits}); for STRONG once it has applied what the
+     * leader had committed when asked.
      */
-    static CompletableFuture<Void> before(Cluster cluster, ReadConsistency level, long sessionLastCommit) {
+    static CompletableFuture<Void> before(Cluster cluster, ReadConsistency level, long sessionLastCommit,
+            ForwardedCommits node) {
         return switch (level) {
             case EVENTUAL -> CompletableFuture.completedFuture(null);
-            case SESSION -> sessionLastCommit <= cluster.appliedIndex() ? CompletableFuture.completedFuture(null)
-                    : cluster.awaitApplied(sessionLastCommit, WAIT);
+            case SESSION -> node == null ? applied(cluster, sessionLastCommit, WAIT) : session(cluster, sessionLastCommit,
+                    node);
             case STRONG -> caughtUpWithTheLeader(cluster, WAIT);
         };
+    }
+
+    private static CompletableFuture<Void> session(Cluster cluster, long sessionLastCommit, ForwardedCommits node) {
+        long deadline = System.nanoTime() + WAIT.toNanos();
+        CompletableFuture<Long> forwarded = node.indexToSee(() -> readIndexBy(cluster, deadline));
+        if (forwarded.isDone() && !forwarded.isCompletedExceptionally()) {
+            return applied(cluster, Math.max(sessionLastCommit, forwarded.join()), WAIT);
+        }
+        return forwarded.thenCompose(index -> applied(cluster, Math.max(sessionLastCommit, index),
+                Duration.ofNanos(Math.max(0, deadline - System.nanoTime()))));
+    }
+
+    private static CompletableFuture<Void> applied(Cluster cluster, long index, Duration wait) {
+        return index <= cluster.appliedIndex() ? CompletableFuture.completedFuture(null)
+                : cluster.awaitApplied(index, wait);
     }
 
     /**

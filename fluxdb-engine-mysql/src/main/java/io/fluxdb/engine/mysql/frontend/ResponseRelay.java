@@ -106,7 +106,7 @@ final class ResponseRelay implements ResponseListener, Exchange {
         if (infileRequested) {
             infile.requested(packet);
         }
-        client.write(complete && answersStatement ? session.lastPacket(packet) : packet);
+        client.write(complete && answersStatement ? session.lastPacket(packet, backend, tracker) : packet);
         if (infileRequested) {
             client.flush();
             onEventLoop(session::clientDataWanted);
