@@ -438,6 +438,19 @@ class ForwardedSessionIT {
     }
 
     @Test
+    void aLockReleasedByNameLetsTheSessionReadOnItsOwnNodeAgain() throws Exception {
+        try (Connection a = app(follower); Statement s = a.createStatement()) {
+            assertThat(count(s, "SELECT GET_LOCK('named-lock', 0)")).isEqualTo(1);
+            assertThat(count(s, "SELECT GET_LOCK('named-lock', 0)")).as("taken twice").isEqualTo(1);
+            assertThat(count(s, "SELECT @@port")).isEqualTo(cluster.engine(leader).port());
+            assertThat(count(s, "SELECT RELEASE_LOCK('named-lock')")).isEqualTo(1);
+            assertThat(count(s, "SELECT @@port")).as("still held once").isEqualTo(cluster.engine(leader).port());
+            assertThat(count(s, "SELECT RELEASE_LOCK('named-lock')")).isEqualTo(1);
+            assertThat(count(s, "SELECT @@port")).as("back on its own node").isEqualTo(cluster.engine(follower).port());
+        }
+    }
+
+    @Test
     void aLockTakenInASetOnAFollowerIsTheLeadersAlone() throws Exception {
         try (Connection a = app(follower); Statement s = a.createStatement();
                 Connection b = app(third); Statement other = b.createStatement()) {

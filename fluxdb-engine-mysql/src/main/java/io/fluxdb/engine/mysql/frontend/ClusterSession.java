@@ -143,6 +143,8 @@ final class ClusterSession {
      * #advisoryWatch}.
      */
     private boolean advisoryLocks;
+    /** The advisory locks the session may hold on this node's engine. */
+    private final AdvisoryLockTally localLocks = new AdvisoryLockTally();
     private long advisoryLocksTerm;
     private java.util.concurrent.ScheduledFuture<?> advisoryWatch;
     /** The locks were released because the term ended; the session's next statement is told, and its end. */
@@ -1784,8 +1786,8 @@ final class ClusterSession {
     /**
      * A statement that ran on this node's engine succeeded ({@code sql} gives its text, or null when unknown; {@code
      * sent} is the role when it was sent): when it took advisory locks while this node led, they are watched for the
-     * end of that term, and given up at once if it ended while the statement ran (a GET_LOCK that waited); when it
-     * only released them all, no longer.
+     * end of that term, and given up at once if it ended while the statement ran (a GET_LOCK that waited); once the
+     * session holds none as far as {@link AdvisoryLockTally} can tell, no longer.
      */
     private void ranLocallyWithLocks(Classification c, java.util.function.Supplier<String> sql, ClusterRole sent) {
         if (c == null || !ForwardedSession.takesAdvisoryLocks(c)) {
@@ -1795,16 +1797,13 @@ final class ClusterSession {
         if (text == null) {
             return;
         }
-        switch (ForwardedSession.advisoryLocksAfter(text)) {
-            case HELD -> {
-                if (!advisoryLocks && sent.isLeader()) {
-                    advisoryLocks = true;
-                    advisoryLocksTerm = sent.term();
-                    watchAdvisoryLocks();
-                }
-            }
-            case NONE -> forgetAdvisoryLocks();
-            case UNCHANGED -> { }
+        localLocks.ran(text);
+        if (!localLocks.holds()) {
+            forgetAdvisoryLocks();
+        } else if (!advisoryLocks && sent.isLeader()) {
+            advisoryLocks = true;
+            advisoryLocksTerm = sent.term();
+            watchAdvisoryLocks();
         }
     }
 
@@ -1831,6 +1830,7 @@ final class ClusterSession {
     }
 
     private void forgetAdvisoryLocks() {
+        localLocks.clear();
         advisoryLocks = false;
         if (advisoryWatch != null) {
             advisoryWatch.cancel(false);

@@ -71,9 +71,6 @@ final class ForwardedSession {
     /** Functions that read what the session's last write left: it ran on the leader, whatever ran since. */
     private static final Pattern WRITE_STATE = Pattern.compile(
             "(?is).*(\\b(LAST_INSERT_ID|LASTVAL|PREVIOUS\\s+VALUE\\s+FOR)\\b|@@(session\\.)?(identity|last_insert_id)\\b)");
-    /** A call of GET_LOCK, also with comments between the name and its parenthesis, as the server reads it. */
-    private static final Pattern GET_LOCK = Pattern.compile("(?is)\\bGET_LOCK\\s*(?:/\\*.*?\\*/\\s*)*\\(");
-    private static final Pattern RELEASE_ALL = Pattern.compile("(?i)\\bRELEASE_ALL_LOCKS\\s*\\(");
 
     private final ClientSession session;
     private final Cluster cluster;
@@ -108,7 +105,8 @@ final class ForwardedSession {
     private int leaderStatus = ServerStatus.SERVER_STATUS_AUTOCOMMIT;
     private boolean lastRanOnLeader;
     private boolean forwardedSinceToken;
-    private boolean holdsLocks;
+    /** The advisory locks the forwarded session may hold on the leader. */
+    private final AdvisoryLockTally locks = new AdvisoryLockTally();
     /** The forwarded session ran LOCK TABLES: the leader's session holds the write barrier for it. */
     private boolean tableLocks;
     private boolean temporaryTables;
@@ -135,7 +133,7 @@ final class ForwardedSession {
      * locks, LOCK TABLES, temporary tables): then every statement goes there, whatever this node's role.
      */
     boolean pinned() {
-        return link != null && (ServerStatus.has(leaderStatus, ServerStatus.SERVER_STATUS_IN_TRANS) || holdsLocks
+        return link != null && (ServerStatus.has(leaderStatus, ServerStatus.SERVER_STATUS_IN_TRANS) || locks.holds()
                 || tableLocks || temporaryTables);
     }
 
@@ -156,7 +154,7 @@ final class ForwardedSession {
                     || "XA".equals(c.keyword());
             // Advisory locks live on the leader (cluster-wide): asking whether one is free, or releasing one, on a
             // follower's engine would answer about locks nobody takes there.
-            default -> c.temporaryTable() || takesAdvisoryLocks(c) || callsGetLock(sql)
+            default -> c.temporaryTable() || takesAdvisoryLocks(c) || AdvisoryLockTally.callsGetLock(sql)
                     || c.userVariablesRead().stream().anyMatch(leaderVariables::contains)
                     || (lastRanOnLeader && CONNECTION_STATE.matcher(sql).find())
                     || (link != null && WRITE_STATE.matcher(sql).find());
@@ -219,29 +217,6 @@ final class ForwardedSession {
      */
     static boolean takesAdvisoryLocks(Classification c) {
         return c.determinism().contains(Determinism.ADVISORY_LOCK);
-    }
-
-    /** Whether statement text {@code sql} calls GET_LOCK. */
-    private static boolean callsGetLock(String sql) {
-        return GET_LOCK.matcher(sql).find();
-    }
-
-    /** What a session holds, as far as its statement texts tell, after one that succeeded. */
-    enum AdvisoryLocks {
-        /** It called GET_LOCK (whatever it answered, and even after a RELEASE_ALL_LOCKS in the same statement). */
-        HELD,
-        /** It called RELEASE_ALL_LOCKS and no GET_LOCK. */
-        NONE,
-        /** Neither: as before. */
-        UNCHANGED
-    }
-
-    /** See {@link AdvisoryLocks}: the one rule for a follower's pin and for the leader's watch. */
-    static AdvisoryLocks advisoryLocksAfter(String sql) {
-        if (callsGetLock(sql)) {
-            return AdvisoryLocks.HELD;
-        }
-        return RELEASE_ALL.matcher(sql).find() ? AdvisoryLocks.NONE : AdvisoryLocks.UNCHANGED;
     }
 
     /** COM_INIT_DB or a reset on the follower's engine. */
@@ -494,11 +469,7 @@ final class ForwardedSession {
         } else if (c.transaction() == TransactionEffect.UNLOCK_TABLES || c.transaction() == TransactionEffect.BEGIN) {
             tableLocks = false;
         }
-        switch (advisoryLocksAfter(sql)) {
-            case HELD -> holdsLocks = true;
-            case NONE -> holdsLocks = false;
-            case UNCHANGED -> { }
-        }
+        locks.ran(sql);
     }
 
     /**
@@ -643,7 +614,7 @@ final class ForwardedSession {
         syncedTracking = null;
         trackingUnknown = false;
         leaderStatus = ServerStatus.SERVER_STATUS_AUTOCOMMIT;
-        holdsLocks = false;
+        locks.clear();
         tableLocks = false;
         temporaryTables = false;
         // What the old forwarded session held is gone with it.
