@@ -14,8 +14,10 @@ import java.util.Set;
  *     entries execute at once (default 17: replication runs up to 16 at once, and the first entry not yet committed
  *     may always start one more)
  * @param parallelLockWait {@code apply-lock-wait-timeout}: how long an entry applied in parallel waits for a row lock
- *     before it gives up and is run again after its predecessors (ISO-8601, whole seconds, default PT1S: on a
- *     follower only other entries hold locks, so a wait means the schedule must change, not that a client will finish)
+ *     before it gives up and is run again after its predecessors (ISO-8601, whole seconds, default PT0S: it gives up
+ *     at once. On a follower only other entries hold locks, so a wait means the schedule must change, not that a
+ *     client will finish; entries the leader ran at the same time can still meet in another order here, through gap
+ *     locks, and every second waited stalls every entry behind them)
  * @param pruneInterval {@code apply-prune-interval}: applied entries between two prunes of {@code fluxdb.applied_log}
  *     (default 10000)
  * @param preparedWait {@code apply-xa-wait}: how long apply waits for a connection to let go of a prepared transaction
@@ -33,9 +35,9 @@ public record ApplyOptions(int connections, Duration parallelLockWait, long prun
         if (connections < 1 || connections > 1000) {
             throw new IllegalArgumentException("apply-connections: " + connections + " (expected: 1-1000)");
         }
-        if (parallelLockWait.toSeconds() < 1 || parallelLockWait.toNanosPart() != 0) {
+        if (parallelLockWait.isNegative() || parallelLockWait.toNanosPart() != 0) {
             throw new IllegalArgumentException("apply-lock-wait-timeout: " + parallelLockWait
-                    + " (expected: whole seconds, at least PT1S)");
+                    + " (expected: whole seconds, at least PT0S)");
         }
         if (pruneInterval < 1) {
             throw new IllegalArgumentException("apply-prune-interval: " + pruneInterval + " (expected: >= 1)");
@@ -47,7 +49,7 @@ public record ApplyOptions(int connections, Duration parallelLockWait, long prun
 
     /** The defaults. */
     public static ApplyOptions defaults() {
-        return new ApplyOptions(17, Duration.ofSeconds(1), 10_000, Duration.ofSeconds(30));
+        return new ApplyOptions(17, Duration.ZERO, 10_000, Duration.ofSeconds(30));
     }
 
     /** Reads the options of {@link #NAMES} from {@code options}, ignoring other names; defaults for missing ones. */

@@ -65,6 +65,8 @@ import org.slf4j.LoggerFactory;
 final class ClusterSession {
     private static final Logger log = LoggerFactory.getLogger(ClusterSession.class);
     private static final int ER_CANT_EXECUTE_IN_READ_ONLY_TRANSACTION = 1792;
+    private static final ErrPacket READ_ONLY_TRANSACTION = new ErrPacket(ER_CANT_EXECUTE_IN_READ_ONLY_TRANSACTION,
+            "25006", "Cannot execute statement in a READ ONLY transaction");
     private static final int ER_OPTION_PREVENTS_STATEMENT = 1290;
     private static final int ER_NOT_SUPPORTED_YET = 1235;
     private static final int ER_BINLOG_UNSAFE_STATEMENT = 1592;
@@ -143,6 +145,8 @@ final class ClusterSession {
      * #advisoryWatch}.
      */
     private boolean advisoryLocks;
+    /** The transaction access mode the client asked for, which the engine session does not keep. */
+    private final ClientAccessMode accessMode = new ClientAccessMode();
     /** The advisory locks the session may hold on this node's engine. */
     private final AdvisoryLockTally localLocks = new AdvisoryLockTally();
     private long advisoryLocksTerm;
@@ -178,6 +182,7 @@ final class ClusterSession {
         dropTransaction();
         unlockTables();
         forgetAdvisoryLocks(); // a reset releases them
+        accessMode.reset();
         if (forwarded != null) {
             forwarded.close();
         }
@@ -617,6 +622,14 @@ final class ClusterSession {
         if (endedLostTerm(role)) {
             return;
         }
+        if (c != null && asAsked(c) == ReadOnlyAsAsked.ENGINE_REFUSES) {
+            if (xa != null) {
+                fail(READ_ONLY_TRANSACTION);
+            } else {
+                session.relay(new Packet(0, Unpooled.wrappedBuffer(payload)), relay -> { }, null);
+            }
+            return;
+        }
         if (c != null && temporaryTables(role, decoded.statement().sql, 0, c, payload, decoded.statement().database)) {
             return;
         }
@@ -751,8 +764,15 @@ final class ClusterSession {
             return;
         }
         AccessModeChange mode = AccessModeChange.of(c);
+        if (mode != AccessModeChange.NONE) {
+            Optional<ErrPacket> refused = accessMode.set(c, inTransaction());
+            if (refused.isPresent()) {
+                fail(refused.get());
+                return;
+            }
+        }
         if (mode == AccessModeChange.ONLY_ACCESS_MODE) {
-            // The engine session stays read-only whatever the client asks: the operator decides what may write.
+            // The engine session stays read-only whatever the client asks: the operator keeps the client's mode.
             reply(session.state().statusFlags());
             return;
         }
@@ -770,6 +790,22 @@ final class ClusterSession {
             // Forwarded for its other effects (the isolation level); read-only mode is restored before the next
             // command.
             readOnlyApplied = false;
+        }
+        switch (asAsked(c)) {
+            case ENGINE_REFUSES -> {
+                if (xa != null) {
+                    // the engine session is read-write inside the operator's XA transaction: it cannot be the judge
+                    fail(READ_ONLY_TRANSACTION);
+                } else {
+                    relay(payload, c, (ReadOnlyRefusal) null);
+                }
+                return;
+            }
+            case READ_ONLY_TRANSACTION -> {
+                transaction(payload, sql, c, TransactionEffect.BEGIN_READ_ONLY);
+                return;
+            }
+            case AS_USUAL -> { }
         }
         if (temporaryTables(role, payload, 1, c, payload, session.state().database())) {
             return;
@@ -816,7 +852,8 @@ final class ClusterSession {
             case WRITE -> write(payload, sql, c, xa == null && autocommit);
             case TRANSACTION -> transaction(payload, sql, c, effect);
             default -> {
-                if (xa == null && !autocommit && c.kind() != StatementKind.SESSION && c.kind() != StatementKind.EMPTY) {
+                if (xa == null && !autocommit && c.kind() != StatementKind.SESSION && c.kind() != StatementKind.EMPTY
+                        && !accessMode.transactionReadOnly()) {
                     // With autocommit off every statement opens a transaction: make it an XA transaction now,
                     // so a write later in it can be prepared.
                     startXa(true, status -> relayOnLeader(payload, sql, c));
@@ -825,6 +862,35 @@ final class ClusterSession {
                 }
             }
         }
+    }
+
+    /** What the client's own access mode (see {@link ClientAccessMode}) makes of a statement. */
+    private enum ReadOnlyAsAsked {
+        /** Nothing: routed as usual. */
+        AS_USUAL,
+        /** It may change data in a read-only transaction: this node's read-only engine answers it, as MariaDB does. */
+        ENGINE_REFUSES,
+        /** A BEGIN while the client's mode is read-only: a read-only transaction here. */
+        READ_ONLY_TRANSACTION
+    }
+
+    private ReadOnlyAsAsked asAsked(Classification c) {
+        boolean inTransaction = inTransaction();
+        boolean readOnly = accessMode.readOnly(c, inTransaction,
+                ServerStatus.has(session.state().statusFlags(), ServerStatus.SERVER_STATUS_AUTOCOMMIT));
+        if (!readOnly || ForwardedSession.takesAdvisoryLocks(c)) {
+            // advisory locks are no data, and live on the leader whatever the mode
+            return ReadOnlyAsAsked.AS_USUAL;
+        }
+        if (c.transaction() == TransactionEffect.BEGIN) {
+            // inside an open transaction a BEGIN first commits it: that takes the usual way
+            return inTransaction || c.multiStatement() ? ReadOnlyAsAsked.AS_USUAL : ReadOnlyAsAsked.READ_ONLY_TRANSACTION;
+        }
+        return ClientAccessMode.changesData(c) ? ReadOnlyAsAsked.ENGINE_REFUSES : ReadOnlyAsAsked.AS_USUAL;
+    }
+
+    private boolean inTransaction() {
+        return ServerStatus.has(session.state().statusFlags(), ServerStatus.SERVER_STATUS_IN_TRANS);
     }
 
     private void transaction(byte[] payload, String sql, Classification c, TransactionEffect effect) {

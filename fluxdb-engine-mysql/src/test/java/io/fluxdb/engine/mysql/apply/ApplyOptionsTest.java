@@ -13,6 +13,7 @@ class ApplyOptionsTest {
     void defaultsWhenUnset() {
         assertThat(ApplyOptions.from(Map.of())).isEqualTo(ApplyOptions.defaults());
         assertThat(ApplyOptions.defaults().connections()).isEqualTo(17);
+        assertThat(ApplyOptions.defaults().parallelLockWait()).as("a lock wait gives up at once").isZero();
     }
 
     @Test
@@ -31,6 +32,8 @@ class ApplyOptionsTest {
                 .hasMessageContaining("apply-connections: 'many'");
         assertThatThrownBy(() -> ApplyOptions.from(Map.of("apply-lock-wait-timeout", "PT0.5S")))
                 .hasMessageContaining("whole seconds");
+        assertThatThrownBy(() -> ApplyOptions.from(Map.of("apply-lock-wait-timeout", "-PT1S")))
+                .hasMessageContaining("at least PT0S");
         assertThatThrownBy(() -> ApplyOptions.from(Map.of("apply-xa-wait", "soon")))
                 .hasMessageContaining("ISO-8601");
     }
