@@ -43,6 +43,13 @@ public enum Determinism {
     /** Reads a system variable that differs per node (@@hostname, @@server_id, @@datadir, @@version, ...). */
     NODE_VARIABLE(false),
     /**
+     * Reads a table whose content belongs to the node, not to the replicated data: anything in
+     * {@code information_schema} (process list, status counters, table sizes and times), {@code performance_schema}
+     * or {@code sys}, the engine's statistics, log and replication tables in {@code mysql}, or the operator's own
+     * bookkeeping. Every node would write what it holds itself.
+     */
+    NODE_LOCAL_TABLE(false),
+    /**
      * Reads the session's account (USER(), CURRENT_USER, SESSION_USER(), CURRENT_ROLE): replay runs as another
      * account.
      */

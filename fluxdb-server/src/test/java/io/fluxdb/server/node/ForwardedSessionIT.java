@@ -468,6 +468,50 @@ class ForwardedSessionIT {
         }
     }
 
+    @Test
+    void writesThatReadANodeLocalSchemaAreRefusedThroughEveryNodeAndChangeNothing() throws Exception {
+        for (int node : new int[] {leader, follower}) {
+            try (Connection c = app(node); Statement s = c.createStatement()) {
+                assertRefusedAsUnsafe(() -> s.executeUpdate("INSERT INTO t (u) SELECT CONCAT(COUNT(*), 'x')"
+                        + " FROM information_schema.processlist"), "information_schema.processlist");
+                assertRefusedAsUnsafe(() -> s.execute("CREATE TABLE nd2 AS SELECT variable_name, variable_value"
+                        + " FROM INFORMATION_SCHEMA.`GLOBAL_STATUS` WHERE variable_name IN ('Uptime',"
+                        + " 'Threads_connected', 'Com_select')"), "INFORMATION_SCHEMA.GLOBAL_STATUS");
+                // an unqualified name read in the session's default database
+                s.execute("USE information_schema");
+                assertRefusedAsUnsafe(() -> s.executeUpdate("INSERT INTO app.t (u) SELECT COUNT(*) FROM processlist"),
+                        "default database information_schema");
+                s.execute("USE app");
+                // reads are reads, and a value read into a user variable is written as that value everywhere
+                assertThat(count(s, "SELECT COUNT(*) FROM information_schema.processlist")).isPositive();
+                s.execute("SET @n = (SELECT COUNT(*) FROM information_schema.processlist)");
+                assertThat(s.executeUpdate("INSERT INTO t (v) VALUES (@n)")).isEqualTo(1);
+            }
+        }
+        String written;
+        try (Connection c = app(leader); Statement s = c.createStatement()) {
+            cluster.awaitConverged();
+            try (ResultSet rs = s.executeQuery("SELECT CONCAT(COUNT(*), ':', COUNT(u), ':', MIN(v) > 0, ':',"
+                    + " GROUP_CONCAT(v ORDER BY id)) FROM t")) {
+                rs.next();
+                written = rs.getString(1);
+            }
+        }
+        assertThat(written).startsWith("2:0:1:");
+        cluster.assertSameEverywhere("SELECT CONCAT(COUNT(*), ':', COUNT(u), ':', MIN(v) > 0, ':',"
+                + " GROUP_CONCAT(v ORDER BY id)) FROM app.t", List.of(written));
+        cluster.assertSameEverywhere("SELECT COUNT(*) FROM information_schema.tables WHERE table_schema = 'app'"
+                + " AND table_name = 'nd2'", List.of("0"));
+    }
+
+    private static void assertRefusedAsUnsafe(org.assertj.core.api.ThrowableAssert.ThrowingCallable write,
+            String named) {
+        assertThatThrownBy(write).isInstanceOf(SQLException.class)
+                .satisfies(e -> assertThat(((SQLException) e).getErrorCode()).isEqualTo(1592))
+                .hasMessageContaining(named)
+                .hasMessageContaining("user variable");
+    }
+
     private static long single(PreparedStatement statement) throws SQLException {
         try (ResultSet rs = statement.executeQuery()) {
             assertThat(rs.next()).isTrue();

@@ -7,6 +7,7 @@ import io.fluxdb.engine.mysql.apply.LeaderCommits;
 import io.fluxdb.engine.mysql.apply.Sql;
 import io.fluxdb.engine.mysql.sql.BinaryLiterals;
 import io.fluxdb.engine.mysql.sql.DiagnosticsRewrite;
+import io.fluxdb.engine.mysql.sql.NodeLocalTables;
 import io.fluxdb.engine.mysql.sql.TableReferences;
 import io.fluxdb.engine.mysql.sql.DiagnosticsRewrite.Diagnostics;
 import io.fluxdb.engine.mysql.sql.ValueRewrite;
@@ -656,7 +657,8 @@ final class ClusterSession {
             } else if (c.kind() != StatementKind.WRITE) {
                 fail(notSupported(c.kind() + " statements through server-side prepared statements in a cluster"));
             } else {
-                Optional<ErrPacket> refusal = refusal(new String(decoded.statement().sql, UTF_8), c);
+                Optional<ErrPacket> refusal = refusal(new String(decoded.statement().sql, UTF_8), c,
+                        decoded.statement().sql, 0, decoded.statement().database);
                 if (refusal.isPresent()) {
                     fail(refusal.get());
                     return;
@@ -840,7 +842,7 @@ final class ClusterSession {
             checksum(c);
             return;
         }
-        Optional<ErrPacket> refusal = refusal(sql, c);
+        Optional<ErrPacket> refusal = refusal(sql, c, payload, 1, session.state().database());
         if (refusal.isPresent()) {
             fail(refusal.get());
             return;
@@ -2108,8 +2110,14 @@ final class ClusterSession {
                 .orElse(" (none is elected right now; retry shortly)");
     }
 
-    /** Writes the leader cannot replicate exactly, refused before they run, so they change nothing anywhere. */
-    private Optional<ErrPacket> refusal(String sql, Classification c) {
+    /**
+     * Writes the leader cannot replicate exactly, refused before they run, so they change nothing anywhere.
+     *
+     * @param text the statement's text from {@code offset}, in the session's character set
+     * @param database the default database its names are read in
+     */
+    private Optional<ErrPacket> refusal(String sql, Classification c, byte[] text, int offset,
+            Optional<String> database) {
         if (c.kind() != StatementKind.WRITE && c.kind() != StatementKind.DDL && c.kind() != StatementKind.TRANSACTION) {
             return Optional.empty();
         }
@@ -2136,6 +2144,11 @@ final class ClusterSession {
                 && !c.determinism().contains(Determinism.SERVER_FILE)) {
             return Optional.of(notSupported("this form of LOAD in a cluster; use LOAD DATA LOCAL INFILE or INSERT"));
         }
+        Optional<String> nodeLocal = nodeLocalRead(c, text, offset, database);
+        if (nodeLocal.isPresent()) {
+            return Optional.of(new ErrPacket(ER_BINLOG_UNSAFE_STATEMENT, "HY000",
+                    "Unsafe statement for replication: " + Unsafe.nodeLocal(nodeLocal.get())));
+        }
         for (Determinism d : c.determinism()) {
             // CREATE without a DEFINER: the entry carries the leader's account, which replay names as the DEFINER.
             boolean definerCarried = d == Determinism.IMPLICIT_DEFINER && "CREATE".equals(c.keyword())
@@ -2146,6 +2159,24 @@ final class ClusterSession {
             }
         }
         return Optional.empty();
+    }
+
+    /**
+     * The node-local table a replicated write reads, named for the client: one the classifier found by its qualified
+     * name, or one an unqualified name reads in a default database that holds such tables, which the classifier does
+     * not know.
+     */
+    private Optional<String> nodeLocalRead(Classification c, byte[] text, int offset, Optional<String> database) {
+        boolean flagged = c.determinism().contains(Determinism.NODE_LOCAL_TABLE);
+        // As the classifier has it: writes and CREATE read tables; other DDL names its table as an object only.
+        boolean reads = c.kind() == StatementKind.WRITE
+                || (c.kind() == StatementKind.DDL && "CREATE".equals(c.keyword()));
+        if (!flagged && !(reads && database.filter(NodeLocalTables::holdsNodeLocalTables).isPresent())) {
+            return Optional.empty();
+        }
+        Optional<String> named = NodeLocalTables.namedIn(text, offset, parse == null ? ParseContext.DEFAULT : parse,
+                database);
+        return flagged ? Optional.of(named.orElse("a node-local table")) : named;
     }
 
     private static final String EXECUTE_REFUSAL = "PREPARE of a write, EXECUTE and EXECUTE IMMEDIATE in a cluster;"

@@ -36,7 +36,20 @@ final class Unsafe {
                     + " the statements after it cannot be read exactly. Send them separately";
             case DYNAMIC_SQL -> "the body builds SQL at run time (PREPARE, EXECUTE IMMEDIATE), so FluxDB cannot tell"
                     + " whether it gives the same result on every node. Write the statements in the body itself";
+            case NODE_LOCAL_TABLE -> nodeLocal("a node-local table");
             default -> determinism.name() + " cannot be replicated exactly";
         };
+    }
+
+    /**
+     * A write that reads {@code what}, a node-local table ({@code NodeLocalTables}). A user variable is a way around:
+     * a write carries the values of the user variables it reads, never the expressions that set them.
+     */
+    static String nodeLocal(String what) {
+        return "the statement reads " + what + ", and each node keeps its own content there (information_schema,"
+                + " performance_schema, sys, the statistics, log and replication tables of mysql, and fluxdb), so"
+                + " every node would write other values. Read the value first, into the application or a user variable"
+                + " (SET @v = (SELECT ...)), and write that: the value of a user variable is replicated. A write in a"
+                + " session whose default database is one of these must run after USE of another database";
     }
 }

@@ -69,6 +69,9 @@ final class DefinitionStatements {
         boolean namesDefiner = definerClauses(t);
         if (lx.type == SqlLexer.WORD && a.isWord("EVENT")) {
             implicitDefinerUnless(namesDefiner);
+        } else if (lx.type == SqlLexer.WORD && a.isWord("VIEW")) {
+            // ALTER VIEW ... AS SELECT gives the view a new body, which runs later, as a CREATE does.
+            a.definesProgram = true;
         }
     }
 

@@ -103,6 +103,9 @@ final class StatementAnalyzer {
         if (replicated && facts.readsNodeVariable) {
             flags.add(Determinism.NODE_VARIABLE);
         }
+        if (facts.namesNodeLocalTable && readsTablesWhenReplicated()) {
+            flags.add(Determinism.NODE_LOCAL_TABLE);
+        }
         List<String> read = new ArrayList<>();
         Set<String> assigned = new LinkedHashSet<>();
         if (definesProgram) {
@@ -122,6 +125,16 @@ final class StatementAnalyzer {
         return new Classification(kind, keyword, implicitCommit, flags, transaction, Optional.ofNullable(database),
                 assignments == null ? List.of() : assignments, temporaryTable, from, to, 1, read,
                 List.copyOf(assigned), accessMode);
+    }
+
+    /**
+     * Whether a table this replicated statement names may be read: any write, a CREATE (CREATE TABLE ... SELECT, a
+     * view) and a routine, trigger or event body, which reads when it runs. Other DDL (ALTER TABLE, TRUNCATE, DROP,
+     * GRANT ... ON) names a table as its object without reading its rows.
+     */
+    private boolean readsTablesWhenReplicated() {
+        return kind == StatementKind.WRITE
+                || (kind == StatementKind.DDL && (keyword.equals("CREATE") || definesProgram));
     }
 
     /** Classifies the statement whose first keyword is the current token. */

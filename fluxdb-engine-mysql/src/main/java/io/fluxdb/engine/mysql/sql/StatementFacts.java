@@ -10,8 +10,8 @@ import java.util.Set;
 
 /**
  * What one linear pass over a statement's tokens finds anywhere in it, at any nesting depth: locking clauses,
- * non-deterministic functions and system variables, user variables read and assigned, sequences and LIMIT without
- * ORDER BY. The classifier combines these with the statement's leading keywords.
+ * non-deterministic functions and system variables, node-local tables, user variables read and assigned, sequences and
+ * LIMIT without ORDER BY. The classifier combines these with the statement's leading keywords.
  */
 final class StatementFacts {
 
@@ -113,6 +113,8 @@ final class StatementFacts {
     boolean orderedAtTop;
     /** A system variable of {@link #NODE_VARIABLES}; matters in statements that are replicated. */
     boolean readsNodeVariable;
+    /** A table named {@code schema.table} that {@link NodeLocalTables} knows; matters in replicated statements. */
+    boolean namesNodeLocalTable;
     /** PREPARE or EXECUTE: SQL built at run time; matters in the body of a routine, trigger or event. */
     boolean dynamicSql;
     /** Occurrences of each user variable in a reading position, by lower-case name, in order of first use. */
@@ -142,6 +144,9 @@ final class StatementFacts {
         private int prev2Type = SqlLexer.EOF;
         private int prev2Start;
         private int prev2End;
+        /** Whether the previous token, and the one before it, came right after a {@code .}. */
+        private boolean prevAfterDot;
+        private boolean prev2AfterDot;
         /** A flag that applies if the token after {@code (} is {@code )}: RAND() but not RAND(1). */
         private Determinism ifNoArguments;
         /** A user variable whose role the next token decides ({@code :=} makes it assigned). */
@@ -166,8 +171,14 @@ final class StatementFacts {
                     case SqlLexer.USER_VAR -> userVariable(s, e);
                     case SqlLexer.SYS_VAR -> systemVariable(s, e);
                     case SqlLexer.PUNCT -> punctuation(s, e);
+                    case SqlLexer.QUOTED_ID -> {
+                        intoList = false;
+                        qualifiedName(s, e);
+                    }
                     default -> intoList = false;
                 }
+                prev2AfterDot = prevAfterDot;
+                prevAfterDot = isDot(prevType, prevStart);
                 prev2Type = prevType;
                 prev2Start = prevStart;
                 prev2End = prevEnd;
@@ -199,6 +210,7 @@ final class StatementFacts {
         }
 
         private void word(int s, int e) {
+            qualifiedName(s, e);
             if (prevType == SqlLexer.WORD) {
                 if (is(text, prevStart, prevEnd, "FOR") && (is(text, s, e, "UPDATE") || is(text, s, e, "SHARE"))
                         || is(text, prevStart, prevEnd, "LOCK") && is(text, s, e, "IN")) {
@@ -248,6 +260,27 @@ final class StatementFacts {
                     facts.determinism.add(d);
                 }
             }
+        }
+
+        /**
+         * A name that ends {@code schema.table}: the two tokens before it are a schema and a dot, and the schema is not
+         * itself the table of {@code db.table.column}. Spaces and comments around the dot are allowed, as in the
+         * engine; quoted names are unquoted.
+         */
+        private void qualifiedName(int s, int e) {
+            if (facts.namesNodeLocalTable || !isDot(prevType, prevStart) || prev2AfterDot
+                    || (prev2Type != SqlLexer.WORD && prev2Type != SqlLexer.QUOTED_ID)) {
+                return;
+            }
+            facts.namesNodeLocalTable = NodeLocalTables.isNodeLocal(name(prev2Start, prev2End), name(s, e));
+        }
+
+        private String name(int s, int e) {
+            return StatementAnalyzer.unquote(source.slice(s, e, reading.charset()));
+        }
+
+        private boolean isDot(int type, int start) {
+            return type == SqlLexer.PUNCT && text.charAt(start) == '.';
         }
 
         private void userVariable(int s, int e) {

@@ -230,6 +230,23 @@ class ClassifierContextTest {
     }
 
     @Test
+    void nodeLocalSchemasQuotedAsTheSessionQuotesIdentifiers() {
+        String ansi = "INSERT INTO t SELECT COUNT(*) FROM \"information_schema\".\"processlist\"";
+        assertThat(determinism(ansi, "ANSI_QUOTES")).containsExactly(Determinism.NODE_LOCAL_TABLE);
+        // Without ANSI_QUOTES these are strings, not names.
+        assertThat(determinism(ansi, "")).isEmpty();
+        String brackets = "INSERT INTO t SELECT COUNT(*) FROM [INFORMATION_SCHEMA] . [PROCESSLIST]";
+        assertThat(determinism(brackets, "MSSQL")).containsExactly(Determinism.NODE_LOCAL_TABLE);
+        assertThat(determinism("INSERT INTO t SELECT * FROM [mysql].[slow_log]", "MSSQL"))
+                .containsExactly(Determinism.NODE_LOCAL_TABLE);
+        // Read as bytes of the client's character set, names are decoded before they are compared.
+        byte[] gbk = "INSERT INTO t SELECT COUNT(*) FROM `information_schema`.`processlist` WHERE info <> '表'"
+                .getBytes(Charset.forName("GBK"));
+        assertThat(classifier.classify(ByteBuffer.wrap(gbk), new ParseContext("", "gbk")).determinism())
+                .containsExactly(Determinism.NODE_LOCAL_TABLE);
+    }
+
+    @Test
     void versionedCommentsInAContext() {
         ParseContext ansi = new ParseContext("ANSI_QUOTES", "utf8mb4");
         assertThat(classifier.classifyAll("/*!40101 SELECT \"a\\\" */" + INSERT + "\"", ansi))
@@ -239,6 +256,10 @@ class ClassifierContextTest {
     private List<StatementKind> kinds(byte[] sql, String characterSet) {
         return classifier.classifyAll(ByteBuffer.wrap(sql), new ParseContext("", characterSet)).stream()
                 .map(Classification::kind).toList();
+    }
+
+    private java.util.Set<Determinism> determinism(String sql, String sqlMode) {
+        return classifier.classify(sql, new ParseContext(sqlMode, "utf8mb4")).determinism();
     }
 
     private List<StatementKind> kinds(String sql, String sqlMode) {
