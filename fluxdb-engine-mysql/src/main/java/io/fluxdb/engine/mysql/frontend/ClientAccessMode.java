@@ -94,10 +94,14 @@ final class ClientAccessMode {
         return transactionReadOnly;
     }
 
-    /** Whether the engine refuses {@code c} in a read-only transaction, or may, since it may change data. */
+    /**
+     * Whether the engine may refuse {@code c} in a read-only transaction: it may change data, or it is maintenance
+     * that commits implicitly ({@code OPTIMIZE TABLE} is refused, {@code ANALYZE TABLE} is not).
+     */
     static boolean changesData(Classification c) {
         return c.kind() == StatementKind.WRITE || c.kind() == StatementKind.DDL
-                || c.kind() == StatementKind.LOCKING_READ || c.transaction() == TransactionEffect.LOCK_TABLES;
+                || c.kind() == StatementKind.LOCKING_READ || c.transaction() == TransactionEffect.LOCK_TABLES
+                || c.kind() == StatementKind.ADMIN && c.implicitCommit();
     }
 
     /** COM_RESET_CONNECTION and COM_CHANGE_USER: the engine's defaults again. */

@@ -60,7 +60,6 @@ public final class ClientSession extends ChannelInboundHandlerAdapter {
     private long lastCommitIndex;
     /** Whether and how the client is told its commit token in OK packets. */
     private final TokenTracking tokenTracking;
-    private int lastErrorCode;
     private boolean closeWhenIdle;
     /** Closed by the operator while a command ran: the engine may still be answering it. */
     private boolean closedMidCommand;
@@ -325,16 +324,17 @@ public final class ClientSession extends ChannelInboundHandlerAdapter {
         closeWith(null);
     }
 
-    /** The engine answered the running command with an error ({@code errorCode}); until the next command ends. */
-    void commandFailed(int errorCode) {
-        lastErrorCode = errorCode;
-    }
-
-    /** The error code the engine answered the last command with (0 if none), and forgets it. */
-    int takeLastErrorCode() {
-        int code = lastErrorCode;
-        lastErrorCode = 0;
-        return code;
+    /**
+     * {@code via} answered the running command with an error, which the client has: the command completes once the
+     * cluster session has dealt with what the error did to its transaction on the engine (see {@link
+     * ClusterSession#engineFailed}), so the client's next command finds the session as the engine left it.
+     */
+    void commandFailed(BackendConnection via, int statusFlags) {
+        if (cluster != null && via == backend) {
+            cluster.engineFailed(statusFlags, this::commandComplete);
+        } else {
+            commandComplete(statusFlags);
+        }
     }
 
     /** A replicated write of this session committed at {@code index}. */

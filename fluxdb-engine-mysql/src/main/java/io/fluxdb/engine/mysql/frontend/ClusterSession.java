@@ -71,7 +71,6 @@ final class ClusterSession {
     private static final int ER_OPTION_PREVENTS_STATEMENT = 1290;
     private static final int ER_NOT_SUPPORTED_YET = 1235;
     private static final int ER_BINLOG_UNSAFE_STATEMENT = 1592;
-    private static final int ER_LOCK_DEADLOCK = 1213;
     /** MySQL's "transaction larger than max_binlog_cache_size": the closest error for an entry the log refuses. */
     private static final int ER_TRANS_CACHE_FULL = 1197;
 
@@ -93,8 +92,6 @@ final class ClusterSession {
         long temporaryRowWrites;
         /** Why the transaction cannot be replicated, or null. */
         String unreplicable;
-        /** A deadlock made the engine roll the transaction back; it only needs ending. */
-        boolean rolledBackByEngine;
 
         Xa(String id, long term) {
             this.id = id;
@@ -403,12 +400,6 @@ final class ClusterSession {
             session.begin(Busy.INSTANCE);
             endLostTerm(role);
             return;
-        }
-        int previousError = session.takeLastErrorCode();
-        if (xa != null && previousError == ER_LOCK_DEADLOCK) {
-            // The engine rolled the whole transaction back: COMMIT has nothing left to commit, as with MariaDB
-            // directly, and nothing of it may reach the log.
-            xa.rolledBackByEngine = true;
         }
         session.begin(Busy.INSTANCE);
         List<String> prologue = new ArrayList<>(3);
@@ -815,6 +806,10 @@ final class ClusterSession {
         if (heldForLeader(role, c, wait, next -> route(payload, sql, c, next))) {
             return;
         }
+        if (maintainsThisNode(c)) {
+            maintenance(payload, c);
+            return;
+        }
         if (forwardsNow(role)) {
             if (forwarded.belongsOnLeader(c, sql)) {
                 forwarded.query(payload, c, sql,
@@ -893,6 +888,31 @@ final class ClusterSession {
 
     private boolean inTransaction() {
         return ServerStatus.has(session.state().statusFlags(), ServerStatus.SERVER_STATUS_IN_TRANS);
+    }
+
+    /**
+     * Whether {@code c} is an ADMIN statement that commits implicitly ({@code OPTIMIZE}, {@code REPAIR}, {@code
+     * ANALYZE} and {@code CHECK TABLE}, {@code FLUSH}, {@code INSTALL PLUGIN} ...), alone in its text: it is this
+     * node's business (its storage, statistics, caches, plugins) and runs on this node's engine only, never
+     * replicated. A follower's session pinned to its forwarded session sends it there with everything else.
+     */
+    private boolean maintainsThisNode(Classification c) {
+        return c.kind() == StatementKind.ADMIN && c.implicitCommit() && !c.multiStatement()
+                && (forwarded == null || !forwarded.pinned());
+    }
+
+    /**
+     * Runs an ADMIN statement on this node's engine ({@link #maintainsThisNode}). As in MariaDB it commits the
+     * session's open transaction first: on the leader an XA transaction, which the statement could not run in, is
+     * committed (and replicated) as by COMMIT. It runs read-only when the engine allows (ANALYZE, CHECK TABLE);
+     * {@code OPTIMIZE} and {@code REPAIR TABLE} (and {@code INSTALL PLUGIN}) the engine refuses in a read-only
+     * session, so those run again read-write. Neither is replicated: {@code OPTIMIZE} rebuilds this node's copy of
+     * the table without changing its rows, as MariaDB's {@code OPTIMIZE LOCAL} does, so each node can be rebuilt in
+     * its own time rather than all at once; {@code REPAIR} mends this node's copy of a MyISAM or Aria table.
+     */
+    private void maintenance(byte[] payload, Classification c) {
+        finishThen(() -> relay(payload, c, (refused, error) ->
+                readWrite(() -> { }, () -> relay(payload, c, (ReadOnlyRefusal) null))));
     }
 
     private void transaction(byte[] payload, String sql, Classification c, TransactionEffect effect) {
@@ -1095,10 +1115,14 @@ final class ClusterSession {
                 }
                 Diagnostics left = diagnosticsOf(response.tracker());
                 if (response.tracker().endedInError()) {
-                    rollbackXa(status -> {
+                    IntConsumer answer = status -> {
                         diagnostics = left;
                         response.release(true);
                         session.commandComplete(status & ~ServerStatus.SERVER_STATUS_IN_TRANS);
+                    };
+                    endIfRolledBack(() -> rollbackXa(answer), answer, failure -> {
+                        response.discard();
+                        session.backendLost(failure, false);
                     });
                     return;
                 }
@@ -1314,10 +1338,6 @@ final class ClusterSession {
     private void commitXa(IntConsumer then, Runnable onFailure) {
         Xa open = xa;
         String id = quoted(open.id);
-        if (open.rolledBackByEngine) {
-            rollbackXa(then);
-            return;
-        }
         if (open.unreplicable != null) {
             String reason = open.unreplicable;
             rollbackXa(status -> {
@@ -1500,6 +1520,71 @@ final class ClusterSession {
         rollbackXa(status -> session.failAndClose(new ErrPacket(ER_OPTION_PREVENTS_STATEMENT, "HY000", "This FluxDB"
                 + " node stopped being the leader while the transaction was open; the transaction was rolled back."
                 + " Reconnect and run it again" + leaderHint(cluster.role()))));
+    }
+
+    /**
+     * The engine answered the running command with an error, which the client has; {@code complete} completes the
+     * command with status flags. A statement of the session's open transaction that failed may have taken the whole
+     * transaction with it (see {@link #endIfRolledBack}): then it is ended before the client's next command, which so
+     * finds the session in autocommit state, as with MariaDB directly.
+     */
+    void engineFailed(int statusFlags, IntConsumer complete) {
+        endIfRolledBack(() -> complete.accept(statusFlags), status -> {
+            diagnostics = AFTER_ERROR; // the engine's ROW_COUNT() is the XA ROLLBACK's now
+            complete.accept(status);
+        }, failure -> session.backendLost(failure, true));
+    }
+
+    /** What an error leaves for {@code ROW_COUNT()} (-1); the warning counts stay the engine's. */
+    private static final Diagnostics AFTER_ERROR = new Diagnostics(-1, -1, -1);
+
+    /**
+     * After a statement of the session's open XA transaction failed: some errors make InnoDB roll back the whole
+     * transaction, not only the statement (a deadlock, 1213, always; a lock wait timeout, 1205, with {@code
+     * innodb_rollback_on_timeout}; a full lock table, 1206), and leave the XA transaction in the ROLLBACK ONLY state,
+     * in which the engine refuses every statement that reads a table until XA ROLLBACK. Rather than follow the
+     * engine's list of such errors, the operator asks the engine: {@code @@in_transaction} is 1 in any XA transaction
+     * still open, 0 in one rolled back, and reading it neither fails in that state nor clears the warnings. A rolled
+     * back transaction ends at once with XA ROLLBACK alone (XA END fails there, and its error would replace the
+     * client's in SHOW WARNINGS), releasing the write barrier with it; nothing of it reaches the log. Runs {@code
+     * stillOpen} when there is no transaction or it is still open, {@code ended} with the status flags after
+     * XA ROLLBACK, {@code lost} when the engine connection failed (the transaction is forgotten).
+     */
+    private void endIfRolledBack(Runnable stillOpen, IntConsumer ended, Consumer<Throwable> lost) {
+        Xa open = xa;
+        if (open == null) {
+            stillOpen.run();
+            return;
+        }
+        afterEngine(List.of("SELECT @@in_transaction"), open, lost, probed -> {
+            if (!"0".equals(probed.getFirst().text(0))) {
+                stillOpen.run();
+                return;
+            }
+            log.debug("conn={} - the engine rolled transaction {} back; it is ended", session.connectionId(), open.id);
+            afterEngine(List.of("XA ROLLBACK " + quoted(open.id)), open, lost, rolledBack -> {
+                dropTransaction();
+                ended.accept(rolledBack.getLast().statusFlags());
+            });
+        });
+    }
+
+    /**
+     * Runs operator statements on transaction {@code open} for a command whose answer the client may have already:
+     * a failure forgets the transaction and goes to {@code lost}, never to the client as an answer.
+     */
+    private void afterEngine(List<String> statements, Xa open, Consumer<Throwable> lost,
+            Consumer<List<Outcome>> then) {
+        EngineStatements.runAll(session.backend(), statements).whenCompleteAsync((outcomes, failure) -> {
+            if (failure != null) {
+                if (xa == open) {
+                    dropTransaction();
+                }
+                lost.accept(Failures.cause(failure));
+                return;
+            }
+            then.accept(outcomes);
+        }, session.context().executor());
     }
 
     private void rollbackXa(IntConsumer then) {

@@ -169,12 +169,17 @@ final class ResponseRelay implements ResponseListener, Exchange {
             return;
         }
         done = true;
-        if (!tracker.expectsResponse() || !tracker.endedInError()) {
-            onSuccess.accept(this);
-        } else {
-            session.commandFailed(tracker.errorCode());
+        if (tracker.expectsResponse() && tracker.endedInError()) {
+            session.commandFailed(backend, statusFlags());
+            return;
         }
-        session.commandComplete(tracker.hasStatus() ? tracker.statusFlags() : session.state().statusFlags());
+        onSuccess.accept(this);
+        session.commandComplete(statusFlags());
+    }
+
+    /** The status flags the engine's answer ended with, or the session's when the answer carries none. */
+    private int statusFlags() {
+        return tracker.hasStatus() ? tracker.statusFlags() : session.state().statusFlags();
     }
 
     private void onEventLoop(Runnable task) {

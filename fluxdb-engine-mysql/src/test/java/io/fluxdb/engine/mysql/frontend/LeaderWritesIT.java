@@ -368,12 +368,14 @@ class LeaderWritesIT {
         assertThat(count("SELECT SUM(v) FROM appdb.t")).isEqualTo(12);
     }
 
+    /**
+     * The engine rolls a deadlock victim's whole transaction back: the operator ends it at once, so the session's
+     * next statements run (here, with autocommit off, in a new transaction), its diagnostics are the engine's, and
+     * nothing of the rolled-back transaction reaches the log.
+     */
     @Test
-    void aTransactionTheEngineRolledBackForADeadlockCommitsNothingAnywhere() throws Exception {
-        try (Connection c = direct(); Statement s = c.createStatement()) {
-            s.execute("INSERT INTO appdb.t (id, v) VALUES (1, 0), (2, 0)");
-        }
-        int before = cluster.log().size();
+    void aTransactionTheEngineRolledBackForADeadlockIsOverAndCommitsNothingAnywhere() throws Exception {
+        int before = twoRows();
         try (Connection a = app(); Connection b = app(); Statement sa = a.createStatement();
                 Statement sb = b.createStatement()) {
             a.setAutoCommit(false);
@@ -389,6 +391,7 @@ class LeaderWritesIT {
             });
             // One of the two is chosen as the deadlock victim; the other goes on.
             SQLException victim = null;
+            Statement rolledBack = sb;
             try {
                 sb.executeUpdate("UPDATE t SET v = 2 WHERE id = 1");
             } catch (SQLException e) {
@@ -398,16 +401,75 @@ class LeaderWritesIT {
                 blocked.join();
             } catch (java.util.concurrent.CompletionException e) {
                 victim = (SQLException) e.getCause();
+                rolledBack = sa;
             }
             assertThat((Throwable) victim).isNotNull();
             assertThat(victim.getErrorCode()).isEqualTo(1213);
-            // Both commit as a client would; the victim's COMMIT answers OK with nothing to commit.
+            try (ResultSet warnings = rolledBack.executeQuery("SHOW WARNINGS")) {
+                assertThat(warnings.next()).isTrue();
+                assertThat(warnings.getInt("Code")).as("the engine's error, as MariaDB shows it").isEqualTo(1213);
+            }
+            assertThat(rolledBack.executeUpdate("INSERT INTO t (id, v) VALUES (3, 3)")).isEqualTo(1);
+            // Both commit as a client would: the victim's new transaction holds its INSERT alone.
             a.commit();
             b.commit();
         }
-        assertThat(cluster.log()).hasSize(before + 1);
+        assertThat(cluster.log()).hasSize(before + 2);
         assertThat(preparedTransactions()).isEmpty();
         assertThat(count("SELECT COUNT(*) FROM appdb.t WHERE v = 0")).isZero();
+        assertThat(count("SELECT COUNT(*) FROM appdb.t")).isEqualTo(3);
+    }
+
+    /** A deadlock victim in autocommit mode: its statement's transaction ends without a trace, its warnings kept. */
+    @Test
+    void anAutocommitDeadlockVictimKeepsTheEnginesDiagnostics() throws Exception {
+        int before = twoRows();
+        try (Connection a = app(); Connection b = app(); Statement sa = a.createStatement();
+                Statement sb = b.createStatement()) {
+            a.setAutoCommit(false);
+            try (ResultSet shared = sa.executeQuery("SELECT v FROM t WHERE id = 1 LOCK IN SHARE MODE")) {
+                assertThat(shared.next()).isTrue();
+            }
+            // waits for the shared lock; then a asks for the row exclusively too: a deadlock (MySQL's own example)
+            java.util.concurrent.CompletableFuture<Integer> waits = java.util.concurrent.CompletableFuture.supplyAsync(
+                    () -> {
+                        try {
+                            return sb.executeUpdate("UPDATE t SET v = 2 WHERE id = 1");
+                        } catch (SQLException e) {
+                            throw new java.util.concurrent.CompletionException(e);
+                        }
+                    });
+            Thread.sleep(500);
+            SQLException aFailed = null;
+            try {
+                sa.executeUpdate("UPDATE t SET v = 1 WHERE id = 1");
+            } catch (SQLException e) {
+                aFailed = e;
+            }
+            Statement victim = sb;
+            try {
+                waits.join();
+                victim = sa;
+            } catch (java.util.concurrent.CompletionException e) {
+                assertThat(((SQLException) e.getCause()).getErrorCode()).isEqualTo(1213);
+            }
+            assertThat(aFailed == null).as("exactly one victim").isEqualTo(victim == sb);
+            try (ResultSet warnings = victim.executeQuery("SHOW WARNINGS")) {
+                assertThat(warnings.next()).isTrue();
+                assertThat(warnings.getInt("Code")).isEqualTo(1213);
+            }
+            a.commit();
+        }
+        assertThat(cluster.log()).hasSize(before + 1);
+        assertThat(preparedTransactions()).isEmpty();
+    }
+
+    /** Rows 1 and 2 in {@code appdb.t}, written past the operator; returns the log's size. */
+    private static int twoRows() throws SQLException {
+        try (Connection c = direct(); Statement s = c.createStatement()) {
+            s.execute("INSERT INTO appdb.t (id, v) VALUES (1, 0), (2, 0)");
+        }
+        return cluster.log().size();
     }
 
     @Test
