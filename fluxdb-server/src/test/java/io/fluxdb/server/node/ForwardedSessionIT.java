@@ -11,6 +11,8 @@ import java.sql.SQLException;
 import java.sql.SQLWarning;
 import java.sql.Statement;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -255,6 +257,37 @@ class ForwardedSessionIT {
         }
         try (Connection c = cluster.connectRoot(leader); Statement s = c.createStatement()) {
             s.execute("DROP USER 'carol'@'%'");
+        }
+    }
+
+    @Test
+    void aPasswordChangedThroughTheLeaderWorksOnAFollowerAtOnce() throws Exception {
+        try (Connection c = cluster.connectRoot(leader); Statement s = c.createStatement()) {
+            s.execute("CREATE USER 'erin'@'%' IDENTIFIED BY 'old-password'");
+            s.execute("GRANT SELECT ON app.* TO 'erin'@'%'");
+        }
+        cluster.awaitConverged();
+        cluster.connect(follower, "erin", "old-password").close(); // the follower caches the account now
+        try (Connection lock = cluster.engineConnection(follower); Statement locking = lock.createStatement();
+                Connection c = cluster.connectRoot(leader); Statement s = c.createStatement()) {
+            // the follower cannot apply the change until this lock goes
+            locking.execute("LOCK TABLES mysql.global_priv READ");
+            s.execute("ALTER USER 'erin'@'%' IDENTIFIED BY 'new-password'");
+            CompletableFuture<Void> unlock = CompletableFuture.runAsync(() -> {
+                try {
+                    Thread.sleep(700);
+                    locking.execute("UNLOCK TABLES");
+                } catch (Exception e) {
+                    throw new IllegalStateException(e);
+                }
+            });
+            cluster.connect(follower, "erin", "new-password").close();
+            unlock.get(10, TimeUnit.SECONDS);
+        }
+        assertThatThrownBy(() -> cluster.connect(follower, "erin", "old-password"))
+                .isInstanceOfSatisfying(SQLException.class, e -> assertThat(e.getErrorCode()).isEqualTo(1045));
+        try (Connection c = cluster.connectRoot(leader); Statement s = c.createStatement()) {
+            s.execute("DROP USER 'erin'@'%'");
         }
     }
 

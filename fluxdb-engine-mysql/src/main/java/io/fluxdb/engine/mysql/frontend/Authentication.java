@@ -60,6 +60,8 @@ final class Authentication {
     private ServerAuthenticator authenticator;
     private boolean switched;
     private boolean awaitingSwitchReply;
+    /** The last denial was a wrong password (not a lock, a TLS rule or a plugin the operator cannot verify). */
+    private boolean wrongPassword;
 
     Authentication(String user, InetAddress address, byte[] scramble, boolean secure, boolean passwordGiven) {
         this.user = requireNonNull(user, "user is null");
@@ -98,7 +100,19 @@ final class Authentication {
         if (account.get().locked()) {
             return denied("account is locked");
         }
-        Account a = account.get();
+        Optional<Step> unusable = use(account.get(), services, clientPlugin);
+        if (unusable.isPresent()) {
+            return unusable.get();
+        }
+        Step first = next(authResponse);
+        if (first instanceof Denied && wrongPassword && services.cluster().isPresent()) {
+            return withPasswordChangedThroughTheCluster(services, clientPlugin, authResponse).orElse(first);
+        }
+        return first;
+    }
+
+    /** Takes {@code a} as the account to verify the client against; a step when it cannot be. */
+    private Optional<Step> use(Account a, FrontEndServices services, String clientPlugin) {
         this.tlsRequirement = a.tls();
         this.account = new StoredAccount(a.user(), a.plugin(), a.authenticationString());
         this.config = services.auth();
@@ -106,9 +120,38 @@ final class Authentication {
             authenticator = AuthPlugins.server(clientPlugin, scramble, this.account, config);
         } catch (AuthException e) {
             log.info("user={} - account uses an authentication plugin the operator cannot verify: {}", user, e.getMessage());
-            return new Denied(new FluxException(MySqlError.ER_NOT_SUPPORTED_AUTH_MODE));
+            return Optional.of(new Denied(new FluxException(MySqlError.ER_NOT_SUPPORTED_AUTH_MODE)));
         }
-        return next(authResponse);
+        return Optional.empty();
+    }
+
+    /**
+     * A wrong password in a cluster may be a new one, set through another node a moment ago (ALTER USER, SET PASSWORD)
+     * and not applied here yet: once this node has caught up with the leader (as for an unknown user name, at most
+     * {@link #CATCH_UP}), and if it applied anything meanwhile, the account is read again and, when its credential
+     * changed, the client's first response is verified against the new one. Empty when that changes nothing.
+     */
+    private Optional<Step> withPasswordChangedThroughTheCluster(FrontEndServices services, String clientPlugin,
+            byte[] authResponse) {
+        io.fluxdb.engine.spi.Cluster cluster = services.cluster().get().cluster();
+        long before = cluster.appliedIndex();
+        String stored = account.authenticationString();
+        if (!caughtUpWithTheLeader(services) || cluster.appliedIndex() == before) {
+            return Optional.empty();
+        }
+        services.accounts().invalidate();
+        Optional<Account> fresh;
+        try {
+            fresh = services.accounts().find(user, address, null);
+        } catch (Exception e) {
+            return Optional.empty();
+        }
+        if (fresh.isEmpty() || fresh.get().locked() || fresh.get().authenticationString().equals(stored)) {
+            return Optional.empty();
+        }
+        log.info("user={} - the account changed since this node last read it; verifying against it", user);
+        Optional<Step> unusable = use(fresh.get(), services, clientPlugin);
+        return unusable.isPresent() ? unusable : Optional.of(next(authResponse));
     }
 
     /**
@@ -151,7 +194,10 @@ final class Authentication {
         }
         return switch (outcome) {
             case AuthOutcome.Success s -> accepted(s);
-            case AuthOutcome.Failure f -> denied(f.reason());
+            case AuthOutcome.Failure f -> {
+                wrongPassword = true;
+                yield denied(f.reason());
+            }
             case AuthOutcome.MoreData m -> new SendMoreData(m.data());
             case AuthOutcome.SwitchPlugin s -> switchTo(s);
         };
