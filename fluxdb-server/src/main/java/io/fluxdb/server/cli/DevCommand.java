@@ -73,6 +73,10 @@ final class DevCommand implements Callable<Integer> {
     @Option(names = "--log-level", paramLabel = "LEVEL", description = "trace, debug, info, warn or error (default: info).")
     String logLevel = "info";
 
+    @Option(names = "--local-infile", paramLabel = "BOOL", arity = "0..1", fallbackValue = "true",
+            description = "Allow LOAD DATA LOCAL INFILE, as LOCAL_INFILE does for a node (default: ${DEFAULT-VALUE}).")
+    boolean localInfile;
+
     @Override
     public Integer call() throws Exception {
         DevConfig config = toDevConfig();
@@ -123,7 +127,7 @@ final class DevCommand implements Callable<Integer> {
                         OptionalInt.of(nodes)),
                 new AccessConfig(AddressMatcher.parse("127.0.0.1,::1"), Optional.empty(), false),
                 new ProxyConfig(ProxyConfig.DEFAULT_MAX_CONNECTIONS, ProxyConfig.DEFAULT_IDLE_TIMEOUT,
-                        ProxyConfig.DEFAULT_MAX_PACKET_BYTES, false, Optional.empty()),
+                        ProxyConfig.DEFAULT_MAX_PACKET_BYTES, localInfile, Optional.empty()),
                 dataDir.resolve("node-" + (index + 1)),
                 level);
     }

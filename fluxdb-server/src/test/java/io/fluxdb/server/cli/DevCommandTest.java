@@ -55,6 +55,14 @@ class DevCommandTest {
         assertThat(node.dataDir()).isEqualTo(Path.of("fluxdb-dev", "node-1"));
         assertThat(node.engine().endpoint().port()).isEqualTo(3707);
         assertThat(node.logLevel()).isEqualTo(LogLevel.INFO);
+        assertThat(node.proxy().localInfile()).isFalse();
+    }
+
+    @Test
+    void localInfileIsOfferedOnEveryNodeWhenAskedFor() {
+        assertThat(parse("--nodes", "3", "--local-infile").nodes()).allSatisfy(
+                node -> assertThat(node.proxy().localInfile()).isTrue());
+        assertThat(parse("--local-infile=false").nodes().getFirst().proxy().localInfile()).isFalse();
     }
 
     @Test
