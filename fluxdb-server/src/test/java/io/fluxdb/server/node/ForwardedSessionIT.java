@@ -261,6 +261,53 @@ class ForwardedSessionIT {
     }
 
     @Test
+    void killQueryOnAFollowerStopsAStatementThatRunsOnTheLeader() throws Exception {
+        try (Connection c = cluster.connectRoot(leader); Statement s = c.createStatement()) {
+            s.execute("CREATE TABLE app.killed (id INT PRIMARY KEY, v INT)");
+            s.execute("INSERT INTO app.killed VALUES (1, 0)");
+        }
+        cluster.awaitConverged();
+        try (Connection holder = app(leader); Statement hold = holder.createStatement();
+                Connection victim = app(follower); Statement v = victim.createStatement();
+                Connection killer = app(follower); Statement k = killer.createStatement()) {
+            holder.setAutoCommit(false);
+            hold.executeQuery("SELECT * FROM killed WHERE id = 1 FOR UPDATE").close(); // holds the victim's UPDATE
+            long victimId = count(v, "SELECT CONNECTION_ID()");
+            CompletableFuture<Integer> update = CompletableFuture.supplyAsync(() -> {
+                try {
+                    return v.executeUpdate("UPDATE killed SET v = 100 WHERE id = 1");
+                } catch (SQLException e) {
+                    throw new java.util.concurrent.CompletionException(e);
+                }
+            });
+            Thread.sleep(1_000);
+            assertThat(update).as("waiting for the row lock on the leader").isNotDone();
+            k.execute("KILL QUERY " + victimId);
+            assertThat(update).failsWithin(10, TimeUnit.SECONDS).withThrowableOfType(
+                    java.util.concurrent.ExecutionException.class).havingRootCause()
+                    .isInstanceOfSatisfying(SQLException.class, e -> assertThat(e.getErrorCode()).isEqualTo(1317));
+            holder.rollback();
+            assertThat(count(v, "SELECT COUNT(*) FROM killed")).as("the victim's session goes on").isEqualTo(1);
+        }
+        cluster.assertSameEverywhere("SELECT v FROM app.killed WHERE id = 1", List.of("0"));
+        try (Connection c = cluster.connectRoot(leader); Statement s = c.createStatement()) {
+            s.execute("DROP TABLE app.killed");
+        }
+    }
+
+    @Test
+    void sqlPrepareOfAWriteIsRefusedAlikeOnEveryNode() throws Exception {
+        for (int node : List.of(leader, follower)) {
+            try (Connection c = app(node); Statement s = c.createStatement()) {
+                assertThatThrownBy(() -> s.execute("PREPARE w FROM 'INSERT INTO app.t (v) VALUES (?)'"))
+                        .as("node " + node).isInstanceOfSatisfying(SQLException.class,
+                                e -> assertThat(e.getErrorCode()).isEqualTo(1235))
+                        .hasMessageContaining("PREPARE of a write");
+            }
+        }
+    }
+
+    @Test
     void aPasswordChangedThroughTheLeaderWorksOnAFollowerAtOnce() throws Exception {
         try (Connection c = cluster.connectRoot(leader); Statement s = c.createStatement()) {
             s.execute("CREATE USER 'erin'@'%' IDENTIFIED BY 'old-password'");

@@ -54,6 +54,16 @@ public final class ClientSession extends ChannelInboundHandlerAdapter {
     private ChannelHandlerContext ctx;
     private Phase phase = Phase.IDLE;
     private Exchange exchange;
+    /**
+     * The sequence id of the operator's own answer to the running command: the one after the command's last physical
+     * packet (1, unless the command took several packets of 16 MiB).
+     */
+    private int replySequence = 1;
+    /**
+     * The leader's connection id of the forwarded session the running command was sent over, 0 while none is: read by
+     * other sessions' KILL, on their own threads.
+     */
+    private volatile long runningOnLeader;
     /** The session's part in a replicated cluster; null on a node that runs alone. */
     private final ClusterSession cluster;
     /** The log index of this session's last replicated write, 0 before the first. */
@@ -131,10 +141,11 @@ public final class ClientSession extends ChannelInboundHandlerAdapter {
     }
 
     private void execute(Packet packet) {
+        replySequence = (packet.lastSequenceId() + 1) & 0xFF;
         ByteBuf payload = packet.content();
         if (!payload.isReadable()) {
             packet.release();
-            reply(Replies.error(ctx.alloc(), 1, capabilities, MySqlError.ER_UNKNOWN_COM_ERROR));
+            reply(Replies.error(ctx.alloc(), replySequence, capabilities, MySqlError.ER_UNKNOWN_COM_ERROR));
             return;
         }
         int command = payload.getUnsignedByte(payload.readerIndex());
@@ -178,7 +189,7 @@ public final class ClientSession extends ChannelInboundHandlerAdapter {
             case COM_PING, COM_STATISTICS, COM_FIELD_LIST, COM_DEBUG, COM_PROCESS_INFO -> forward(packet, ok -> {});
             default -> {
                 packet.release();
-                reply(Replies.error(ctx.alloc(), 1, capabilities, MySqlError.ER_UNKNOWN_COM_ERROR));
+                reply(Replies.error(ctx.alloc(), replySequence, capabilities, MySqlError.ER_UNKNOWN_COM_ERROR));
             }
         }
     }
@@ -229,7 +240,7 @@ public final class ClientSession extends ChannelInboundHandlerAdapter {
     private void kill(KillStatement kill) {
         if (kill.connectionId() < 0) {
             // A COM_PROCESS_KILL too short to hold an id.
-            reply(Replies.error(ctx.alloc(), 1, capabilities, MySqlError.ER_NO_SUCH_THREAD, kill.connectionId()));
+            reply(Replies.error(ctx.alloc(), replySequence, capabilities, MySqlError.ER_NO_SUCH_THREAD, kill.connectionId()));
             return;
         }
         SessionRegistry registry = services.registry();
@@ -240,6 +251,12 @@ public final class ClientSession extends ChannelInboundHandlerAdapter {
             return;
         }
         ClientSession victim = target.get();
+        long onLeader = victim.runningOnLeader;
+        if (onLeader != 0 && cluster != null && cluster.killOnLeader(kill, onLeader)) {
+            // Its statement runs on the leader, over its forwarded session: killing its thread here would stop
+            // nothing. The leader's operator finds that session by its id and kills its engine thread there.
+            return;
+        }
         // The engine checks the privilege (own thread, or CONNECTION ADMIN) exactly as for a direct KILL.
         forward(query(kill.forEngineThread(victim.backendThreadId())), ok -> {
             if (!kill.query() && victim != this) {
@@ -289,13 +306,14 @@ public final class ClientSession extends ChannelInboundHandlerAdapter {
     void relayVia(BackendConnection via, Packet packet, java.util.function.Consumer<ResponseRelay> onSuccess,
             ResponseRelay.ErrorInterceptor interceptor, InfileForwarder infile) {
         ResponseRelay relay = new ResponseRelay(this, ctx, via, packet, capabilities, onSuccess, interceptor, infile);
+        runningOnLeader = via == backend ? 0 : via.threadId();
         begin(relay);
         relay.start();
     }
 
-    /** Answers the running command with an ERR the operator makes (sequence id 1) and completes it. */
+    /** Answers the running command with an ERR the operator makes and completes it. */
     void replyError(io.fluxdb.protocol.message.server.ErrPacket error) {
-        reply(Replies.error(ctx.alloc(), 1, capabilities, error.errorCode(), error.sqlState(), error.message()));
+        reply(Replies.error(ctx.alloc(), replySequence, capabilities, error.errorCode(), error.sqlState(), error.message()));
     }
 
     /**
@@ -303,14 +321,14 @@ public final class ClientSession extends ChannelInboundHandlerAdapter {
      * go on from (a transaction that was rolled back under it).
      */
     void failAndClose(io.fluxdb.protocol.message.server.ErrPacket error) {
-        ctx.writeAndFlush(Replies.error(ctx.alloc(), 1, capabilities, error.errorCode(), error.sqlState(),
+        ctx.writeAndFlush(Replies.error(ctx.alloc(), replySequence, capabilities, error.errorCode(), error.sqlState(),
                 error.message()));
         closeUnanswered();
     }
 
     /** Answers the running command with an OK carrying {@code statusFlags} and completes it. */
     void replyOk(int statusFlags) {
-        ctx.writeAndFlush(lastPacket(Replies.ok(ctx.alloc(), 1, capabilities, statusFlags)));
+        ctx.writeAndFlush(lastPacket(Replies.ok(ctx.alloc(), replySequence, capabilities, statusFlags)));
         commandComplete(statusFlags);
     }
 
@@ -401,6 +419,7 @@ public final class ClientSession extends ChannelInboundHandlerAdapter {
     void commandComplete(int statusFlags) {
         state.status(statusFlags);
         exchange = null;
+        runningOnLeader = 0;
         phase = Phase.IDLE;
         idleSinceNanos = System.nanoTime();
         if (closeWhenIdle) {
@@ -430,7 +449,7 @@ public final class ClientSession extends ChannelInboundHandlerAdapter {
             log.info("conn={} - forwarded session to the leader lost: {}", connectionId, cause.toString());
             which.markBroken();
             if (!responseStarted) {
-                reply(Replies.error(ctx.alloc(), 1, capabilities, MySqlError.ER_UNKNOWN_ERROR.code(), "08S01",
+                reply(Replies.error(ctx.alloc(), replySequence, capabilities, MySqlError.ER_UNKNOWN_ERROR.code(), "08S01",
                         "Lost connection to the FluxDB leader during the query; its outcome is unknown"));
             }
             closeWith(null);
@@ -440,7 +459,7 @@ public final class ClientSession extends ChannelInboundHandlerAdapter {
         services.badInputLog().info(log, "conn={} - engine connection lost: {}", connectionId, cause.toString());
         backend.markBroken();
         if (!responseStarted) {
-            reply(Replies.error(ctx.alloc(), 1, capabilities, MySqlError.ER_UNKNOWN_ERROR.code(), "08S01",
+            reply(Replies.error(ctx.alloc(), replySequence, capabilities, MySqlError.ER_UNKNOWN_ERROR.code(), "08S01",
                     "Lost connection to the database engine during the query"));
         }
         closeWith(null);

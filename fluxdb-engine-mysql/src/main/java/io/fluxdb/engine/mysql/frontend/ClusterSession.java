@@ -169,6 +169,21 @@ final class ClusterSession {
         return xa != null;
     }
 
+    /**
+     * KILL of a session of this node whose statement runs on the leader as its forwarded session {@code
+     * leaderConnectionId}: sent to the leader's operator over this session's own forwarded session, as this session's
+     * user, so the leader's engine checks the privilege as it would for a direct KILL. False when this node does not
+     * forward.
+     */
+    boolean killOnLeader(KillStatement kill, long leaderConnectionId) {
+        if (forwarded == null) {
+            return false;
+        }
+        session.begin(Busy.INSTANCE);
+        forwarded.runOnLeader(kill.forEngineThread(leaderConnectionId), this::fail);
+        return true;
+    }
+
     /** COM_RESET_CONNECTION or COM_CHANGE_USER: the engine forgot the session, its transaction included. */
     void engineSessionReset() {
         readOnlyApplied = false;
@@ -816,7 +831,14 @@ final class ClusterSession {
                         error -> forwardFailed(error, c, wait, () -> route(payload, sql, c, wait)));
             } else {
                 // The read-only net: a write the classifier took for a read was refused here, so it ran nowhere yet.
-                relay(payload, c, (relay, error) -> forwarded.query(payload, c, sql, this::fail));
+                relay(payload, c, (relay, error) -> {
+                    if ("PREPARE".equals(c.keyword())) {
+                        // PREPARE of a write: its EXECUTE is refused in a cluster, so say so now, as the leader does
+                        fail(notSupported(EXECUTE_REFUSAL));
+                    } else {
+                        forwarded.query(payload, c, sql, this::fail);
+                    }
+                });
             }
             return;
         }
@@ -904,15 +926,14 @@ final class ClusterSession {
     /**
      * Runs an ADMIN statement on this node's engine ({@link #maintainsThisNode}). As in MariaDB it commits the
      * session's open transaction first: on the leader an XA transaction, which the statement could not run in, is
-     * committed (and replicated) as by COMMIT. It runs read-only when the engine allows (ANALYZE, CHECK TABLE);
-     * {@code OPTIMIZE} and {@code REPAIR TABLE} (and {@code INSTALL PLUGIN}) the engine refuses in a read-only
-     * session, so those run again read-write. Neither is replicated: {@code OPTIMIZE} rebuilds this node's copy of
+     * committed (and replicated) as by COMMIT. It runs read-write: the engine refuses {@code OPTIMIZE} and {@code
+     * REPAIR TABLE} (and {@code INSTALL PLUGIN}) in a read-only session, and MariaDB 11.4 answers {@code ANALYZE
+     * TABLE} there with "Operation failed" rather than an error. None of these changes rows, and none is replicated: {@code OPTIMIZE} rebuilds this node's copy of
      * the table without changing its rows, as MariaDB's {@code OPTIMIZE LOCAL} does, so each node can be rebuilt in
      * its own time rather than all at once; {@code REPAIR} mends this node's copy of a MyISAM or Aria table.
      */
     private void maintenance(byte[] payload, Classification c) {
-        finishThen(() -> relay(payload, c, (refused, error) ->
-                readWrite(() -> { }, () -> relay(payload, c, (ReadOnlyRefusal) null))));
+        finishThen(() -> readWrite(() -> { }, () -> relay(payload, c, (ReadOnlyRefusal) null)));
     }
 
     private void transaction(byte[] payload, String sql, Classification c, TransactionEffect effect) {
@@ -1545,8 +1566,8 @@ final class ClusterSession {
      * in which the engine refuses every statement that reads a table until XA ROLLBACK. Rather than follow the
      * engine's list of such errors, the operator asks the engine: {@code @@in_transaction} is 1 in any XA transaction
      * still open, 0 in one rolled back, and reading it neither fails in that state nor clears the warnings. A rolled
-     * back transaction ends at once with XA ROLLBACK alone (XA END fails there, and its error would replace the
-     * client's in SHOW WARNINGS), releasing the write barrier with it; nothing of it reaches the log. Runs {@code
+     * back transaction ends at once (XA END and XA ROLLBACK, the client's warnings kept for its SHOW WARNINGS),
+     * releasing the write barrier with it; nothing of it reaches the log. Runs {@code
      * stillOpen} when there is no transaction or it is still open, {@code ended} with the status flags after
      * XA ROLLBACK, {@code lost} when the engine connection failed (the transaction is forgotten).
      */
@@ -1562,10 +1583,37 @@ final class ClusterSession {
                 return;
             }
             log.debug("conn={} - the engine rolled transaction {} back; it is ended", session.connectionId(), open.id);
-            afterEngine(List.of("XA ROLLBACK " + quoted(open.id)), open, lost, rolledBack -> {
-                dropTransaction();
-                ended.accept(rolledBack.getLast().statusFlags());
-            });
+            // The engines differ on the branch's state now: MariaDB 10.11 has it ROLLBACK ONLY, where XA END fails,
+            // 11.4 still ACTIVE, where XA ROLLBACK fails before XA END. Both are sent, and the client's warnings
+            // (the error that rolled it back) are kept first, since a failing XA statement would replace them.
+            SavedWarnings.take(session.backend()).whenCompleteAsync((saved, failure) -> {
+                if (failure != null) {
+                    if (xa == open) {
+                        dropTransaction();
+                    }
+                    lost.accept(Failures.cause(failure));
+                    return;
+                }
+                String id = quoted(open.id);
+                EngineStatements.run(session.backend(), List.of("XA END " + id, "XA ROLLBACK " + id))
+                        .whenCompleteAsync((outcomes, broken) -> {
+                            if (xa == open) {
+                                dropTransaction();
+                            }
+                            if (broken != null || !outcomes.getLast().ok()) {
+                                saved.release();
+                                lost.accept(broken != null ? Failures.cause(broken) : new IllegalStateException(
+                                        "XA ROLLBACK failed: " + outcomes.getLast().error().message()));
+                                return;
+                            }
+                            SavedWarnings earlier = takeWarnings();
+                            if (earlier != null) {
+                                earlier.release();
+                            }
+                            warnings = saved;
+                            ended.accept(outcomes.getLast().statusFlags());
+                        }, session.context().executor());
+            }, session.context().executor());
         });
     }
 

@@ -417,6 +417,19 @@ final class ForwardedSession {
         });
     }
 
+    /**
+     * Runs {@code sql}, a statement of the operator's own making that concerns the leader alone (a KILL), on the
+     * leader as this session, and relays its answer; it changes nothing this session must remember.
+     */
+    void runOnLeader(String sql, Consumer<ErrPacket> fail) {
+        byte[] text = sql.getBytes(UTF_8);
+        byte[] payload = new byte[text.length + 1];
+        payload[0] = (byte) CommandType.COM_QUERY;
+        System.arraycopy(text, 0, payload, 1, text.length);
+        ready(fail, l -> session.relayVia(l, new Packet(0, Unpooled.wrappedBuffer(payload)), relay -> { }, null,
+                InfileForwarder.forwarding()));
+    }
+
     /** COM_STMT_CLOSE on the follower: the leader's copy goes too (no answer either way). */
     void closeStatement(int localId) {
         longDataErrors.remove(localId);

@@ -427,14 +427,13 @@ class LeaderWritesIT {
         try (Connection a = app(); Connection b = app(); Statement sa = a.createStatement();
                 Statement sb = b.createStatement()) {
             a.setAutoCommit(false);
-            try (ResultSet shared = sa.executeQuery("SELECT v FROM t WHERE id = 1 LOCK IN SHARE MODE")) {
-                assertThat(shared.next()).isTrue();
-            }
-            // waits for the shared lock; then a asks for the row exclusively too: a deadlock (MySQL's own example)
+            sa.executeUpdate("UPDATE t SET v = 1 WHERE id = 1");
+            // b locks row 2, then waits for row 1; then a asks for row 2: a deadlock, whatever the engine's version
+            // (MySQL's own example, a shared lock upgraded, is granted at once by MariaDB 11.4)
             java.util.concurrent.CompletableFuture<Integer> waits = java.util.concurrent.CompletableFuture.supplyAsync(
                     () -> {
                         try {
-                            return sb.executeUpdate("UPDATE t SET v = 2 WHERE id = 1");
+                            return sb.executeUpdate("UPDATE t SET v = 2 WHERE id IN (1, 2) ORDER BY id DESC");
                         } catch (SQLException e) {
                             throw new java.util.concurrent.CompletionException(e);
                         }
@@ -442,7 +441,7 @@ class LeaderWritesIT {
             Thread.sleep(500);
             SQLException aFailed = null;
             try {
-                sa.executeUpdate("UPDATE t SET v = 1 WHERE id = 1");
+                sa.executeUpdate("UPDATE t SET v = 1 WHERE id = 2");
             } catch (SQLException e) {
                 aFailed = e;
             }
