@@ -630,11 +630,7 @@ final class ClusterSession {
             return;
         }
         if (c != null && asAsked(c) == ReadOnlyAsAsked.ENGINE_REFUSES) {
-            if (xa != null) {
-                fail(READ_ONLY_TRANSACTION);
-            } else {
-                session.relay(new Packet(0, Unpooled.wrappedBuffer(payload)), relay -> { }, null);
-            }
+            refuseAsAsked(() -> session.relay(new Packet(0, Unpooled.wrappedBuffer(payload)), relay -> { }, null));
             return;
         }
         if (c != null && temporaryTables(role, decoded.statement().sql, 0, c, payload, decoded.statement().database)) {
@@ -801,12 +797,7 @@ final class ClusterSession {
         }
         switch (asAsked(c)) {
             case ENGINE_REFUSES -> {
-                if (xa != null) {
-                    // the engine session is read-write inside the operator's XA transaction: it cannot be the judge
-                    fail(READ_ONLY_TRANSACTION);
-                } else {
-                    relay(payload, c, (ReadOnlyRefusal) null);
-                }
+                refuseAsAsked(() -> relay(payload, c, (ReadOnlyRefusal) null));
                 return;
             }
             case READ_ONLY_TRANSACTION -> {
@@ -908,6 +899,19 @@ final class ClusterSession {
         return ClientAccessMode.changesData(c) ? ReadOnlyAsAsked.ENGINE_REFUSES : ReadOnlyAsAsked.AS_USUAL;
     }
 
+    /**
+     * A statement that may change data while the client's mode is read-only ({@link ReadOnlyAsAsked#ENGINE_REFUSES}):
+     * {@code relayHere} gives it to this node's read-only engine session, which answers it as MariaDB does.
+     */
+    private void refuseAsAsked(Runnable relayHere) {
+        if (xa != null) {
+            // the engine session is read-write inside the operator's XA transaction: it cannot be the judge
+            fail(READ_ONLY_TRANSACTION);
+        } else {
+            relayHere.run();
+        }
+    }
+
     private boolean inTransaction() {
         return ServerStatus.has(session.state().statusFlags(), ServerStatus.SERVER_STATUS_IN_TRANS);
     }
@@ -928,8 +932,8 @@ final class ClusterSession {
      * session's open transaction first: on the leader an XA transaction, which the statement could not run in, is
      * committed (and replicated) as by COMMIT. It runs read-write: the engine refuses {@code OPTIMIZE} and {@code
      * REPAIR TABLE} (and {@code INSTALL PLUGIN}) in a read-only session, and MariaDB 11.4 answers {@code ANALYZE
-     * TABLE} there with "Operation failed" rather than an error. None of these changes rows, and none is replicated: {@code OPTIMIZE} rebuilds this node's copy of
-     * the table without changing its rows, as MariaDB's {@code OPTIMIZE LOCAL} does, so each node can be rebuilt in
+     * TABLE} there with "Operation failed" rather than an error. None of these changes rows, and none is replicated:
+     * {@code OPTIMIZE} rebuilds this node's copy of the table without changing its rows, as MariaDB's {@code OPTIMIZE LOCAL} does, so each node can be rebuilt in
      * its own time rather than all at once; {@code REPAIR} mends this node's copy of a MyISAM or Aria table.
      */
     private void maintenance(byte[] payload, Classification c) {
